@@ -1,0 +1,1 @@
+"""Extract: read untrusted workbooks into typed rows (one module per source kind)."""

@@ -1,0 +1,44 @@
+"""What every reader returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lkip.issues import Issue
+
+KINDS = ("renja", "lra", "register_sp2d", "realisasi_fisik", "pk_iku")
+
+
+@dataclass
+class FileMeta:
+    kode_skpd: str | None = None
+    nama_skpd: str | None = None
+    tahun: int | None = None
+    periode_awal: dt.date | None = None
+    periode_akhir: dt.date | None = None
+    s_d_triwulan: int | None = None
+    dokumen: str | None = None      # renja / dpa for plan files
+    is_perubahan: bool = False
+
+
+@dataclass
+class ReadResult:
+    kind: str
+    meta: FileMeta
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    @property
+    def n_rows(self) -> int:
+        return sum(len(t) for t in self.tables.values())
