@@ -1,0 +1,362 @@
+"""Find a table in a sheet: title block, header row(s), column map, data rows.
+
+A source's layout is data (in the spirit of PUDL's column maps): ``columns/<kind>.csv`` lists,
+per canonical field, keyword rules matched against the normalised header text. A rule matches a
+header when all its keywords are among the header's tokens and none of its ``exclude`` tokens is;
+the most specific rule (most keywords) wins. A new export layout is a CSV edit, not new code.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from lkip.extract.base import FileMeta
+from lkip.extract.parse import ROMAN, find_date_in_text, parse_triwulan, quarter_of
+
+COLUMNS_DIR = Path(__file__).with_name("columns")
+HEADER_SCAN_ROWS = 30
+
+_ROMAN_AFTER_TW = re.compile(r"\b(tw|triwulan|trw|tri wulan)\s*(iv|iii|ii|i|[1-4])\b")
+
+
+def normalize_header(value: Any) -> str:
+    """Lower case, '%' as a word, punctuation to spaces, 'Triwulan IV' -> 'tw 4'."""
+    if value is None:
+        return ""
+    text = str(value).lower().replace("%", " persen ").replace("\n", " ")
+    text = re.sub(r"[^0-9a-z]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+
+    def _tw(m: re.Match[str]) -> str:
+        tok = m.group(2)
+        return f"tw {ROMAN.get(tok, tok)}"
+
+    return _ROMAN_AFTER_TW.sub(_tw, text)
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str
+    keywords: tuple[str, ...]
+    exclude: frozenset[str]
+    required: bool
+
+    def score(self, tokens: tuple[str, ...], text: str) -> int:
+        if not self.keywords:
+            return 0
+        if any(t in self.exclude for t in tokens):
+            return 0
+        if not _contains_in_order(tokens, self.keywords):
+            return 0
+        exact = 100 if " ".join(self.keywords) == text else 0
+        return 10 * len(self.keywords) + exact
+
+
+def _contains_in_order(tokens: tuple[str, ...], keywords: tuple[str, ...]) -> bool:
+    """All keywords present, in that order (not necessarily adjacent)."""
+    it = iter(tokens)
+    return all(any(k == t for t in it) for k in keywords)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    kind: str
+    rules: tuple[Rule, ...]
+
+    @property
+    def required(self) -> set[str]:
+        return {r.field for r in self.rules if r.required}
+
+    @property
+    def fields(self) -> list[str]:
+        seen: list[str] = []
+        for r in self.rules:
+            if r.field not in seen:
+                seen.append(r.field)
+        return seen
+
+    def match(self, headers: list[str]) -> dict[str, int]:
+        """field -> column index (0-based), each column and field used once, best score first."""
+        candidates = []
+        for col, text in enumerate(headers):
+            if not text:
+                continue
+            tokens = tuple(text.split())
+            for rule in self.rules:
+                s = rule.score(tokens, text)
+                if s:
+                    candidates.append((s, -col, rule.field, col))
+        candidates.sort(reverse=True)
+        out: dict[str, int] = {}
+        used: set[int] = set()
+        for _s, _c, fld, col in candidates:
+            if fld in out or col in used:
+                continue
+            out[fld] = col
+            used.add(col)
+        return out
+
+
+@lru_cache(maxsize=None)
+def load_column_map(name: str) -> ColumnMap:
+    """Read ``columns/<name>.csv`` (field,keywords,exclude,required)."""
+    path = COLUMNS_DIR / f"{name}.csv"
+    rules = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            kw = tuple(normalize_header(row["keywords"]).split())
+            ex = frozenset(normalize_header(row.get("exclude") or "").split())
+            req = (row.get("required") or "").strip().lower() in ("yes", "ya", "true", "1")
+            rules.append(Rule(row["field"].strip(), kw, ex, req))
+    return ColumnMap(name, tuple(rules))
+
+
+@dataclass
+class Header:
+    row: int                       # 0-based index of the (last) header row in sheet.rows
+    n_rows: int                    # 1 or 2
+    texts: list[str]               # normalised header text per column (group + sub-label)
+    printed: list[str]             # header text as printed, for messages
+    columns: dict[str, int]        # field -> column index
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.row + 1
+
+    @property
+    def excel_row(self) -> int:
+        return self.row + 1
+
+
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _combine(top: list[Any], sub: list[Any]) -> tuple[list[str], list[str]]:
+    """A group label over sub-labels: carry the group label right across its merged span."""
+    texts, printed = [], []
+    group = ""
+    for j in range(len(top)):
+        t, s = _cell_text(top[j]), _cell_text(sub[j]) if j < len(sub) else ""
+        if t:
+            group = t
+        elif not s:
+            group = ""
+        label_group = t or (group if s else "")
+        full = f"{label_group} {s}".strip() if s and label_group != s else (label_group or s)
+        printed.append(full)
+        texts.append(normalize_header(full))
+    return texts, printed
+
+
+def find_header(rows: list[list[Any]], cmap: ColumnMap, scan: int = HEADER_SCAN_ROWS) -> Header | None:
+    """The header row (or two-row merged header) in the first ``scan`` rows that best fits the map."""
+    best: tuple[tuple[int, int], Header] | None = None
+    limit = min(scan, len(rows))
+    required = cmap.required
+    for i in range(limit):
+        row = rows[i]
+        if sum(1 for v in row if isinstance(v, str) and v.strip()) < 2:
+            continue
+        options = []
+        single = [normalize_header(v) for v in row]
+        options.append((i, 1, single, [_cell_text(v) for v in row]))
+        if i + 1 < len(rows):
+            texts, printed = _combine(row, rows[i + 1])
+            options.append((i + 1, 2, texts, printed))
+        for last, n, texts, printed in options:
+            cols = cmap.match(texts)
+            if not required <= cols.keys():
+                continue
+            score = (len(cols), -n)  # more fields matched; on a tie, the single row
+            if best is None or score > best[0]:
+                best = (score, Header(last, n, texts, printed, cols))
+    if best is None:
+        return None
+    hdr = best[1]
+    hdr.missing = set(cmap.fields) - hdr.columns.keys()
+    return hdr
+
+
+def best_header_guess(rows: list[list[Any]], cmap: ColumnMap) -> tuple[int, set[str]]:
+    """For the error message when no header fits: the row that came closest and what it lacked."""
+    best_row, best_missing = 0, set(cmap.required)
+    for i in range(min(HEADER_SCAN_ROWS, len(rows))):
+        for texts in ([normalize_header(v) for v in rows[i]],
+                      _combine(rows[i], rows[i + 1])[0] if i + 1 < len(rows) else []):
+            missing = cmap.required - cmap.match(texts).keys()
+            if len(missing) < len(best_missing):
+                best_row, best_missing = i, missing
+    return best_row, best_missing
+
+
+# ---------------------------------------------------------------------------------------------
+# Title block
+# ---------------------------------------------------------------------------------------------
+
+_TAHUN = re.compile(r"\btahun(?:\s+anggaran)?\s*:?\s*(\d{4})\b", re.IGNORECASE)
+_SKPD = re.compile(
+    r"(?:perangkat\s+daerah|skpd|opd|unit\s+organisasi|organisasi)\s*:?\s*"
+    r"((?:\d+\s*\.\s*)*\d+)\s*[-–:]?\s*(.*)$",
+    re.IGNORECASE,
+)
+_PERIODE = re.compile(r"periode\s*:?\s*(.+)$", re.IGNORECASE)
+
+
+def title_lines(rows: list[list[Any]], upto: int) -> list[str]:
+    out = []
+    for row in rows[:upto]:
+        texts = [_cell_text(v) for v in row if _cell_text(v)]
+        if texts:
+            out.append(" ".join(texts))
+    return out
+
+
+def read_title_meta(lines: list[str]) -> FileMeta:
+    meta = FileMeta()
+    for line in lines:
+        if meta.kode_skpd is None:
+            m = _SKPD.search(line)
+            if m:
+                meta.kode_skpd = re.sub(r"\s+", "", m.group(1))
+                meta.nama_skpd = m.group(2).strip() or None
+        m = _PERIODE.search(line)
+        if m:
+            dates = find_date_in_text(m.group(1))
+            if dates:
+                meta.periode_akhir = dates[-1]
+                if len(dates) > 1:
+                    meta.periode_awal = dates[0]
+        if meta.tahun is None:
+            m = _TAHUN.search(line)
+            if m:
+                meta.tahun = int(m.group(1))
+        if meta.s_d_triwulan is None and re.search(r"s\.?\s*d\.?\s*(triwulan|tw)", line, re.I):
+            meta.s_d_triwulan = parse_triwulan(line)
+        up = line.upper()
+        if "PERUBAHAN" in up and ("RENCANA KERJA" in up or "DOKUMEN PELAKSANAAN" in up or "RENJA" in up or "DPA" in up):
+            meta.is_perubahan = True
+    if meta.periode_akhir is not None:
+        if meta.tahun is None:
+            meta.tahun = meta.periode_akhir.year
+        if meta.s_d_triwulan is None:
+            meta.s_d_triwulan = quarter_of(meta.periode_akhir)
+    return meta
+
+
+# ---------------------------------------------------------------------------------------------
+# Data rows
+# ---------------------------------------------------------------------------------------------
+
+_SIGNATURE = [
+    re.compile(r"^nip\b", re.I),
+    re.compile(r"^[A-Za-z .'-]+,\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}$"),  # Bekasi, 15 Januari 2021
+    re.compile(r"^(pembina|penata|pengatur|juru)\b", re.I),
+    re.compile(r"^(mengetahui|menyetujui|disetujui|dibuat oleh|diperiksa)", re.I),
+]
+_TOTAL = re.compile(
+    r"^(sub\s*|grand\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|belanja|anggaran|skpd|program|kegiatan))?\s*:?$",
+    re.I,
+)
+
+
+def is_total_label(value: Any) -> bool:
+    return isinstance(value, str) and bool(_TOTAL.match(value.strip()))
+
+
+def is_signature_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return any(p.search(text) for p in _SIGNATURE)
+
+
+@dataclass
+class DataRow:
+    excel_row: int
+    values: dict[str, Any]         # field -> raw cell value
+    raw: list[Any]
+    is_total: bool = False
+
+
+def iter_data_rows(rows: list[list[Any]], header: Header, text_fields: set[str]) -> Iterator[DataRow]:
+    """Data rows below the header: blank rows, repeated headers and signature blocks skipped.
+
+    A JUMLAH/TOTAL row is yielded with ``is_total`` so the reader can check it, then skip it.
+    Everything after the signature block starts is footer.
+    """
+    cols = header.columns
+    header_texts = header.texts
+    n_header_rows = header.n_rows
+    i = header.first_data_row
+    in_footer = False
+    while i < len(rows):
+        row = rows[i]
+        i += 1
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        # A page-break repeat of the header (one or two rows).
+        norm = [normalize_header(v) for v in row]
+        filled = [t for t in norm if t]
+        if filled and _repeats_header(norm, rows, i - 1, header_texts, n_header_rows):
+            if n_header_rows == 2:
+                i += 1
+            continue
+        # A row of column numbers under the header ("1 2 3 4 ...") is a print artefact.
+        if _is_column_number_row(row):
+            continue
+        values = {f: row[c] if c < len(row) else None for f, c in cols.items()}
+        non_empty = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
+        if in_footer or (len(non_empty) <= 2 and all(isinstance(v, str) for v in non_empty)
+                         and any(is_signature_text(v) for v in non_empty)):
+            in_footer = True
+            continue
+        if len(non_empty) == 1 and isinstance(non_empty[0], str):
+            # A lone text in a column that is not a text field of the table: a signature line
+            # (jabatan, name) that matched no pattern.
+            col = next(j for j, v in enumerate(row) if v is non_empty[0])
+            if col not in {cols[f] for f in text_fields if f in cols}:
+                continue
+        total = any(is_total_label(v) for v in non_empty if isinstance(v, str))
+        yield DataRow(excel_row=i, values=values, raw=row, is_total=total)
+
+
+def _repeats_header(norm: list[str], rows: list[list[Any]], idx: int, header_texts: list[str], n: int) -> bool:
+    if n == 1:
+        same = sum(1 for a, b in zip(norm, header_texts) if a and a == b)
+        return same >= max(2, sum(1 for t in header_texts if t) // 2)
+    if idx + 1 >= len(rows):
+        return False
+    texts, _ = _combine(rows[idx], rows[idx + 1])
+    same = sum(1 for a, b in zip(texts, header_texts) if a and a == b)
+    return same >= max(2, sum(1 for t in header_texts if t) // 2)
+
+
+def _is_column_number_row(row: list[Any]) -> bool:
+    nums = [v for v in row if v is not None and not (isinstance(v, str) and not v.strip())]
+    if len(nums) < 4:
+        return False
+    try:
+        ints = [int(str(v).strip().strip("()")) for v in nums]
+    except ValueError:
+        return False
+    return ints == list(range(ints[0], ints[0] + len(ints))) and ints[0] in (0, 1)
+
+
+def as_date_or_none(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
