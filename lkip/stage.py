@@ -1,0 +1,334 @@
+"""Stage: the DuckDB warehouse's raw, staging and meta layers; one transaction per file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lkip.issues import Issue
+
+MONEY = "DECIMAL(18,2)"
+LINEAGE = """
+    file_sha256 VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    sheet VARCHAR,
+    excel_row INTEGER,
+    run_id VARCHAR,
+    kode_skpd VARCHAR,
+    tahun INTEGER"""
+
+STAGING_TABLES: dict[str, str] = {
+    "renja": f"""
+        urutan INTEGER, baris_jenis VARCHAR, kode VARCHAR, kode_induk VARCHAR, uraian VARCHAR,
+        indikator VARCHAR, target DOUBLE, satuan VARCHAR, cara_hitung VARCHAR,
+        pagu_murni {MONEY}, pagu_perubahan {MONEY},
+        kas_tw1 {MONEY}, kas_tw2 {MONEY}, kas_tw3 {MONEY}, kas_tw4 {MONEY},
+        penanggung_jawab VARCHAR, dokumen VARCHAR, is_perubahan BOOLEAN""",
+    "lra": f"""
+        urutan INTEGER, baris_jenis VARCHAR, kode VARCHAR, kode_kegiatan VARCHAR, uraian VARCHAR,
+        anggaran {MONEY}, realisasi_sd_lalu {MONEY}, realisasi_periode_ini {MONEY},
+        realisasi_sd_ini {MONEY}, sisa {MONEY}, persen DOUBLE,
+        belanja_pegawai {MONEY}, belanja_barang_jasa {MONEY}, belanja_modal {MONEY},
+        periode_awal DATE, periode_akhir DATE, s_d_triwulan INTEGER, layout VARCHAR""",
+    "register_sp2d": f"""
+        urutan INTEGER, no VARCHAR, tanggal DATE, nomor_sp2d VARCHAR, kode_kegiatan VARCHAR,
+        kode_rekening VARCHAR, uraian VARCHAR, jenis VARCHAR, nilai {MONEY}, has_kode_kegiatan BOOLEAN""",
+    "realisasi_fisik": f"""
+        urutan INTEGER, kode_kegiatan VARCHAR, nama_kegiatan VARCHAR, indikator VARCHAR,
+        target DOUBLE, satuan VARCHAR, k_tw1 DOUBLE, k_tw2 DOUBLE, k_tw3 DOUBLE, k_tw4 DOUBLE,
+        rp_tw1 {MONEY}, rp_tw2 {MONEY}, rp_tw3 {MONEY}, rp_tw4 {MONEY}, s_d_triwulan INTEGER""",
+    "iku": """
+        no INTEGER, sasaran VARCHAR, indikator VARCHAR, satuan VARCHAR, polaritas VARCHAR,
+        target DOUBLE, target_tw1 DOUBLE, target_tw2 DOUBLE, target_tw3 DOUBLE, target_tw4 DOUBLE,
+        realisasi DOUBLE, dihitung_dari VARCHAR, sumber_data VARCHAR""",
+    "renstra": """
+        tingkat VARCHAR, uraian VARCHAR, indikator VARCHAR, satuan VARCHAR, tahun_data INTEGER,
+        jenis VARCHAR, nilai DOUBLE""",
+    "dukungan_anggaran": "indikator VARCHAR, kode_kegiatan VARCHAR, nama_kegiatan VARCHAR",
+    "iku_indikator_program": """
+        iku VARCHAR, indikator_program VARCHAR, satuan VARCHAR, target DOUBLE, realisasi DOUBLE""",
+    "skm": """
+        no INTEGER, unit VARCHAR, nilai_ikm DOUBLE, u1 DOUBLE, u2 DOUBLE, u3 DOUBLE, u4 DOUBLE,
+        u5 DOUBLE, u6 DOUBLE, u7 DOUBLE, u8 DOUBLE, u9 DOUBLE""",
+    "akip": "no INTEGER, perangkat_daerah VARCHAR, nilai DOUBLE, kategori VARCHAR",
+    "bumd": "no INTEGER, nama VARCHAR, opini VARCHAR, kategori VARCHAR, skor DOUBLE, keterangan VARCHAR",
+}
+
+META_DDL = """
+CREATE TABLE IF NOT EXISTS meta.files (
+    file_sha256 VARCHAR PRIMARY KEY,
+    source_file VARCHAR,
+    original_path VARCHAR,
+    size_bytes BIGINT,
+    kind VARCHAR,
+    kode_skpd VARCHAR,
+    nama_skpd VARCHAR,
+    tahun INTEGER,
+    periode_awal DATE,
+    periode_akhir DATE,
+    s_d_triwulan INTEGER,
+    outcome VARCHAR,
+    n_rows BIGINT,
+    n_warnings INTEGER,
+    n_errors INTEGER,
+    run_id VARCHAR,
+    staged_at TIMESTAMP,
+    superseded_by VARCHAR,
+    archived_path VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta.runs (
+    run_id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP,
+    status VARCHAR,
+    n_files INTEGER,
+    summary JSON
+);
+CREATE TABLE IF NOT EXISTS meta.issues (
+    file_sha256 VARCHAR,
+    source_file VARCHAR,
+    run_id VARCHAR,
+    severity VARCHAR,
+    sheet VARCHAR,
+    excel_row INTEGER,
+    kolom VARCHAR,
+    nilai VARCHAR,
+    diharapkan VARCHAR,
+    pesan VARCHAR
+);
+"""
+
+RAW_DDL = f"""
+CREATE TABLE IF NOT EXISTS raw.baris (
+    {LINEAGE},
+    kind VARCHAR,
+    tabel VARCHAR,
+    nilai JSON
+);
+"""
+
+
+class WarehouseDamaged(Exception):
+    """The warehouse file cannot be opened: it is a cache of input/processed, rebuild it."""
+
+
+def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    target = Path(path) if path is not None else Path(cfg.warehouse)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+        if not read_only:
+            init_warehouse(con)
+        else:
+            con.execute("SELECT 1").fetchall()
+    except duckdb.Error as exc:
+        raise WarehouseDamaged(
+            f"Gudang data {target} rusak atau tidak dapat dibuka ({exc.__class__.__name__}). "
+            "Jalankan `lkip rebuild` untuk membangunnya kembali dari input/processed. "
+            f"/ The warehouse {target} is damaged or unreadable; run `lkip rebuild`."
+        ) from exc
+    return con
+
+
+def init_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in ("raw", "staging", "meta", "core", "laporan"):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for name, cols in STAGING_TABLES.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS staging.{name} ({LINEAGE}, {cols})")
+    con.execute(RAW_DDL)
+    con.execute(META_DDL)
+
+
+def staging_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema='staging' AND table_name=? "
+        "ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs
+# ---------------------------------------------------------------------------------------------
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO meta.runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+        [run_id, dt.datetime.now()],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, summary: dict | None = None) -> None:
+    con.execute(
+        "UPDATE meta.runs SET finished_at = ?, status = ?, n_files = ?, summary = ? WHERE run_id = ?",
+        [
+            dt.datetime.now(),
+            status,
+            int((summary or {}).get("n_files", 0)),
+            json.dumps(summary or {}, default=str),
+            run_id,
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+# ---------------------------------------------------------------------------------------------
+
+def staged_file(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
+    cur = con.execute("SELECT * FROM meta.files WHERE file_sha256 = ?", [sha256])
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row))
+
+
+def replacement_key(kind: str, meta: Any) -> tuple:
+    """Files with the same key are versions of one export: the newer replaces the older."""
+    periode = meta.periode_akhir if kind in ("lra", "register_sp2d") else None
+    return (kind, meta.kode_skpd, meta.tahun, periode)
+
+
+def _prepare_frame(df: pd.DataFrame, columns: list[str], lineage: dict[str, Any]) -> pd.DataFrame:
+    out = df.copy()
+    for key, value in lineage.items():
+        out[key] = value
+    for col in columns:
+        if col not in out.columns:
+            out[col] = None
+    out = out[columns]
+    # Exact money: Decimal objects go in as text and are cast by DuckDB to DECIMAL(18,2).
+    for col in out.columns:
+        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, Decimal)).any():
+            out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    return out
+
+
+def insert_file(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    meta: Any,
+    tables: dict[str, pd.DataFrame],
+    sha256: str,
+    source_file: str,
+    original_path: str,
+    size: int,
+    run_id: str,
+    issues: list[Issue],
+    outcome: str,
+    raw_rows: pd.DataFrame | None = None,
+    fail_after_table: str | None = None,
+) -> list[str]:
+    """Write one file's rows in ONE transaction: all of them or none. Returns superseded hashes.
+
+    ``fail_after_table`` exists for the crash test (a failure in the middle of a file).
+    """
+    superseded: list[str] = []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM meta.issues WHERE file_sha256 = ?", [sha256])
+        con.execute("DELETE FROM meta.files WHERE file_sha256 = ?", [sha256])
+        if outcome != "rejected":
+            superseded = _supersede(con, kind, meta, sha256)
+            lineage = {
+                "file_sha256": sha256, "source_file": source_file, "run_id": run_id,
+                "kode_skpd": meta.kode_skpd, "tahun": meta.tahun,
+            }
+            for table, df in tables.items():
+                if df is None or df.empty:
+                    continue
+                cols = staging_columns(con, table)
+                frame = _prepare_frame(df, cols, lineage)
+                con.register("_stage_frame", frame)
+                try:
+                    con.execute(f"INSERT INTO staging.{table} BY NAME SELECT * FROM _stage_frame")
+                finally:
+                    con.unregister("_stage_frame")
+                if fail_after_table == table:
+                    raise RuntimeError(f"simulated crash after staging.{table}")
+            if raw_rows is not None and not raw_rows.empty:
+                frame = raw_rows.copy()
+                for key, value in lineage.items():
+                    frame[key] = value
+                frame["kind"] = kind
+                con.register("_raw_frame", frame)
+                try:
+                    con.execute("INSERT INTO raw.baris BY NAME SELECT * FROM _raw_frame")
+                finally:
+                    con.unregister("_raw_frame")
+        n_rows = sum(len(df) for df in tables.values() if df is not None) if outcome != "rejected" else 0
+        con.execute(
+            """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
+                   nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
+                   n_errors, run_id, staged_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                sha256, source_file, original_path, size, kind,
+                getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
+                getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
+                getattr(meta, "s_d_triwulan", None), outcome, n_rows,
+                sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error),
+                run_id, dt.datetime.now(),
+            ],
+        )
+        if issues:
+            con.executemany(
+                "INSERT INTO meta.issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [sha256, source_file, run_id, i.severity, i.sheet, i.excel_row, i.kolom,
+                     None if i.nilai is None else str(i.nilai), i.diharapkan, i.pesan]
+                    for i in issues
+                ],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return superseded
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, kind: str, meta: Any, sha256: str) -> list[str]:
+    key = replacement_key(kind, meta)
+    rows = con.execute(
+        """SELECT file_sha256 FROM meta.files
+           WHERE kind = ? AND kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?
+             AND (? IS NULL OR periode_akhir = ?)
+             AND outcome IN ('accepted', 'accepted_with_warnings') AND superseded_by IS NULL
+             AND file_sha256 <> ?""",
+        [key[0], key[1], key[2], key[3], key[3], sha256],
+    ).fetchall()
+    old = [r[0] for r in rows]
+    for sha in old:
+        for table in STAGING_TABLES:
+            con.execute(f"DELETE FROM staging.{table} WHERE file_sha256 = ?", [sha])
+        con.execute("DELETE FROM raw.baris WHERE file_sha256 = ?", [sha])
+        con.execute("UPDATE meta.files SET superseded_by = ? WHERE file_sha256 = ?", [sha256, sha])
+    return old
+
+
+def set_archived_path(con: duckdb.DuckDBPyConnection, sha256: str, path: str) -> None:
+    con.execute("UPDATE meta.files SET archived_path = ? WHERE file_sha256 = ?", [path, sha256])
+
+
+def kegiatan_in_renja(con: duckdb.DuckDBPyConnection, kode_skpd: str | None, tahun: int | None) -> set[str] | None:
+    """Kegiatan (and sub kegiatan) codes of the staged Renja of that SKPD and year; None if none staged."""
+    n = con.execute(
+        "SELECT count(*) FROM staging.renja WHERE kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?",
+        [kode_skpd, tahun],
+    ).fetchall()[0][0]
+    if not n:
+        return None
+    rows = con.execute(
+        """SELECT DISTINCT kode FROM staging.renja
+           WHERE kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ? AND baris_jenis = 'kegiatan'""",
+        [kode_skpd, tahun],
+    ).fetchall()
+    return {r[0] for r in rows}
