@@ -1,0 +1,367 @@
+"""One file end to end: open → detect → read → validate → stage → archive.
+
+``prepare`` touches no database (it runs in parallel: threads, processes or Dask workers);
+``stage`` is the single writer; ``archive`` moves the file only after its rows are committed, so a
+crash at any point leaves the file in input/ and the next run converges to the same state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lkip import stage as stage_mod
+from lkip.error_report import write_error_report
+from lkip.extract.base import FileMeta
+from lkip.issues import ERROR, FileIncomplete, FileRejected, Issue, error, warning
+
+# Staging order: the Renja first, so that SP2D and form rows can be checked against it.
+KIND_ORDER = {"renja": 0, "pk_iku": 1, "lra": 2, "register_sp2d": 3, "realisasi_fisik": 4, None: 9}
+SKIP_DIRS = {"processed", "rejected"}
+SKIP_NAME = re.compile(r"(^~\$|^\.|\.tmp$|\.part$|\.crdownload$|\.errors\.(xlsx|txt)$)", re.I)
+
+ACCEPTED = "accepted"
+ACCEPTED_WITH_WARNINGS = "accepted_with_warnings"
+REJECTED = "rejected"
+DUPLICATE = "duplicate"
+
+VERDICT_ID = {
+    ACCEPTED: "DITERIMA",
+    ACCEPTED_WITH_WARNINGS: "DITERIMA DENGAN PERINGATAN",
+    REJECTED: "DITOLAK",
+    DUPLICATE: "SUDAH PERNAH DIPROSES (isi sama)",
+}
+
+
+@dataclass
+class Prepared:
+    path: Path
+    rel_path: str
+    sha256: str
+    size: int
+    kind: str | None = None
+    meta: FileMeta = field(default_factory=FileMeta)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.is_error for i in self.issues)
+
+    @property
+    def outcome(self) -> str:
+        if self.has_errors:
+            return REJECTED
+        return ACCEPTED_WITH_WARNINGS if self.issues else ACCEPTED
+
+    @property
+    def n_rows(self) -> int:
+        return sum(len(t) for t in self.tables.values())
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    sha256: str
+    kind: str | None
+    kode_skpd: str | None
+    tahun: int | None
+    outcome: str
+    n_rows: int = 0
+    n_warnings: int = 0
+    n_errors: int = 0
+    messages: list[str] = field(default_factory=list)
+    archived_to: Path | None = None
+    report: Path | None = None
+    seconds: float = 0.0
+    issues: list[Issue] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path.name), "path": str(self.path), "sha256": self.sha256, "kind": self.kind,
+            "kode_skpd": self.kode_skpd, "tahun": self.tahun, "outcome": self.outcome,
+            "n_rows": self.n_rows, "n_warnings": self.n_warnings, "n_errors": self.n_errors,
+            "messages": self.messages[:50], "archived_to": str(self.archived_to) if self.archived_to else None,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Discover
+# ---------------------------------------------------------------------------------------------
+
+def discover(cfg: Any, settle_check: bool = True) -> list[Path]:
+    """Input files to process now, in a stable order; files still being copied are left alone."""
+    root = Path(cfg.input_dir)
+    if not root.is_dir():
+        return []
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = Path(dirpath).relative_to(root)
+        if rel == Path(".") :
+            dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+        else:
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if SKIP_NAME.search(name):
+                continue
+            p = Path(dirpath) / name
+            if p.is_file() and not p.is_symlink():
+                found.append(p)
+    found.sort()
+    if settle_check:
+        found = [p for p in found if not still_being_copied(p, float(cfg.get("watch.stable_seconds", 5)))]
+    return found
+
+
+def still_being_copied(path: Path, stable_seconds: float, probe_seconds: float = 0.5) -> bool:
+    """A file whose size is still changing, or a recent zip without its end record, is incomplete."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return True
+    age = time.time() - st.st_mtime
+    if age >= stable_seconds:
+        return False
+    time.sleep(probe_seconds)
+    try:
+        st2 = path.stat()
+    except FileNotFoundError:
+        return True
+    if (st2.st_size, st2.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
+        return True
+    # Size stable for a moment but written seconds ago: a zip that lacks its central directory is
+    # most likely a copy in progress, not a broken file; the next run decides.
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        with path.open("rb") as fh:
+            head = fh.read(4)
+        if head.startswith(b"PK") and not zipfile.is_zipfile(path):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Prepare (no database)
+# ---------------------------------------------------------------------------------------------
+
+def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
+    from lkip.extract import detect as detect_mod
+    from lkip.extract.workbook import open_workbook, sha256_of
+
+    started = time.perf_counter()
+    path = Path(path)
+    root = Path(rel_to) if rel_to else Path(getattr(cfg, "input_dir", path.parent))
+    try:
+        rel = str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        rel = path.name
+    prepared = Prepared(path=path, rel_path=rel, sha256=sha256_of(path), size=path.stat().st_size)
+    try:
+        wb = open_workbook(path, cfg.get("limits") if cfg is not None else None)
+        module, issues = detect_mod.detect(wb)
+        prepared.issues.extend(issues)
+        if module is not None:
+            result = module.read(wb)
+            prepared.kind = result.kind
+            prepared.meta = result.meta
+            prepared.tables = result.tables
+            prepared.issues.extend(result.issues)
+            prepared.issues.extend(_formula_issues(wb, result))
+            prepared.issues.extend(_meta_issues(result.meta))
+    except FileRejected as exc:
+        prepared.issues.extend(exc.issues)
+    except FileIncomplete:
+        raise
+    except Exception as exc:  # a reader bug must not stop the drop: reject this file, say why
+        prepared.issues.append(error(
+            f"Berkas tidak dapat dibaca ({exc.__class__.__name__}: {exc}). Laporkan ke pengelola sistem.",
+        ))
+    prepared.issues = [_with_file(i, path.name) for i in prepared.issues]
+    prepared.seconds = time.perf_counter() - started
+    return prepared
+
+
+def _with_file(issue: Issue, name: str) -> Issue:
+    if issue.file:
+        return issue
+    return Issue(**{**issue.__dict__, "file": name})
+
+
+def _formula_issues(wb: Any, result: Any) -> list[Issue]:
+    """Formula cells with no cached value in the sheets the reader used: the values are unknown."""
+    used = set()
+    for df in result.tables.values():
+        if "sheet" in df.columns and not df.empty:
+            used.update(df["sheet"].dropna().unique().tolist())
+    out = []
+    for sheet in wb.visible_sheets:
+        if used and sheet.name not in used:
+            continue
+        for row, col in sheet.formula_cells_without_value[:50]:
+            out.append(error(
+                "Sel berisi rumus tanpa nilai tersimpan: buka dan simpan ulang berkas di Excel",
+                sheet=sheet.name, excel_row=row, kolom=_col_letter(col),
+                diharapkan="nilai hasil rumus tersimpan di berkas",
+            ))
+    return out
+
+
+def _meta_issues(meta: FileMeta) -> list[Issue]:
+    out = []
+    if not meta.kode_skpd:
+        out.append(error("Kode Perangkat Daerah tidak ditemukan di judul berkas",
+                         diharapkan="baris judul seperti 'Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH'"))
+    if not meta.tahun:
+        out.append(error("Tahun anggaran tidak ditemukan di judul berkas",
+                         diharapkan="baris judul seperti 'TAHUN ANGGARAN 2020'"))
+    return out
+
+
+def _col_letter(col: int) -> str:
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage (the single writer)
+# ---------------------------------------------------------------------------------------------
+
+def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: Any = None) -> FileOutcome:
+    started = time.perf_counter()
+    existing = stage_mod.staged_file(con, prepared.sha256)
+    if existing and existing["outcome"] in (ACCEPTED, ACCEPTED_WITH_WARNINGS):
+        return FileOutcome(
+            path=prepared.path, sha256=prepared.sha256, kind=existing["kind"],
+            kode_skpd=existing["kode_skpd"], tahun=existing["tahun"], outcome=DUPLICATE,
+            messages=[f"Isi berkas sama dengan berkas yang sudah diproses ({existing['source_file']}); tidak dimuat dua kali."],
+            seconds=time.perf_counter() - started,
+        )
+    issues = list(prepared.issues)
+    if not prepared.has_errors:
+        issues.extend(cross_file_checks(con, prepared))
+    outcome = REJECTED if any(i.is_error for i in issues) else (ACCEPTED_WITH_WARNINGS if issues else ACCEPTED)
+    stage_mod.insert_file(
+        con,
+        kind=prepared.kind or "tidak_dikenal",
+        meta=prepared.meta,
+        tables=prepared.tables if outcome != REJECTED else {},
+        sha256=prepared.sha256,
+        source_file=prepared.path.name,
+        original_path=prepared.rel_path,
+        size=prepared.size,
+        run_id=run_id,
+        issues=issues,
+        outcome=outcome,
+    )
+    return FileOutcome(
+        path=prepared.path, sha256=prepared.sha256, kind=prepared.kind,
+        kode_skpd=prepared.meta.kode_skpd, tahun=prepared.meta.tahun, outcome=outcome,
+        n_rows=prepared.n_rows if outcome != REJECTED else 0,
+        n_warnings=sum(1 for i in issues if not i.is_error),
+        n_errors=sum(1 for i in issues if i.is_error),
+        messages=[i.text() for i in issues],
+        seconds=time.perf_counter() - started + prepared.seconds,
+        issues=issues,
+    )
+
+
+def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> list[Issue]:
+    """SP2D and form kegiatan must exist in the Renja of the same SKPD and year."""
+    checks = {"register_sp2d": ("register_sp2d", "Kode Kegiatan", ERROR),
+              "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", ERROR)}
+    if prepared.kind not in checks:
+        return []
+    table, kolom, severity = checks[prepared.kind]
+    df = prepared.tables.get(table)
+    if df is None or df.empty or "kode_kegiatan" not in df.columns:
+        return []
+    known = stage_mod.kegiatan_in_renja(con, prepared.meta.kode_skpd, prepared.meta.tahun)
+    if known is None:
+        return [warning(
+            f"Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun} belum dimuat: "
+            "kode kegiatan di berkas ini belum dapat dicocokkan",
+            diharapkan="berkas Renja/DPA Perangkat Daerah yang sama ikut diletakkan di input/",
+        )]
+    out = []
+    mask = df["kode_kegiatan"].notna() & ~df["kode_kegiatan"].isin(known)
+    for rec in df.loc[mask, ["sheet", "excel_row", "kode_kegiatan"]].itertuples(index=False):
+        out.append(Issue(
+            pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun}",
+            severity=severity, sheet=rec.sheet, excel_row=int(rec.excel_row), kolom=kolom,
+            nilai=rec.kode_kegiatan, diharapkan="kode kegiatan yang tercantum di Renja/DPA",
+            file=prepared.path.name,
+        ))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Archive (after commit)
+# ---------------------------------------------------------------------------------------------
+
+def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.DuckDBPyConnection | None = None) -> FileOutcome:
+    """Move the file byte for byte to processed/<date>/ or rejected/<date>/ (+ error report)."""
+    today = dt.date.today().isoformat()
+    base = Path(cfg.rejected_dir if outcome.outcome == REJECTED else cfg.processed_dir) / today
+    rel = Path(prepared.rel_path)
+    if rel.is_absolute() or ".." in rel.parts:
+        rel = Path(rel.name)
+    dest = _free_name(base / rel, prepared.sha256)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if outcome.outcome == REJECTED:
+        outcome.report = write_error_report(dest, prepared.path.name, outcome.issues or prepared.issues,
+                                            VERDICT_ID[REJECTED])[1]
+    if prepared.path.exists():
+        if dest.exists():
+            # Same content already archived under that name (a crash after the move): drop the copy.
+            prepared.path.unlink()
+        else:
+            shutil.move(str(prepared.path), str(dest))
+    outcome.archived_to = dest
+    if con is not None and outcome.outcome != DUPLICATE:
+        stage_mod.set_archived_path(con, prepared.sha256, str(dest))
+    return outcome
+
+
+def _free_name(dest: Path, sha256: str) -> Path:
+    """processed/<date>/<name>; a different file of the same name gets a short hash suffix."""
+    if not dest.exists():
+        return dest
+    from lkip.extract.workbook import sha256_of
+    if sha256_of(dest) == sha256:
+        return dest
+    return dest.with_name(f"{dest.stem}.{sha256[:8]}{dest.suffix}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Validate only (lkip validate)
+# ---------------------------------------------------------------------------------------------
+
+def validate_files(paths: list[Path], cfg: Any, report_dir: Path | None = None) -> list[Prepared]:
+    """Check files without staging; write an error report for each file that has issues."""
+    out = []
+    for p in paths:
+        p = Path(p)
+        prep = prepare(p, cfg, rel_to=p.parent)
+        if prep.issues:
+            target_dir = Path(report_dir) if report_dir else p.parent
+            write_error_report(target_dir / p.name, p.name, prep.issues, VERDICT_ID[prep.outcome])
+        out.append(prep)
+    return out
+
+
+def sort_for_staging(prepared: list[Prepared]) -> list[Prepared]:
+    return sorted(prepared, key=lambda p: (KIND_ORDER.get(p.kind, 9), p.meta.periode_akhir or dt.date.min, p.rel_path))
