@@ -8,6 +8,7 @@ crash at any point leaves the file in input/ and the next run converges to the s
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -53,6 +54,7 @@ class Prepared:
     meta: FileMeta = field(default_factory=FileMeta)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    raw: pd.DataFrame | None = None
     seconds: float = 0.0
 
     @property
@@ -179,6 +181,7 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             prepared.issues.extend(result.issues)
             prepared.issues.extend(_formula_issues(wb, result))
             prepared.issues.extend(_meta_issues(result.meta))
+            prepared.raw = raw_rows(wb, result.tables)
     except FileRejected as exc:
         prepared.issues.extend(exc.issues)
     except FileIncomplete:
@@ -190,6 +193,22 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
     prepared.issues = [_with_file(i, path.name) for i in prepared.issues]
     prepared.seconds = time.perf_counter() - started
     return prepared
+
+
+def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The staged rows as read (cell values as text), for the raw layer's lineage."""
+    grids = {s.name: s.rows for s in wb.sheets}
+    records = []
+    for table, df in tables.items():
+        if df is None or df.empty or "excel_row" not in df.columns:
+            continue
+        for sheet, row in zip(df["sheet"].tolist(), df["excel_row"].tolist()):
+            cells = grids.get(sheet)
+            if cells is None or not (0 < int(row) <= len(cells)):
+                continue
+            values = ["" if v is None else str(v) for v in cells[int(row) - 1]]
+            records.append((sheet, int(row), table, json.dumps(values, ensure_ascii=False)))
+    return pd.DataFrame(records, columns=["sheet", "excel_row", "tabel", "nilai"])
 
 
 def _with_file(issue: Issue, name: str) -> Issue:
@@ -266,6 +285,7 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
         run_id=run_id,
         issues=issues,
         outcome=outcome,
+        raw_rows=prepared.raw if outcome != REJECTED else None,
     )
     return FileOutcome(
         path=prepared.path, sha256=prepared.sha256, kind=prepared.kind,

@@ -1,0 +1,52 @@
+"""Shared fixtures: the bundled example ingested into a fresh warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "bekasi-setda-2020"
+
+
+def ingest_folder(cfg, run_id: str = "test-run"):
+    """Run discover → prepare → stage → archive without Prefect (what the flow's tasks do)."""
+    from lkip import ingest, stage
+
+    con = stage.connect(cfg)
+    stage.start_run(con, run_id)
+    prepared = [ingest.prepare(p, cfg) for p in ingest.discover(cfg, settle_check=False)]
+    outcomes = []
+    for prep in ingest.sort_for_staging(prepared):
+        out = ingest.stage(con, prep, run_id, cfg)
+        outcomes.append(ingest.archive(prep, out, cfg, con))
+    stage.finish_run(con, run_id, "completed", {"n_files": len(outcomes)})
+    return con, outcomes
+
+
+def make_workspace(tmp: Path, files: list[Path] | None = None):
+    from lkip.config import load_config
+
+    (tmp / "input").mkdir(parents=True, exist_ok=True)
+    for f in files if files is not None else sorted((EXAMPLE / "input").glob("*.xlsx")):
+        shutil.copy(f, tmp / "input" / Path(f).name)
+    return load_config(workspace=tmp)
+
+
+@pytest.fixture(scope="session")
+def sample_ingest(tmp_path_factory):
+    """(connection, outcomes, cfg) after ingesting the bundled example and building the model."""
+    from lkip import model
+
+    cfg = make_workspace(tmp_path_factory.mktemp("sample"))
+    con, outcomes = ingest_folder(cfg)
+    model.build(con, cfg)
+    yield con, outcomes, cfg
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_ingest):
+    return sample_ingest[0]
