@@ -1,0 +1,118 @@
+"""The warehouse: one transaction per file, same bytes staged once, newer versions replace older."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lkip import ingest, stage
+from lkip.config import load_config
+from lkip.extract.base import FileMeta
+from lkip.issues import error
+
+
+def _renja(pagu: str, sha: str, tmp: Path, name="renja.xlsx") -> ingest.Prepared:
+    path = tmp / "input" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(sha.encode() * 10)
+    df = pd.DataFrame({
+        "urutan": [1, 2],
+        "baris_jenis": ["program", "kegiatan"],
+        "kode": ["4.01.4.01.03.01", "4.01.4.01.03.01.02"],
+        "kode_induk": [None, "4.01.4.01.03.01"],
+        "uraian": ["Program A", "Kegiatan B"],
+        "indikator": ["I1", "I2"],
+        "target": [100.0, 432.0],
+        "pagu_perubahan": [Decimal(pagu), Decimal(pagu)],
+        "sheet": ["Renja", "Renja"],
+        "excel_row": [8, 9],
+    })
+    return ingest.Prepared(path=path, rel_path=name, sha256=sha, size=path.stat().st_size, kind="renja",
+                           meta=FileMeta(kode_skpd="4.01.03", tahun=2020), tables={"renja": df})
+
+
+@pytest.fixture()
+def ws(tmp_path):
+    cfg = load_config(workspace=tmp_path)
+    con = stage.connect(cfg)
+    yield cfg, con, tmp_path
+    con.close()
+
+
+def test_same_bytes_are_staged_once(ws):
+    cfg, con, tmp = ws
+    first = ingest.stage(con, _renja("5550300020.00", "aaa", tmp), "run1", cfg)
+    again = ingest.stage(con, _renja("5550300020.00", "aaa", tmp), "run2", cfg)
+    assert first.outcome == ingest.ACCEPTED
+    assert again.outcome == ingest.DUPLICATE
+    assert con.execute("SELECT count(*) FROM staging.renja").fetchall()[0][0] == 2
+    assert con.execute("SELECT count(*) FROM meta.files").fetchall()[0][0] == 1
+
+
+def test_newer_version_replaces_rows_and_meta_keeps_both(ws):
+    cfg, con, tmp = ws
+    ingest.stage(con, _renja("100.00", "old", tmp), "run1", cfg)
+    ingest.stage(con, _renja("200.00", "new", tmp, "renja_v2.xlsx"), "run2", cfg)
+    rows = con.execute("SELECT DISTINCT file_sha256, pagu_perubahan FROM staging.renja").fetchall()
+    assert rows == [("new", Decimal("200.00"))]
+    files = dict(con.execute("SELECT file_sha256, superseded_by FROM meta.files").fetchall())
+    assert files == {"old": "new", "new": None}
+
+
+def test_money_is_stored_as_decimal(ws):
+    cfg, con, tmp = ws
+    ingest.stage(con, _renja("23273681020.10", "m", tmp), "run1", cfg)
+    typ, val = con.execute("SELECT typeof(pagu_perubahan), pagu_perubahan FROM staging.renja LIMIT 1").fetchall()[0]
+    assert typ == "DECIMAL(18,2)" and val == Decimal("23273681020.10")
+
+
+def test_crash_in_the_middle_of_a_file_leaves_none_of_its_rows(ws):
+    cfg, con, tmp = ws
+    prep = _renja("100.00", "crash", tmp)
+    prep.tables["dukungan_anggaran"] = pd.DataFrame({"indikator": ["x"], "kode_kegiatan": ["1"], "sheet": ["S"], "excel_row": [3]})
+    with pytest.raises(RuntimeError):
+        stage.insert_file(con, kind="renja", meta=prep.meta, tables=prep.tables, sha256="crash",
+                          source_file="r.xlsx", original_path="r.xlsx", size=1, run_id="r", issues=[],
+                          outcome="accepted", fail_after_table="renja")
+    assert con.execute("SELECT count(*) FROM staging.renja").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM staging.dukungan_anggaran").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM meta.files").fetchall()[0][0] == 0
+
+
+def test_rejected_file_stages_nothing_and_keeps_its_issues(ws):
+    cfg, con, tmp = ws
+    prep = _renja("100.00", "bad", tmp)
+    prep.issues.append(error("'satu juta' bukan angka", sheet="Renja", excel_row=14, kolom="Nilai", nilai="satu juta"))
+    out = ingest.stage(con, prep, "run1", cfg)
+    assert out.outcome == ingest.REJECTED
+    assert con.execute("SELECT count(*) FROM staging.renja").fetchall()[0][0] == 0
+    assert con.execute("SELECT excel_row, kolom, nilai FROM meta.issues").fetchall() == [(14, "Nilai", "satu juta")]
+    archived = ingest.archive(prep, out, cfg, con)
+    assert archived.archived_to.parent == cfg.rejected_dir / dt.date.today().isoformat()
+    assert archived.archived_to.read_bytes() == b"bad" * 10
+    txt = archived.archived_to.with_name("renja.xlsx.errors.txt").read_text(encoding="utf-8")
+    assert "Baris 14" in txt or "baris 14" in txt
+    assert "'satu juta' bukan angka" in txt
+    assert archived.archived_to.with_name("renja.xlsx.errors.xlsx").stat().st_size > 0
+    assert not prep.path.exists()
+
+
+def test_sp2d_for_kegiatan_not_in_renja_is_an_error_for_that_row(ws):
+    cfg, con, tmp = ws
+    ingest.stage(con, _renja("100.00", "r", tmp), "run1", cfg)
+    path = tmp / "input" / "sp2d.xlsx"
+    path.write_bytes(b"x")
+    reg = pd.DataFrame({
+        "urutan": [1, 2], "tanggal": [dt.date(2020, 2, 1)] * 2, "nomor_sp2d": ["1", "2"],
+        "kode_kegiatan": ["4.01.4.01.03.01.02", "4.01.4.01.03.99.99"], "jenis": ["LS", "LS"],
+        "nilai": [Decimal("1.00"), Decimal("2.00")], "sheet": ["Register", "Register"], "excel_row": [7, 8],
+    })
+    prep = ingest.Prepared(path=path, rel_path="sp2d.xlsx", sha256="s", size=1, kind="register_sp2d",
+                           meta=FileMeta(kode_skpd="4.01.03", tahun=2020), tables={"register_sp2d": reg})
+    out = ingest.stage(con, prep, "run1", cfg)
+    assert out.outcome == ingest.REJECTED
+    assert any("4.01.4.01.03.99.99" in m and "baris 8" in m.lower() for m in out.messages)
