@@ -1,0 +1,427 @@
+"""SIMDA Register SP2D (one row per disbursement order).
+
+Reads the typed cell grid of a sheet (no type inference): numeric cells stay numbers, text is
+parsed by the Indonesian rules of :mod:`lkip.extract.parse`, and every cell that fits no reading is
+reported with its sheet, Excel row, column and value -- never nulled. Conversion runs per column
+with fast paths for already-typed cells (numbers, dates) and a cache for repeated texts, so a
+register of a million rows is one pass over the grid plus one pass per column.
+
+The helpers at the top (sheet access, cell issues) are shared by the other readers of this
+package (``realisation_fisik``, ``pk_iku``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+
+from lkip.extract.base import FileMeta, ReadResult
+from lkip.extract.header import (
+    Header,
+    best_header_guess,
+    find_header,
+    iter_data_rows,
+    load_column_map,
+    read_title_meta,
+    title_lines,
+)
+from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
+from lkip.issues import Issue, error, warning
+
+KIND = "register_sp2d"
+TABLE = "register_sp2d"
+COLUMNS = [
+    "urutan", "no", "tanggal", "nomor_sp2d", "kode_kegiatan", "kode_rekening", "uraian",
+    "jenis", "nilai", "has_kode_kegiatan", "sheet", "excel_row",
+]
+JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
+REALISASI_JENIS = ("LS", "GU", "GU NIHIL")
+TOTAL_TOLERANCE = Decimal("1")
+TITLE_SCAN = 15
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers (used by realisasi_fisik and pk_iku too)
+# ---------------------------------------------------------------------------------------------
+
+
+def sheets_of(workbook: Any) -> list[Any]:
+    """The visible sheets of a workbook (``visible_sheets`` as Sheet objects or names)."""
+    vis = getattr(workbook, "visible_sheets", None)
+    all_sheets = getattr(workbook, "sheets", None)
+    if isinstance(all_sheets, dict):
+        all_sheets = list(all_sheets.values())
+    if vis is None:
+        return [s for s in (all_sheets or []) if not getattr(s, "hidden", False)]
+    if isinstance(vis, dict):
+        vis = list(vis.values())
+    out = []
+    by_name = {getattr(s, "name", None): s for s in (all_sheets or [])}
+    for s in vis:
+        if isinstance(s, str):
+            if s in by_name:
+                out.append(by_name[s])
+        else:
+            out.append(s)
+    return out
+
+
+def grid(sheet: Any) -> list[list[Any]]:
+    """The sheet's rows with empty strings as None (calamine gives '' for empty cells)."""
+    rows = sheet.rows
+    if any(v == "" for r in rows[:40] for v in r):
+        return [[None if v == "" else v for v in r] for r in rows]
+    return rows
+
+
+def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
+    return " \n".join(title_lines(rows, upto)).upper()
+
+
+def cell_error(sheet: str, row: int, kolom: str, value: Any, expected: str, pesan: str | None = None) -> Issue:
+    return error(pesan or f"{value!r} bukan {expected}", sheet=sheet, excel_row=row, kolom=kolom,
+                 nilai=value, diharapkan=expected)
+
+
+def printed_label(header: Header, field: str, default: str) -> str:
+    col = header.columns.get(field)
+    if col is None or col >= len(header.printed) or not header.printed[col]:
+        return default
+    return header.printed[col]
+
+
+def no_header_issue(sheet: str, rows: list[list[Any]], kind: str, what: str) -> Issue:
+    cmap = load_column_map(kind)
+    row, missing = best_header_guess(rows, cmap)
+    return error(
+        f"Baris judul kolom {what} tidak ditemukan di 30 baris pertama; kolom yang tidak ada: "
+        + ", ".join(sorted(missing)),
+        sheet=sheet, excel_row=row + 1, diharapkan="baris judul kolom dengan: " + ", ".join(sorted(cmap.required)),
+    )
+
+
+def convert_column(
+    values: list[Any],
+    rows: list[int],
+    fn: Callable[[Any], Any],
+    fast: tuple[type, ...],
+    fast_fn: Callable[[Any], Any] | None,
+    on_error: Callable[[int, Any, ParseError], None],
+) -> list[Any]:
+    """Apply ``fn`` to a column; typed cells of ``fast`` types go through ``fast_fn``.
+
+    Text cells are parsed once per distinct text. Every failing cell is passed to ``on_error``
+    (with its Excel row) and becomes None in the output -- the caller reports it as an error.
+    """
+    out: list[Any] = [None] * len(values)
+    cache: dict[Any, Any] = {}
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if fast and isinstance(v, fast) and not isinstance(v, bool):
+            out[i] = fast_fn(v) if fast_fn else v
+            continue
+        key = (type(v), v)
+        if key in cache:
+            res = cache[key]
+        else:
+            try:
+                res = fn(v)
+            except ParseError as exc:
+                res = exc
+            cache[key] = res
+        if isinstance(res, ParseError):
+            on_error(rows[i], v, res)
+        else:
+            out[i] = res
+    return out
+
+
+def text_or_none(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.strftime("%d/%m/%Y")
+    s = re.sub(r"\s+", " ", str(v)).strip()
+    return s or None
+
+
+def money_fast(v: Any) -> Decimal:
+    return to_money(v)
+
+
+# ---------------------------------------------------------------------------------------------
+# Jenis SP2D
+# ---------------------------------------------------------------------------------------------
+
+_JENIS_WORDS = {
+    "LS": "LS", "LANGSUNG": "LS", "PEMBAYARAN LANGSUNG": "LS", "BELANJA LANGSUNG": "LS",
+    "GU": "GU", "GANTI UANG": "GU", "GANTI UANG PERSEDIAAN": "GU", "PENGGANTIAN UANG PERSEDIAAN": "GU",
+    "GU NIHIL": "GU NIHIL", "GUNIHIL": "GU NIHIL", "NIHIL": "GU NIHIL", "GANTI UANG NIHIL": "GU NIHIL",
+    "GU NIHIL PERTANGGUNGJAWABAN": "GU NIHIL", "PERTANGGUNGJAWABAN GU": "GU NIHIL",
+    "TU": "TU", "TAMBAHAN UANG": "TU", "TAMBAHAN UANG PERSEDIAAN": "TU",
+    "UP": "UP", "UANG PERSEDIAAN": "UP",
+}
+_LS_DETAIL = re.compile(r"^LS\b")  # "LS Gaji", "LS Barang dan Jasa", "LS-PPKD"
+_JENIS_IN_NOMOR = re.compile(r"SP2D\W*(GU\W*NIHIL|LS|GU|TU|UP)\b", re.I)
+
+
+def normalize_jenis(value: Any) -> str | None:
+    """'GU Nihil', 'GU-NIHIL', 'gu nihil', 'Ganti Uang' ... -> one of JENIS; None if unknown."""
+    if value is None:
+        return None
+    s = re.sub(r"[^A-Z0-9]+", " ", str(value).upper()).strip()
+    s = re.sub(r"^(SP2D|SPM)\s+", "", s)
+    s = re.sub(r"\s+(SP2D|SPM)$", "", s)
+    if not s:
+        return None
+    if s in _JENIS_WORDS:
+        return _JENIS_WORDS[s]
+    if s.replace(" ", "") == "GUNIHIL":
+        return "GU NIHIL"
+    if _LS_DETAIL.match(s):
+        return "LS"
+    return None
+
+
+def jenis_from_nomor(nomor: str | None) -> str | None:
+    if not nomor:
+        return None
+    m = _JENIS_IN_NOMOR.search(nomor)
+    return normalize_jenis(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition
+# ---------------------------------------------------------------------------------------------
+
+
+def matches(sheet: Any) -> int:
+    rows = grid(sheet)
+    title = title_text(rows)
+    score = 0
+    if re.search(r"REGISTER\s+(SP2D|SURAT PERINTAH PENCAIRAN DANA)", title):
+        score += 100
+    header = find_header(rows, load_column_map(KIND))
+    if header is not None:
+        score += 5 * len(header.columns)
+    elif score:
+        score //= 2
+    return score
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+
+
+def read(workbook: Any) -> ReadResult:
+    sheets = sheets_of(workbook)
+    if not sheets:
+        return ReadResult(KIND, FileMeta(), {TABLE: _empty_frame()},
+                          [error("Workbook tidak memiliki sheet yang terlihat")])
+    best = max(sheets, key=matches)
+    return read_sheet(best)
+
+
+def read_sheet(sheet: Any) -> ReadResult:
+    name = sheet.name
+    rows = grid(sheet)
+    issues: list[Issue] = []
+    cmap = load_column_map(KIND)
+    header = find_header(rows, cmap)
+    if header is None:
+        return ReadResult(KIND, FileMeta(), {TABLE: _empty_frame()},
+                          [no_header_issue(name, rows, KIND, "Register SP2D")])
+    meta = read_title_meta(title_lines(rows, header.row + 1 - (header.n_rows - 1)))
+    cols = header.columns
+    has_kegiatan = "kode_kegiatan" in cols
+    if not has_kegiatan:
+        issues.append(warning(
+            "Register tanpa kode kegiatan: hanya dipakai untuk total SKPD dan rekonsiliasi",
+            sheet=name, excel_row=header.excel_row, kolom="Kode Kegiatan",
+            diharapkan="kolom Kode Kegiatan (bila ingin dihitung per kegiatan)"))
+    lbl = {f: printed_label(header, f, f) for f in cols}
+
+    # One pass over the grid: data rows into columns; JUMLAH rows aside.
+    excel_rows: list[int] = []
+    col_vals: dict[str, list[Any]] = {f: [] for f in cols}
+    totals: list[tuple[int, Any, int]] = []  # (excel_row, raw nilai, number of data rows before it)
+    for dr in iter_data_rows(rows, header, text_fields={"uraian"}):
+        if dr.is_total:
+            totals.append((dr.excel_row, dr.values.get("nilai"), len(excel_rows)))
+            continue
+        excel_rows.append(dr.excel_row)
+        for f in cols:
+            col_vals[f].append(dr.values[f])
+    n = len(excel_rows)
+
+    def reporter(field: str, expected: str) -> Callable[[int, Any, ParseError], None]:
+        def on_error(row: int, value: Any, exc: ParseError) -> None:
+            issues.append(cell_error(name, row, lbl.get(field, field), value, exc.expected or expected,
+                                     f"{value!r} bukan {exc.expected or expected}"))
+        return on_error
+
+    # Nilai (money, exact).
+    nilai_raw = col_vals["nilai"]
+    nilai = convert_column(nilai_raw, excel_rows, to_money, (int, float, Decimal), money_fast,
+                           reporter("nilai", "angka rupiah"))
+    bad_nilai = {iss.excel_row for iss in issues if iss.kolom == lbl["nilai"]}
+    for i, v in enumerate(nilai):
+        if v is None and excel_rows[i] not in bad_nilai:
+            issues.append(cell_error(name, excel_rows[i], lbl["nilai"], nilai_raw[i], "angka rupiah",
+                                     "Nilai SP2D kosong"))
+        elif v is not None and v < 0:
+            issues.append(cell_error(name, excel_rows[i], lbl["nilai"], nilai_raw[i], "angka ≥ 0",
+                                     f"Nilai SP2D negatif: {nilai_raw[i]!r}"))
+
+    # Tanggal: Excel dates fast, text by parse_date; a blank repeats the one above.
+    tanggal_raw = col_vals["tanggal"]
+    tgl = convert_column(tanggal_raw, excel_rows, parse_date, (dt.date,), parse_date,
+                         reporter("tanggal", "tanggal (dd/mm/yyyy atau '31 Maret 2020')"))
+    bad_tgl = {iss.excel_row for iss in issues if iss.kolom == lbl["tanggal"]}
+    last: dt.date | None = None
+    after_bad = False
+    for i in range(n):
+        if tgl[i] is None:
+            if tanggal_raw[i] is None or (isinstance(tanggal_raw[i], str) and not tanggal_raw[i].strip()):
+                if last is None and not after_bad:
+                    issues.append(cell_error(name, excel_rows[i], lbl["tanggal"], None, "tanggal SP2D",
+                                             "Tanggal SP2D kosong dan tidak ada tanggal di baris sebelumnya"))
+                tgl[i] = last
+            # a bad cell stays None (already reported); the next blank does not inherit from it
+            elif excel_rows[i] in bad_tgl:
+                last, after_bad = None, True
+                continue
+        else:
+            last, after_bad = tgl[i], False
+
+    # Year: from the title, else from the dates (with a warning).
+    if meta.tahun is None:
+        years = pd.Series([d.year for d in tgl if d is not None])
+        if not years.empty:
+            meta.tahun = int(years.mode().iloc[0])
+            issues.append(warning(
+                f"Tahun anggaran tidak ditemukan di judul; dipakai tahun dari tanggal SP2D: {meta.tahun}",
+                sheet=name, excel_row=1, diharapkan="judul 'TAHUN ANGGARAN 2020'"))
+    if meta.tahun is not None:
+        for i, d in enumerate(tgl):
+            if d is not None and d.year != meta.tahun:
+                issues.append(cell_error(
+                    name, excel_rows[i], lbl["tanggal"], tanggal_raw[i] if tanggal_raw[i] is not None else d,
+                    f"tanggal dalam tahun anggaran {meta.tahun}",
+                    f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {meta.tahun}"))
+
+    # Text columns.
+    def texts(field: str) -> list[str | None]:
+        if field not in col_vals:
+            return [None] * n
+        return [text_or_none(v) for v in col_vals[field]]
+
+    no = texts("no")
+    nomor = texts("nomor_sp2d")
+    uraian = texts("uraian")
+    for i, v in enumerate(nomor):
+        if v is None:
+            issues.append(cell_error(name, excel_rows[i], lbl["nomor_sp2d"], None, "nomor SP2D",
+                                     "Nomor SP2D kosong"))
+
+    def codes(field: str) -> list[str | None]:
+        if field not in col_vals:
+            return [None] * n
+        return convert_column(col_vals[field], excel_rows, normalize_code, (), None,
+                              reporter(field, "kode rekening"))
+
+    kode_kegiatan = codes("kode_kegiatan")
+    kode_rekening = codes("kode_rekening")
+
+    # Jenis: normalised; when blank (or no column), read from the SP2D number ("/SP2D-LS/").
+    jenis_raw = col_vals.get("jenis", [None] * n)
+    jenis: list[str | None] = [None] * n
+    jcache: dict[Any, str | None] = {}
+    for i in range(n):
+        raw = jenis_raw[i]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            j = jenis_from_nomor(nomor[i])
+            if j is None:
+                issues.append(cell_error(name, excel_rows[i], lbl.get("jenis", "Jenis SP2D"), raw,
+                                         "salah satu dari " + ", ".join(JENIS), "Jenis SP2D kosong"))
+        else:
+            if raw not in jcache:
+                jcache[raw] = normalize_jenis(raw)
+            j = jcache[raw]
+            if j is None:
+                issues.append(cell_error(name, excel_rows[i], lbl["jenis"], raw,
+                                         "salah satu dari " + ", ".join(JENIS),
+                                         f"Jenis SP2D tidak dikenal: {raw!r}"))
+        jenis[i] = j
+
+    if has_kegiatan:
+        bad_code_rows = {iss.excel_row for iss in issues if iss.kolom == lbl["kode_kegiatan"]}
+        for i in range(n):
+            if jenis[i] in REALISASI_JENIS and kode_kegiatan[i] is None and excel_rows[i] not in bad_code_rows:
+                issues.append(cell_error(
+                    name, excel_rows[i], lbl["kode_kegiatan"], col_vals["kode_kegiatan"][i],
+                    "kode kegiatan (mis. '4.01.4.01.03.01.02')",
+                    f"SP2D {jenis[i]} tanpa kode kegiatan"))
+
+    # JUMLAH rows: each equals the sum of all rows above it (or, for a page subtotal, of the
+    # rows since the previous JUMLAH); then skipped.
+    prev_pos = 0
+    for row, raw, pos in totals:
+        try:
+            total = to_money(raw)
+        except ParseError as exc:
+            issues.append(cell_error(name, row, lbl["nilai"], raw, exc.expected, f"Baris JUMLAH: {raw!r} bukan angka"))
+            prev_pos = pos
+            continue
+        if total is None:
+            prev_pos = pos
+            continue
+        cum = sum((v for v in nilai[:pos] if v is not None), Decimal("0.00"))
+        page = sum((v for v in nilai[prev_pos:pos] if v is not None), Decimal("0.00"))
+        if abs(total - cum) > TOTAL_TOLERANCE and abs(total - page) > TOTAL_TOLERANCE:
+            issues.append(cell_error(
+                name, row, lbl["nilai"], raw, f"jumlah seluruh baris SP2D = {_rp(cum)}",
+                f"Baris JUMLAH {_rp(total)} tidak sama dengan jumlah baris SP2D di atasnya {_rp(cum)} "
+                f"(selisih {_rp(total - cum)})"))
+        prev_pos = pos
+
+    df = pd.DataFrame({
+        "urutan": pd.array(range(1, n + 1), dtype="Int64"),
+        "no": pd.Series(no, dtype="object"),
+        "tanggal": pd.Series(tgl, dtype="object"),
+        "nomor_sp2d": pd.Series(nomor, dtype="object"),
+        "kode_kegiatan": pd.Series(kode_kegiatan if has_kegiatan else [None] * n, dtype="object"),
+        "kode_rekening": pd.Series(kode_rekening, dtype="object"),
+        "uraian": pd.Series(uraian, dtype="object"),
+        "jenis": pd.Series(jenis, dtype="object"),
+        "nilai": pd.Series(nilai, dtype="object"),
+        "has_kode_kegiatan": pd.Series([has_kegiatan] * n, dtype="bool"),
+        "sheet": pd.Series([name] * n, dtype="object"),
+        "excel_row": pd.array(excel_rows, dtype="Int64"),
+    }, columns=COLUMNS)
+    if n == 0:
+        issues.append(error("Register SP2D tidak berisi baris SP2D", sheet=name, excel_row=header.excel_row + 1,
+                            diharapkan="minimal satu baris SP2D di bawah judul kolom"))
+    issues.sort(key=lambda x: (x.excel_row or 0))
+    return ReadResult(KIND, meta, {TABLE: df}, issues)
+
+
+def _rp(v: Decimal) -> str:
+    s = f"{abs(v):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    if s.endswith(",00"):
+        s = s[:-3]
+    return ("-" if v < 0 else "") + "Rp " + s
+
+
+__all__: Iterable[str] = ["KIND", "matches", "read", "read_sheet", "normalize_jenis", "JENIS"]
