@@ -1,0 +1,403 @@
+"""The LKIP pipeline as one Prefect flow run.
+
+    lock → discover → prepare (parallel, on the configured task runner)
+         → stage (one writer, one transaction per file) → archive (only after the commit)
+         → model.build → publish_all → run report
+
+The work lives in lkip.ingest / lkip.stage / lkip.model / lkip.publish; the tasks below are thin
+wrappers so that each file and each stage is one task run in Prefect's UI. Import
+`lkip.prefect_env` and call `configure()` before importing this module.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+
+from lkip import runreport
+from lkip.config import Config, load_config
+from lkip.lock import LockBusy, held_here, run_lock
+
+# Progress callback set by the CLI (rich display); events are (name, payload dict).
+PROGRESS: Callable[[str, dict[str, Any]], None] | None = None
+# The last run's summary in this process, for the CLI when the flow ends Failed.
+LAST_SUMMARY: dict[str, Any] | None = None
+
+_LOCKS: dict[str, Any] = {}
+
+
+class RunFailed(RuntimeError):
+    def __init__(self, summary: dict[str, Any]):
+        self.summary = summary
+        super().__init__(summary.get("error") or "run failed")
+
+
+def _emit(event: str, **payload: Any) -> None:
+    if PROGRESS is not None:
+        try:
+            PROGRESS(event, payload)
+        except Exception:  # a display problem must never fail a run
+            pass
+
+
+def make_task_runner(cfg: Config):
+    """ThreadPoolTaskRunner by default; ProcessPool or a Dask cluster when configured."""
+    kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
+    workers = int(cfg.get("runner.max_workers", 4) or 4)
+    if kind in ("process", "processes"):
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        address = cfg.get("runner.dask_address") or None
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True})
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=workers)
+
+
+# ---- tasks -------------------------------------------------------------------------------------
+
+
+@task(name="kunci-gudang", cache_policy=NO_CACHE, retries=0)
+def take_lock(output_dir: str, run_id: str) -> str:
+    """Try once; Prefect retries this task while another run holds the lock."""
+    if held_here(Path(output_dir)):
+        lock = run_lock(Path(output_dir), run_id)
+        lock.try_acquire()  # shares this process's lock
+    else:
+        lock = run_lock(Path(output_dir), run_id)
+        if not lock.try_acquire():
+            from lkip.lock import read_holder
+
+            raise LockBusy(lock.path, read_holder(lock.path), 0.0)
+    _LOCKS[run_id] = lock
+    return str(lock.path)
+
+
+@task(name="temukan-berkas", cache_policy=NO_CACHE)
+def discover_files(cfg: Config) -> list[str]:
+    from lkip import ingest
+
+    return [str(p) for p in ingest.discover(cfg)]
+
+
+def archived_files(cfg: Config) -> list[str]:
+    """Files of input/processed/ in the order they were archived (date folder, then rename time)."""
+    root = Path(cfg.processed_dir)
+    if not root.is_dir():
+        return []
+    files = []
+    for p in root.rglob("*"):
+        if not p.is_file() or p.name.startswith(".") or p.name.endswith((".errors.xlsx", ".errors.txt")):
+            continue
+        try:
+            rel = p.relative_to(root)
+            st = p.stat()
+            files.append((rel.parts[0] if len(rel.parts) > 1 else "", st.st_ctime_ns, str(rel), p))
+        except OSError:
+            continue
+    return [str(f[3]) for f in sorted(files)]
+
+
+@task(name="baca-validasi", cache_policy=NO_CACHE, persist_result=False)
+def prepare_file(path: str, cfg: Config):
+    """Open, detect, read and validate one file (no database access; runs in parallel)."""
+    from lkip import ingest
+
+    return ingest.prepare(Path(path), cfg)
+
+
+@task(name="muat", cache_policy=NO_CACHE, persist_result=False)
+def stage_file(prepared: Any, run_id: str, cfg: Config):
+    from lkip import ingest
+
+    return ingest.stage(_connection(cfg), prepared, run_id, cfg)
+
+
+@task(name="arsipkan", cache_policy=NO_CACHE, persist_result=False)
+def archive_file(prepared: Any, outcome: Any, cfg: Config):
+    from lkip import ingest
+
+    return ingest.archive(prepared, outcome, cfg)
+
+
+@task(name="bangun-model", cache_policy=NO_CACHE)
+def build_model(cfg: Config) -> None:
+    from lkip import model
+
+    model.build(_connection(cfg), cfg)
+
+
+@task(name="terbitkan", cache_policy=NO_CACHE)
+def publish(cfg: Config, tahun: int | None = None, kode_skpd: str | None = None) -> list[str]:
+    from lkip import publish as publish_mod
+
+    paths = publish_mod.publish_all(_connection(cfg), Path(cfg.output_dir), cfg, tahun=tahun, kode_skpd=kode_skpd)
+    return [str(p) for p in paths or []]
+
+
+@task(name="laporan-run", cache_policy=NO_CACHE)
+def write_run_report(cfg: Config, report: dict[str, Any]) -> str:
+    return str(runreport.write_report(cfg.runs_dir, report))
+
+
+# ---- one connection per run: tasks receive the config, never an open connection ---------------
+
+_CONNECTIONS: dict[str, Any] = {}
+
+
+def _connection(cfg: Config):
+    key = str(cfg.warehouse)
+    con = _CONNECTIONS.get(key)
+    if con is None:
+        from lkip import stage
+
+        con = stage.connect(cfg)
+        _CONNECTIONS[key] = con
+    return con
+
+
+def _close_connection(cfg: Config) -> None:
+    con = _CONNECTIONS.pop(str(cfg.warehouse), None)
+    if con is not None:
+        try:
+            con.close()
+        except Exception:
+            pass
+
+
+def _scalar(con, sql: str, params: list | None = None):
+    row = con.execute(sql, params or []).fetchone()
+    return row[0] if row else None
+
+
+def _needs_rebuild(con, run_id: str) -> bool:
+    """Build and publish even without new files when the last run did not finish cleanly."""
+    try:
+        status = _scalar(
+            con,
+            "select status from meta.runs where run_id <> ? order by started_at desc limit 1",
+            [run_id],
+        )
+    except Exception:
+        return True
+    if status != "completed":
+        return True
+    try:
+        n_views = _scalar(con, "select count(*) from duckdb_views() where schema_name = 'laporan'")
+    except Exception:
+        return True
+    return not n_views
+
+
+def reconciliation_differences(con) -> int | None:
+    try:
+        exists = _scalar(
+            con,
+            "select count(*) from information_schema.tables where table_schema = 'laporan' "
+            "and table_name = 'peringatan'",
+        )
+        if not exists:
+            return None
+        return int(_scalar(con, "select count(*) from laporan.peringatan") or 0)
+    except Exception:
+        return None
+
+
+def _failed_outcome(path: str, exc: BaseException, seconds: float) -> dict[str, Any]:
+    return {
+        "path": path,
+        "outcome": "failed",
+        "n_rows": 0,
+        "n_warnings": 0,
+        "n_errors": 1,
+        "messages": [f"Kesalahan tak terduga, berkas dibiarkan di input/: {type(exc).__name__}: {exc}"],
+        "archived_to": None,
+        "seconds": round(seconds, 3),
+    }
+
+
+# ---- the flow -------------------------------------------------------------------------------
+
+
+@flow(name="lkip-run", persist_result=False, log_prints=False)
+def lkip_run(
+    workspace: str | None = None,
+    input_dir: str | None = None,
+    output_dir: str | None = None,
+    tahun: int | None = None,
+    kode_skpd: str | None = None,
+    mode: str = "run",
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """mode: 'run' (new files), 'report' (outputs from the warehouse), 'rebuild' (from processed/)."""
+    global LAST_SUMMARY
+    logger = get_run_logger()
+    cfg = load_config(workspace, input_dir, output_dir)
+    run_id = run_id or runreport.new_run_id()
+    ctx = FlowRunContext.get()
+    flow_run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else None
+    started_at = runreport.now_iso()
+    durations: dict[str, float] = {}
+    files: list[dict[str, Any]] = []
+    outputs: list[str] = []
+
+    wait = float(cfg.get("lock.wait_seconds", 0) or 0)
+    delay = 2.0
+    take_lock.with_options(retries=int(wait // delay), retry_delay_seconds=delay)(str(cfg.output_dir), run_id)
+
+    con = None
+    status, error = "failed", None
+    t_run = time.monotonic()
+    try:
+        _emit("stage", name="gudang data")
+        con = _connection(cfg)
+        from lkip import stage as stage_mod
+
+        stage_mod.start_run(con, run_id)
+
+        with _warehouse_slot():
+            changed = False
+            if mode in ("run", "rebuild"):
+                t = time.monotonic()
+                paths = archived_files(cfg) if mode == "rebuild" else discover_files(cfg)
+                durations["discover"] = time.monotonic() - t
+                _emit("discovered", n=len(paths))
+                logger.info("%d berkas ditemukan", len(paths))
+
+                t = time.monotonic()
+                stage_seconds = archive_seconds = 0.0
+                if paths:
+                    with make_task_runner(cfg) as runner:
+                        futures = runner.map(prepare_file, {"path": paths, "cfg": _unmapped(cfg)})
+                        # Stage in discovery order, one writer; later files keep preparing meanwhile.
+                        for path, fut in zip(paths, futures):
+                            t_file = time.monotonic()
+                            try:
+                                prepared = fut.result()
+                            except Exception as exc:  # a reader bug: keep the file, report it
+                                logger.error("Gagal membaca %s: %s", path, exc)
+                                files.append(runreport.outcome_record(_failed_outcome(path, exc, time.monotonic() - t_file)))
+                                _emit("file", name=Path(path).name, outcome="failed")
+                                continue
+                            t_stage = time.monotonic()
+                            outcome = stage_file(prepared, run_id, cfg)
+                            stage_seconds += time.monotonic() - t_stage
+                            if mode == "run":
+                                t_arch = time.monotonic()
+                                outcome = archive_file(prepared, outcome, cfg)
+                                archive_seconds += time.monotonic() - t_arch
+                            rec = runreport.outcome_record(outcome)
+                            files.append(rec)
+                            if rec["outcome"] in ("accepted", "accepted_with_warnings"):
+                                changed = True
+                            _emit("file", name=Path(path).name, outcome=rec["outcome"])
+                            logger.info("%s: %s (%s baris)", Path(path).name, rec["outcome"], rec["n_rows"])
+                durations["prepare_stage"] = time.monotonic() - t
+                durations["stage"] = stage_seconds
+                durations["archive"] = archive_seconds
+
+            if changed or mode != "run" or _needs_rebuild(con, run_id):
+                _emit("stage", name="model")
+                t = time.monotonic()
+                build_model(cfg)
+                durations["model"] = time.monotonic() - t
+                _emit("stage", name="terbitkan")
+                t = time.monotonic()
+                outputs = publish(cfg, tahun=tahun, kode_skpd=kode_skpd)
+                durations["publish"] = time.monotonic() - t
+            else:
+                logger.info("Tidak ada berkas baru: model dan keluaran tidak diubah")
+
+        failed_files = [f for f in files if f.get("outcome") == "failed"]
+        status = "failed" if failed_files else "completed"
+        if failed_files:
+            error = f"{len(failed_files)} berkas gagal diproses (dibiarkan di input/ untuk run berikutnya)"
+    except Exception as exc:
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        logger.error("Run gagal: %s", error)
+        _damaged = _is_damaged(exc)
+        if _damaged:
+            error = "WarehouseDamaged: " + str(exc)
+    finally:
+        durations["total"] = time.monotonic() - t_run
+        rec_diff = reconciliation_differences(con) if con is not None and status == "completed" else None
+        report = runreport.build_report(
+            run_id, started_at, status, files, durations, rec_diff, outputs, error,
+            extra={"mode": mode, "flow_run_id": flow_run_id, "input_dir": str(cfg.input_dir),
+                   "output_dir": str(cfg.output_dir)},
+        )
+        if con is not None:
+            try:
+                from lkip import stage as stage_mod
+
+                stage_mod.finish_run(con, run_id, status, {k: v for k, v in report.items() if k != "files"})
+            except Exception as exc:  # the report below still says what happened
+                logger.error("meta.runs tidak dapat diperbarui: %s", exc)
+        _close_connection(cfg)
+        try:
+            report["report_path"] = write_run_report(cfg, report)
+        except Exception as exc:
+            logger.error("Laporan run tidak dapat ditulis: %s", exc)
+        lock = _LOCKS.pop(run_id, None)
+        if lock is not None:
+            lock.release()
+        LAST_SUMMARY = report
+    logger.info(
+        "Run %s %s: %d berkas, %d baris", run_id, status, report["files_seen"], report["rows_staged"]
+    )
+    if status != "completed":
+        raise RunFailed(report)
+    return report
+
+
+def _unmapped(value: Any):
+    from prefect.utilities.annotations import unmapped
+
+    return unmapped(value)
+
+
+def _is_damaged(exc: BaseException) -> bool:
+    try:
+        from lkip.stage import WarehouseDamaged
+    except Exception:
+        return False
+    return isinstance(exc, WarehouseDamaged)
+
+
+class _warehouse_slot:
+    """Prefect global concurrency `lkip-warehouse` (1 slot) when runs go to a real server.
+
+    The file lock already serialises runs on one machine; the Prefect limit also shows the wait
+    in the UI and covers runs started by workers elsewhere. The temporary server has no limits.
+    """
+
+    def __enter__(self):
+        self._cm = None
+        from lkip.prefect_env import using_real_server
+
+        if using_real_server() and os.environ.get("LKIP_NO_GLOBAL_CONCURRENCY") != "1":
+            try:
+                from prefect.concurrency.sync import concurrency
+
+                self._cm = concurrency("lkip-warehouse", occupy=1, strict=False)
+                self._cm.__enter__()
+            except Exception:
+                self._cm = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._cm is not None:
+            return self._cm.__exit__(*exc)
+        return False

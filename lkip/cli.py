@@ -1,0 +1,440 @@
+"""`lkip`: the one command of the pipeline.
+
+Exit status: 0 the run completed (rejected files are listed, not fatal); 1 the run failed, the
+lock is held by another run, or the warehouse is damaged; 2 bad usage.
+
+Prefect is imported only by the commands that run the flow: `validate` and `template` answer in
+a second or two.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="lkip",
+    help="LKIP: ekspor SIMDA/SIENCANG → gudang data DuckDB → tabel LKIP.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = typer.Option(None, "--workspace", "-w", help="Folder kerja (berisi input/, output/, lkip.toml).")
+InputOpt = typer.Option(None, "--input", help="Folder input (default <workspace>/input).")
+OutputOpt = typer.Option(None, "--output", help="Folder output (default <workspace>/output).")
+
+
+def _cfg(workspace: Optional[Path], input_dir: Optional[Path] = None, output_dir: Optional[Path] = None):
+    from lkip.config import load_config
+
+    return load_config(workspace, input_dir, output_dir)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]Gagal:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _debug() -> bool:
+    return os.environ.get("LKIP_DEBUG") == "1"
+
+
+# ---- running the flow ---------------------------------------------------------------------------
+
+
+class _RichProgress:
+    """Receives flow events (see flows.pipeline.PROGRESS) and shows them with rich."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=err, transient=True,
+            )
+            self.progress.__enter__()
+            self.task = self.progress.add_task("Menyiapkan Prefect", total=None)
+        return self
+
+    def __call__(self, event: str, payload: dict[str, Any]) -> None:
+        if self.progress is None:
+            return
+        if event == "discovered":
+            self.progress.update(self.task, description="Membaca dan memuat berkas", total=payload["n"], completed=0)
+        elif event == "file":
+            self.progress.advance(self.task)
+            self.progress.console.print(f"  {payload['name']}: {_label(payload.get('outcome'))}")
+        elif event == "stage":
+            self.progress.update(self.task, description=f"Tahap: {payload['name']}")
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+
+def _label(outcome: str | None) -> str:
+    from lkip.runreport import OUTCOME_LABELS
+
+    return OUTCOME_LABELS.get(outcome or "", outcome or "")
+
+
+def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: str | None = None,
+                 show_progress: bool = True, quiet: bool = False) -> int:
+    """One flow run with the lock held by this process. Returns the exit status."""
+    from lkip import prefect_env, runreport
+    from lkip.lock import LockBusy, run_lock
+
+    prefect_env.configure(cfg.workspace)
+    run_id = runreport.new_run_id()
+
+    # The lock first: a second run must not even start Prefect.
+    lock = run_lock(cfg.output_dir, run_id)
+    try:
+        lock.acquire(float(cfg.get("lock.wait_seconds", 0) or 0))
+    except LockBusy as exc:
+        err.print(f"[bold red]Gagal:[/] {exc.message()}")
+        return 1
+    try:
+        if mode != "rebuild":
+            code = _check_warehouse(cfg, mode)
+            if code:
+                return code
+        prefect_env.start_temporary_server()  # starts in the background while prefect imports
+        from flows import pipeline
+
+        prefect_env.wait_server_ready()
+        with _RichProgress(show_progress and not quiet) as progress:
+            pipeline.PROGRESS = progress
+            try:
+                report = pipeline.lkip_run(
+                    workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),
+                    tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id,
+                )
+                code = 0
+            except pipeline.RunFailed as exc:
+                report, code = exc.summary, 1
+            except LockBusy as exc:
+                err.print(f"[bold red]Gagal:[/] {exc.message()}")
+                return 1
+            except Exception as exc:  # never a traceback for the officer
+                report, code = pipeline.LAST_SUMMARY, 1
+                if report is None or report.get("run_id") != run_id:
+                    if _debug():
+                        raise
+                    err.print(f"[bold red]Run gagal:[/] {type(exc).__name__}: {exc}")
+                    return 1
+            finally:
+                pipeline.PROGRESS = None
+        if not quiet:
+            runreport.print_summary(report, console)
+        if code and str(report.get("error", "")).startswith("WarehouseDamaged"):
+            err.print(
+                "[bold red]Gudang data rusak.[/] Jalankan `lkip rebuild` untuk membangunnya kembali dari "
+                "input/processed. / The warehouse is damaged: run `lkip rebuild`."
+            )
+        return code
+    finally:
+        lock.release()
+
+
+def _check_warehouse(cfg, mode: str) -> int:
+    """Refuse early, in plain words, when the warehouse is missing or cannot be opened."""
+    wh = Path(cfg.warehouse)
+    if not wh.exists():
+        processed = Path(cfg.processed_dir)
+        archived = [p for p in processed.rglob("*") if p.is_file()] if processed.is_dir() else []
+        if archived or mode == "report":
+            err.print(
+                f"[bold red]Gagal:[/] gudang data {wh} tidak ada, padahal {processed} berisi {len(archived)} berkas. "
+                "Jalankan `lkip rebuild` untuk membangunnya kembali.\n"
+                "The warehouse is missing while input/processed holds archived files: run `lkip rebuild`."
+            )
+            return 1
+        return 0
+    try:
+        from lkip import stage
+
+        con = stage.connect(cfg)
+        con.close()
+    except Exception as exc:
+        text = str(exc)
+        if "lock" in text.lower() and "WarehouseDamaged" not in type(exc).__name__:
+            err.print(
+                f"[bold red]Gagal:[/] gudang data {wh} sedang dibuka program lain (DuckDB CLI, alat BI). "
+                f"Tutup program itu lalu coba lagi. / The warehouse is open in another program.\n{text}"
+            )
+        else:
+            err.print(
+                f"[bold red]Gudang data rusak:[/] {wh} tidak dapat dibuka. Jalankan `lkip rebuild` untuk "
+                "membangunnya kembali dari input/processed.\n"
+                f"The warehouse is damaged: run `lkip rebuild`. ({type(exc).__name__})"
+            )
+        return 1
+    return 0
+
+
+# ---- commands ------------------------------------------------------------------------------------
+
+
+@app.command()
+def run(
+    workspace: Optional[Path] = WorkspaceOpt,
+    input_dir: Optional[Path] = InputOpt,
+    output_dir: Optional[Path] = OutputOpt,
+    tahun: Optional[int] = typer.Option(None, "--tahun", help="Terbitkan keluaran tahun ini saja."),
+    no_progress: bool = typer.Option(False, "--no-progress", help="Tanpa tampilan kemajuan."),
+) -> None:
+    """Satu run penuh sekarang (satu flow run Prefect)."""
+    cfg = _cfg(workspace, input_dir, output_dir)
+    raise typer.Exit(run_pipeline(cfg, "run", tahun=tahun, show_progress=not no_progress and err.is_terminal))
+
+
+@app.command()
+def report(
+    workspace: Optional[Path] = WorkspaceOpt,
+    output_dir: Optional[Path] = OutputOpt,
+    tahun: Optional[int] = typer.Option(None, "--tahun"),
+    skpd: Optional[str] = typer.Option(None, "--skpd", help="Kode SKPD."),
+) -> None:
+    """Bangun ulang keluaran dari gudang data, tanpa membaca input."""
+    cfg = _cfg(workspace, None, output_dir)
+    raise typer.Exit(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd, show_progress=err.is_terminal))
+
+
+@app.command()
+def rebuild(
+    workspace: Optional[Path] = WorkspaceOpt,
+    input_dir: Optional[Path] = InputOpt,
+    output_dir: Optional[Path] = OutputOpt,
+) -> None:
+    """Bangun ulang gudang data dan semua keluaran dari input/processed saja."""
+    import datetime as dt
+
+    from lkip.lock import LockBusy, run_lock
+
+    cfg = _cfg(workspace, input_dir, output_dir)
+    # Move the old warehouse aside under the lock, then the flow (same process) reuses the lock.
+    lock = run_lock(cfg.output_dir, "rebuild")
+    try:
+        lock.acquire(float(cfg.get("lock.wait_seconds", 0) or 0))
+    except LockBusy as exc:
+        _fail(exc.message())
+    try:
+        wh = Path(cfg.warehouse)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        for p in (wh, wh.with_name(wh.name + ".wal")):
+            if p.exists():
+                aside = p.with_name(f"{p.name}.lama-{stamp}")
+                os.replace(p, aside)
+                err.print(f"Gudang data lama dipindahkan ke {aside}")
+        code = run_pipeline(cfg, "rebuild", show_progress=err.is_terminal)
+    finally:
+        lock.release()
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(
+    files: list[Path] = typer.Argument(..., help="Berkas .xlsx yang diperiksa.", exists=False),
+    workspace: Optional[Path] = WorkspaceOpt,
+) -> None:
+    """Periksa berkas tanpa memuatnya; cetak hasil dan tulis laporan kesalahan."""
+    from rich.table import Table
+
+    from lkip import ingest
+
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        err.print(f"[bold red]Berkas tidak ditemukan:[/] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    cfg = _cfg(workspace)
+    try:
+        results = ingest.validate_files([f.resolve() for f in files], cfg)
+    except Exception as exc:
+        if _debug():
+            raise
+        _fail(f"{type(exc).__name__}: {exc}")
+    table = Table(title="Hasil pemeriksaan")
+    for col in ("Berkas", "Jenis", "Hasil", "Baris", "Peringatan", "Galat", "Laporan kesalahan"):
+        table.add_column(col)
+    any_rejected = False
+    details: list[tuple[str, list[str]]] = []
+    for f, prep in zip(files, results):
+        v = _verdict(prep)
+        any_rejected |= v["outcome"] == "rejected"
+        style = {"rejected": "red", "accepted_with_warnings": "yellow"}.get(v["outcome"], "green")
+        table.add_row(
+            f.name, v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
+            str(v["n_warnings"]), str(v["n_errors"]), v["report"] or "",
+        )
+        if v["messages"]:
+            details.append((f.name, v["messages"]))
+    console.print(table)
+    for name, msgs in details:
+        console.print(f"[bold]{name}[/]")
+        for m in msgs[:10]:
+            console.print(f"  • {m}")
+        if len(msgs) > 10:
+            console.print(f"  … dan {len(msgs) - 10} lainnya (lihat laporan kesalahan)")
+    raise typer.Exit(1 if any_rejected else 0)
+
+
+def _verdict(prep: Any) -> dict[str, Any]:
+    """Read a Prepared (or FileOutcome-like) object without depending on its exact class."""
+    g = (lambda k, d=None: prep.get(k, d)) if isinstance(prep, dict) else (lambda k, d=None: getattr(prep, k, d))
+    issues = g("issues") or []
+    result = g("result") or g("read_result")
+    if not issues and result is not None:
+        issues = getattr(result, "issues", []) or []
+    errors = [i for i in issues if getattr(i, "is_error", False)]
+    warnings_ = [i for i in issues if not getattr(i, "is_error", False)]
+    n_errors = g("n_errors")
+    n_errors = len(errors) if n_errors is None else n_errors
+    n_warnings = g("n_warnings")
+    n_warnings = len(warnings_) if n_warnings is None else n_warnings
+    outcome = g("outcome") or ("rejected" if n_errors else ("accepted_with_warnings" if n_warnings else "accepted"))
+    msgs = list(g("messages") or []) or [str(getattr(i, "message", None) or i) for i in (errors or warnings_)]
+    rep = g("error_report") or g("report_path") or g("errors_xlsx") or g("report_paths")
+    if isinstance(rep, (list, tuple)):
+        rep = ", ".join(str(r) for r in rep)
+    n_rows = g("n_rows")
+    if n_rows is None and result is not None:
+        n_rows = getattr(result, "n_rows", 0)
+    kind = g("kind") or (getattr(result, "kind", None) if result is not None else None)
+    return {"outcome": outcome, "kind": kind, "n_rows": n_rows or 0, "n_warnings": n_warnings,
+            "n_errors": n_errors, "messages": msgs, "report": str(rep) if rep else None}
+
+
+TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "pk-iku": "pk_iku"}
+
+
+@app.command()
+def template(
+    kind: str = typer.Argument(..., help="realisasi-fisik | pk-iku"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Berkas keluaran .xlsx."),
+) -> None:
+    """Tulis templat input kosong (judul kolom, daftar pilihan, petunjuk)."""
+    if kind not in TEMPLATE_KINDS:
+        err.print(f"[bold red]Jenis templat tidak dikenal:[/] {kind!r}; pilih salah satu: {', '.join(TEMPLATE_KINDS)}")
+        raise typer.Exit(2)
+    from lkip.extract import templates
+
+    path = out or Path(f"template_{TEMPLATE_KINDS[kind]}.xlsx")
+    written = templates.write_template(kind, path)
+    console.print(f"Templat ditulis: {written or path}")
+
+
+@app.command()
+def watch(
+    workspace: Optional[Path] = WorkspaceOpt,
+    input_dir: Optional[Path] = InputOpt,
+    output_dir: Optional[Path] = OutputOpt,
+    stable_seconds: Optional[float] = typer.Option(None, "--stable-seconds", help="Default dari konfigurasi watch.stable_seconds."),
+    max_runs: Optional[int] = typer.Option(None, "--max-runs", hidden=True),
+) -> None:
+    """Jalankan pipeline setiap kali berkas baru selesai disalin ke input/."""
+    from lkip import prefect_env
+    from lkip.watch import watch_and_run
+
+    cfg = _cfg(workspace, input_dir, output_dir)
+    prefect_env.configure(cfg.workspace)
+    stable = float(stable_seconds if stable_seconds is not None else cfg.get("watch.stable_seconds", 5))
+    console.print(f"Mengawasi {cfg.input_dir} (berkas dianggap selesai setelah stabil {stable:g} detik). Ctrl+C untuk berhenti.")
+
+    def one_run() -> int:
+        return run_pipeline(cfg, "run", show_progress=False)
+
+    try:
+        watch_and_run(cfg, one_run, stable_seconds=stable, max_runs=max_runs, log=console.print)
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def serve(
+    workspace: Optional[Path] = WorkspaceOpt,
+    input_dir: Optional[Path] = InputOpt,
+    output_dir: Optional[Path] = OutputOpt,
+    name: str = typer.Option("lkip-malam", "--name", help="Nama deployment."),
+    cron: Optional[str] = typer.Option(None, "--cron", help="Default dari konfigurasi schedule.cron."),
+    timezone: Optional[str] = typer.Option(None, "--timezone", help="Default dari schedule.timezone."),
+) -> None:
+    """Jadwal malam: layani flow sebagai deployment Prefect (butuh server Prefect)."""
+    from lkip import prefect_env
+
+    cfg = _cfg(workspace, input_dir, output_dir)
+    prefect_env.configure(cfg.workspace, quiet_console=False)
+    if not prefect_env.api_url_set():
+        default = "http://127.0.0.1:4200/api"
+        if _healthy(default):
+            os.environ["PREFECT_API_URL"] = default
+        else:
+            _fail(
+                "tidak ada server Prefect. Jalankan dulu `lkip prefect-server` (atau set PREFECT_API_URL).\n"
+                "No Prefect server: start `lkip prefect-server` first, or set PREFECT_API_URL."
+            )
+    elif not _healthy(os.environ["PREFECT_API_URL"]):
+        _fail(f"server Prefect {os.environ['PREFECT_API_URL']} tidak menjawab. / The Prefect server does not answer.")
+    from flows.serve import serve_deployment
+
+    serve_deployment(cfg, name=name, cron=cron or cfg.get("schedule.cron", "0 1 * * *"),
+                     timezone=timezone or cfg.get("schedule.timezone", "Asia/Jakarta"))
+
+
+def _healthy(api_url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=3) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@app.command("prefect-server")
+def prefect_server(
+    workspace: Optional[Path] = WorkspaceOpt,
+    port: int = typer.Option(4200, "--port"),
+) -> None:
+    """Jalankan server Prefect di 127.0.0.1 (basis data di <workspace>/.prefect), atau pakai PREFECT_API_URL."""
+    from lkip import prefect_env
+
+    cfg = _cfg(workspace)
+    if prefect_env.api_url_set():
+        url = os.environ["PREFECT_API_URL"]
+        if _healthy(url):
+            console.print(f"Server Prefect sudah berjalan di {url}.")
+            raise typer.Exit(0)
+        _fail(f"PREFECT_API_URL={url} tidak menjawab. / The server in PREFECT_API_URL does not answer.")
+    prefect_env.configure(cfg.workspace, quiet_console=False)
+    db_url = cfg.get("prefect.database_url")  # e.g. postgresql+asyncpg://user:pass@host/prefect
+    if db_url and "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in os.environ:
+        os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = str(db_url)
+    os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
+    exe = Path(sys.executable).with_name("prefect")
+    args = [str(exe), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-analytics"]
+    console.print(f"Server Prefect: http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    sys.stdout.flush()
+    os.execv(str(exe), args)  # systemd then supervises the server itself
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
