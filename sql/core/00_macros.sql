@@ -1,0 +1,72 @@
+-- Helper macros used by every core and laporan file. core.skala and core.param are loaded by
+-- lkip/model.py from the configuration (lkip/default_config.toml, overridable in lkip.toml).
+
+-- A code as SIMDA / SIENCANG print it ('4 . 01 . 03 .', ' 4.01.03') -> '4.01.03'.
+CREATE OR REPLACE MACRO core.kode(x) AS
+    nullif(rtrim(regexp_replace(CAST(x AS VARCHAR), '\s+', '', 'g'), '.'), '');
+
+-- Matching key of an indicator / name: lower case, whitespace collapsed, punctuation stripped.
+-- Whitespace and punctuation are both removed, so 'Surat / Dinas' and 'Surat/Dinas' match.
+CREATE OR REPLACE MACRO core.kunci(x) AS
+    nullif(regexp_replace(lower(CAST(x AS VARCHAR)), '[^\p{L}\p{N}]+', '', 'g'), '');
+
+CREATE OR REPLACE MACRO core.param_teks(n) AS (SELECT nilai FROM core.param WHERE nama = n);
+CREATE OR REPLACE MACRO core.param_angka(n) AS (SELECT TRY_CAST(nilai AS DOUBLE) FROM core.param WHERE nama = n);
+
+-- Capaian %: naik r/t*100; turun (2t-r)/t*100 floored at 0 (config rules.capaian_turun =
+-- 'rasio': t/r*100); target 0 or NULL -> 0 (a warning is listed in laporan.peringatan).
+-- rules.cap_capaian = true caps the result at rules.cap_capaian_pct.
+CREATE OR REPLACE MACRO core.capaian_mentah(r, t, pol) AS
+    CASE
+        WHEN t IS NULL OR t = 0 THEN 0.0
+        WHEN lower(coalesce(trim(pol), 'naik')) = 'turun' THEN
+            CASE
+                WHEN core.param_teks('capaian_turun') = 'rasio' THEN
+                    CASE WHEN coalesce(r, 0) = 0 THEN 0.0 ELSE CAST(t AS DOUBLE) / r * 100 END
+                ELSE greatest((2 * CAST(t AS DOUBLE) - coalesce(r, 0)) / t * 100, 0.0)
+            END
+        ELSE CAST(coalesce(r, 0) AS DOUBLE) / t * 100
+    END;
+
+CREATE OR REPLACE MACRO core.capaian(r, t, pol) AS
+    CASE
+        WHEN core.param_teks('cap_capaian') = 'true'
+            THEN least(core.capaian_mentah(r, t, pol), core.param_angka('cap_capaian_pct'))
+        ELSE core.capaian_mentah(r, t, pol)
+    END;
+
+-- Serapan %: realisasi / pagu * 100; pagu 0 or NULL -> 0.
+CREATE OR REPLACE MACRO core.serapan(real, pagu) AS
+    CASE WHEN pagu IS NULL OR pagu = 0 THEN 0.0
+         ELSE CAST(coalesce(real, 0) AS DOUBLE) / CAST(pagu AS DOUBLE) * 100 END;
+
+-- Grade of a value on a scale whose grades apply strictly above `min` (predikat, akip, bumd).
+CREATE OR REPLACE MACRO core.skala_kode(nama, x) AS
+    (SELECT s.kode FROM core.skala s WHERE s.skala = nama AND x > s.min ORDER BY s.min DESC LIMIT 1);
+CREATE OR REPLACE MACRO core.skala_label(nama, x) AS
+    (SELECT s.label FROM core.skala s WHERE s.skala = nama AND x > s.min ORDER BY s.min DESC LIMIT 1);
+CREATE OR REPLACE MACRO core.skala_kelompok(nama, x) AS
+    (SELECT s.kelompok FROM core.skala s WHERE s.skala = nama AND x > s.min ORDER BY s.min DESC LIMIT 1);
+-- IKM mutu applies at or above `min`.
+CREATE OR REPLACE MACRO core.mutu_kode(x) AS
+    (SELECT s.kode FROM core.skala s WHERE s.skala = 'ikm_mutu' AND x >= s.min ORDER BY s.min DESC LIMIT 1);
+CREATE OR REPLACE MACRO core.mutu_label(x) AS
+    (SELECT s.label FROM core.skala s WHERE s.skala = 'ikm_mutu' AND x >= s.min ORDER BY s.min DESC LIMIT 1);
+
+CREATE OR REPLACE MACRO core.kategori_efisiensi(e) AS
+    CASE WHEN e IS NULL THEN NULL
+         WHEN e > core.param_angka('efisien_di_atas') THEN 'efisien'
+         WHEN e < core.param_angka('tidak_efisien_di_bawah') THEN 'tidak efisien'
+         ELSE 'cukup efisien' END;
+
+-- Normalised jenis SP2D: 'GU-Nihil', 'gu_nihil', 'GU  NIHIL' -> 'GU NIHIL'.
+CREATE OR REPLACE MACRO core.jenis_sp2d(j) AS upper(trim(regexp_replace(CAST(j AS VARCHAR), '[\s_\-]+', ' ', 'g')));
+
+-- Cara hitung: jumlah (default) / terakhir / rata-rata.
+CREATE OR REPLACE MACRO core.cara_hitung(c) AS
+    CASE
+        WHEN c IS NULL OR trim(c) = '' THEN 'jumlah'
+        WHEN regexp_replace(lower(c), '[^a-z]', '', 'g') IN ('ratarata', 'rerata', 'mean', 'average') THEN 'rata-rata'
+        WHEN regexp_replace(lower(c), '[^a-z]', '', 'g') IN ('terakhir', 'last', 'akhir') THEN 'terakhir'
+        ELSE 'jumlah'
+    END;
