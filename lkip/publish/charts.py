@@ -1,0 +1,241 @@
+"""Charts (matplotlib, Agg, object API only: no pyplot global state, safe in worker threads)."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .data import ROMAWI, UnitData, num  # noqa: E402
+from .fmt import atomic_path, format_angka, format_persen  # noqa: E402
+
+DPI = 110
+BLUE, ORANGE, GREEN, RED, GREY = "#1f4e79", "#e07b00", "#2e7d32", "#c62828", "#7f7f7f"
+
+
+@dataclass
+class Chart:
+    key: str         # file stem, e.g. kurva_s_skpd
+    label: str       # caption in Bahasa Indonesia
+    path: Path
+    width: int
+    height: int
+
+
+def _save(fig: Figure, target: Path) -> tuple[int, int]:
+    FigureCanvasAgg(fig)
+    fig.tight_layout()
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, format="png", dpi=DPI)
+    w, h = fig.get_size_inches() * DPI
+    return int(w), int(h)
+
+
+def _miliar(v: float, _pos: Any = None) -> str:
+    return format_angka(v / 1e9)
+
+
+def _wrap(text: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _cumulative(values: list[float | None]) -> list[float | None]:
+    out, total = [], 0.0
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        total += v
+        out.append(total)
+    return out
+
+
+def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
+            s_d_triwulan: int | None) -> tuple[int, int]:
+    """Planned (anggaran kas) vs realised cumulative Rp per quarter."""
+    fig = Figure(figsize=(8, 4.6))
+    ax = fig.add_subplot()
+    x = [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)]
+    rencana = _cumulative([v or 0.0 for v in kas])
+    n = s_d_triwulan or 4
+    real = _cumulative([(realisasi[i] or 0.0) if i < n else None for i in range(4)])
+    ax.plot(x, rencana, marker="o", color=BLUE, linewidth=2, label="Rencana (anggaran kas) kumulatif")
+    xs = [x[i] for i in range(4) if real[i] is not None]
+    ys = [real[i] for i in range(4) if real[i] is not None]
+    ax.plot(xs, ys, marker="s", color=ORANGE, linewidth=2, label="Realisasi kumulatif")
+    for xi, yi in zip(x, rencana):
+        ax.annotate(_miliar(yi), (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center",
+                    fontsize=8, color=BLUE)
+    for xi, yi in zip(xs, ys):
+        ax.annotate(_miliar(yi), (xi, yi), textcoords="offset points", xytext=(0, -14), ha="center",
+                    fontsize=8, color=ORANGE)
+    ax.yaxis.set_major_formatter(FuncFormatter(_miliar))
+    ax.set_ylabel("Rupiah (miliar)")
+    ax.set_ylim(bottom=0, top=max(rencana + ys + [1.0]) * 1.15)
+    ax.set_title(_wrap(judul, 70), fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return _save(fig, target)
+
+
+def serapan_program(target: Path, judul: str, program: list[str], persen: list[float],
+                    total: float | None) -> tuple[int, int]:
+    fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)))
+    ax = fig.add_subplot()
+    labels = [_wrap(p, 45) for p in program]
+    y = list(range(len(program)))[::-1]
+    ax.barh(y, persen, color=[GREEN if p >= 100 else BLUE for p in persen], height=0.6)
+    for yi, p in zip(y, persen):
+        ax.annotate(format_persen(p), (p, yi), textcoords="offset points", xytext=(4, -3), fontsize=8)
+    ax.set_yticks(y, labels, fontsize=8)
+    if total is not None:
+        ax.axvline(total, color=ORANGE, linestyle="--", linewidth=1.2,
+                   label=f"Serapan total {format_persen(total)}")
+        ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlim(0, max(persen + [100.0]) * 1.18)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v) + " %"))
+    ax.set_xlabel("Serapan anggaran (%)")
+    ax.set_title(_wrap(judul, 80), fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return _save(fig, target)
+
+
+def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:
+    fig = Figure(figsize=(9, 5))
+    ax = fig.add_subplot()
+    names = [f"IKU {r['no']}" for r in iku]
+    vals = [r["capaian_pct"] or 0.0 for r in iku]
+    bars = ax.bar(names, vals, color=[GREEN if round(v, 2) >= 100 else RED for v in vals], width=0.6)
+    for b, v in zip(bars, vals):
+        ax.annotate(format_persen(v), (b.get_x() + b.get_width() / 2, v), textcoords="offset points",
+                    xytext=(0, 4), ha="center", fontsize=9)
+    ax.axhline(100, color=GREY, linestyle="--", linewidth=1.2, label="Target 100 %")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v) + " %"))
+    ax.set_ylabel("Capaian kinerja (%)")
+    ax.set_ylim(0, max(vals + [100.0]) * 1.15)
+    ax.set_title(_wrap(judul, 80), fontsize=10)
+    legend = "\n".join(_wrap(f"IKU {r['no']}: {r['indikator']}", 95) for r in iku)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.text(0.01, 0.01, legend, fontsize=7, va="bottom", ha="left")
+    fig.subplots_adjust(bottom=0.12 + 0.035 * legend.count("\n"))
+    FigureCanvasAgg(fig)
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
+    w, h = fig.get_size_inches() * DPI
+    return int(w), int(h)
+
+
+def tren_iku(target: Path, judul: str, series: list[dict[str, Any]], tahun: int) -> tuple[int, int]:
+    """Small multiples, one per IKU: realisasi per year, target this year, Renstra end target."""
+    n = max(len(series), 1)
+    ncols = 2 if n > 1 else 1
+    nrows = (n + ncols - 1) // ncols
+    fig = Figure(figsize=(9, 2.9 * nrows + 0.6))
+    for i, s in enumerate(series):
+        ax = fig.add_subplot(nrows, ncols, i + 1)
+        years = [y for y, _ in s["realisasi"]]
+        vals = [v for _, v in s["realisasi"]]
+        ax.plot([str(y) for y in years], vals, marker="o", color=BLUE, linewidth=2, label="Realisasi")
+        for y, v in zip(years, vals):
+            ax.annotate(format_angka(v), (str(y), v), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=8)
+        if s.get("target_tahun_ini") is not None and str(tahun) in [str(y) for y in years]:
+            ax.plot([str(tahun)], [s["target_tahun_ini"]], marker="D", color=ORANGE, linestyle="none",
+                    label=f"Target {tahun}")
+        if s.get("target_akhir_renstra") is not None:
+            ax.axhline(s["target_akhir_renstra"], color=GREEN, linestyle="--", linewidth=1,
+                       label=f"Target akhir Renstra {s.get('tahun_akhir_renstra') or ''}".strip())
+        top = max(vals + [s.get("target_akhir_renstra") or 0, s.get("target_tahun_ini") or 0, 1])
+        ax.set_ylim(0, top * 1.25)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v)))
+        ax.set_title(_wrap(f"IKU {s['no']}: {s['indikator']}", 55), fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(fontsize=7, loc="lower right")
+    fig.suptitle(_wrap(judul, 90), fontsize=10)
+    return _save(fig, target)
+
+
+# ---- data for the charts ------------------------------------------------------------------------
+
+def _is_total(row: dict[str, Any], *cols: str) -> bool:
+    if str(row.get("level") or "").lower() in ("jumlah", "total"):
+        return True
+    return any(str(row.get(c) or "").strip().upper() in ("JUMLAH", "TOTAL") for c in cols)
+
+
+def build_charts(unit: UnitData, charts_dir: Path) -> list[Chart]:
+    out: list[Chart] = []
+    nama, periode = unit.nama_skpd, unit.periode
+
+    def add(key: str, label: str, fn, *args) -> None:
+        path = charts_dir / f"{key}.png"
+        w, h = fn(path, *args)
+        out.append(Chart(key, label, path, w, h))
+
+    kas_t, lamp = unit.get("tabel_2_4"), unit.get("lampiran_3")
+    q = range(1, 5)
+    if kas_t is not None and kas_t.has(*(f"kas_tw{i}" for i in q)):
+        programs = [r for r in kas_t.rows if not _is_total(r, "program", "uraian") and r.get("kode")]
+        totals = [r for r in kas_t.rows if _is_total(r, "program", "uraian")]
+        kas_total = ([num(totals[0].get(f"kas_tw{i}")) for i in q] if totals else
+                     [sum(num(r.get(f"kas_tw{i}")) or 0.0 for r in programs) for i in q])
+        real_rows = {}
+        real_total: list[float | None] = [None] * 4
+        if lamp is not None and lamp.has(*(f"rp_tw{i}" for i in q)):
+            for r in lamp.rows:
+                lv = str(r.get("level") or "").lower()
+                if lv == "program":
+                    real_rows[r.get("kode")] = [num(r.get(f"rp_tw{i}")) for i in q]
+                elif _is_total(r, "uraian"):
+                    real_total = [num(r.get(f"rp_tw{i}")) for i in q]
+            if all(v is None for v in real_total) and real_rows:
+                real_total = [sum((v[i] or 0.0) for v in real_rows.values()) for i in range(4)]
+        add("kurva_s_skpd", f"Kurva S realisasi anggaran {nama}", kurva_s,
+            f"Kurva S Rencana dan Realisasi Anggaran {nama} {periode}", kas_total, real_total,
+            unit.s_d_triwulan)
+        for r in programs:
+            kas = [num(r.get(f"kas_tw{i}")) for i in q]
+            if not any(kas) and not any(real_rows.get(r.get("kode"), [])):
+                continue  # a program without pagu has no curve worth drawing
+            kode = str(r.get("kode"))
+            nama_prog = r.get("program") or r.get("uraian") or kode
+            add(f"kurva_s_program_{kode.replace(' ', '')}", f"Kurva S {nama_prog}", kurva_s,
+                f"Kurva S {nama_prog} ({kode}) {periode}", kas, real_rows.get(r.get("kode"), [None] * 4),
+                unit.s_d_triwulan)
+
+    t31 = unit.get("tabel_3_31")
+    if t31 is not None and "persen" in t31.columns:
+        rows = [r for r in t31.rows if not _is_total(r, "program", "uraian")]
+        total = [num(r.get("persen")) for r in t31.rows if _is_total(r, "program", "uraian")]
+        if rows:
+            add("serapan_program", f"Serapan anggaran per program {nama}", serapan_program,
+                f"Serapan Anggaran Per Program {nama} {periode}",
+                [r.get("program") or r.get("uraian") or r.get("kode") for r in rows],
+                [num(r.get("persen")) or 0.0 for r in rows], total[0] if total else None)
+
+    from .narrative import iku_facts  # late import: narrative imports nothing from here
+
+    facts = iku_facts(unit)
+    if facts:
+        add("capaian_iku", f"Capaian kinerja per IKU {nama}", capaian_iku,
+            f"Capaian Kinerja Per Indikator Kinerja Utama {nama} {periode}", facts)
+        series = []
+        for f in facts:
+            pts = [(y, v) for y, v in f["realisasi_lalu"] if v is not None]
+            if f["realisasi"] is not None:
+                pts.append((unit.tahun, f["realisasi"]))
+            if pts:
+                series.append({**f, "realisasi": pts})
+        if series and any(len(s["realisasi"]) > 1 for s in series):
+            add("tren_iku", f"Tren realisasi IKU {nama}", tren_iku,
+                f"Tren Realisasi IKU dan Target Akhir Renstra {nama}", series, unit.tahun)
+    return out

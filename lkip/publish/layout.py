@@ -1,0 +1,302 @@
+"""How a table prints: title, column labels, multi-row headers, value kinds, row emphasis.
+
+Shared by the workbook and the HTML page so both look like the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .data import LINEAGE, ROMAWI, Table, UnitData
+
+# id -> title; {nama} = SKPD name, {periode} = 'Tahun 2020' / 's.d. Triwulan II Tahun 2020'
+TITLES = {
+    "tabel_2_1": "Tabel 2-1 Tujuan dan Sasaran Jangka Menengah {nama}",
+    "tabel_2_3": "Tabel 2-3 Perjanjian Kinerja {nama} {periode}",
+    "tabel_2_4": "Tabel 2-4 Alokasi Anggaran Per Triwulan {nama} {periode}",
+    "tabel_2_5": "Tabel 2-5 Anggaran Per Kegiatan {nama} {periode}",
+    "tabel_3_1": "Tabel 3-1 Capaian Kinerja {nama} {periode}",
+    "tabel_3_efisiensi": "Alokasi dan Realisasi Anggaran serta Tingkat Efisiensi {nama} {periode}",
+    "tabel_3_program_ind": "Indikator Capaian Program Pendukung IKU {nama} {periode}",
+    "tabel_3_renstra": "Perbandingan Realisasi Kinerja terhadap Tahun Lalu dan Target Akhir Renstra {nama} {periode}",
+    "tabel_3_skm": "Hasil Perhitungan Survei Kepuasan Masyarakat (SKM) {nama} {periode}",
+    "tabel_3_akip": "Rekapitulasi Hasil Evaluasi AKIP Perangkat Daerah {periode}",
+    "tabel_3_bumd": "Penilaian Tingkat Kesehatan BUMD {periode}",
+    "tabel_3_30": "Tabel 3-30 Pagu Anggaran {nama} Per Program {periode}",
+    "tabel_3_31": "Tabel 3-31 Pagu Dan Realisasi Anggaran {nama} Setelah P-APBD Per Program {periode}",
+    "tabel_3_32": "Tabel 3-32 Pagu Anggaran {nama} Per Program dan Kegiatan {periode}",
+    "tabel_4_1": "Tabel 4-1 Capaian dari IKU {nama} {periode}",
+    "lampiran_3": "Lampiran III Realisasi Fisik dan Keuangan {nama} {periode}",
+    "rekonsiliasi": "Rekonsiliasi Realisasi Anggaran (SIMDA LRA, Register SP2D dan Form Realisasi) {nama} {periode}",
+}
+
+SHORT_TITLES = {
+    "tabel_2_1": "Tabel 2-1 Tujuan dan Sasaran",
+    "tabel_2_3": "Tabel 2-3 Perjanjian Kinerja",
+    "tabel_2_4": "Tabel 2-4 Anggaran Per Triwulan",
+    "tabel_2_5": "Tabel 2-5 Anggaran Per Kegiatan",
+    "tabel_3_1": "Tabel 3-1 Capaian Kinerja",
+    "tabel_3_efisiensi": "Efisiensi Anggaran",
+    "tabel_3_program_ind": "Indikator Program",
+    "tabel_3_renstra": "Perbandingan Renstra",
+    "tabel_3_skm": "SKM",
+    "tabel_3_akip": "Evaluasi AKIP",
+    "tabel_3_bumd": "Kesehatan BUMD",
+    "tabel_3_30": "Tabel 3-30 Pagu Per Program",
+    "tabel_3_31": "Tabel 3-31 Pagu dan Realisasi",
+    "tabel_3_32": "Tabel 3-32 Pagu (Lampiran II)",
+    "tabel_4_1": "Tabel 4-1 Capaian IKU",
+    "lampiran_3": "Lampiran III Realisasi Fisik dan Keuangan",
+    "rekonsiliasi": "Rekonsiliasi Realisasi",
+}
+
+SUFFIX_LABELS = {
+    "sasaran": "Rata-rata Capaian per Sasaran",
+    "rata_rata": "Rata-rata Capaian",
+    "ringkasan": "Ringkasan",
+    "kegiatan": "Rincian Kegiatan",
+    "unit": "Per Unit",
+    "opd": "Per Perangkat Daerah",
+    "bumd": "Per BUMD",
+    "iku": "Per IKU",
+}
+
+SUMBER_ANGGARAN = "Sumber: SIMDA Keuangan (LRA, Register SP2D) dan SIENCANG (Renja/DPA Perubahan), diolah"
+SUMBER_KINERJA = "Sumber: SIENCANG (Renstra, Perjanjian Kinerja/IKU) dan data dukung IKU, diolah"
+SUMBER = {
+    "tabel_2_1": "Sumber: SIENCANG (Renstra), diolah",
+    "tabel_2_3": "Sumber: SIENCANG (Perjanjian Kinerja), diolah",
+    "tabel_2_4": "Sumber: SIENCANG (Anggaran Kas DPA Perubahan), diolah",
+    "tabel_2_5": "Sumber: SIENCANG (Renja/DPA Perubahan), diolah",
+    "tabel_3_efisiensi": "Sumber: SIMDA Keuangan dan SIENCANG (Dukungan Anggaran IKU), diolah",
+    "tabel_3_skm": "Sumber: Hasil Survei Kepuasan Masyarakat, diolah",
+    "tabel_3_akip": "Sumber: Hasil Evaluasi AKIP Perangkat Daerah, diolah",
+    "tabel_3_bumd": "Sumber: Penilaian Tingkat Kesehatan BUMD, diolah",
+    "tabel_3_30": SUMBER_ANGGARAN,
+    "tabel_3_31": SUMBER_ANGGARAN,
+    "tabel_3_32": SUMBER_ANGGARAN,
+    "lampiran_3": "Sumber: SIMDA Keuangan / SIENCANG (Form Realisasi Kinerja), diolah",
+    "rekonsiliasi": SUMBER_ANGGARAN,
+}
+
+LABELS = {
+    "no": "No", "kode": "Kode", "uraian": "Uraian", "program": "Program", "kegiatan": "Kegiatan",
+    "nama_kegiatan": "Kegiatan", "kode_kegiatan": "Kode Kegiatan",
+    "indikator": "Indikator", "indikator_program": "Indikator Program", "iku": "Indikator Kinerja Utama",
+    "iku_no": "No IKU", "sasaran": "Sasaran", "tujuan": "Tujuan", "satuan": "Satuan", "target": "Target",
+    "realisasi": "Realisasi", "pagu": "Pagu (Rp)", "pagu_murni": "Pagu Murni (Rp)",
+    "pagu_perubahan": "Pagu Perubahan (Rp)", "persen": "%", "capaian_pct": "Capaian (%)",
+    "serapan_pct": "Serapan (%)", "efisiensi_pct": "Tingkat Efisiensi (%)",
+    "kategori_efisiensi": "Kategori Efisiensi", "predikat": "Predikat", "predikat_label": "Keterangan",
+    "polaritas": "Polaritas", "level": "Tingkat", "target_tahun_ini": "Target {tahun}",
+    "realisasi_tahun_ini": "Realisasi {tahun}", "tahun_akhir_renstra": "Tahun Akhir Renstra",
+    "target_akhir_renstra": "Target Akhir Renstra", "unit": "Unit Kerja", "ikm": "Nilai IKM",
+    "mutu": "Mutu Pelayanan", "kinerja": "Kinerja Unit Pelayanan", "perangkat_daerah": "Perangkat Daerah",
+    "nilai": "Nilai", "kategori": "Kategori", "nama": "Nama", "opini": "Opini", "skor": "Skor",
+    "kelompok": "Kelompok", "sehat": "Sehat", "jumlah_iku": "Jumlah IKU",
+    "rata_rata_capaian_pct": "Rata-rata Capaian (%)", "rata_rata": "Rata-rata", "jumlah_opd": "Jumlah OPD",
+    "jumlah_b_ke_atas": "Jumlah Kategori B ke Atas", "persen_b_ke_atas": "% Kategori B ke Atas",
+    "jumlah_bumd": "Jumlah BUMD", "jumlah_sehat": "Jumlah BUMD Sehat", "persen_sehat": "% BUMD Sehat",
+    "k_realisasi": "K", "rp_realisasi": "Rp", "capaian_k_pct": "K", "capaian_rp_pct": "Rp",
+    "rp_pct_tertimbang": "Rp Tertimbang (%)", "dihitung_dari": "Dihitung dari", "sumber_data": "Sumber Data",
+    "penanggung_jawab": "Penanggung Jawab", "cara_hitung": "Cara Hitung", "triwulan": "Triwulan",
+    "selisih": "Selisih (Rp)", "keterangan": "Keterangan",
+}
+
+HIDDEN = set(LINEAGE)
+STRUCTURAL_LEVELS = {"program", "indikator_program", "kegiatan", "indikator", "rekening", "jumlah", "total"}
+INDENT = {"program": 0, "indikator_program": 1, "kegiatan": 1, "sub_kegiatan": 2, "indikator": 2,
+          "rekening": 2, "tujuan": 0, "sasaran": 1}
+TEXT_INDENT_COLS = ("uraian", "program", "kegiatan", "nama_kegiatan", "indikator", "indikator_program")
+TOTAL_WORDS = {"JUMLAH", "TOTAL", "RATA-RATA", "RATA RATA", "JUMLAH/RATA-RATA"}
+MONEY_NAMES = {"pagu", "pagu_murni", "pagu_perubahan", "rp_realisasi", "anggaran", "sisa", "selisih", "nilai_rp"}
+MONEY_PREFIXES = ("pagu", "kas_tw", "rp_tw", "anggaran", "realisasi_sd", "belanja_", "sp2d", "lra", "form_rp")
+
+
+def title_of(table: Table, unit: UnitData) -> str:
+    base = table.base_id or table.id
+    for key in (table.id, base):
+        if key in TITLES:
+            text = TITLES[key]
+            break
+    else:
+        key, text = None, None
+        for b in sorted(TITLES, key=len, reverse=True):
+            if table.id.startswith(b + "_"):
+                key, text = b, TITLES[b]
+                break
+        if text is None:
+            text = table.id.replace("_", " ").title() + " {nama} {periode}"
+    text = text.format(nama=unit.nama_skpd, periode=unit.periode)
+    if key and key != table.id:
+        suffix = table.id[len(key) + 1:]
+        text += " — " + SUFFIX_LABELS.get(suffix, suffix.replace("_", " ").title())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def short_title(table: Table) -> str:
+    if table.id in SHORT_TITLES:
+        return SHORT_TITLES[table.id]
+    for b in sorted(SHORT_TITLES, key=len, reverse=True):
+        if table.id.startswith(b + "_"):
+            suffix = table.id[len(b) + 1:]
+            return f"{SHORT_TITLES[b]} — {SUFFIX_LABELS.get(suffix, suffix.replace('_', ' ').title())}"
+    return table.id.replace("_", " ").title()
+
+
+def sumber_of(table: Table) -> str:
+    for key in (table.id, table.base_id or ""):
+        if key in SUMBER:
+            return SUMBER[key]
+    for b in sorted(SUMBER, key=len, reverse=True):
+        if table.id.startswith(b + "_"):
+            return SUMBER[b]
+    return SUMBER_KINERJA
+
+
+def label_of(col: str, tahun: int) -> str:
+    if col in LABELS:
+        return LABELS[col].format(tahun=tahun)
+    text = col.replace("_", " ").strip()
+    if text.endswith(" pct"):
+        return text[:-4].title() + " (%)"
+    return text[:1].upper() + text[1:]
+
+
+# ---- value kinds -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ColumnKind:
+    kind: str        # text | money | pct | number | integer | code | bool
+    decimals: int    # decimals shown
+
+
+def _is_pct(col: str) -> bool:
+    return col.endswith("_pct") or col.startswith("persen") or col == "rp_pct_tertimbang"
+
+
+def column_kind(table: Table, col: str) -> ColumnKind:
+    values = [v for v in table.col(col) if v is not None and v != ""]
+    if values and all(isinstance(v, bool) for v in values):
+        return ColumnKind("bool", 0)
+    numeric = values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values)
+    if not numeric:
+        return ColumnKind("text", 0)
+    if _is_pct(col):
+        return ColumnKind("pct", 2)
+    has_frac = any(float(v) != round(float(v)) for v in values)
+    money = (
+        col in MONEY_NAMES or col.startswith(MONEY_PREFIXES)
+        or (col == "realisasi" and "pagu" in table.columns)
+        or all(isinstance(v, Decimal) for v in values)
+    )
+    if money:
+        return ColumnKind("money", 2 if has_frac else 0)
+    if col in ("no", "iku_no", "urutan") or col.startswith("tahun") or col.endswith("_renstra") and "tahun" in col:
+        return ColumnKind("code", 0)
+    return ColumnKind("number", 2 if has_frac else 0)
+
+
+# ---- headers -----------------------------------------------------------------------------------
+
+def display_columns(table: Table) -> list[str]:
+    """Columns as printed: lineage hidden, structural `level` hidden, K/Rp interleaved per quarter."""
+    cols = [c for c in table.columns if c not in HIDDEN]
+    if "level" in cols:
+        levels = {str(v).lower() for v in table.col("level") if v}
+        if levels and levels <= STRUCTURAL_LEVELS:
+            cols.remove("level")
+    k = [c for c in cols if re.fullmatch(r"k_tw\d", c)]
+    rp = [c for c in cols if re.fullmatch(r"rp_tw\d", c)]
+    if k and rp:
+        first = min(cols.index(c) for c in k + rp)
+        rest = [c for c in cols if c not in k and c not in rp]
+        quarters = sorted({c[-1] for c in k + rp})
+        pairs = []
+        for q in quarters:
+            pairs += [c for c in (f"k_tw{q}", f"rp_tw{q}") if c in cols]
+        before = [c for c in rest if cols.index(c) < first]
+        after = [c for c in rest if cols.index(c) > first]
+        cols = before + pairs + after
+    return cols
+
+
+def header_path(col: str, tahun: int, s_d_triwulan: int | None) -> tuple[str, ...]:
+    m = re.fullmatch(r"(k|rp)_tw(\d)", col)
+    if m:
+        return ("Realisasi Kinerja dan Anggaran", f"Triwulan {ROMAWI.get(int(m[2]), m[2])}",
+                "K" if m[1] == "k" else "Rp")
+    if col in ("k_realisasi", "rp_realisasi"):
+        head = "Realisasi" if not s_d_triwulan or s_d_triwulan >= 4 else \
+            f"Realisasi s.d. Triwulan {ROMAWI.get(s_d_triwulan, s_d_triwulan)}"
+        return (head, LABELS[col])
+    if col in ("capaian_k_pct", "capaian_rp_pct"):
+        return ("Capaian (%)", LABELS[col])
+    m = re.fullmatch(r"kas_tw(\d)", col)
+    if m:
+        return ("Rencana Anggaran Kas (Rp)", f"Triwulan {ROMAWI.get(int(m[1]), m[1])}")
+    m = re.fullmatch(r"target_tw(\d)", col)
+    if m:
+        return ("Target Triwulan", ROMAWI.get(int(m[1]), m[1]))
+    m = re.fullmatch(r"(\w+?)_(\d{4})", col)
+    if m:
+        return (label_of(m[1], tahun), m[2])
+    return (label_of(col, tahun),)
+
+
+@dataclass
+class HeaderCell:
+    row: int
+    col: int
+    last_row: int
+    last_col: int
+    text: str
+
+
+def header_cells(cols: list[str], tahun: int, s_d_triwulan: int | None) -> tuple[int, list[HeaderCell]]:
+    """Merged header cells (0-based, relative to the header block) and the header's height."""
+    paths = [header_path(c, tahun, s_d_triwulan) for c in cols]
+    depth = max((len(p) for p in paths), default=1)
+    cells: list[HeaderCell] = []
+
+    def walk(level: int, start: int, end: int) -> None:
+        i = start
+        while i < end:
+            p = paths[i]
+            if len(p) == level + 1:  # leaf: spans down to the bottom row
+                cells.append(HeaderCell(level, i, depth - 1, i, p[level]))
+                i += 1
+                continue
+            j = i + 1
+            while j < end and len(paths[j]) > level + 1 and paths[j][: level + 1] == p[: level + 1]:
+                j += 1
+            cells.append(HeaderCell(level, i, level, j - 1, p[level]))
+            walk(level + 1, i, j)
+            i = j
+
+    walk(0, 0, len(cols))
+    return depth, cells
+
+
+# ---- row emphasis ------------------------------------------------------------------------------
+
+def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
+    """(bold, indent, role) of a row; role is 'total', 'program' or ''."""
+    level = str(row.get("level") or "").lower()
+    texts = {str(row.get(c) or "").strip().upper() for c in ("uraian", "program", "kode", "indikator",
+                                                              "sasaran", "nama", "unit", "perangkat_daerah")}
+    if level in ("jumlah", "total", "rata_rata") or texts & TOTAL_WORDS:
+        return True, 0, "total"
+    if level == "program":
+        return True, 0, "program"
+    return False, INDENT.get(level, 0), ""
+
+
+def indent_column(cols: list[str]) -> str | None:
+    for c in TEXT_INDENT_COLS:
+        if c in cols:
+            return c
+    return None

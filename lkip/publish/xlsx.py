@@ -1,0 +1,219 @@
+"""The LKIP workbook: one sheet per table formatted as the report prints it, charts, Validasi.
+
+Numbers are stored as numbers with number formats (`#,##0`, `#,##0.00`): Excel and LibreOffice
+display them with the separators of the reader's locale (58.279.356.766 and 65,52 on an Indonesian
+system). Text is always written with write_string, never parsed as a formula or a URL.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from .data import Table, UnitData
+from .fmt import atomic_path, is_formula_like
+from .layout import (
+    column_kind,
+    display_columns,
+    header_cells,
+    indent_column,
+    row_style,
+    sumber_of,
+    title_of,
+)
+
+NUM_FORMATS = {
+    ("money", 0): "#,##0",
+    ("money", 2): "#,##0.00",
+    ("pct", 2): "#,##0.00",
+    ("number", 0): "#,##0",
+    ("number", 2): "#,##0.00",
+    ("code", 0): "0",
+}
+HEADER_FILL = "#D9E1F2"
+PROGRAM_FILL = "#F2F2F2"
+TOTAL_FILL = "#FFF2CC"
+MAX_TEXT_WIDTH = 48
+
+
+def sheet_name(table_id: str, used: set[str]) -> str:
+    name = table_id[:31]
+    n = 2
+    while name.lower() in used:
+        tail = f"~{n}"
+        name = table_id[: 31 - len(tail)] + tail
+        n += 1
+    used.add(name.lower())
+    return name
+
+
+class _Formats:
+    """Cache of xlsxwriter formats keyed by their properties."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        self.cache: dict[tuple, Any] = {}
+
+    def get(self, **props: Any) -> Any:
+        key = tuple(sorted(props.items()))
+        if key not in self.cache:
+            base = {"font_name": "Arial", "font_size": 9, "valign": "top"}
+            base.update({k: v for k, v in props.items() if v not in (None, False, 0) or k == "border"})
+            self.cache[key] = self.wb.add_format(base)
+        return self.cache[key]
+
+
+def _width(table: Table, col: str, kind: str, header: str) -> float:
+    if kind == "money":
+        return 17
+    if kind in ("pct", "number"):
+        return max(9, min(14, len(header) + 2))
+    if kind == "code":
+        return max(5, len(header) + 1)
+    longest = max([len(str(v)) for v in table.col(col) if v is not None] + [len(header) // 2, 4])
+    return min(MAX_TEXT_WIDTH, longest + 2)
+
+
+def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: Table, unit: UnitData) -> None:
+    ws = wb.add_worksheet(name)
+    cols = display_columns(table)
+    ncol = max(len(cols), 1)
+    kinds = {c: column_kind(table, c) for c in cols}
+
+    title = title_of(table, unit)
+    ws.merge_range(0, 0, 0, max(ncol - 1, 0), title, fm.get(bold=True, font_size=11, text_wrap=True,
+                                                               align="center", valign="vcenter"))
+    ws.set_row(0, 30)
+    sub = f"Kode SKPD: {unit.kode_skpd}" if not unit.is_kota else "Konsolidasi seluruh Perangkat Daerah"
+    ws.write_string(1, 0, sub, fm.get(italic=True))
+
+    top = 3
+    depth, cells = header_cells(cols, unit.tahun, unit.s_d_triwulan)
+    hfmt = fm.get(bold=True, border=1, align="center", valign="vcenter", text_wrap=True, bg_color=HEADER_FILL)
+    for c in cells:
+        if c.row == c.last_row and c.col == c.last_col:
+            ws.write_string(top + c.row, c.col, c.text, hfmt)
+        else:
+            ws.merge_range(top + c.row, c.col, top + c.last_row, c.last_col, c.text, hfmt)
+    # column numbers under the header, as the printed tables have them
+    numrow = top + depth
+    for i in range(len(cols)):
+        ws.write_number(numrow, i, i + 1, fm.get(border=1, align="center", italic=True, font_size=8,
+                                                 bg_color=HEADER_FILL))
+    first_data = numrow + 1
+
+    ind_col = indent_column(cols)
+    for r, row in enumerate(table.rows):
+        bold, indent, role = row_style(table, row)
+        fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
+        for i, col in enumerate(cols):
+            value = row.get(col)
+            kind = kinds[col]
+            common = dict(border=1, bold=bold, bg_color=fill)
+            if value is None or value == "":
+                ws.write_blank(first_data + r, i, None, fm.get(**common))
+            elif kind.kind in ("money", "pct", "number", "code") and isinstance(value, (int, float, Decimal)):
+                fmt = fm.get(num_format=NUM_FORMATS.get((kind.kind, kind.decimals), "#,##0.00"),
+                             align="right", **common)
+                ws.write_number(first_data + r, i, float(value), fmt)
+            elif isinstance(value, bool):
+                ws.write_string(first_data + r, i, "Ya" if value else "Tidak", fm.get(align="center", **common))
+            else:
+                text = str(value)
+                fmt = fm.get(text_wrap=True, indent=indent if col == ind_col else 0,
+                             quote_prefix=is_formula_like(text), **common)
+                ws.write_string(first_data + r, i, text, fmt)
+    last = first_data + len(table.rows)
+    if not table.rows:
+        ws.write_string(first_data, 0, "Tidak ada data.", fm.get(italic=True))
+        last += 1
+    ws.write_string(last + 1, 0, sumber_of(table), fm.get(italic=True, font_size=8))
+
+    for i, col in enumerate(cols):
+        header = " ".join(c.text for c in cells if c.col <= i <= c.last_col)
+        ws.set_column(i, i, _width(table, col, kinds[col].kind, header))
+    ws.freeze_panes(first_data, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.repeat_rows(top, numrow)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&L&8" + f"LKIP {unit.nama_skpd} {unit.periode}".replace("&", "&&") + "&R&8Halaman &P dari &N")
+
+
+def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dict[str, Any]], title: str) -> None:
+    ws = wb.add_worksheet("Validasi")
+    heads = [("severity", "Tingkat", 10), ("source_file", "File", 30), ("sheet", "Sheet", 14),
+             ("excel_row", "Baris", 7), ("kolom", "Kolom", 16), ("nilai", "Nilai", 18),
+             ("diharapkan", "Diharapkan", 22), ("pesan", "Pesan", 60)]
+    ws.write_string(0, 0, title, fm.get(bold=True, font_size=11))
+    hfmt = fm.get(bold=True, border=1, align="center", bg_color=HEADER_FILL)
+    for i, (_, label, width) in enumerate(heads):
+        ws.write_string(2, i, label, hfmt)
+        ws.set_column(i, i, width)
+    if not issues:
+        ws.write_string(3, 0, "Tidak ada peringatan validasi.", fm.get(italic=True))
+    severity = {"warning": "Peringatan", "error": "Kesalahan"}
+    for r, issue in enumerate(issues, start=3):
+        for i, (key, _, _) in enumerate(heads):
+            value = issue.get(key)
+            if key == "severity":
+                value = severity.get(str(value), value)
+            if value is None:
+                ws.write_blank(r, i, None, fm.get(border=1))
+            elif key == "excel_row" and isinstance(value, (int, float)):
+                ws.write_number(r, i, value, fm.get(border=1))
+            else:
+                text = str(value)
+                ws.write_string(r, i, text, fm.get(border=1, text_wrap=True, quote_prefix=is_formula_like(text)))
+    ws.freeze_panes(3, 0)
+    ws.autofilter(2, 0, max(2, 2 + len(issues)), len(heads) - 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(2)
+    ws.fit_to_pages(1, 0)
+
+
+def new_workbook(path: Path) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "nan_inf_to_errors": True,
+    })
+
+
+def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]]) -> Path:
+    with atomic_path(target) as tmp:
+        wb = new_workbook(tmp)
+        wb.set_properties({"title": f"LKIP {unit.nama_skpd} {unit.periode}",
+                           "subject": "Laporan Kinerja Instansi Pemerintah", "author": "lkip-pipeline"})
+        fm = _Formats(wb)
+        used: set[str] = {"grafik", "validasi"}
+        for table in unit.tables.values():
+            write_table_sheet(wb, fm, sheet_name(table.id, used), table, unit)
+        if charts:
+            ws = wb.add_worksheet("Grafik")
+            ws.write_string(0, 0, f"Grafik {unit.nama_skpd} {unit.periode}", fm.get(bold=True, font_size=11))
+            row = 2
+            for label, png in charts:
+                ws.write_string(row, 0, label, fm.get(bold=True))
+                ws.insert_image(row + 1, 0, str(png), {"x_scale": 0.6, "y_scale": 0.6, "object_position": 1})
+                row += 30
+            ws.set_landscape()
+            ws.set_paper(9)
+            ws.fit_to_pages(1, 0)
+        write_validasi_sheet(wb, fm, unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}")
+        wb.close()
+    return target
+
+
+def write_validasi_workbook(target: Path, unit: UnitData) -> Path:
+    with atomic_path(target) as tmp:
+        wb = new_workbook(tmp)
+        write_validasi_sheet(wb, _Formats(wb), unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}")
+        wb.close()
+    return target
