@@ -25,7 +25,7 @@ WITH baris AS (
            capaian_k_pct, capaian_rp_pct, rp_pct_tertimbang
     FROM core.kegiatan_rekap
     UNION ALL
-    SELECT kode_skpd, tahun, s_d, urutan, 3, 'indikator', kode_kegiatan, '', indikator, target,
+    SELECT kode_skpd, tahun, s_d, urutan, 3, 'indikator', kode_kegiatan, '', indikator, coalesce(target, 0),
            coalesce(satuan, ''), cara_hitung,
            NULL, k_tw1, k_tw2, k_tw3, k_tw4, NULL, NULL, NULL, NULL, k_realisasi, NULL,
            capaian_k_pct, NULL, NULL
