@@ -1,0 +1,498 @@
+"""SIENCANG Renja / DPA (plan and budget), shared/spec/inputs.md section 1.
+
+Row kinds (design.md, ``staging.renja``):
+
+* ``program`` / ``kegiatan``: a row with a code. Which is which comes from the parent/child relation
+  of the codes present in the file (prefix rule: ``4.01.4.01.03.01`` is the parent of
+  ``4.01.4.01.03.01.02``; ``4.01.01`` of ``4.01.01.2.01`` of ``4.01.01.2.01.01``), never from a
+  fixed number of segments. Roots are programs; everything below is a kegiatan (a sub kegiatan is
+  a ``kegiatan`` whose ``kode_induk`` is its kegiatan).
+* ``indikator_program``: no code, no name, an indicator AND amounts (the group's pagu/kas).
+* ``indikator``: no code, no name, an indicator and NO amounts: a further indicator of the
+  kegiatan above (a further outcome indicator when the row above is a program or an
+  indikator-program row: then it is staged as ``indikator_program`` without amounts).
+
+The helpers at the top are shared with :mod:`lkip.extract.lra`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from lkip.extract.base import FileMeta, ReadResult
+from lkip.extract.header import (
+    Header,
+    best_header_guess,
+    find_header,
+    is_total_label,
+    iter_data_rows,
+    load_column_map,
+    read_title_meta,
+    title_lines,
+)
+from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.issues import Issue, error, warning
+
+KIND = "renja"
+TABLE = "renja"
+TITLE_SCAN = 15
+TOLERANCE = Decimal("1")
+
+MONEY = ["pagu_murni", "pagu_perubahan", "kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
+COLUMNS = [
+    "urutan", "baris_jenis", "kode", "kode_induk", "uraian", "indikator", "target", "satuan",
+    "cara_hitung", *MONEY, "penanggung_jawab", "dokumen", "is_perubahan", "sheet", "excel_row",
+]
+FIELD_LABEL = {
+    "kode": "Kode Rekening", "uraian": "Program / Kegiatan", "indikator": "Indikator Kinerja",
+    "target": "Target", "satuan": "Satuan", "cara_hitung": "Cara Hitung",
+    "pagu_murni": "Pagu Murni", "pagu_perubahan": "Pagu Perubahan",
+    "kas_tw1": "Anggaran Kas TW I", "kas_tw2": "Anggaran Kas TW II",
+    "kas_tw3": "Anggaran Kas TW III", "kas_tw4": "Anggaran Kas TW IV",
+    "penanggung_jawab": "Penanggung Jawab",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers (also used by lkip.extract.lra and lkip.extract.detect)
+# ---------------------------------------------------------------------------------------------
+
+
+def visible_sheets(workbook: Any) -> list[Any]:
+    """The visible sheets of a workbook (``visible_sheets`` as Sheet objects or names)."""
+    all_sheets = getattr(workbook, "sheets", None) or []
+    if isinstance(all_sheets, dict):
+        all_sheets = list(all_sheets.values())
+    vis = getattr(workbook, "visible_sheets", None)
+    if vis is None:
+        return [s for s in all_sheets if not getattr(s, "hidden", False)]
+    if isinstance(vis, dict):
+        vis = list(vis.values())
+    by_name = {getattr(s, "name", None): s for s in all_sheets}
+    return [by_name[s] if isinstance(s, str) else s for s in vis if not isinstance(s, str) or s in by_name]
+
+
+def hidden_sheet_names(workbook: Any) -> list[str]:
+    hid = getattr(workbook, "hidden_sheets", None)
+    if hid is None:
+        all_sheets = getattr(workbook, "sheets", None) or []
+        if isinstance(all_sheets, dict):
+            all_sheets = list(all_sheets.values())
+        hid = [s for s in all_sheets if getattr(s, "hidden", False)]
+    if isinstance(hid, dict):
+        hid = list(hid.keys())
+    return [s if isinstance(s, str) else s.name for s in hid]
+
+
+def grid(sheet: Any) -> list[list[Any]]:
+    """The sheet's rows with empty strings as None."""
+    return [[None if (isinstance(v, str) and not v.strip()) else v for v in r] for r in sheet.rows]
+
+
+def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
+    return re.sub(r"\s+", " ", " \n ".join(title_lines(rows, upto)).upper())
+
+
+def blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def text_or_none(v: Any) -> str | None:
+    if blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return re.sub(r"\s+", " ", str(v)).strip()
+
+
+def rupiah(v: Decimal | None) -> str:
+    """85575010100 -> '85.575.010.100' (cents only when present)."""
+    if v is None:
+        return "kosong"
+    q = Decimal(v).quantize(Decimal("0.01"))
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):.2f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    out = sign + ".".join(groups)
+    return out + ("," + frac if frac != "00" else "")
+
+
+def column_label(header: Header, field: str) -> str:
+    col = header.columns.get(field)
+    if col is not None and col < len(header.printed) and header.printed[col]:
+        return header.printed[col]
+    return FIELD_LABEL.get(field, field)
+
+
+def cell_issue(sheet: str, row: int, header: Header, field: str, value: Any, exc: ParseError) -> Issue:
+    return error(str(exc), sheet=sheet, excel_row=row, kolom=column_label(header, field),
+                 nilai=value, diharapkan=exc.expected)
+
+
+def no_header_issue(sheet: str, rows: list[list[Any]], kind: str, what: str) -> Issue:
+    cmap = load_column_map(kind)
+    row, missing = best_header_guess(rows, cmap)
+    names = ", ".join(sorted(missing)) or "-"
+    return error(
+        f"Header tabel {what} tidak ditemukan di 30 baris pertama; baris terdekat {row + 1} "
+        f"tidak memuat kolom: {names}",
+        sheet=sheet, excel_row=row + 1, diharapkan=f"header {what} (kolom {names})",
+    )
+
+
+def is_total_row(dr: Any, free_text_field: str | None = None) -> bool:
+    """A JUMLAH/TOTAL row -- but an indicator named 'Jumlah Kegiatan' is data, not a total."""
+    if not dr.is_total:
+        return False
+    if is_total_label(dr.values.get("kode")) or is_total_label(dr.values.get("uraian")):
+        return True
+    return free_text_field is None or blank(dr.values.get(free_text_field)) or not is_total_label(
+        dr.values.get(free_text_field))
+
+
+def code_parents(codes: list[str]) -> dict[str, str | None]:
+    """Each code's parent: the longest other code in the list that is its prefix + segments."""
+    present = set(codes)
+    out: dict[str, str | None] = {}
+    for c in present:
+        segs = c.split(".")
+        parent = None
+        for k in range(len(segs) - 1, 0, -1):
+            p = ".".join(segs[:k])
+            if p in present:
+                parent = p
+                break
+        out[c] = parent
+    return out
+
+
+def code_depth(code: str, parents: dict[str, str | None]) -> int:
+    d, c = 0, parents.get(code)
+    while c is not None:
+        d, c = d + 1, parents.get(c)
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition
+# ---------------------------------------------------------------------------------------------
+
+_TITLE = re.compile(r"RENCANA\s+KERJA|DOKUMEN\s+PELAKSANAAN(\s+PERUBAHAN)?\s+ANGGARAN|\bRENJA\b|\bDP?PA\b")
+
+
+def matches(sheet: Any) -> int:
+    rows = grid(sheet)
+    score = 100 if _TITLE.search(title_text(rows)) else 0
+    header = find_header(rows, load_column_map(KIND))
+    if header is not None and (header.columns.keys() & {"pagu_murni", "pagu_perubahan", "target"}):
+        score += 5 * len(header.columns)
+    elif score:
+        score //= 2
+    return score
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+_CARA = {
+    "jumlah": "jumlah", "sum": "jumlah", "total": "jumlah", "penjumlahan": "jumlah",
+    "kumulatif": "jumlah", "akumulasi": "jumlah", "akumulatif": "jumlah", "dijumlah": "jumlah",
+    "dijumlahkan": "jumlah",
+    "terakhir": "terakhir", "akhir": "terakhir", "nilai akhir": "terakhir", "posisi akhir": "terakhir",
+    "nilai terakhir": "terakhir", "tw terakhir": "terakhir", "triwulan terakhir": "terakhir",
+    "last": "terakhir",
+    "rata rata": "rata-rata", "ratarata": "rata-rata", "rerata": "rata-rata", "rata2": "rata-rata",
+    "rata": "rata-rata", "average": "rata-rata", "avg": "rata-rata", "mean": "rata-rata",
+}
+
+
+def normalize_cara_hitung(value: Any) -> str:
+    """'Rata rata' / 'rerata' -> 'rata-rata'; blank -> 'jumlah'. Raises ParseError."""
+    if blank(value):
+        return "jumlah"
+    key = re.sub(r"[^a-z0-9]+", " ", str(value).lower()).strip()
+    if key in _CARA:
+        return _CARA[key]
+    raise ParseError(value, "cara hitung 'jumlah', 'terakhir' atau 'rata-rata'")
+
+
+def _empty_frame() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+
+
+@dataclass
+class _Row:
+    excel_row: int
+    kode: str | None
+    has_code: bool
+    uraian: str | None
+    indikator: str | None
+    target: float | None
+    satuan: str | None
+    cara_hitung: str | None
+    money: dict[str, Decimal | None]
+    has_amount: bool
+    penanggung_jawab: str | None
+    kind: str = ""            # 'coded', 'group', 'cont'
+    owner: int | None = None  # index (in the coded/group list) of the row a continuation belongs to
+
+
+def read(workbook: Any) -> ReadResult:
+    sheets = visible_sheets(workbook)
+    if not sheets:
+        return ReadResult(KIND, FileMeta(), {TABLE: _empty_frame()},
+                          [error("Workbook tidak memiliki sheet yang terlihat")])
+    scored = [(matches(s), i, s) for i, s in enumerate(sheets)]
+    chosen = [s for sc, _i, s in scored if sc > 0] or [max(scored, key=lambda t: (t[0], -t[1]))[2]]
+    meta: FileMeta | None = None
+    frames, issues = [], []
+    for sheet in chosen:
+        m, df, iss = read_sheet(sheet)
+        meta = meta or m
+        if meta is not m:
+            for f in ("kode_skpd", "tahun"):
+                if getattr(m, f) is not None and getattr(meta, f) is not None and getattr(m, f) != getattr(meta, f):
+                    iss.append(error(f"Sheet '{sheet.name}' menyebut {f} {getattr(m, f)}, berbeda dari "
+                                     f"sheet pertama ({getattr(meta, f)})", sheet=sheet.name))
+        frames.append(df)
+        issues.extend(iss)
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if not df.empty:
+        df["urutan"] = range(1, len(df) + 1)
+        from schemas.renja import validate
+
+        issues.extend(validate(df))
+    return ReadResult(KIND, meta or FileMeta(), {TABLE: df}, issues)
+
+
+def read_sheet(sheet: Any) -> tuple[FileMeta, pd.DataFrame, list[Issue]]:
+    name = sheet.name
+    rows = grid(sheet)
+    issues: list[Issue] = []
+    header = find_header(rows, load_column_map(KIND))
+    title_upto = header.row - header.n_rows + 1 if header else min(TITLE_SCAN, len(rows))
+    lines = title_lines(rows, title_upto)
+    meta = _meta(lines, name, issues)
+    if header is None:
+        issues.append(no_header_issue(name, rows, KIND, "Renja/DPA"))
+        return meta, _empty_frame(), issues
+
+    parsed: list[_Row] = []
+    totals = []
+    for dr in iter_data_rows(rows, header, {"kode", "uraian", "indikator"}):
+        if is_total_row(dr, "indikator"):
+            totals.append(dr)
+            continue
+        r = _parse_row(name, header, dr.excel_row, dr.values, issues)
+        if r is not None:
+            parsed.append(r)
+
+    records = _classify(name, parsed, meta, issues, set(header.columns))
+    df = pd.DataFrame(records, columns=COLUMNS) if records else _empty_frame()
+    for dr in totals:
+        _check_total(name, header, dr, records, issues)
+    return meta, df, issues
+
+
+def _meta(lines: list[str], sheet: str, issues: list[Issue]) -> FileMeta:
+    meta = read_title_meta(lines)
+    title = " ".join(lines).upper()
+    if re.search(r"DOKUMEN\s+PELAKSANAAN(\s+PERUBAHAN)?\s+ANGGARAN|\bDP?PA\b", title):
+        meta.dokumen = "dpa"
+    elif re.search(r"RENCANA\s+KERJA|\bRENJA\b", title):
+        meta.dokumen = "renja"
+    else:
+        meta.dokumen = "renja"
+        issues.append(warning("Judul tidak menyebut RENCANA KERJA atau DOKUMEN PELAKSANAAN ANGGARAN; "
+                              "berkas dianggap Renja", sheet=sheet,
+                              diharapkan="judul 'RENCANA KERJA ...' atau 'DOKUMEN PELAKSANAAN ANGGARAN ...'"))
+    if re.search(r"\bDPPA\b|\bRENJA\s*-\s*P\b", title):
+        meta.is_perubahan = True
+    missing = []
+    if meta.kode_skpd is None:
+        missing.append("kode Perangkat Daerah (mis. 'Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH')")
+    if meta.tahun is None:
+        missing.append("tahun (mis. 'TAHUN ANGGARAN 2020')")
+    for m in missing:
+        issues.append(error(f"Judul tidak memuat {m}", sheet=sheet,
+                            diharapkan="judul dengan kode Perangkat Daerah dan tahun anggaran"))
+    return meta
+
+
+def _parse_row(sheet: str, header: Header, excel_row: int, v: dict[str, Any], issues: list[Issue]) -> _Row | None:
+    raw_code = v.get("kode")
+    has_code = not blank(raw_code)
+    kode = None
+    if has_code:
+        try:
+            kode = normalize_code(raw_code)
+        except ParseError as exc:
+            issues.append(cell_issue(sheet, excel_row, header, "kode", raw_code, exc))
+            kode = re.sub(r"\s+", "", str(raw_code)).rstrip(".") or "?"
+    target = None
+    if not blank(v.get("target")):
+        try:
+            target = to_float(v.get("target"))
+        except ParseError as exc:
+            issues.append(cell_issue(sheet, excel_row, header, "target", v.get("target"), exc))
+    cara = None
+    try:
+        cara = normalize_cara_hitung(v.get("cara_hitung"))
+    except ParseError as exc:
+        issues.append(cell_issue(sheet, excel_row, header, "cara_hitung", v.get("cara_hitung"), exc))
+    money: dict[str, Decimal | None] = {}
+    has_amount = False
+    for f in MONEY:
+        raw = v.get(f)
+        try:
+            money[f] = to_money(raw)
+        except ParseError as exc:
+            issues.append(cell_issue(sheet, excel_row, header, f, raw, exc))
+            money[f] = None
+            has_amount = True      # something is written there
+        if money[f] is not None:
+            has_amount = True
+    return _Row(
+        excel_row=excel_row, kode=kode, has_code=has_code, uraian=text_or_none(v.get("uraian")),
+        indikator=text_or_none(v.get("indikator")), target=target, satuan=text_or_none(v.get("satuan")),
+        cara_hitung=cara, money=money, has_amount=has_amount,
+        penanggung_jawab=text_or_none(v.get("penanggung_jawab")),
+    )
+
+
+def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue],
+              present: set[str]) -> list[dict[str, Any]]:
+    kept: list[_Row] = []
+    last_owner: int | None = None        # index in kept of the last coded or group row
+    for r in parsed:
+        if r.has_code:
+            if r.uraian is None:
+                issues.append(error(f"Kode {r.kode} tanpa uraian (nama program/kegiatan)", sheet=sheet,
+                                    excel_row=r.excel_row, kolom="Program / Kegiatan",
+                                    diharapkan="nama program/kegiatan"))
+            r.kind = "coded"
+        elif r.uraian is not None:
+            issues.append(error(f"Baris '{r.uraian}' tidak memiliki Kode Rekening", sheet=sheet,
+                                excel_row=r.excel_row, kolom="Kode Rekening", nilai=r.uraian,
+                                diharapkan="kode program/kegiatan (mis. '4.01.4.01.03.01.02')"))
+            continue
+        elif r.indikator is not None:
+            r.kind = "group" if r.has_amount else "cont"
+            if r.kind == "group":
+                if last_owner is None:
+                    issues.append(error("Baris indikator program sebelum baris program pertama",
+                                        sheet=sheet, excel_row=r.excel_row, kolom="Indikator Kinerja",
+                                        nilai=r.indikator, diharapkan="baris program di atasnya"))
+                    continue
+            else:
+                if last_owner is None:
+                    issues.append(error("Indikator lanjutan tanpa kegiatan di atasnya", sheet=sheet,
+                                        excel_row=r.excel_row, kolom="Indikator Kinerja", nilai=r.indikator,
+                                        diharapkan="baris kegiatan di atasnya"))
+                    continue
+            r.owner = last_owner
+        else:
+            if r.has_amount:
+                issues.append(error("Baris berisi angka tanpa kode, uraian maupun indikator", sheet=sheet,
+                                    excel_row=r.excel_row,
+                                    diharapkan="kode dan uraian, atau indikator program"))
+            continue
+        kept.append(r)
+        if r.kind in ("coded", "group"):
+            last_owner = len(kept) - 1
+
+    codes = [r.kode for r in kept if r.kind == "coded" and r.kode]
+    parents = code_parents(codes)
+    root_len = min((len(c.split(".")) for c in codes if parents.get(c) is None), default=0)
+    # A root deeper than the shallowest root is a kegiatan whose program is missing from the file.
+    jenis_of: dict[str, str] = {}
+    for c in codes:
+        if parents[c] is None and len(c.split(".")) > root_len:
+            jenis_of[c] = "kegiatan"
+        else:
+            jenis_of[c] = "program" if parents[c] is None else "kegiatan"
+    for c in codes:
+        if jenis_of[c] == "kegiatan" and parents[c] is None:
+            issues.append(error(f"Kegiatan {c} tidak memiliki program induk di berkas ini", sheet=sheet,
+                                kolom="Kode Rekening", nilai=c,
+                                diharapkan="baris program dengan kode awalan kegiatan tersebut"))
+
+    def program_of(code: str) -> str:
+        while parents.get(code) is not None:
+            code = parents[code]  # type: ignore[assignment]
+        return code
+
+    out: list[dict[str, Any]] = []
+    for r in kept:
+        rec: dict[str, Any] = {
+            "baris_jenis": None, "kode": None, "kode_induk": None, "uraian": None,
+            "indikator": r.indikator, "target": r.target, "satuan": r.satuan, "cara_hitung": r.cara_hitung,
+            "penanggung_jawab": r.penanggung_jawab, "dokumen": meta.dokumen,
+            "is_perubahan": bool(meta.is_perubahan), "sheet": sheet, "excel_row": r.excel_row,
+        }
+        amounts_zero = True
+        if r.kind == "coded":
+            rec.update(baris_jenis=jenis_of.get(r.kode, "program"), kode=r.kode,
+                       kode_induk=parents.get(r.kode), uraian=r.uraian)
+        else:
+            owner = kept[r.owner]  # type: ignore[index]
+            owner_code = owner.kode if owner.kind == "coded" else _group_code(owner, kept, program_of)
+            owner_jenis = jenis_of.get(owner_code, "program") if owner.kind == "coded" else "group"
+            if r.kind == "group":
+                rec.update(baris_jenis="indikator_program", kode=program_of(owner_code) if owner_code else None)
+            elif owner_jenis == "kegiatan":
+                rec.update(baris_jenis="indikator", kode=owner_code, kode_induk=parents.get(owner_code))
+                amounts_zero = False
+            else:
+                # A further outcome indicator of the program / indikator-program group above.
+                rec.update(baris_jenis="indikator_program",
+                           kode=program_of(owner_code) if owner_code else None)
+                amounts_zero = False
+        for f in MONEY:
+            val = r.money[f]
+            # Blank/'-' is zero on program/kegiatan rows; a column the file lacks stays NULL.
+            rec[f] = (Decimal("0.00") if val is None and amounts_zero and f in present else val)
+        out.append(rec)
+    for i, rec in enumerate(out, 1):
+        rec["urutan"] = i
+    return out
+
+
+def _group_code(owner: _Row, kept: list[_Row], program_of: Any) -> str | None:
+    """The program code of an indikator-program row (the program of its own owner)."""
+    seen = 0
+    while owner.kind != "coded" and owner.owner is not None and seen < len(kept):
+        owner = kept[owner.owner]
+        seen += 1
+    return program_of(owner.kode) if owner.kind == "coded" and owner.kode else None
+
+
+def _check_total(sheet: str, header: Header, dr: Any, records: list[dict[str, Any]], issues: list[Issue]) -> None:
+    programs = [r for r in records if r["baris_jenis"] == "program"]
+    for f in MONEY:
+        if f not in header.columns:
+            continue
+        raw = dr.values.get(f)
+        try:
+            written = to_money(raw)
+        except ParseError as exc:
+            issues.append(cell_issue(sheet, dr.excel_row, header, f, raw, exc))
+            continue
+        if written is None:
+            continue
+        computed = sum((r[f] or Decimal(0) for r in programs), Decimal("0.00"))
+        if abs(written - computed) > TOLERANCE:
+            issues.append(error(
+                f"JUMLAH tidak sama dengan jumlah baris program: tertulis {rupiah(written)}, "
+                f"dihitung {rupiah(computed)}",
+                sheet=sheet, excel_row=dr.excel_row, kolom=column_label(header, f), nilai=raw,
+                diharapkan=rupiah(computed),
+            ))

@@ -1,0 +1,125 @@
+"""staging.renja: column checks (pandera) and cross-row checks, each failure an Issue."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from lkip.issues import Issue, error
+from schemas.base import run_schema
+
+TOLERANCE = Decimal("1")
+BARIS_JENIS = ["program", "indikator_program", "kegiatan", "indikator"]
+KAS = ["kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
+
+
+class RenjaModel(pa.DataFrameModel):
+    urutan: Series[Any] = pa.Field(nullable=False)
+    baris_jenis: Series[Any] = pa.Field(isin=BARIS_JENIS, nullable=False)
+    kode: Series[Any] = pa.Field(nullable=False)
+    kode_induk: Optional[Series[Any]] = pa.Field(nullable=True)
+    uraian: Series[Any] = pa.Field(nullable=True)
+    indikator: Series[Any] = pa.Field(nullable=True)
+    target: Series[Any] = pa.Field(ge=0, nullable=True)
+    satuan: Series[Any] = pa.Field(nullable=True)
+    cara_hitung: Series[Any] = pa.Field(isin=["jumlah", "terakhir", "rata-rata"], nullable=True)
+    pagu_murni: Series[Any] = pa.Field(ge=0, nullable=True)
+    pagu_perubahan: Series[Any] = pa.Field(ge=0, nullable=True)
+    kas_tw1: Series[Any] = pa.Field(ge=0, nullable=True)
+    kas_tw2: Series[Any] = pa.Field(ge=0, nullable=True)
+    kas_tw3: Series[Any] = pa.Field(ge=0, nullable=True)
+    kas_tw4: Series[Any] = pa.Field(ge=0, nullable=True)
+    penanggung_jawab: Series[Any] = pa.Field(nullable=True)
+    dokumen: Series[Any] = pa.Field(isin=["renja", "dpa"], nullable=True)
+    is_perubahan: Series[Any] = pa.Field(nullable=True)
+    sheet: Series[Any] = pa.Field(nullable=False)
+    excel_row: Series[Any] = pa.Field(nullable=False)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+def _rp(v: Any) -> str:
+    from lkip.extract.renja import rupiah
+
+    return rupiah(v)
+
+
+def _num(v: Any) -> Decimal:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return Decimal(0)
+    return Decimal(str(v))
+
+
+def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
+    """Column checks, then the cross-row checks of shared/spec/inputs.md section 1."""
+    issues = run_schema(RenjaModel, df, file=file)
+    issues.extend(cross_row_checks(df, file=file))
+    return issues
+
+
+def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
+    if df.empty:
+        return []
+    issues: list[Issue] = []
+    recs = df.to_dict("records")
+    coded = [r for r in recs if r["baris_jenis"] in ("program", "kegiatan") and r["kode"] is not None]
+
+    # Duplicate program / kegiatan codes.
+    first: dict[str, dict[str, Any]] = {}
+    for r in coded:
+        k = r["kode"]
+        if k in first:
+            issues.append(error(
+                f"Kode {k} ganda: sudah dipakai di baris {first[k]['excel_row']}",
+                sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Kode Rekening", nilai=k,
+                diharapkan="kode program/kegiatan unik", file=file))
+        else:
+            first[k] = r
+
+    # A parent's pagu = sum of its direct children (program <- kegiatan, kegiatan <- sub kegiatan).
+    children: dict[str, list[dict[str, Any]]] = {}
+    for r in coded:
+        parent = r.get("kode_induk")
+        if parent is not None and not (isinstance(parent, float) and pd.isna(parent)):
+            children.setdefault(parent, []).append(r)
+    for code, parent in first.items():
+        kids = children.get(code)
+        if not kids and parent["baris_jenis"] == "kegiatan":
+            continue
+        kids = kids or []
+        what = "kegiatan" if parent["baris_jenis"] == "program" else "sub kegiatan"
+        for f, lab in (("pagu_murni", "Pagu Murni"), ("pagu_perubahan", "Pagu Perubahan")):
+            if parent.get(f) is None or pd.isna(parent.get(f)):
+                continue
+            total = sum((_num(k[f]) for k in kids), Decimal(0))
+            if abs(_num(parent[f]) - total) > TOLERANCE:
+                issues.append(error(
+                    f"{lab} {parent['baris_jenis']} {code} tidak sama dengan jumlah {what}-nya: "
+                    f"tertulis {_rp(_num(parent[f]))}, jumlah {what} {_rp(total)}",
+                    sheet=parent["sheet"], excel_row=int(parent["excel_row"]), kolom=lab,
+                    nilai=parent[f], diharapkan=_rp(total), file=file))
+
+    # A kegiatan's kas TW I-IV sum to its pagu perubahan.
+    for r in coded:
+        if r["baris_jenis"] != "kegiatan":
+            continue
+        kas = [r.get(k) for k in KAS]
+        if all(v is None or (isinstance(v, float) and pd.isna(v)) for v in kas):
+            continue
+        if r.get("pagu_perubahan") is None or pd.isna(r.get("pagu_perubahan")):
+            continue
+        total = sum((_num(v) for v in kas), Decimal(0))
+        pagu = _num(r["pagu_perubahan"])
+        if abs(total - pagu) > TOLERANCE:
+            issues.append(error(
+                f"Anggaran kas TW I-IV kegiatan {r['kode']} berjumlah {_rp(total)}, tidak sama dengan "
+                f"pagu perubahan {_rp(pagu)}",
+                sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Anggaran Kas TW I-IV",
+                nilai=_rp(total), diharapkan=_rp(pagu), file=file))
+    return issues
