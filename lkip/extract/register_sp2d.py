@@ -257,7 +257,8 @@ def read_sheet(sheet: Any) -> ReadResult:
     col_vals: dict[str, list[Any]] = {f: [] for f in cols}
     totals: list[tuple[int, Any, int]] = []  # (excel_row, raw nilai, number of data rows before it)
     for dr in iter_data_rows(rows, header, text_fields={"uraian"}):
-        if dr.is_total:
+        # A JUMLAH row carries no SP2D number ("Jumlah ..." may start an uraian).
+        if dr.is_total and text_or_none(dr.values.get("nomor_sp2d")) is None:
             totals.append((dr.excel_row, dr.values.get("nilai"), len(excel_rows)))
             continue
         excel_rows.append(dr.excel_row)

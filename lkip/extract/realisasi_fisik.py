@@ -1,0 +1,172 @@
+"""Form Realisasi Kinerja: realisasi fisik (K) and, optionally, Rp per indicator per quarter.
+
+Blank K cells stay NULL (not 0): cara hitung 'terakhir' / 'rata-rata' depends on it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from lkip.extract.base import FileMeta, ReadResult
+from lkip.extract.header import find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
+from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.extract.register_sp2d import (
+    cell_error,
+    grid,
+    no_header_issue,
+    printed_label,
+    sheets_of,
+    text_or_none,
+    title_text,
+)
+from lkip.issues import Issue, error, warning
+
+KIND = "realisasi_fisik"
+TABLE = "realisasi_fisik"
+K = [f"k_tw{i}" for i in range(1, 5)]
+RP = [f"rp_tw{i}" for i in range(1, 5)]
+COLUMNS = ["urutan", "kode_kegiatan", "nama_kegiatan", "indikator", "target", "satuan", *K, *RP,
+           "s_d_triwulan", "sheet", "excel_row"]
+TOTAL_TOLERANCE = Decimal("1")
+
+
+def matches(sheet: Any) -> int:
+    rows = grid(sheet)
+    score = 0
+    if re.search(r"FORM\s+REALISASI\s+(KINERJA|FISIK)|REALISASI\s+FISIK", title_text(rows)):
+        score += 100
+    header = find_header(rows, load_column_map(KIND))
+    if header is not None:
+        score += 5 * len(header.columns)
+    elif score:
+        score //= 2
+    return score
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+
+
+def read(workbook: Any) -> ReadResult:
+    sheets = sheets_of(workbook)
+    if not sheets:
+        return ReadResult(KIND, FileMeta(), {TABLE: _empty()}, [error("Workbook tidak memiliki sheet yang terlihat")])
+    return read_sheet(max(sheets, key=matches))
+
+
+def read_sheet(sheet: Any) -> ReadResult:
+    name = sheet.name
+    rows = grid(sheet)
+    issues: list[Issue] = []
+    header = find_header(rows, load_column_map(KIND))
+    if header is None:
+        return ReadResult(KIND, FileMeta(), {TABLE: _empty()},
+                          [no_header_issue(name, rows, KIND, "Form Realisasi Kinerja")])
+    meta = read_title_meta(title_lines(rows, header.row + 1 - (header.n_rows - 1)))
+    cols = header.columns
+    lbl = {f: printed_label(header, f, f) for f in cols}
+
+    def num(field: str, value: Any, row: int, money: bool = False) -> Any:
+        try:
+            return to_money(value) if money else to_float(value)
+        except ParseError as exc:
+            issues.append(cell_error(name, row, lbl[field], value, exc.expected))
+            return None
+
+    records: list[dict[str, Any]] = []
+    totals: list[tuple[int, dict[str, Any], int]] = []
+    last_kode: str | None = None
+    for dr in iter_data_rows(rows, header, text_fields={"nama_kegiatan", "indikator", "satuan", "keterangan"}):
+        v = dr.values
+        # "Jumlah Kegiatan" is an indicator, not a JUMLAH row: a total row carries no code.
+        if dr.is_total and text_or_none(v.get("kode_kegiatan")) is None:
+            totals.append((dr.excel_row, v, len(records)))
+            continue
+        row = dr.excel_row
+        try:
+            kode = normalize_code(v.get("kode_kegiatan"))
+        except ParseError as exc:
+            issues.append(cell_error(name, row, lbl["kode_kegiatan"], v.get("kode_kegiatan"), exc.expected))
+            kode = None
+            last_kode = None
+        indikator = text_or_none(v.get("indikator"))
+        rec: dict[str, Any] = {
+            "kode_kegiatan": kode,
+            "nama_kegiatan": text_or_none(v.get("nama_kegiatan")),
+            "indikator": indikator,
+            "target": num("target", v.get("target"), row) if "target" in cols else None,
+            "satuan": text_or_none(v.get("satuan")),
+        }
+        for f in K:
+            rec[f] = num(f, v.get(f), row) if f in cols else None
+        for f in RP:
+            rec[f] = num(f, v.get(f), row, money=True) if f in cols else None
+        has_values = any(rec[f] is not None for f in K + RP)
+        if indikator is None:
+            if has_values:
+                issues.append(cell_error(name, row, lbl["indikator"], None, "teks indikator kinerja",
+                                         "Indikator Kinerja kosong pada baris yang berisi realisasi"))
+            continue  # a kegiatan heading without an indicator
+        if kode is None and v.get("kode_kegiatan") is None:
+            if last_kode is None:
+                issues.append(cell_error(name, row, lbl["kode_kegiatan"], None, "kode kegiatan",
+                                         "Kode Kegiatan kosong dan tidak ada kegiatan di baris sebelumnya"))
+            kode = last_kode  # a further indicator of the kegiatan above
+            rec["kode_kegiatan"] = kode
+        if kode is not None:
+            last_kode = kode
+        for f in K + RP:
+            if rec[f] is not None and rec[f] < 0:
+                issues.append(cell_error(name, row, lbl[f], v.get(f), "angka ≥ 0", f"Nilai negatif: {v.get(f)!r}"))
+        rec["sheet"] = name
+        rec["excel_row"] = row
+        records.append(rec)
+
+    # JUMLAH rows: Rp columns checked against the sum of the rows above.
+    for row, v, pos in totals:
+        for f in RP:
+            if f not in cols:
+                continue
+            try:
+                total = to_money(v.get(f))
+            except ParseError as exc:
+                issues.append(cell_error(name, row, lbl[f], v.get(f), exc.expected))
+                continue
+            if total is None:
+                continue
+            s = sum((r[f] for r in records[:pos] if r[f] is not None), Decimal("0.00"))
+            if abs(total - s) > TOTAL_TOLERANCE:
+                issues.append(cell_error(name, row, lbl[f], v.get(f), f"jumlah baris di atasnya = {s}",
+                                         f"Baris JUMLAH {total} tidak sama dengan jumlah baris di atasnya {s}"))
+
+    # s.d. triwulan: from the title, else the last quarter with any value.
+    sd = meta.s_d_triwulan
+    if sd is None:
+        filled = [q for q in range(1, 5) if any(r[K[q - 1]] is not None or r[RP[q - 1]] is not None for r in records)]
+        sd = max(filled) if filled else None
+        meta.s_d_triwulan = sd
+        if sd is not None:
+            issues.append(warning(f"Judul tidak menyebut 's.d. Triwulan'; dipakai triwulan terakhir yang terisi: {sd}",
+                                  sheet=name, excel_row=1, diharapkan="judul 's.d. Triwulan IV'"))
+    if meta.tahun is None:
+        issues.append(warning("Tahun anggaran tidak ditemukan di judul form", sheet=name, excel_row=1,
+                              diharapkan="judul 'TAHUN ANGGARAN 2020'"))
+    if not records:
+        issues.append(error("Form Realisasi Kinerja tidak berisi baris indikator", sheet=name,
+                            excel_row=header.excel_row + 1, diharapkan="minimal satu baris indikator"))
+
+    df = pd.DataFrame(records, columns=[c for c in COLUMNS if c not in ("urutan", "s_d_triwulan")])
+    df.insert(0, "urutan", pd.array(range(1, len(df) + 1), dtype="Int64"))
+    for f in ["target", *K]:
+        df[f] = pd.to_numeric(df[f], errors="raise").astype("Float64")
+    for f in RP:
+        df[f] = df[f].astype("object")
+    df["s_d_triwulan"] = pd.array([sd] * len(df), dtype="Int64")
+    df["excel_row"] = df["excel_row"].astype("Int64")
+    df = df[COLUMNS]
+    issues.sort(key=lambda x: (x.excel_row or 0))
+    return ReadResult(KIND, meta, {TABLE: df}, issues)
