@@ -336,3 +336,44 @@ def test_docx_bab_iii(skpd_dir):
     assert len(doc.inline_shapes) >= 3
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert "57.395.091.366" in cells and "66,67 %" in cells
+
+
+def test_single_view_shapes_long_renstra_and_peringatan(tmp_path, config):
+    """The shapes the SQL views use: `baris` rows in one view, long renstra, laporan.peringatan."""
+    from lkip.publish.layout import display_columns
+    from lkip.publish.narrative import iku_facts, ringkasan
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema laporan")
+    con.execute("""create table laporan.tabel_3_1 as select * from (values
+        (2, 'iku', 2, 'S1', 'IKU dua', 'Persen', 100.0, 50.0, 50.0, null::double),
+        (1, 'iku', 1, 'S1', 'IKU satu', 'Persen', 10.0, 20.0, 200.0, null),
+        (3, 'sasaran', null, 'S1', null, null, null, null, null, 125.0),
+        (4, 'rata_rata', null, null, null, null, null, null, null, 125.0)
+      ) t(urutan, baris, no, sasaran, indikator, satuan, target, realisasi, capaian_pct, rata_rata_capaian_pct)""")
+    con.execute("alter table laporan.tabel_3_1 add column tahun integer default 2020")
+    con.execute("alter table laporan.tabel_3_1 add column kode_skpd varchar default '9.99'")
+    con.execute("""create table laporan.tabel_3_renstra as select 2020 tahun, '9.99' kode_skpd, * from (values
+        (1, 1, 'IKU satu', 2018, 5.0, 10.0, 2023, 30.0), (2, 1, 'IKU satu', 2019, 8.0, 10.0, 2023, 30.0)
+      ) t(urutan, no, indikator, tahun_lalu, realisasi_lalu, target_tahun_ini, tahun_akhir_renstra,
+          target_akhir_renstra)""")
+    con.execute("""create table laporan.tabel_3_efisiensi as select 2020 tahun, '9.99' kode_skpd, * from (values
+        (1, 'iku', 1, 'IKU satu', null, 1000::decimal(18,2), 500::decimal(18,2), 50.0, 200.0, 150.0, 'efisien'),
+        (2, 'kegiatan', 1, null, 'Kegiatan A', 1000, 500, 50.0, null, null, null)
+      ) t(urutan, baris, no, indikator, kegiatan, pagu, realisasi, serapan_pct, capaian_pct, efisiensi_pct,
+          kategori_efisiensi)""")
+    con.execute("""create table laporan.peringatan as select 2020 tahun, '9.99' kode_skpd, 'tabel_3_1' tabel,
+        '1' kode, 'IKU satu' indikator, 'Target nol' pesan""")
+    unit = load_unit(con, 2020, "9.99", config)
+    con.close()
+    assert "peringatan" not in unit.tables
+    assert unit.issues[-1]["pesan"] == "Target nol" and unit.issues[-1]["sheet"] == "tabel_3_1"
+    assert [r["no"] for r in unit.tables["tabel_3_1"].rows][:2] == [1, 2]  # ordered by urutan
+    assert "baris" not in display_columns(unit.tables["tabel_3_1"])
+    assert "urutan" not in display_columns(unit.tables["tabel_3_1"])
+    facts = iku_facts(unit, config)
+    assert [f["no"] for f in facts] == [1, 2]
+    assert facts[0]["realisasi_lalu"] == [(2018, 5.0), (2019, 8.0)] and facts[0]["tren"] == "meningkat"
+    assert facts[0]["anggaran"]["jumlah_kegiatan"] == 1 and facts[0]["status"] == "terlampaui"
+    assert facts[1]["status"] == "tidak tercapai"
+    assert ringkasan(unit, facts, config)["rata_rata_capaian_pct"] == 125.0

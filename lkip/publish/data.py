@@ -228,6 +228,22 @@ def _tidy_name(name: str) -> str:
     return name.title() if name.isupper() else name
 
 
+WARNING_VIEWS = {"peringatan"}
+
+
+def _peringatan(view: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "severity": row.get("severity") or "warning",
+        "source_file": row.get("source_file") or f"laporan.{view}",
+        "sheet": row.get("tabel") or row.get("sheet"),
+        "excel_row": row.get("excel_row"),
+        "kolom": row.get("kode") or row.get("kolom"),
+        "nilai": row.get("indikator") or row.get("nilai"),
+        "diharapkan": row.get("diharapkan"),
+        "pesan": row.get("pesan"),
+    }
+
+
 def load_issues(con: duckdb.DuckDBPyConnection, tahun: int, kode: str) -> list[dict[str, Any]]:
     """Warnings of the files behind this SKPD/year from meta.issues (empty when there is none)."""
     base = (
@@ -253,6 +269,7 @@ def load_unit(
 ) -> UnitData:
     views = list_views(con) if views is None else views
     tables: dict[str, Table] = {}
+    issues: list[dict[str, Any]] = load_issues(con, tahun, kode)
     sdt: list[int] = []
     for v in views:
         cols = _columns(con, v)
@@ -264,7 +281,12 @@ def load_unit(
             where.append("kode_skpd = ?")
             params.append(kode)
         sql = f'select * from laporan."{v}"' + (" where " + " and ".join(where) if where else "")
+        if "urutan" in cols:  # a view's own order column; a view without ORDER BY has no order
+            sql += " order by urutan"
         cols, rows = _fetch(con, sql, params)
+        if v in WARNING_VIEWS:  # warnings computed by the model go to the Validasi sheet
+            issues.extend(_peringatan(v, r) for r in rows)
+            continue
         if "s_d_triwulan" in cols:
             marks = {r["s_d_triwulan"] for r in rows if r.get("s_d_triwulan") is not None}
             if len(marks) > 1:  # several cut-offs in one view: publish the latest
@@ -279,7 +301,7 @@ def load_unit(
         nama_skpd=nama_skpd(con, kode, config, tahun),
         s_d_triwulan=max(sdt) if sdt else None,
         tables=ordered,
-        issues=load_issues(con, tahun, kode),
+        issues=issues,
     )
 
 

@@ -103,11 +103,13 @@ LABELS = {
     "k_realisasi": "K", "rp_realisasi": "Rp", "capaian_k_pct": "K", "capaian_rp_pct": "Rp",
     "rp_pct_tertimbang": "Rp Tertimbang (%)", "dihitung_dari": "Dihitung dari", "sumber_data": "Sumber Data",
     "penanggung_jawab": "Penanggung Jawab", "cara_hitung": "Cara Hitung", "triwulan": "Triwulan",
-    "selisih": "Selisih (Rp)", "keterangan": "Keterangan",
+    "selisih": "Selisih (Rp)", "keterangan": "Keterangan", "skpd_asal": "SKPD Asal",
+    "tahun_lalu": "Tahun", "realisasi_lalu": "Realisasi Tahun Lalu", "tahun_target": "Tahun",
 }
 
-HIDDEN = set(LINEAGE)
-STRUCTURAL_LEVELS = {"program", "indikator_program", "kegiatan", "indikator", "rekening", "jumlah", "total"}
+HIDDEN = set(LINEAGE) | {"urutan"}
+STRUCTURAL_LEVELS = {"program", "indikator_program", "kegiatan", "indikator", "rekening", "jumlah", "total",
+                     "iku", "sasaran", "rata_rata", "rata-rata", "skpd", "ringkasan"}
 INDENT = {"program": 0, "indikator_program": 1, "kegiatan": 1, "sub_kegiatan": 2, "indikator": 2,
           "rekening": 2, "tujuan": 0, "sasaran": 1}
 TEXT_INDENT_COLS = ("uraian", "program", "kegiatan", "nama_kegiatan", "indikator", "indikator_program")
@@ -205,10 +207,13 @@ def column_kind(table: Table, col: str) -> ColumnKind:
 def display_columns(table: Table) -> list[str]:
     """Columns as printed: lineage hidden, structural `level` hidden, K/Rp interleaved per quarter."""
     cols = [c for c in table.columns if c not in HIDDEN]
-    if "level" in cols:
-        levels = {str(v).lower() for v in table.col("level") if v}
-        if levels and levels <= STRUCTURAL_LEVELS:
-            cols.remove("level")
+    for c in ("level", "baris"):
+        if c in cols:
+            levels = {str(v).lower() for v in table.col(c) if v}
+            if not levels or levels <= STRUCTURAL_LEVELS:
+                cols.remove(c)
+    if "skpd_asal" in cols and all(v in (None, "") for v in table.col("skpd_asal")):
+        cols.remove("skpd_asal")
     k = [c for c in cols if re.fullmatch(r"k_tw\d", c)]
     rp = [c for c in cols if re.fullmatch(r"rp_tw\d", c)]
     if k and rp:
@@ -285,10 +290,10 @@ def header_cells(cols: list[str], tahun: int, s_d_triwulan: int | None) -> tuple
 
 def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
     """(bold, indent, role) of a row; role is 'total', 'program' or ''."""
-    level = str(row.get("level") or "").lower()
+    level = str(row.get("level") or row.get("baris") or "").lower()
     texts = {str(row.get(c) or "").strip().upper() for c in ("uraian", "program", "kode", "indikator",
                                                               "sasaran", "nama", "unit", "perangkat_daerah")}
-    if level in ("jumlah", "total", "rata_rata") or texts & TOTAL_WORDS:
+    if level in ("jumlah", "total", "rata_rata", "rata-rata") or texts & TOTAL_WORDS:
         return True, 0, "total"
     if level == "program":
         return True, 0, "program"

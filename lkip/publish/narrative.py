@@ -169,7 +169,12 @@ def iku_facts(unit: UnitData, config: Any = None) -> list[dict[str, Any]]:
             hit = _match(renstra.rows, no, ind)
             if hit:
                 h = hit[0]
-                f["realisasi_lalu"] = [(y, v) for y, v in _years(h, unit.tahun) if v is not None]
+                lalu = dict(_years(h, unit.tahun))
+                for x in hit:  # long form: one row per earlier year (tahun_lalu, realisasi_lalu)
+                    y, v = x.get("tahun_lalu"), num(x.get("realisasi_lalu"))
+                    if isinstance(y, int) and y < unit.tahun and v is not None:
+                        lalu[y] = v
+                f["realisasi_lalu"] = sorted((y, v) for y, v in lalu.items() if v is not None)
                 f["tahun_akhir_renstra"] = h.get("tahun_akhir_renstra")
                 f["target_akhir_renstra"] = num(h.get("target_akhir_renstra"))
                 if num(h.get("target_tahun_ini")) is not None:
