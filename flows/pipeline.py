@@ -111,10 +111,12 @@ def archived_files(cfg: Config) -> list[str]:
 
 
 @task(name="baca-validasi", cache_policy=NO_CACHE, persist_result=False)
-def prepare_file(path: str, cfg: Config):
+def prepare_file(path: str, cfg: Config, rel_to: str | None = None):
     """Open, detect, read and validate one file (no database access; runs in parallel)."""
     from lkip import ingest
 
+    if rel_to:
+        return ingest.prepare(Path(path), cfg, rel_to=Path(rel_to))
     return ingest.prepare(Path(path), cfg)
 
 
@@ -129,7 +131,7 @@ def stage_file(prepared: Any, run_id: str, cfg: Config):
 def archive_file(prepared: Any, outcome: Any, cfg: Config):
     from lkip import ingest
 
-    return ingest.archive(prepared, outcome, cfg)
+    return ingest.archive(prepared, outcome, cfg, con=_connection(cfg))
 
 
 @task(name="bangun-model", cache_policy=NO_CACHE)
@@ -228,6 +230,78 @@ def _failed_outcome(path: str, exc: BaseException, seconds: float) -> dict[str, 
     }
 
 
+
+def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel_to_parent: bool) -> list[Any]:
+    """Prepare every file on the task runner; a file still being copied is left for the next run."""
+    logger = get_run_logger()
+    if not paths:
+        return []
+    _emit("phase", name="Membaca dan memvalidasi", total=len(paths))
+    prepared: list[Any] = []
+    with make_task_runner(cfg) as runner:
+        futures = runner.map(
+            prepare_file,
+            {"path": paths, "cfg": _unmapped(cfg),
+             "rel_to": [_archive_root(cfg, p) if rel_to_parent else None for p in paths]},
+        )
+        for path, fut in zip(paths, futures):
+            t_file = time.monotonic()
+            try:
+                prepared.append(fut.result())
+            except Exception as exc:
+                if type(exc).__name__ == "FileIncomplete":
+                    logger.info("%s masih disalin: dibiarkan untuk run berikutnya", Path(path).name)
+                    files.append(runreport.outcome_record({
+                        "path": path, "outcome": "skipped",
+                        "messages": ["Berkas masih disalin; diproses pada run berikutnya."],
+                    }))
+                else:  # a reader bug: keep the file where it is and report it
+                    logger.error("Gagal membaca %s: %s", path, exc)
+                    files.append(runreport.outcome_record(_failed_outcome(path, exc, time.monotonic() - t_file)))
+                _emit("file", name=Path(path).name, outcome=files[-1]["outcome"])
+                continue
+            _emit("file", name=None, outcome=None)
+    try:
+        from lkip.ingest import sort_for_staging
+    except ImportError:  # keep discovery order
+        return prepared
+    # Renja before the files checked against it, older periods before newer ones.
+    return sort_for_staging(prepared)
+
+
+def _archive_root(cfg: Config, path: str) -> str:
+    """processed/<date>/ of an archived file, so its rel_path is the one it had in input/."""
+    root = Path(cfg.processed_dir)
+    rel = Path(path).relative_to(root)
+    return str(root / rel.parts[0]) if len(rel.parts) > 1 else str(root)
+
+
+def _stage_all(cfg: Config, prepared: list[Any], run_id: str, files: list[dict[str, Any]],
+               archive: bool, durations: dict[str, float]) -> bool:
+    """Stage one file at a time (one writer), then move it: a file moves only after its commit."""
+    logger = get_run_logger()
+    changed = False
+    stage_seconds = archive_seconds = 0.0
+    if prepared:
+        _emit("phase", name="Memuat ke gudang data", total=len(prepared))
+    for prep in prepared:
+        t = time.monotonic()
+        outcome = stage_file(prep, run_id, cfg)
+        stage_seconds += time.monotonic() - t
+        if archive:
+            t = time.monotonic()
+            outcome = archive_file(prep, outcome, cfg)
+            archive_seconds += time.monotonic() - t
+        rec = runreport.outcome_record(outcome)
+        files.append(rec)
+        changed |= rec["outcome"] in ("accepted", "accepted_with_warnings")
+        _emit("file", name=rec["name"], outcome=rec["outcome"])
+        logger.info("%s: %s (%s baris)", rec["name"], rec["outcome"], rec["n_rows"])
+    durations["stage"] = stage_seconds
+    durations["archive"] = archive_seconds
+    return changed
+
+
 # ---- the flow -------------------------------------------------------------------------------
 
 
@@ -277,36 +351,9 @@ def lkip_run(
                 logger.info("%d berkas ditemukan", len(paths))
 
                 t = time.monotonic()
-                stage_seconds = archive_seconds = 0.0
-                if paths:
-                    with make_task_runner(cfg) as runner:
-                        futures = runner.map(prepare_file, {"path": paths, "cfg": _unmapped(cfg)})
-                        # Stage in discovery order, one writer; later files keep preparing meanwhile.
-                        for path, fut in zip(paths, futures):
-                            t_file = time.monotonic()
-                            try:
-                                prepared = fut.result()
-                            except Exception as exc:  # a reader bug: keep the file, report it
-                                logger.error("Gagal membaca %s: %s", path, exc)
-                                files.append(runreport.outcome_record(_failed_outcome(path, exc, time.monotonic() - t_file)))
-                                _emit("file", name=Path(path).name, outcome="failed")
-                                continue
-                            t_stage = time.monotonic()
-                            outcome = stage_file(prepared, run_id, cfg)
-                            stage_seconds += time.monotonic() - t_stage
-                            if mode == "run":
-                                t_arch = time.monotonic()
-                                outcome = archive_file(prepared, outcome, cfg)
-                                archive_seconds += time.monotonic() - t_arch
-                            rec = runreport.outcome_record(outcome)
-                            files.append(rec)
-                            if rec["outcome"] in ("accepted", "accepted_with_warnings"):
-                                changed = True
-                            _emit("file", name=Path(path).name, outcome=rec["outcome"])
-                            logger.info("%s: %s (%s baris)", Path(path).name, rec["outcome"], rec["n_rows"])
-                durations["prepare_stage"] = time.monotonic() - t
-                durations["stage"] = stage_seconds
-                durations["archive"] = archive_seconds
+                prepared = _prepare_all(cfg, paths, files, rel_to_parent=(mode == "rebuild"))
+                durations["prepare"] = time.monotonic() - t
+                changed = _stage_all(cfg, prepared, run_id, files, archive=(mode == "run"), durations=durations)
 
             if changed or mode != "run" or _needs_rebuild(con, run_id):
                 _emit("stage", name="model")

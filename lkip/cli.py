@@ -75,9 +75,12 @@ class _RichProgress:
             return
         if event == "discovered":
             self.progress.update(self.task, description="Membaca dan memuat berkas", total=payload["n"], completed=0)
+        elif event == "phase":
+            self.progress.update(self.task, description=payload["name"], total=payload["total"], completed=0)
         elif event == "file":
             self.progress.advance(self.task)
-            self.progress.console.print(f"  {payload['name']}: {_label(payload.get('outcome'))}")
+            if payload.get("name"):
+                self.progress.console.print(f"  {payload['name']}: {_label(payload.get('outcome'))}")
         elif event == "stage":
             self.progress.update(self.task, description=f"Tahap: {payload['name']}")
 
@@ -113,6 +116,13 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
             code = _check_warehouse(cfg, mode)
             if code:
                 return code
+        if prefect_env.using_real_server() and not _healthy(os.environ["PREFECT_API_URL"]):
+            err.print(
+                f"[bold red]Gagal:[/] server Prefect {os.environ['PREFECT_API_URL']} tidak menjawab. "
+                "Jalankan `lkip prefect-server`, atau kosongkan PREFECT_API_URL untuk server sementara.\n"
+                "The Prefect server in PREFECT_API_URL does not answer."
+            )
+            return 1
         prefect_env.start_temporary_server()  # starts in the background while prefect imports
         from flows import pipeline
 
@@ -426,7 +436,7 @@ def prefect_server(
         os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = str(db_url)
     os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
     exe = Path(sys.executable).with_name("prefect")
-    args = [str(exe), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-analytics"]
+    args = [str(exe), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
     console.print(f"Server Prefect: http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
     sys.stdout.flush()
     os.execv(str(exe), args)  # systemd then supervises the server itself

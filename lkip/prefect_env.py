@@ -38,7 +38,6 @@ QUIET_DEFAULTS = {
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
     "PREFECT_TASKS_DEFAULT_PERSIST_RESULT": "false",
     "PREFECT_LOGGING_LEVEL": "INFO",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
@@ -51,7 +50,11 @@ def prefect_home(workspace: Path) -> Path:
 
 
 def configure(workspace: Path | str, quiet_console: bool = True) -> dict[str, str]:
-    """Set Prefect's environment for this process (and its children). Returns what was set."""
+    """Set Prefect's environment for this process (and its children). Returns what was set.
+
+    quiet_console: the CLI prints its own summary, so Prefect's console handler only shows
+    critical records (no tracebacks for the officer); the API handler still gets every log line.
+    """
     if "prefect" in sys.modules:
         # Settings are read lazily per context in Prefect 3, but be loud about the ordering.
         import warnings
@@ -61,8 +64,7 @@ def configure(workspace: Path | str, quiet_console: bool = True) -> dict[str, st
     home = Path(os.environ.get("PREFECT_HOME") or Path(workspace).resolve() / ".prefect")
     home.mkdir(parents=True, exist_ok=True)
     values = {"PREFECT_HOME": str(home), **QUIET_DEFAULTS}
-    if not quiet_console:
-        values["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
+    values["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL" if quiet_console else "INFO"
     for key, value in values.items():
         if key not in os.environ:
             os.environ[key] = value
