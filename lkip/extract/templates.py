@@ -1,0 +1,162 @@
+"""Blank input templates (xlsxwriter) with exactly the headers the readers accept.
+
+``write_template('realisasi-fisik' | 'pk-iku', path)``: a title block with placeholders, the header,
+data validation (dropdowns, numbers >= 0) and a "Petunjuk" sheet in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+ROWS = 500  # rows prepared with validation
+
+FORM_TITLE = ["FORM REALISASI KINERJA", "PEMERINTAH KOTA ....", "TAHUN ANGGARAN ....",
+              "Perangkat Daerah : kode - nama", "Unit Kerja : ....", "s.d. Triwulan ...."]
+FORM_HEADER_TOP = ["No", "Kode Kegiatan", "Nama Kegiatan", "Indikator Kinerja", "Target", "Satuan",
+                   "Realisasi Kinerja", "", "", "", "Realisasi Keuangan (Rp)", "", "", "", "Keterangan"]
+FORM_HEADER_SUB = ["", "", "", "", "", "", "TW I", "TW II", "TW III", "TW IV", "TW I", "TW II", "TW III", "TW IV", ""]
+
+PK_TITLE = ["PERJANJIAN KINERJA DAN INDIKATOR KINERJA UTAMA", "TAHUN ....", "Perangkat Daerah : kode - nama"]
+PK_SHEETS: dict[str, list[str]] = {
+    "IKU": ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Target", "Target TW I",
+            "Target TW II", "Target TW III", "Target TW IV", "Realisasi", "Dihitung Dari", "Sumber Data"],
+    "Renstra": ["Tingkat", "Indikator Kinerja", "Satuan", "Target 2021", "Target 2022", "Target 2023",
+                "Target 2024", "Target 2025", "Realisasi 2019", "Realisasi 2020"],
+    "Dukungan Anggaran": ["Indikator Kinerja", "Kode Kegiatan", "Nama Kegiatan"],
+    "Indikator Program": ["Indikator Kinerja (IKU)", "Indikator Program", "Satuan", "Target", "Realisasi"],
+    "SKM": ["No", "Unit Layanan", "Nilai IKM"],
+    "AKIP": ["No", "Perangkat Daerah", "Nilai", "Kategori"],
+    "BUMD": ["No", "Nama BUMD", "Opini", "Kategori", "Skor", "Keterangan"],
+}
+
+PETUNJUK_FORM = [
+    "PETUNJUK PENGISIAN FORM REALISASI KINERJA",
+    "1. Isi judul: ganti 'TAHUN ANGGARAN ....' dengan tahunnya (mis. TAHUN ANGGARAN 2020), "
+    "'Perangkat Daerah : kode - nama' (mis. Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH) "
+    "dan 's.d. Triwulan ....' (I, II, III atau IV).",
+    "2. Satu baris per indikator kinerja. Kode Kegiatan ditulis sebagai teks persis seperti di Renja "
+    "(mis. 4.01.4.01.03.01.02); jangan diubah menjadi angka.",
+    "3. Realisasi Kinerja TW I-IV: capaian fisik (K) tiap triwulan, angka ≥ 0. Biarkan KOSONG bila belum "
+    "ada data (kosong berbeda dengan 0).",
+    "4. Realisasi Keuangan (Rp) TW I-IV boleh diisi (angka rupiah ≥ 0); hanya dipakai untuk rekonsiliasi "
+    "dengan SIMDA.",
+    "5. Jangan mengubah, menambah atau memindahkan judul kolom. Baris JUMLAH dan tanda tangan boleh ditambahkan "
+    "di bawah data.",
+    "6. Simpan sebagai .xlsx lalu letakkan di folder input/.",
+]
+PETUNJUK_PK = [
+    "PETUNJUK PENGISIAN PERJANJIAN KINERJA / IKU",
+    "1. Isi judul tiap sheet: 'TAHUN ....' (mis. TAHUN 2020) dan 'Perangkat Daerah : kode - nama'.",
+    "2. Sheet IKU: satu baris per indikator kinerja utama. Polaritas dipilih dari daftar: naik (semakin tinggi "
+    "semakin baik) atau turun (semakin rendah semakin baik). Target dan realisasi angka ≥ 0; Target TW yang "
+    "tidak ditetapkan diisi '-'.",
+    "3. Dihitung Dari: kosongkan bila realisasi diketik langsung; pilih SKM, AKIP atau BUMD bila realisasi "
+    "dihitung dari sheet bukti dengan nama yang sama (sheet itu harus diisi).",
+    "4. Sheet Renstra: target per tahun Renstra dan realisasi tahun-tahun sebelumnya; judul kolom "
+    "'Target 2021', 'Realisasi 2019' dst. boleh diganti tahunnya.",
+    "5. Sheet Dukungan Anggaran: kegiatan (kode teks, mis. 4.01.4.01.03.29.55) yang mendukung tiap IKU.",
+    "6. Sheet SKM: Nilai IKM per unit layanan (atau kolom U1 ... U9 berisi NRR per unsur). Sheet AKIP: nilai "
+    "dan kategori per perangkat daerah. Sheet BUMD: opini, kategori (Sehat/Kurang Sehat) atau skor.",
+    "7. Jangan mengubah nama sheet dan judul kolom. Simpan sebagai .xlsx lalu letakkan di folder input/.",
+]
+
+
+def write_template(kind: str, path: str | Path) -> Path:
+    path = Path(path)
+    if kind == "realisasi-fisik":
+        _form(path)
+    elif kind == "pk-iku":
+        _pk(path)
+    else:
+        raise ValueError(f"jenis template tidak dikenal: {kind!r} (realisasi-fisik atau pk-iku)")
+    return path
+
+
+def _formats(wb: xlsxwriter.Workbook) -> dict[str, object]:
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 12}),
+        "head": wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
+                               "text_wrap": True, "bg_color": "#DDEBF7"}),
+        "text": wb.add_format({"num_format": "@"}),
+        "num": wb.add_format({"num_format": "#,##0.##"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+    }
+
+
+def _non_negative(ws, first_row: int, col: int, rows: int = ROWS) -> None:
+    ws.data_validation(first_row, col, first_row + rows, col, {
+        "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
+        "error_title": "Angka tidak sah", "error_message": "Isi angka ≥ 0 (kosongkan bila belum ada data).",
+    })
+
+
+def _petunjuk(wb, lines: list[str], f) -> None:
+    ws = wb.add_worksheet("Petunjuk")
+    ws.set_column(0, 0, 110)
+    for i, line in enumerate(lines):
+        ws.write_string(i, 0, line, f["title"] if i == 0 else f["wrap"])
+
+
+def _form(path: Path) -> None:
+    wb = xlsxwriter.Workbook(str(path))
+    f = _formats(wb)
+    ws = wb.add_worksheet("Form")
+    for i, t in enumerate(FORM_TITLE):
+        ws.write_string(i, 0, t, f["title"])
+    h = len(FORM_TITLE)
+    for j, t in enumerate(FORM_HEADER_TOP):
+        if t and j not in (6, 10):
+            ws.merge_range(h, j, h + 1, j, t, f["head"])
+    ws.merge_range(h, 6, h, 9, "Realisasi Kinerja", f["head"])
+    ws.merge_range(h, 10, h, 13, "Realisasi Keuangan (Rp)", f["head"])
+    for j in range(6, 14):
+        ws.write_string(h + 1, j, FORM_HEADER_SUB[j], f["head"])
+    first = h + 2
+    ws.set_column(1, 1, 22, f["text"])
+    ws.set_column(2, 3, 40)
+    ws.set_column(4, 13, 14, f["num"])
+    ws.set_column(14, 14, 24)
+    for col in range(4, 5):
+        _non_negative(ws, first, col)
+    for col in range(6, 14):
+        _non_negative(ws, first, col)
+    ws.freeze_panes(first, 0)
+    _petunjuk(wb, PETUNJUK_FORM, f)
+    wb.close()
+
+
+def _pk(path: Path) -> None:
+    wb = xlsxwriter.Workbook(str(path))
+    f = _formats(wb)
+    for name, header in PK_SHEETS.items():
+        ws = wb.add_worksheet(name)
+        for i, t in enumerate(PK_TITLE):
+            ws.write_string(i, 0, t, f["title"])
+        h = len(PK_TITLE) + 1
+        for j, t in enumerate(header):
+            ws.write_string(h, j, t, f["head"])
+            ws.set_column(j, j, 30 if len(t) > 12 else 14)
+        first = h + 1
+        for j, t in enumerate(header):
+            low = t.lower()
+            if low == "polaritas":
+                ws.data_validation(first, j, first + ROWS, j, {
+                    "validate": "list", "source": ["naik", "turun"],
+                    "error_title": "Polaritas", "error_message": "Pilih naik atau turun."})
+            elif low == "dihitung dari":
+                ws.data_validation(first, j, first + ROWS, j, {
+                    "validate": "list", "source": ["SKM", "AKIP", "BUMD"], "ignore_blank": True,
+                    "error_title": "Dihitung Dari", "error_message": "Kosongkan, atau pilih SKM, AKIP atau BUMD."})
+            elif low.startswith(("target", "realisasi", "nilai", "skor")) and " tw " not in f" {low} " and name != "Indikator Program" or (
+                    name == "Indikator Program" and low in ("target", "realisasi")):
+                _non_negative(ws, first, j)
+            elif low == "kode kegiatan":
+                ws.set_column(j, j, 24, f["text"])
+        ws.freeze_panes(first, 0)
+    _petunjuk(wb, PETUNJUK_PK, f)
+    wb.close()
+
+
+__all__ = ["write_template", "PK_SHEETS", "FORM_HEADER_TOP", "FORM_HEADER_SUB"]
