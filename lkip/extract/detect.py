@@ -1,0 +1,98 @@
+"""Which kind a workbook is, by content (title rows and header keywords), never by file name."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from lkip.extract.header import best_header_guess, load_column_map
+from lkip.issues import Issue, error, warning
+
+READERS = (
+    "lkip.extract.renja",
+    "lkip.extract.lra",
+    "lkip.extract.register_sp2d",
+    "lkip.extract.realisasi_fisik",
+    "lkip.extract.pk_iku",
+)
+LABELS = {
+    "renja": "Renja/DPA", "lra": "LRA", "register_sp2d": "Register SP2D",
+    "realisasi_fisik": "Form Realisasi Kinerja", "pk_iku": "PK/IKU",
+}
+UNKNOWN = ("Jenis berkas tidak dikenali: judul/header tidak cocok dengan format Renja/DPA, LRA, "
+           "Register SP2D, Form Realisasi Kinerja, atau PK/IKU")
+
+
+def reader_modules() -> list[ModuleType]:
+    """The reader modules that exist (imported lazily; a missing one is skipped)."""
+    out = []
+    for name in READERS:
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        if callable(getattr(mod, "matches", None)) and callable(getattr(mod, "read", None)):
+            out.append(mod)
+    return out
+
+
+def _visible(workbook: Any) -> list[Any]:
+    from lkip.extract.renja import visible_sheets
+
+    return visible_sheets(workbook)
+
+
+def detect(workbook: Any) -> tuple[ModuleType | None, list[Issue]]:
+    """The reader whose ``matches`` scores highest on a visible sheet; issues for hidden sheets and
+    for a workbook that fits no kind."""
+    from lkip.extract.renja import hidden_sheet_names
+
+    issues = [warning(f"Sheet tersembunyi '{n}' diabaikan", sheet=n) for n in hidden_sheet_names(workbook)]
+    sheets = _visible(workbook)
+    if not sheets:
+        issues.append(error("Workbook tidak memiliki sheet yang terlihat",
+                            diharapkan="minimal satu sheet yang tidak disembunyikan"))
+        return None, issues
+    best: tuple[int, int, ModuleType] | None = None
+    for order, mod in enumerate(reader_modules()):
+        for sheet in sheets:
+            try:
+                score = int(mod.matches(sheet) or 0)
+            except Exception:  # a reader that chokes on a foreign sheet simply does not match it
+                score = 0
+            if score > 0 and (best is None or (score, -order) > (best[0], -best[1])):
+                best = (score, order, mod)
+    if best is not None:
+        return best[2], issues
+    issues.append(_unknown(sheets))
+    return None, issues
+
+
+def _unknown(sheets: list[Any]) -> Issue:
+    """The error for an unrecognised workbook, with the closest header guess."""
+    guess: tuple[float, str, str, int, set[str], str] | None = None
+    for mod_name in READERS:
+        kind = mod_name.rsplit(".", 1)[1]
+        try:
+            cmap = load_column_map(kind)
+        except (FileNotFoundError, KeyError):
+            continue
+        if not cmap.required:
+            continue
+        for sheet in sheets:
+            rows = [[None if (isinstance(v, str) and not v.strip()) else v for v in r] for r in sheet.rows[:32]]
+            if not rows:
+                continue
+            row, missing = best_header_guess(rows, cmap)
+            frac = len(missing) / len(cmap.required)
+            printed = " | ".join(str(v).strip() for v in rows[row] if v is not None)
+            if guess is None or frac < guess[0]:
+                guess = (frac, kind, sheet.name, row, missing, printed)
+    if guess is None:
+        return error(UNKNOWN, diharapkan="judul dan header salah satu format masukan")
+    _frac, kind, sheet, row, missing, printed = guess
+    detail = (f". Paling mirip {LABELS.get(kind, kind)}: sheet '{sheet}' baris {row + 1} "
+              f"('{printed[:120]}'), kolom yang tidak ditemukan: {', '.join(sorted(missing)) or '-'}")
+    return error(UNKNOWN + detail, sheet=sheet, excel_row=row + 1, nilai=printed[:200] or None,
+                 diharapkan=f"header {LABELS.get(kind, kind)} dengan kolom {', '.join(sorted(missing))}")
