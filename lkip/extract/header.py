@@ -266,7 +266,7 @@ _SIGNATURE = [
     re.compile(r"^(mengetahui|menyetujui|disetujui|dibuat oleh|diperiksa)", re.I),
 ]
 _TOTAL = re.compile(
-    r"^(sub\s*|grand\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|belanja|anggaran|skpd|program|kegiatan))?\s*:?$",
+    r"^(sub\s*|grand\s*)?(jumlah|total)(\s+(total|keseluruhan|seluruhnya|belanja|skpd))?\s*:?$",
     re.I,
 )
 
