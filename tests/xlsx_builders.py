@@ -412,3 +412,111 @@ def pk_sheet(header, data, title=("PERJANJIAN KINERJA DAN INDIKATOR KINERJA UTAM
 
 IKU_HEADER = ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Target", "Target TW I",
               "Target TW II", "Target TW III", "Target TW IV", "Realisasi", "Dihitung Dari", "Sumber Data"]
+
+
+# ---------------------------------------------------------------------------------------------
+# LRA (shared/spec/inputs.md section 2), both layouts
+# ---------------------------------------------------------------------------------------------
+
+LRA_TITLE = [
+    "PEMERINTAH KOTA BEKASI",
+    "LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH",
+    "Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH",
+    "Periode : 1 Januari 2020 s.d. 31 Maret 2020",
+]
+
+LRA_COLUMNS = [
+    ("kode", "Kode Rekening", None),
+    ("uraian", "Uraian", None),
+    ("anggaran", "Anggaran Setelah Perubahan", None),
+    ("realisasi_sd_lalu", "Realisasi", "s.d. Periode Lalu"),
+    ("realisasi_periode_ini", None, "Periode Ini"),
+    ("realisasi_sd_ini", None, "s.d. Periode Ini"),
+    ("sisa", "Sisa Anggaran", None),
+    ("persen", "%", None),
+]
+
+
+def _lra_line(kode: str, uraian: str, anggaran: int, lalu: int, ini: int) -> dict[str, Any]:
+    sd = lalu + ini
+    return {"kode": kode, "uraian": uraian, "anggaran": anggaran, "realisasi_sd_lalu": lalu,
+            "realisasi_periode_ini": ini, "realisasi_sd_ini": sd, "sisa": anggaran - sd,
+            "persen": round(100 * sd / anggaran, 2) if anggaran else 0}
+
+
+def lra_records() -> list[dict[str, Any]]:
+    """Program, kegiatan and account rows (anggaran 6.050.300.020, realisasi 1.152.210.342)."""
+    return [
+        _lra_line("4.01.4.01.03.01", "Program Pelayanan Administrasi Perkantoran", 6_050_300_020, 0, 1_152_210_342),
+        _lra_line("4.01.4.01.03.01.02", "Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik",
+                  5_550_300_020, 0, 957_603_719),
+        _lra_line("5.2.2.03.01", "Belanja Telepon", 1_102_614_689, 0, 200_000_000),
+        _lra_line("5.2.2.03.03", "Belanja Listrik", 4_447_685_331, 0, 757_603_719),
+        _lra_line("4.01.4.01.03.01.03", "Penyediaan Jasa Peralatan dan Perlengkapan Kantor", 500_000_000, 0,
+                  194_606_623),
+        _lra_line("5.2.2.01.01", "Belanja Alat Tulis Kantor", 500_000_000, 0, 194_606_623),
+        _lra_line("4.01.4.01.03.02", "Program Peningkatan Sarana dan Prasarana Aparatur", 1_000_000_000, 0, 0),
+        _lra_line("4.01.4.01.03.02.12", "Penyediaan Ruang Kerja", 1_000_000_000, 0, 0),
+        _lra_line("5.2.3.26.01", "Belanja Modal Gedung", 1_000_000_000, 0, 0),
+    ]
+
+
+def lra_total(records: list[dict[str, Any]], fields: tuple[str, ...] = (
+        "anggaran", "realisasi_sd_lalu", "realisasi_periode_ini", "realisasi_sd_ini", "sisa")) -> dict[str, Any]:
+    progs = [r for r in records if isinstance(r.get("kode"), str) and r["kode"].count(".") == 5]
+    return {f: sum(r.get(f) or 0 for r in progs) for f in fields}
+
+
+def build_lra(path: Path, records: list[dict[str, Any]] | None = None, *,
+              columns: list[tuple[str, str | None, str | None]] | None = None,
+              title: list[str] | None = None, total: dict[str, Any] | None | bool = True,
+              sheet: str = "LRA", **kw: Any) -> tuple[Path, list[int], int | None]:
+    records = lra_records() if records is None else records
+    if total is True:
+        total = lra_total(records)
+    elif total is False:
+        total = None
+    rows, where, merges, total_row = table_rows(
+        columns or LRA_COLUMNS, records, title=LRA_TITLE if title is None else title, total=total, **kw)
+    write_xlsx(path, [(sheet, rows)], {sheet: merges})
+    return path, where, total_row
+
+
+REALISASI_PER_KEGIATAN_TITLE = [
+    "PEMERINTAH KOTA BEKASI",
+    "REALISASI BELANJA LANGSUNG PER KEGIATAN",
+    "SKPD : 4.01.03 - SEKRETARIAT DAERAH",
+    "Periode : 1 Januari 2020 s.d. 30 Juni 2020",
+]
+
+REALISASI_PER_KEGIATAN_COLUMNS = [
+    ("kode", "KODE", None),
+    ("uraian", "URAIAN", None),
+    ("anggaran", "ANGGARAN", None),
+    ("belanja_pegawai", "REALISASI", "PEGAWAI"),
+    ("belanja_barang_jasa", None, "BARANG & JASA"),
+    ("belanja_modal", None, "MODAL"),
+    ("realisasi_sd_ini", None, "TOTAL"),
+    ("persen", None, "%"),
+    ("sisa", "SISA ANGGARAN", None),
+]
+
+
+def _rpk(kode: str, uraian: str, anggaran: int, peg: int, bj: int, modal: int) -> dict[str, Any]:
+    tot = peg + bj + modal
+    return {"kode": kode, "uraian": uraian, "anggaran": anggaran, "belanja_pegawai": peg,
+            "belanja_barang_jasa": bj, "belanja_modal": modal, "realisasi_sd_ini": tot,
+            "persen": round(100 * tot / anggaran, 2) if anggaran else 0, "sisa": anggaran - tot}
+
+
+def realisasi_per_kegiatan_records() -> list[dict[str, Any]]:
+    return [
+        _rpk("4.01.4.01.03.01", "Program Pelayanan Administrasi Perkantoran", 6_050_300_020,
+             10_000_000, 2_563_202_657, 0),
+        _rpk("4.01.4.01.03.01.02", "Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik", 5_550_300_020,
+             0, 2_563_202_657, 0),
+        _rpk("4.01.4.01.03.01.03", "Penyediaan Jasa Peralatan dan Perlengkapan Kantor", 500_000_000,
+             10_000_000, 0, 0),
+        _rpk("4.01.4.01.03.34", "Program Peningkatan Sarana Aparatur", 4_200_000_000, 0, 0, 4_191_000_000),
+        _rpk("4.01.4.01.03.34.02", "Pengadaan Sarana Mobilitas", 4_200_000_000, 0, 0, 4_191_000_000),
+    ]

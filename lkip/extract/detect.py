@@ -85,6 +85,8 @@ def _unknown(sheets: list[Any]) -> Issue:
             if not rows:
                 continue
             row, missing = best_header_guess(rows, cmap)
+            if all(v is None for v in rows[row]) and row + 1 < len(rows):
+                row += 1                # a blank row "combined" with the header below it
             frac = len(missing) / len(cmap.required)
             printed = " | ".join(str(v).strip() for v in rows[row] if v is not None)
             if guess is None or frac < guess[0]:
