@@ -337,7 +337,6 @@ def _bumd_rows(c: _Ctx, v: dict[str, Any], row: int, raw: list[Any]) -> list[dic
     if nama is None:
         return []
     opini = text_or_none(v.get("opini"))
-    opini = None if opini in ("-", "--") else opini
     skor = c.num(v, "skor", row)
     kat = text_or_none(v.get("kategori"))
     if kat is None and skor is None:
