@@ -203,6 +203,26 @@ def _needs_rebuild(con, run_id: str) -> bool:
     return not n_views
 
 
+def sweep_temp_files(output_dir: Path) -> int:
+    """Remove temporary outputs (`.<name>.<random>.tmp`) that a killed run left behind.
+
+    Called with the lock held, so no other writer can be using them. Readers never saw them:
+    outputs only appear under their real name by rename.
+    """
+    n = 0
+    root = Path(output_dir)
+    if not root.is_dir():
+        return 0
+    for p in root.rglob(".*.tmp"):
+        try:
+            if p.is_file():
+                p.unlink()
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
 def reconciliation_differences(con) -> int | None:
     try:
         exists = _scalar(
@@ -335,6 +355,9 @@ def lkip_run(
     status, error = "failed", None
     t_run = time.monotonic()
     try:
+        swept = sweep_temp_files(cfg.output_dir)
+        if swept:
+            logger.info("%d berkas sementara dari run yang terputus dihapus", swept)
         _emit("stage", name="gudang data")
         con = _connection(cfg)
         from lkip import stage as stage_mod

@@ -1,0 +1,190 @@
+"""Shared helpers of the flow / reliability / server tests: real `lkip` processes on a copy of the
+bundled example, a digest of the warehouse, and the file-conservation check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_INPUT = ROOT / "examples" / "bekasi-setda-2020" / "input"
+LKIP = [sys.executable, "-m", "lkip.cli"] if not (Path(sys.executable).parent / "lkip").exists() else [
+    str(Path(sys.executable).parent / "lkip")
+]
+PREFECT = str(Path(sys.executable).parent / "prefect")
+
+# Columns that legitimately differ between two runs that staged the same bytes.
+VOLATILE = {"run_id", "staged_at", "started_at", "finished_at", "archived_path", "archived_to", "created_at",
+            "updated_at", "dibuat", "loaded_at"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_workspace(path: Path, toml: str = "", files: list[Path] | None = None) -> Path:
+    (path / "input").mkdir(parents=True, exist_ok=True)
+    for f in files if files is not None else sorted(EXAMPLE_INPUT.glob("*.xlsx")):
+        shutil.copy2(f, path / "input" / f.name)  # copy2 keeps the old mtime: files count as settled
+    (path / "lkip.toml").write_text("[watch]\nstable_seconds = 1\n" + toml, encoding="utf-8")
+    return path
+
+
+def lkip_env(extra: dict | None = None, api_url: str | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.pop("LKIP_TEMPORARY_SERVER", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    env.update(extra or {})
+    return env
+
+
+def start_lkip(args: list[str], env: dict, **kw) -> subprocess.Popen:
+    return subprocess.Popen(LKIP + args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **kw)
+
+
+def kill_group(p: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(p.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def run_lkip(args: list[str], env: dict, timeout: float = 240) -> subprocess.CompletedProcess:
+    p = start_lkip(args, env)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(p)
+        out, err = p.communicate()
+        raise AssertionError(f"lkip {args} did not finish in {timeout} s\n{out}\n{err}")
+    finally:
+        kill_group(p)  # any child left behind (a temporary server) goes with it
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def input_inventory(ws: Path) -> Counter:
+    """sha256 of every data file under input/ (drop folder, processed/, rejected/)."""
+    c: Counter = Counter()
+    for p in (ws / "input").rglob("*"):
+        if p.is_file() and not p.name.endswith((".errors.xlsx", ".errors.txt")):
+            c[sha(p)] += 1
+    return c
+
+
+def assert_files_conserved(ws: Path, original: Counter) -> None:
+    now = input_inventory(ws)
+    assert now == original, f"input files lost or duplicated: missing={original - now} extra={now - original}"
+
+
+def warehouse_digest(ws: Path) -> dict[str, str]:
+    """Per staging table and laporan view: row count and a hash of the sorted rows (volatile columns out)."""
+    import duckdb
+
+    con = duckdb.connect(str(ws / "output" / "lkip.duckdb"), read_only=True)
+    try:
+        rels = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('staging', 'laporan', 'core') order by 1, 2"
+        ).fetchall()
+        out = {}
+        for schema, name in rels:
+            cols = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [schema, name]).fetchall()]
+            keep = [c for c in cols if c.lower() not in VOLATILE]
+            if not keep:
+                continue
+            rows = con.execute(f'select {", ".join(chr(34) + c + chr(34) for c in keep)} from "{schema}"."{name}"').fetchall()
+            text = sorted(json.dumps([None if v is None else str(v) for v in r]) for r in rows)
+            out[f"{schema}.{name}"] = f"{len(rows)}:{hashlib.sha256(chr(10).join(text).encode()).hexdigest()[:16]}"
+        files = con.execute(
+            "select file_sha256, outcome from meta.files where superseded_by is null order by 1"
+        ).fetchall()
+        out["meta.files"] = hashlib.sha256(repr(files).encode()).hexdigest()[:16]
+        return out
+    finally:
+        con.close()
+
+
+def csv_digest(ws: Path) -> dict[str, str]:
+    out = ws / "output"
+    return {str(p.relative_to(out)): sha(p) for p in sorted(out.rglob("*.csv"))}
+
+
+def assert_outputs_whole(ws: Path) -> None:
+    """Every published workbook/document opens as a zip; no temporary file is left behind."""
+    import zipfile
+
+    out = ws / "output"
+    for p in out.rglob("*"):
+        if not p.is_file():
+            continue
+        assert not p.name.endswith((".tmp", ".part")), f"temporary file left: {p}"
+        if p.suffix in (".xlsx", ".docx"):
+            assert zipfile.is_zipfile(p), f"half-written output: {p}"
+
+
+def run_reports(ws: Path) -> list[dict]:
+    d = ws / "output" / "runs"
+    return [json.loads(p.read_text()) for p in sorted(d.glob("*.json"))] if d.is_dir() else []
+
+
+class PrefectServer:
+    """A real `prefect server start` on loopback with its state in `home` (for tests)."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        env = lkip_env({
+            "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+        })
+        home.mkdir(parents=True, exist_ok=True)
+        self.log = open(home / "server.log", "w")
+        self.proc = subprocess.Popen(
+            [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"prefect server exited: {(self.home / 'server.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=1) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("prefect server did not start")
+
+    def stop(self) -> None:
+        kill_group(self.proc, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            kill_group(self.proc)
+            self.proc.wait()
+        self.log.close()
