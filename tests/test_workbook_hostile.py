@@ -476,3 +476,40 @@ def test_no_traceback_on_arbitrary_zip_garbage(tmp_path):
     q = tmp_path / "zip_lain.xlsx"
     q.write_bytes(buf.getvalue())
     assert "bukan buku kerja Excel" in rejected(q)
+
+
+def test_entity_declaration_hidden_deep_in_a_part(tmp_path):
+    # after 100 KB of comment (past any "head" a parser is fed) and after the cell data
+    pad = "<!--" + " " * 100_000 + "-->"
+    p = raw_xlsx(tmp_path / "dalam.xlsx",
+                 sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                 sst=shared_strings("a", prolog=pad + BILLION_LAUGHS))
+    assert "DTD/ENTITY" in rejected(p)
+
+
+def test_entity_declaration_after_big_cell_data(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "READ_CHUNK", 2048)  # many chunks without a 4 MB fixture
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 400))
+    tail = sheet_xml(rows).replace("</sheetData>", '</sheetData><!DOCTYPE x [<!ENTITY e "e">]>')
+    q = raw_xlsx(tmp_path / "ekor.xlsx", tail)
+    assert "DTD/ENTITY" in rejected(q)
+
+
+def test_scan_across_small_chunks_matches_whole_file(tmp_path, monkeypatch):
+    cells = []
+    for i in range(1, 600):
+        f = (f'<c r="C{i}"><f>A{i}*2</f></c>' if i % 97 == 0 else
+             f'<c r="C{i}"><f>A{i}*2</f><v>{2 * i}</v></c>')
+        err = f'<c r="D{i}" t="e"><v>#REF!</v></c>' if i % 101 == 0 else ""
+        cells.append(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}" t="inlineStr">'
+                     f"<is><t>teks {i}</t></is></c>{f}{err}</row>")
+    p = raw_xlsx(tmp_path / "potongan.xlsx", sheet_xml("".join(cells)))
+    whole = open_workbook(p).sheets[0]
+    monkeypatch.setattr(W, "READ_CHUNK", 1000)
+    small = open_workbook(p).sheets[0]
+    expected = [(i, 3) for i in range(97, 600, 97)]
+    assert whole.formula_cells_without_value == small.formula_cells_without_value == expected
+    assert whole.rows == small.rows
+    assert small.rows[100][3] == "#REF!" and small.rows[201][3] == "#REF!"
+    assert small.rows[98][2] == 198 and small.rows[96][2] is None
+    assert "melebihi batas 500 baris" in rejected(p, max_rows=500)
