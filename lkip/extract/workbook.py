@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import time
 import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from urllib.parse import unquote
+from typing import Any
 
 from lkip.issues import FileRejected, error
 
@@ -334,6 +334,7 @@ def _read_small(zf: zipfile.ZipFile, name: str, cap: int = 64 * MB) -> bytes:
 
 
 def _resolve(base_dir: str, target: str) -> str:
+    target = unquote(target).replace("\\", "/")
     if target.startswith("/"):
         return target.lstrip("/")
     parts: list[str] = []
@@ -788,6 +789,9 @@ def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             scan = scans.get(meta.name)
+            if scan is None:
+                # never hand calamine a sheet whose extent was not checked
+                raise _Reject(f"{MSG_RUSAK} (bagian XML sheet tidak ditemukan)", sheet=meta.name)
             raw = cw.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             rows = _convert_rows(raw)
             del raw
