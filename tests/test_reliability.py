@@ -7,7 +7,7 @@ input/, processed/ and rejected/, byte-identical.
 
 All runs go to one Prefect server started for this module (a run then costs ~3 s of Prefect
 overhead instead of ~8 s with a temporary server each). Scale the kill rounds with
-LKIP_RELIABILITY_ROUNDS (default 3; RELIABILITY.md gives the figures of a longer session).
+LKIP_RELIABILITY_ROUNDS (default 2; RELIABILITY.md gives the figures of a longer session).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from test_reliability_helpers import (
 
 pytestmark = pytest.mark.timeout(420)
 
-ROUNDS = int(os.environ.get("LKIP_RELIABILITY_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("LKIP_RELIABILITY_ROUNDS", "2"))
 SEED = int(os.environ.get("LKIP_RELIABILITY_SEED", str(int(time.time()))))
 
 
@@ -102,34 +102,24 @@ def test_kill_at_random_points_then_rerun(tmp_path, env, baseline):
         assert r.returncode == 0, f"seed {SEED}: {r.stdout}{r.stderr}"
         assert "Traceback" not in r.stdout + r.stderr
         _assert_converged(ws, baseline)
+        _assert_unfinished_runs_recorded(ws)
     print(f"reliability: {kills} SIGKILLs survived (seed {SEED}, horizon {horizon:.1f} s)")
 
 
-def test_killed_run_is_recorded_as_unfinished(tmp_path, env, baseline):
+def _assert_unfinished_runs_recorded(ws: Path) -> None:
+    """meta.runs keeps killed runs as 'running'; only finished runs have a run report."""
     import duckdb
 
-    ws = _copy_ws(baseline["ws"], tmp_path / "ws")
-    shutil.copy2(EXAMPLE_INPUT / "pk_iku_2020.xlsx", ws / "input" / "pk_iku_lagi.xlsx")
-    p = start_lkip(["run", "-w", str(ws)], env)
-    # Kill once the run is registered in meta.runs (the warehouse file is then open by it).
-    deadline = time.monotonic() + 60
-    reports_before = len(run_reports(ws))
-    while time.monotonic() < deadline and p.poll() is None:
-        time.sleep(0.2)
-        lock = ws / "output" / ".lkip.lock"
-        if lock.exists() and lock.stat().st_size and time.monotonic() > deadline - 57:
-            time.sleep(2.5)
-            break
-    kill_group(p)
-    p.communicate()
-    r = run_lkip(["run", "-w", str(ws)], env)
-    assert r.returncode == 0, r.stdout + r.stderr
     con = duckdb.connect(str(ws / "output" / "lkip.duckdb"), read_only=True)
-    statuses = [s for (s,) in con.execute("select status from meta.runs order by started_at").fetchall()]
+    rows = con.execute("select run_id, status from meta.runs order by started_at").fetchall()
     con.close()
-    assert statuses[-1] == "completed"
-    if len(run_reports(ws)) == reports_before + 1:  # the killed run never wrote its report
-        assert "running" in statuses or "failed" in statuses or len(statuses) >= 2
+    reports = {r["run_id"]: r["status"] for r in run_reports(ws)}
+    assert rows[-1][1] == "completed"
+    for run_id, status in rows:
+        if status == "running":  # killed: it never wrote its report
+            assert run_id not in reports
+        else:
+            assert reports.get(run_id) == status
 
 
 def test_two_concurrent_runs(tmp_path, env, baseline):
@@ -271,7 +261,9 @@ def test_hostile_files_mixed_with_good_ones(tmp_path, env, baseline):
         assert any(p.name == name for p in rejected)
         assert any(p.name == name + ".errors.txt" for p in rejected), name
     assert_files_conserved(ws, original)
-    assert warehouse_digest(ws) == baseline["digest"]
+    # Rejected files are registered in meta.files; the rows and reports are those of the good files.
+    rows = {k: v for k, v in warehouse_digest(ws).items() if k.startswith(("staging.", "laporan."))}
+    assert rows == {k: v for k, v in baseline["digest"].items() if k.startswith(("staging.", "laporan."))}
     assert elapsed < 200
     print(f"reliability: {len(hostile)} hostile files rejected among 5 good ones in {elapsed:.1f} s")
 
