@@ -35,9 +35,9 @@ from lkip.extract.renja import (
     no_header_issue,
     rupiah,
     text_or_none,
-    title_text,
     visible_sheets,
 )
+from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 
 KIND = "lra"
@@ -53,14 +53,7 @@ _TITLE = re.compile(r"LAPORAN\s+REALISASI\s+ANGGARAN|REALISASI\s+BELANJA(\s+\(?L
 
 
 def matches(sheet: Any) -> int:
-    rows = grid(sheet)
-    score = 100 if _TITLE.search(title_text(rows)) else 0
-    header = find_header(rows, load_column_map(KIND))
-    if header is not None:
-        score += 5 * len(header.columns)
-    elif score:
-        score //= 2
-    return score
+    return recognition_score(grid(sheet), _TITLE, KIND)
 
 
 def _empty_frame() -> pd.DataFrame:

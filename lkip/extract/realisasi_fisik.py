@@ -5,7 +5,6 @@ Blank K cells stay NULL (not 0): cara hitung 'terakhir' / 'rata-rata' depends on
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +20,8 @@ from lkip.extract.register_sp2d import (
     printed_label,
     sheets_of,
     text_or_none,
-    title_text,
 )
+from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 
 KIND = "realisasi_fisik"
@@ -35,16 +34,7 @@ TOTAL_TOLERANCE = Decimal("1")
 
 
 def matches(sheet: Any) -> int:
-    rows = grid(sheet)
-    score = 0
-    if re.search(r"FORM\s+REALISASI\s+(KINERJA|FISIK)|REALISASI\s+FISIK", title_text(rows)):
-        score += 100
-    header = find_header(rows, load_column_map(KIND))
-    if header is not None:
-        score += 5 * len(header.columns)
-    elif score:
-        score //= 2
-    return score
+    return recognition_score(grid(sheet), r"FORM\s+REALISASI\s+(KINERJA|FISIK)|REALISASI\s+FISIK", KIND)
 
 
 def _empty() -> pd.DataFrame:

@@ -30,6 +30,8 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
+from lkip.extract.sheets import TITLE_SCAN, grid, recognition_score, title_text  # noqa: F401  (re-exported)
+from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.issues import Issue, error, warning
 
 KIND = "register_sp2d"
@@ -41,44 +43,10 @@ COLUMNS = [
 JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
 REALISASI_JENIS = ("LS", "GU", "GU NIHIL")
 TOTAL_TOLERANCE = Decimal("1")
-TITLE_SCAN = 15
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (used by realisasi_fisik and pk_iku too)
 # ---------------------------------------------------------------------------------------------
-
-
-def sheets_of(workbook: Any) -> list[Any]:
-    """The visible sheets of a workbook (``visible_sheets`` as Sheet objects or names)."""
-    vis = getattr(workbook, "visible_sheets", None)
-    all_sheets = getattr(workbook, "sheets", None)
-    if isinstance(all_sheets, dict):
-        all_sheets = list(all_sheets.values())
-    if vis is None:
-        return [s for s in (all_sheets or []) if not getattr(s, "hidden", False)]
-    if isinstance(vis, dict):
-        vis = list(vis.values())
-    out = []
-    by_name = {getattr(s, "name", None): s for s in (all_sheets or [])}
-    for s in vis:
-        if isinstance(s, str):
-            if s in by_name:
-                out.append(by_name[s])
-        else:
-            out.append(s)
-    return out
-
-
-def grid(sheet: Any) -> list[list[Any]]:
-    """The sheet's rows with empty strings as None (calamine gives '' for empty cells)."""
-    rows = sheet.rows
-    if any(v == "" for r in rows[:40] for v in r):
-        return [[None if v == "" else v for v in r] for r in rows]
-    return rows
-
-
-def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
-    return " \n".join(title_lines(rows, upto)).upper()
 
 
 def cell_error(sheet: str, row: int, kolom: str, value: Any, expected: str, pesan: str | None = None) -> Issue:
@@ -202,17 +170,7 @@ def jenis_from_nomor(nomor: str | None) -> str | None:
 
 
 def matches(sheet: Any) -> int:
-    rows = grid(sheet)
-    title = title_text(rows)
-    score = 0
-    if re.search(r"REGISTER\s+(SP2D|SURAT PERINTAH PENCAIRAN DANA)", title):
-        score += 100
-    header = find_header(rows, load_column_map(KIND))
-    if header is not None:
-        score += 5 * len(header.columns)
-    elif score:
-        score //= 2
-    return score
+    return recognition_score(grid(sheet), r"REGISTER\s+(SP2D|SURAT PERINTAH PENCAIRAN DANA)", KIND)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,11 +36,18 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.extract.sheets import (  # noqa: F401  (re-exported for lra and detect)
+    TITLE_SCAN,
+    grid,
+    hidden_sheet_names,
+    recognition_score,
+    title_text,
+    visible_sheets,
+)
 from lkip.issues import Issue, error, warning
 
 KIND = "renja"
 TABLE = "renja"
-TITLE_SCAN = 15
 TOLERANCE = Decimal("1")
 
 MONEY = ["pagu_murni", "pagu_perubahan", "kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
@@ -60,41 +67,6 @@ FIELD_LABEL = {
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (also used by lkip.extract.lra and lkip.extract.detect)
 # ---------------------------------------------------------------------------------------------
-
-
-def visible_sheets(workbook: Any) -> list[Any]:
-    """The visible sheets of a workbook (``visible_sheets`` as Sheet objects or names)."""
-    all_sheets = getattr(workbook, "sheets", None) or []
-    if isinstance(all_sheets, dict):
-        all_sheets = list(all_sheets.values())
-    vis = getattr(workbook, "visible_sheets", None)
-    if vis is None:
-        return [s for s in all_sheets if not getattr(s, "hidden", False)]
-    if isinstance(vis, dict):
-        vis = list(vis.values())
-    by_name = {getattr(s, "name", None): s for s in all_sheets}
-    return [by_name[s] if isinstance(s, str) else s for s in vis if not isinstance(s, str) or s in by_name]
-
-
-def hidden_sheet_names(workbook: Any) -> list[str]:
-    hid = getattr(workbook, "hidden_sheets", None)
-    if hid is None:
-        all_sheets = getattr(workbook, "sheets", None) or []
-        if isinstance(all_sheets, dict):
-            all_sheets = list(all_sheets.values())
-        hid = [s for s in all_sheets if getattr(s, "hidden", False)]
-    if isinstance(hid, dict):
-        hid = list(hid.keys())
-    return [s if isinstance(s, str) else s.name for s in hid]
-
-
-def grid(sheet: Any) -> list[list[Any]]:
-    """The sheet's rows with empty strings as None."""
-    return [[None if (isinstance(v, str) and not v.strip()) else v for v in r] for r in sheet.rows]
-
-
-def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
-    return re.sub(r"\s+", " ", " \n ".join(title_lines(rows, upto)).upper())
 
 
 def blank(v: Any) -> bool:
@@ -188,14 +160,7 @@ _TITLE = re.compile(r"RENCANA\s+KERJA|DOKUMEN\s+PELAKSANAAN(\s+PERUBAHAN)?\s+ANG
 
 
 def matches(sheet: Any) -> int:
-    rows = grid(sheet)
-    score = 100 if _TITLE.search(title_text(rows)) else 0
-    header = find_header(rows, load_column_map(KIND))
-    if header is not None and (header.columns.keys() & {"pagu_murni", "pagu_perubahan", "target"}):
-        score += 5 * len(header.columns)
-    elif score:
-        score //= 2
-    return score
+    return recognition_score(grid(sheet), _TITLE, KIND, header_needs={"pagu_murni", "pagu_perubahan", "target"})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Helpers every reader shares: which sheets to look at, a sheet's grid, recognition by content."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lkip.extract.header import find_header, load_column_map, title_lines
+
+TITLE_SCAN = 15  # rows of a sheet's top searched for the document title
+
+
+def visible_sheets(workbook: Any) -> list[Any]:
+    """The visible sheets of a workbook (hidden ones are ignored and reported by detect)."""
+    vis = getattr(workbook, "visible_sheets", None)
+    if vis is not None:
+        return list(vis)
+    return [s for s in getattr(workbook, "sheets", []) if not getattr(s, "hidden", False)]
+
+
+def hidden_sheet_names(workbook: Any) -> list[str]:
+    hid = getattr(workbook, "hidden_sheets", None)
+    if hid is None:
+        hid = [s for s in getattr(workbook, "sheets", []) if getattr(s, "hidden", False)]
+    return [s.name for s in hid]
+
+
+def _blank_text(v: Any) -> bool:
+    return isinstance(v, str) and not v.strip()
+
+
+def grid(sheet: Any) -> list[list[Any]]:
+    """The sheet's rows with blank text as None (only rebuilt when blank text occurs at all)."""
+    rows = sheet.rows
+    if any(_blank_text(v) for r in rows[:40] for v in r):
+        return [[None if _blank_text(v) else v for v in r] for r in rows]
+    return rows
+
+
+def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
+    return re.sub(r"\s+", " ", " \n ".join(title_lines(rows, upto)).upper())
+
+
+def recognition_score(rows: list[list[Any]], title: re.Pattern[str] | str, column_map: str,
+                      header_needs: set[str] | None = None) -> int:
+    """100 for a title that names the document, plus 5 per header column the map recognises.
+
+    A title without a recognisable header counts half; a header alone counts only its columns
+    (and only when it has one of ``header_needs``, for maps that other layouts also half-fit).
+    """
+    score = 100 if re.search(title, title_text(rows)) else 0
+    header = find_header(rows, load_column_map(column_map))
+    if header is not None and (header_needs is None or header.columns.keys() & header_needs):
+        return score + 5 * len(header.columns)
+    return score // 2
