@@ -156,6 +156,9 @@ class PrefectServer:
         env = lkip_env({
             "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
             "PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+            # plan scheduled runs within seconds of a deployment appearing (tests look at them)
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+            "PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "2",
         })
         home.mkdir(parents=True, exist_ok=True)
         self.log = open(home / "server.log", "w")
