@@ -10,6 +10,10 @@ CREATE OR REPLACE MACRO core.kode(x) AS
 CREATE OR REPLACE MACRO core.kunci(x) AS
     nullif(regexp_replace(lower(CAST(x AS VARCHAR)), '[^\p{L}\p{N}]+', '', 'g'), '');
 
+-- Mean of a group that does not depend on the order rows arrive in (avg over doubles in parallel
+-- partial aggregates can differ in the last bits from run to run; reruns must be identical).
+CREATE OR REPLACE MACRO core.mean(x) AS list_avg(list(x ORDER BY x));
+
 CREATE OR REPLACE MACRO core.param_teks(n) AS (SELECT nilai FROM core.param WHERE nama = n);
 CREATE OR REPLACE MACRO core.param_angka(n) AS (SELECT TRY_CAST(nilai AS DOUBLE) FROM core.param WHERE nama = n);
 

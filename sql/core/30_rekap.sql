@@ -14,7 +14,7 @@ WITH rp AS (
            sum(nilai) FILTER (WHERE triwulan = 3) AS r3, sum(nilai) FILTER (WHERE triwulan = 4) AS r4
     FROM core.realisasi_rp GROUP BY ALL
 ), kin AS (
-    SELECT kode_skpd, tahun, kode_kegiatan, avg(capaian_k_pct) AS k_pct, count(*) AS n_indikator
+    SELECT kode_skpd, tahun, kode_kegiatan, core.mean(capaian_k_pct) AS k_pct, count(*) AS n_indikator
     FROM core.indikator_capaian GROUP BY ALL
 ), sendiri AS (
     SELECT k.kode_skpd, k.tahun, k.kode, k.uraian, k.tingkat, k.kode_induk, k.kode_program, k.urutan,
@@ -39,7 +39,7 @@ WITH rp AS (
            sum(pagu) AS pagu, sum(pagu_murni) AS pagu_murni,
            sum(rp_tw1) AS rp_tw1, sum(rp_tw2) AS rp_tw2, sum(rp_tw3) AS rp_tw3, sum(rp_tw4) AS rp_tw4,
            sum(rp_realisasi) AS rp_realisasi,
-           avg(k_pct) AS k_pct, avg(core.serapan(rp_realisasi, pagu)) AS rp_pct
+           core.mean(k_pct) AS k_pct, core.mean(core.serapan(rp_realisasi, pagu)) AS rp_pct
     FROM daun WHERE tingkat = 'sub_kegiatan' GROUP BY ALL
 )
 SELECT d.kode_skpd, d.tahun, d.kode, d.uraian, d.tingkat, d.kode_induk, d.kode_program, d.urutan, d.grup,
@@ -67,8 +67,8 @@ SELECT g.kode_skpd, g.tahun, g.kode_program, g.grup, g.urutan, g.indikator, g.ta
        CAST(sum(k.rp_tw1) AS DECIMAL(18,2)) AS rp_tw1, CAST(sum(k.rp_tw2) AS DECIMAL(18,2)) AS rp_tw2,
        CAST(sum(k.rp_tw3) AS DECIMAL(18,2)) AS rp_tw3, CAST(sum(k.rp_tw4) AS DECIMAL(18,2)) AS rp_tw4,
        CAST(coalesce(sum(k.rp_realisasi), 0) AS DECIMAL(18,2)) AS rp_realisasi,
-       coalesce(avg(k.capaian_k_pct), 0.0) AS capaian_k_pct,
-       coalesce(avg(k.capaian_rp_pct), 0.0) AS capaian_rp_pct,
+       coalesce(core.mean(k.capaian_k_pct), 0.0) AS capaian_k_pct,
+       coalesce(core.mean(k.capaian_rp_pct), 0.0) AS capaian_rp_pct,
        core.serapan(sum(k.rp_realisasi), coalesce(sum(k.pagu), g.pagu_perubahan)) AS rp_pct_tertimbang,
        count(k.kode) AS n_kegiatan
 FROM core.indikator_program g
@@ -94,7 +94,7 @@ WITH keg AS (
     SELECT kode_skpd, tahun, kode_program, capaian_k_pct, capaian_rp_pct
     FROM core.kegiatan_rekap WHERE tingkat = 'kegiatan' AND grup IS NULL
 ), rata AS (
-    SELECT kode_skpd, tahun, kode_program, avg(capaian_k_pct) AS k, avg(capaian_rp_pct) AS rp
+    SELECT kode_skpd, tahun, kode_program, core.mean(capaian_k_pct) AS k, core.mean(capaian_rp_pct) AS rp
     FROM anak GROUP BY ALL
 )
 SELECT p.kode_skpd, p.tahun, p.kode, p.uraian, p.indikator, p.target, p.satuan, p.urutan, s.s_d_triwulan,
@@ -127,8 +127,8 @@ SELECT s.kode_skpd, s.tahun, s.nama_skpd, s.s_d_triwulan,
        CAST(sum(p.rp_tw1) AS DECIMAL(18,2)) AS rp_tw1, CAST(sum(p.rp_tw2) AS DECIMAL(18,2)) AS rp_tw2,
        CAST(sum(p.rp_tw3) AS DECIMAL(18,2)) AS rp_tw3, CAST(sum(p.rp_tw4) AS DECIMAL(18,2)) AS rp_tw4,
        CAST(coalesce(sum(p.rp_realisasi), 0) AS DECIMAL(18,2)) AS rp_realisasi,
-       coalesce(avg(p.capaian_k_pct), 0.0) AS capaian_k_pct,
-       coalesce(avg(p.capaian_rp_pct), 0.0) AS capaian_rp_pct,
+       coalesce(core.mean(p.capaian_k_pct), 0.0) AS capaian_k_pct,
+       coalesce(core.mean(p.capaian_rp_pct), 0.0) AS capaian_rp_pct,
        core.serapan(sum(p.rp_realisasi), sum(p.pagu)) AS rp_pct_tertimbang,
        count(p.kode) AS n_program
 FROM core.skpd s

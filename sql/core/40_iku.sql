@@ -39,7 +39,7 @@ SELECT *, coalesce(core.kunci(kelompok) = 'sehat', false) AS sehat FROM core.bum
 CREATE OR REPLACE TABLE core.iku AS
 WITH bukti AS (
     SELECT s.kode_skpd, s.tahun,
-           (SELECT avg(ikm) FROM core.skm x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS skm,
+           (SELECT core.mean(ikm) FROM core.skm x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS skm,
            (SELECT count(*) FILTER (WHERE b_ke_atas) * 100.0 / nullif(count(*), 0)
               FROM core.akip x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS akip,
            (SELECT count(*) FILTER (WHERE sehat) * 100.0 / nullif(count(*), 0)

@@ -51,7 +51,7 @@ WITH baris AS (
            CAST(sum(pagu) AS DECIMAL(18,2)), NULL, NULL, NULL, NULL,
            CAST(sum(rp_tw1) AS DECIMAL(18,2)), CAST(sum(rp_tw2) AS DECIMAL(18,2)),
            CAST(sum(rp_tw3) AS DECIMAL(18,2)), CAST(sum(rp_tw4) AS DECIMAL(18,2)), NULL,
-           CAST(sum(rp_realisasi) AS DECIMAL(18,2)), avg(capaian_k_pct), avg(capaian_rp_pct),
+           CAST(sum(rp_realisasi) AS DECIMAL(18,2)), core.mean(capaian_k_pct), core.mean(capaian_rp_pct),
            core.serapan(sum(rp_realisasi), sum(pagu))
     FROM kota GROUP BY tahun
 ), semua AS (

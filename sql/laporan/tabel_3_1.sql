@@ -8,10 +8,10 @@ WITH iku AS (
     JOIN core.skpd s ON s.kode_skpd = i.kode_skpd AND s.tahun = i.tahun
 ), sasaran AS (
     SELECT tahun, kode_skpd, any_value(s_d_triwulan) AS s_d_triwulan, sasaran, min(no) AS no_awal,
-           count(*) AS jumlah_iku, avg(capaian_pct) AS rata
+           count(*) AS jumlah_iku, core.mean(capaian_pct) AS rata
     FROM iku GROUP BY tahun, kode_skpd, sasaran
 ), rata AS (
-    SELECT tahun, kode_skpd, any_value(s_d_triwulan) AS s_d_triwulan, count(*) AS jumlah_iku, avg(capaian_pct) AS rata
+    SELECT tahun, kode_skpd, any_value(s_d_triwulan) AS s_d_triwulan, count(*) AS jumlah_iku, core.mean(capaian_pct) AS rata
     FROM iku GROUP BY tahun, kode_skpd
 ), b AS (
     SELECT tahun, kode_skpd, s_d_triwulan, 0 AS blok, no AS u, 'iku' AS baris, no, sasaran, indikator, satuan, polaritas,
@@ -30,7 +30,7 @@ WITH iku AS (
     FROM iku i JOIN core.kota k USING (tahun)
     UNION ALL
     SELECT r.tahun, 'KOTA', any_value(k.s_d_triwulan), 2, 0, 'rata_rata', NULL, NULL, NULL, NULL, NULL,
-           NULL, NULL, NULL, sum(r.jumlah_iku), avg(r.rata), NULL
+           NULL, NULL, NULL, sum(r.jumlah_iku), core.mean(r.rata), NULL
     FROM rata r JOIN core.kota k USING (tahun) GROUP BY r.tahun
 ), n AS (
     SELECT *, coalesce(capaian_pct, rata_rata_capaian_pct) AS nilai FROM b

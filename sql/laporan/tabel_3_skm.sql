@@ -4,7 +4,7 @@ CREATE OR REPLACE VIEW laporan.tabel_3_skm AS
 WITH u AS (
     SELECT tahun, kode_skpd, coalesce(no, excel_row) AS u, 'unit' AS baris, unit, ikm FROM core.skm
 ), r AS (
-    SELECT tahun, kode_skpd, 2147483647 AS u, 'rata_rata' AS baris, NULL::VARCHAR AS unit, avg(ikm) AS ikm
+    SELECT tahun, kode_skpd, 2147483647 AS u, 'rata_rata' AS baris, NULL::VARCHAR AS unit, core.mean(ikm) AS ikm
     FROM core.skm GROUP BY ALL
 ), b AS (
     SELECT * FROM u UNION ALL SELECT * FROM r
@@ -13,7 +13,7 @@ WITH u AS (
     UNION ALL
     SELECT b.* REPLACE ('KOTA' AS kode_skpd), k.s_d_triwulan, b.kode_skpd FROM u b JOIN core.kota k USING (tahun)
     UNION ALL
-    SELECT r.tahun, 'KOTA', 2147483647, 'rata_rata', NULL, avg(r.ikm), any_value(k.s_d_triwulan), NULL
+    SELECT r.tahun, 'KOTA', 2147483647, 'rata_rata', NULL, core.mean(r.ikm), any_value(k.s_d_triwulan), NULL
     FROM r JOIN core.kota k USING (tahun) GROUP BY r.tahun
 )
 SELECT tahun, kode_skpd, s_d_triwulan,
