@@ -111,7 +111,14 @@ class TemporaryServer:
             sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
         ]
-        kwargs: dict = {"env": env, "stdin": subprocess.DEVNULL}
+        # Its own log file: uvicorn's messages must not mix with the officer's progress display.
+        log_path = Path(env.get("PREFECT_HOME", ".")) / "temporary-server.log"
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            self.log = open(log_path, "ab")
+        except OSError:
+            self.log = subprocess.DEVNULL
+        kwargs: dict = {"env": env, "stdin": subprocess.DEVNULL, "stdout": self.log, "stderr": subprocess.STDOUT}
         if sys.platform.startswith("linux"):
             kwargs["preexec_fn"] = _die_with_parent
         self.started = time.monotonic()

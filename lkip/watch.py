@@ -70,6 +70,24 @@ class Debouncer:
         self.last_change = self.clock()
 
 
+def _wait_for_lock(cfg, stop: threading.Event, log: Callable[[str], None]) -> bool:
+    """While another run (e.g. the nightly one) holds the warehouse, wait instead of failing."""
+    from lkip.lock import read_holder, run_lock
+
+    said = False
+    while not stop.is_set():
+        probe = run_lock(cfg.output_dir, "watch-probe")
+        if probe.try_acquire():
+            probe.release()
+            return True
+        if not said:
+            holder = read_holder(probe.path) or {}
+            log(f"Menunggu run {holder.get('run_id', '?')} (pid {holder.get('pid', '?')}) selesai")
+            said = True
+        stop.wait(2.0)
+    return False
+
+
 def watch_and_run(
     cfg,
     run: Callable[[], int],
@@ -111,6 +129,8 @@ def watch_and_run(
             continue
         names = ", ".join(sorted(Path(p).name for p in deb.pending)[:5])
         log(f"Berkas baru stabil ({len(deb.pending)}): {names} — menjalankan pipeline")
+        if not _wait_for_lock(cfg, stop, log):
+            break
         deb.started_run(snap)
         code = run()
         runs += 1
