@@ -408,18 +408,20 @@ def lkip_run(
             extra={"mode": mode, "flow_run_id": flow_run_id, "input_dir": str(cfg.input_dir),
                    "output_dir": str(cfg.output_dir)},
         )
+        # The report first, then meta.runs: a run marked finished in the warehouse always has its
+        # report (a kill in between leaves a report and a 'running' row; the next run rebuilds).
+        try:
+            report["report_path"] = write_run_report(cfg, report)
+        except Exception as exc:
+            logger.error("Laporan run tidak dapat ditulis: %s", exc)
         if con is not None:
             try:
                 from lkip import stage as stage_mod
 
                 stage_mod.finish_run(con, run_id, status, {k: v for k, v in report.items() if k != "files"})
-            except Exception as exc:  # the report below still says what happened
+            except Exception as exc:  # the report above still says what happened
                 logger.error("meta.runs tidak dapat diperbarui: %s", exc)
         _close_connection(cfg)
-        try:
-            report["report_path"] = write_run_report(cfg, report)
-        except Exception as exc:
-            logger.error("Laporan run tidak dapat ditulis: %s", exc)
         lock = _LOCKS.pop(run_id, None)
         if lock is not None:
             lock.release()
