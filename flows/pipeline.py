@@ -228,11 +228,13 @@ def reconciliation_differences(con) -> int | None:
         exists = _scalar(
             con,
             "select count(*) from information_schema.tables where table_schema = 'laporan' "
-            "and table_name = 'peringatan'",
+            "and table_name = 'rekonsiliasi'",
         )
         if not exists:
             return None
-        return int(_scalar(con, "select count(*) from laporan.peringatan") or 0)
+        return int(_scalar(con, "select count(*) from laporan.rekonsiliasi "
+                               "where kode_skpd <> 'KOTA' and (coalesce(selisih_lra_sp2d, 0) <> 0 "
+                               "or coalesce(selisih_lra_form, 0) <> 0 or coalesce(selisih_sp2d_form, 0) <> 0)") or 0)
     except Exception:
         return None
 

@@ -116,3 +116,16 @@ def test_sp2d_for_kegiatan_not_in_renja_is_an_error_for_that_row(ws):
     out = ingest.stage(con, prep, "run1", cfg)
     assert out.outcome == ingest.REJECTED
     assert any("4.01.4.01.03.99.99" in m and "baris 8" in m.lower() for m in out.messages)
+
+
+def test_a_later_rejected_version_does_not_hide_the_accepted_rows(ws):
+    from lkip import model
+
+    cfg, con, tmp = ws
+    ingest.stage(con, _renja("100.00", "good", tmp), "run1", cfg)
+    bad = _renja("200.00", "bad", tmp, "renja_v2.xlsx")
+    bad.issues.append(error("'x' bukan angka", sheet="Renja", excel_row=9, kolom="Pagu"))
+    assert ingest.stage(con, bad, "run2", cfg).outcome == ingest.REJECTED
+    model.build(con, cfg)
+    rows = con.execute("SELECT DISTINCT file_sha256 FROM core.stg_renja").fetchall()
+    assert rows == [("good",)]

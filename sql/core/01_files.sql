@@ -1,10 +1,10 @@
--- Which staged files count: the latest non-superseded file per (kind, kode_skpd, tahun,
+-- Which staged files count: the latest accepted, non-superseded file per (kind, kode_skpd, tahun,
 -- periode_akhir) of meta.files. Staging rows of any other registered file are ignored; rows
 -- whose file is not registered in meta.files at all (hand-built data) are kept.
 CREATE OR REPLACE TABLE core.file_aktif AS
 SELECT file_sha256, kind, kode_skpd, tahun, periode_akhir, s_d_triwulan, staged_at
 FROM meta.files
-WHERE superseded_by IS NULL
+WHERE superseded_by IS NULL AND outcome IN ('accepted', 'accepted_with_warnings')
 QUALIFY row_number() OVER (
     PARTITION BY kind, kode_skpd, tahun, periode_akhir
     ORDER BY staged_at DESC NULLS LAST, file_sha256 DESC) = 1;
