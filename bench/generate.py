@@ -35,7 +35,7 @@ from pathlib import Path
 import xlsxwriter
 
 REGISTER_VERSION = 3  # bump when the layout or the data changes: cached files are regenerated
-CITY_VERSION = 4
+CITY_VERSION = 5
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 TAHUN = 2020
@@ -117,6 +117,7 @@ class Kegiatan:
     indikator: list[tuple[str, float, str]]  # (indikator, target, satuan)
     pagu: int = 0          # set from the register so that realisation is ~70-100 %
     realisasi: int = 0     # LS + GU + GU Nihil in the register
+    rp_tw: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # the same per quarter
 
 
 @dataclass
@@ -240,6 +241,7 @@ def write_register(path: Path, n: int, skpd: str = "4.01.03", nama: str = "SEKRE
         if keg is not None:
             ws.write_string(r, 3, keg.kode, textf)
             keg.realisasi += nilai
+            keg.rp_tw[(d.month - 1) // 3] += nilai
         if rek is not None:
             ws.write_string(r, 4, rek, textf)
         ws.write_string(r, 5, uraian)
@@ -388,11 +390,9 @@ def write_form(path: Path, skpd: str, nama: str, progs: list[Program], seed: int
                 parts = [rng.uniform(0.1, 0.4) for _ in range(4)]
                 for q in range(4):
                     ws.write_number(r, 6 + q, round(done * parts[q] / sum(parts), 2))
-                if j == 0:
-                    rp = [int(keg.realisasi * p / sum(parts)) for p in parts]
-                    rp[3] = keg.realisasi - sum(rp[:3])
+                if j == 0:  # what the Bagian reports spending: the register's quarterly sums
                     for q in range(4):
-                        ws.write_number(r, 10 + q, rp[q])
+                        ws.write_number(r, 10 + q, keg.rp_tw[q])
                 r += 1
     r += 1
     for line in (f"Bekasi, 15 Januari {TAHUN + 1}", "KEPALA BAGIAN TATA USAHA,", "", "",

@@ -417,6 +417,8 @@ def markdown(results: dict[str, Any], sizes: list[int]) -> str:
              f"Command: `{results['command']}`", "",
              f"Each figure is the median of {results['repeat']} fresh processes"
              + (f" ({results['slow_repeat']} for the openpyxl readers)" if results.get("slow_repeat") != results["repeat"] else "")
+             + (f" ({results['large_repeat']} for the pipeline stages from {results['large']:,} rows)"
+                if results.get("large_repeat", results["repeat"]) != results["repeat"] else "")
              + ". `op s`: the operation's wall time inside the process, after imports; `peak MB`: the "
              "process's peak RSS, imports included.", ""]
     lines += ["## Ratios against the targets", "", "| check | value | target | met |", "|---|---:|---|---|"]
@@ -503,6 +505,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--slow-repeat", type=int, default=None,
                     help="repeats of the openpyxl readers (default: --repeat)")
+    ap.add_argument("--large", type=int, default=1_000_000,
+                    help="sizes from this many rows use --large-repeat for the pipeline stages")
+    ap.add_argument("--large-repeat", type=int, default=None,
+                    help="repeats of the pipeline stages at large sizes (default: --repeat)")
+    ap.add_argument("--large-skip", default="",
+                    help="comma list of measures not run at large sizes (e.g. tables,publish)")
+    ap.add_argument("--skip-at", action="append", default=[],
+                    help="SIZE:m1,m2 -- measures not run at that size (repeatable)")
     ap.add_argument("--only", default="", help="comma list of measures to run (default: all)")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--data", type=Path, default=generate.DATA)
@@ -510,11 +520,17 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
     only = {s for s in a.only.split(",") if s}
+    large_skip = {s for s in a.large_skip.split(",") if s}
+    skip_at: dict[int, set[str]] = {}
+    for spec in a.skip_at:
+        size, _, names = spec.partition(":")
+        skip_at.setdefault(int(size), set()).update(x for x in names.split(",") if x)
     slow_repeat = a.slow_repeat or a.repeat
     results: dict[str, Any] = {
         "date": dt.datetime.now().isoformat(timespec="seconds"), "hardware": hardware(),
         "command": "python bench/run_bench.py " + " ".join(argv), "repeat": a.repeat,
-        "slow_repeat": slow_repeat, "sizes": {}}
+        "slow_repeat": slow_repeat, "large": a.large, "large_repeat": a.large_repeat or a.repeat,
+        "sizes": {}}
     log: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     for n in sizes:
         path = generate.ensure_register(n, a.data)
@@ -524,7 +540,12 @@ def main(argv: list[str] | None = None) -> int:
             for key, label in names:
                 if only and key not in only:
                     continue
+                large = n >= a.large
+                if (large and key in large_skip) or key in skip_at.get(n, set()):
+                    continue
                 rep = slow_repeat if key in SLOW else a.repeat
+                if large and group == "stages" and a.large_repeat:
+                    rep = a.large_repeat
                 m = measure(key, path, rep, a.timeout)
                 entry[group][key] = m
                 log(f"{n:>9,} {key:<16} " + (f"{m['seconds']:8.3f} s {m['peak_mb']:7.0f} MB"
