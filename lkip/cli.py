@@ -304,29 +304,12 @@ def validate(
 
 
 def _verdict(prep: Any) -> dict[str, Any]:
-    """Read a Prepared (or FileOutcome-like) object without depending on its exact class."""
-    g = (lambda k, d=None: prep.get(k, d)) if isinstance(prep, dict) else (lambda k, d=None: getattr(prep, k, d))
-    issues = g("issues") or []
-    result = g("result") or g("read_result")
-    if not issues and result is not None:
-        issues = getattr(result, "issues", []) or []
-    errors = [i for i in issues if getattr(i, "is_error", False)]
-    warnings_ = [i for i in issues if not getattr(i, "is_error", False)]
-    n_errors = g("n_errors")
-    n_errors = len(errors) if n_errors is None else n_errors
-    n_warnings = g("n_warnings")
-    n_warnings = len(warnings_) if n_warnings is None else n_warnings
-    outcome = g("outcome") or ("rejected" if n_errors else ("accepted_with_warnings" if n_warnings else "accepted"))
-    msgs = list(g("messages") or []) or [str(getattr(i, "message", None) or i) for i in (errors or warnings_)]
-    rep = g("error_report") or g("report_path") or g("errors_xlsx") or g("report_paths")
-    if isinstance(rep, (list, tuple)):
-        rep = ", ".join(str(r) for r in rep)
-    n_rows = g("n_rows")
-    if n_rows is None and result is not None:
-        n_rows = getattr(result, "n_rows", 0)
-    kind = g("kind") or (getattr(result, "kind", None) if result is not None else None)
-    return {"outcome": outcome, "kind": kind, "n_rows": n_rows or 0, "n_warnings": n_warnings,
-            "n_errors": n_errors, "messages": msgs, "report": str(rep) if rep else None}
+    """What `lkip validate` shows of one prepared file."""
+    errors = [i for i in prep.issues if i.is_error]
+    warnings_ = [i for i in prep.issues if not i.is_error]
+    return {"outcome": prep.outcome, "kind": prep.kind, "n_rows": prep.n_rows, "n_warnings": len(warnings_),
+            "n_errors": len(errors), "messages": [i.text() for i in (errors or warnings_)],
+            "report": str(prep.report) if prep.report else None}
 
 
 TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "pk-iku": "pk_iku"}

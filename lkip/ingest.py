@@ -56,6 +56,7 @@ class Prepared:
     issues: list[Issue] = field(default_factory=list)
     raw: pd.DataFrame | None = None
     seconds: float = 0.0
+    report: Path | None = None     # the .errors.xlsx written by validate_files
 
     @property
     def has_errors(self) -> bool:
@@ -378,7 +379,7 @@ def validate_files(paths: list[Path], cfg: Any, report_dir: Path | None = None) 
         prep = prepare(p, cfg, rel_to=p.parent)
         if prep.issues:
             target_dir = Path(report_dir) if report_dir else p.parent
-            write_error_report(target_dir / p.name, p.name, prep.issues, VERDICT_ID[prep.outcome])
+            prep.report = write_error_report(target_dir / p.name, p.name, prep.issues, VERDICT_ID[prep.outcome])[0]
         out.append(prep)
     return out
 

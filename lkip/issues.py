@@ -38,7 +38,8 @@ class Issue:
         """One line as printed in the .errors.txt report and on the console."""
         where = self.where()
         head = f"{where[0].upper()}{where[1:]}: " if where else ""
-        tail = f" (diharapkan: {self.diharapkan})" if self.diharapkan else ""
+        said = self.diharapkan and self.diharapkan.lower() in self.pesan.lower()
+        tail = f" (diharapkan: {self.diharapkan})" if self.diharapkan and not said else ""
         return f"{head}{self.pesan}{tail}"
 
     def as_dict(self) -> dict[str, Any]:

@@ -101,19 +101,28 @@ def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str |
     return issues
 
 
+def _shown(value: Any) -> str:
+    """A value as the officer typed it (no numpy reprs)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _message(check: str, column: Any, value: Any) -> tuple[str, str | None]:
     col = label(column)
     if check.startswith("not_nullable"):
         return f"Kolom {col} kosong", "nilai terisi"
     if check.startswith("greater_than_or_equal_to(0") or check.startswith("ge(0"):
-        return f"Nilai {col} negatif: {value!r}", "angka ≥ 0"
+        return f"{col} negatif: {_shown(value)}", "angka ≥ 0"
     if check.startswith("isin("):
-        return f"Nilai {col} tidak dikenal: {value!r}", check[len("isin("):-1]
+        return f"{col} tidak dikenal: {_shown(value)}", check[len("isin("):-1]
     if check.startswith("field_uniqueness") or check.startswith("unique") or check.startswith("multiple_fields_uniqueness"):
-        return f"Kode ganda di kolom {col}: {value!r}", "kode unik"
+        return f"Kode ganda di kolom {col}: {_shown(value)}", "kode unik"
     if check.startswith("dtype("):
         return f"Tipe data kolom {col} tidak sesuai", check
     if check.startswith("column_in_dataframe"):
         return f"Kolom {value!r} tidak ditemukan", "kolom tersebut ada di header"
     # Custom checks carry their Indonesian message as the check name / error text.
-    return check or f"Nilai {col} tidak sah: {value!r}", None
+    return check or f"{col} tidak sah: {_shown(value)}", None
