@@ -96,12 +96,15 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
             diharapkan="nomor SP2D unik", file=file))
     if tahun is not None or "tahun" in work.columns:
         out = [i for i in out if "tahun anggaran" not in i.pesan]
-        for _, r in work.iterrows():
+        # One pass over two plain lists (iterrows built a Series per row: ~60 s per million rows).
+        bad = [i for i, (d, t) in enumerate(zip(work["tanggal"].tolist(), work["tahun"].tolist()))
+               if isinstance(d, dt.date) and not pd.isna(t) and d.year != int(t)]
+        for i in bad:
+            r = work.iloc[i]
             d, t = r["tanggal"], r["tahun"]
-            if isinstance(d, dt.date) and not pd.isna(t) and d.year != int(t):
-                out.append(error(f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {int(t)}",
-                                 sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Tanggal SP2D",
-                                 nilai=d, diharapkan=f"tanggal dalam tahun {int(t)}", file=file))
+            out.append(error(f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {int(t)}",
+                             sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Tanggal SP2D",
+                             nilai=d, diharapkan=f"tanggal dalam tahun {int(t)}", file=file))
     return out
 
 
