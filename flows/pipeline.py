@@ -223,6 +223,17 @@ def sweep_temp_files(output_dir: Path) -> int:
     return n
 
 
+def model_warnings(con) -> dict[str, int]:
+    """Warnings the tables carry (target 0, pagu 0 with realisasi, unmatched indicators...), per table."""
+    try:
+        rows = con.execute(
+            "select tabel, count(*) from laporan.peringatan where kode_skpd <> 'KOTA' group by 1 order by 1"
+        ).fetchall()
+    except Exception:
+        return {}
+    return {str(t): int(n) for t, n in rows}
+
+
 def reconciliation_differences(con) -> int | None:
     try:
         exists = _scalar(
@@ -405,9 +416,11 @@ def lkip_run(
     finally:
         durations["total"] = time.monotonic() - t_run
         rec_diff = reconciliation_differences(con) if con is not None and status == "completed" else None
+        table_warnings = model_warnings(con) if con is not None and status == "completed" else {}
         report = runreport.build_report(
             run_id, started_at, status, files, durations, rec_diff, outputs, error,
-            extra={"mode": mode, "flow_run_id": flow_run_id, "input_dir": str(cfg.input_dir),
+            extra={"mode": mode, "flow_run_id": flow_run_id, "peringatan_laporan": table_warnings,
+                   "input_dir": str(cfg.input_dir),
                    "output_dir": str(cfg.output_dir)},
         )
         # The report first, then meta.runs: a run marked finished in the warehouse always has its

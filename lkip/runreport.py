@@ -171,6 +171,11 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
         f"Berkas: {report.get('files_seen', 0)} ({', '.join(parts)}); "
         f"baris dimuat: {report.get('rows_staged', 0)}; peringatan: {report.get('warnings', 0)}"
     )
+    tw = report.get("peringatan_laporan") or {}
+    if tw:
+        detail = ", ".join(f"{k}: {v}" for k, v in tw.items())
+        console.print(f"[yellow]Peringatan pada tabel laporan: {sum(tw.values())} ({detail}); "
+                      "lihat sheet Validasi atau laporan.peringatan[/]")
     rec = report.get("reconciliation_differences")
     if rec:
         console.print(f"[yellow]Selisih rekonsiliasi: {rec} baris (lihat laporan.peringatan)[/]")
