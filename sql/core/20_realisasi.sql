@@ -124,7 +124,11 @@ WITH semua AS (
     UNION ALL
     SELECT kode_skpd, tahun, max(s_d_triwulan) FROM core.form GROUP BY ALL
 )
-SELECT s.kode_skpd, s.tahun, n.nama_skpd,
+-- The name: the configuration's [skpd] table first, else the title block of the SKPD's files.
+SELECT s.kode_skpd, s.tahun,
+       coalesce(n.nama_skpd, (SELECT max(m.nama_skpd) FROM meta.files m
+                              WHERE m.kode_skpd = s.kode_skpd AND m.nama_skpd IS NOT NULL
+                                AND m.outcome IN ('accepted', 'accepted_with_warnings'))) AS nama_skpd,
        CAST((SELECT max(tw.tw) FROM tw WHERE tw.kode_skpd = s.kode_skpd AND tw.tahun = s.tahun) AS INTEGER) AS s_d_triwulan
 FROM semua s
 LEFT JOIN core.skpd_nama n ON n.kode_skpd = s.kode_skpd
