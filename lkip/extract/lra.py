@@ -24,8 +24,8 @@ from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.header import Header, find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.renja import (
+    check_jumlah_row,
     TITLE_SCAN,
-    TOLERANCE,
     blank,
     cell_issue,
     code_parents,
@@ -33,7 +33,6 @@ from lkip.extract.renja import (
     grid,
     is_total_row,
     no_header_issue,
-    rupiah,
     text_or_none,
     visible_sheets,
 )
@@ -233,20 +232,4 @@ def _check_total(sheet: str, header: Header, dr: Any, parsed: list[dict[str, Any
     if not programs:
         programs = [r for r in parsed if r["baris_jenis"] == "kegiatan" and r.get("_root", True)]
         what = "kegiatan"
-    for f in MONEY:
-        if f not in header.columns:
-            continue
-        raw = dr.values.get(f)
-        try:
-            written = to_money(raw)
-        except ParseError as exc:
-            issues.append(cell_issue(sheet, dr.excel_row, header, f, raw, exc))
-            continue
-        if written is None:
-            continue
-        computed = sum((r[f] or Decimal(0) for r in programs), Decimal("0.00"))
-        if abs(written - computed) > TOLERANCE:
-            issues.append(error(
-                f"JUMLAH tidak sama dengan jumlah baris {what}: tertulis {rupiah(written)}, dihitung {rupiah(computed)}",
-                sheet=sheet, excel_row=dr.excel_row, kolom=column_label(header, f), nilai=raw,
-                diharapkan=rupiah(computed)))
+    check_jumlah_row(sheet, header, dr, programs, MONEY, what, issues)

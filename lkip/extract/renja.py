@@ -442,7 +442,13 @@ def _group_code(owner: _Row, kept: list[_Row], program_of: Any) -> str | None:
 
 def _check_total(sheet: str, header: Header, dr: Any, records: list[dict[str, Any]], issues: list[Issue]) -> None:
     programs = [r for r in records if r["baris_jenis"] == "program"]
-    for f in MONEY:
+    check_jumlah_row(sheet, header, dr, programs, MONEY, "program", issues)
+
+
+def check_jumlah_row(sheet: str, header: Header, dr: Any, totalled: list[dict[str, Any]], fields: list[str],
+                     what: str, issues: list[Issue]) -> None:
+    """A JUMLAH row must equal the sum of the rows it totals (tolerance Rp 1), field by field."""
+    for f in fields:
         if f not in header.columns:
             continue
         raw = dr.values.get(f)
@@ -453,10 +459,10 @@ def _check_total(sheet: str, header: Header, dr: Any, records: list[dict[str, An
             continue
         if written is None:
             continue
-        computed = sum((r[f] or Decimal(0) for r in programs), Decimal("0.00"))
+        computed = sum((r[f] or Decimal(0) for r in totalled), Decimal("0.00"))
         if abs(written - computed) > TOLERANCE:
             issues.append(error(
-                f"JUMLAH tidak sama dengan jumlah baris program: tertulis {rupiah(written)}, "
+                f"JUMLAH tidak sama dengan jumlah baris {what}: tertulis {rupiah(written)}, "
                 f"dihitung {rupiah(computed)}",
                 sheet=sheet, excel_row=dr.excel_row, kolom=column_label(header, f), nilai=raw,
                 diharapkan=rupiah(computed),
