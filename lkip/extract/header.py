@@ -301,15 +301,40 @@ def iter_data_rows(rows: list[list[Any]], header: Header, text_fields: set[str])
     n_header_rows = header.n_rows
     i = header.first_data_row
     in_footer = False
+    # Spotting a repeated header normalises only what can match: cells under a header text, and
+    # (when every header text has a letter) only text/bool cells, since a number or a date
+    # normalises to digits alone. Texts seen before come from a bounded memo.
+    hdr_pos = [j for j, h in enumerate(header_texts) if h]
+    letter_headers = all(any(ch.isalpha() for ch in header_texts[j]) for j in hdr_pos)
+    memo: dict[tuple[type, Any], str] = {}
     while i < len(rows):
         row = rows[i]
         i += 1
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
             continue
         # A page-break repeat of the header (one or two rows).
-        norm = [normalize_header(v) for v in row]
-        filled = [t for t in norm if t]
-        if filled and _repeats_header(norm, rows, i - 1, header_texts, n_header_rows):
+        if n_header_rows == 1:
+            # ``filled`` is implied: a repeat needs at least two non-empty matches.
+            norm = [""] * len(row)
+            width = len(row)
+            for j in hdr_pos:
+                if j >= width:
+                    break
+                v = row[j]
+                if v is None or (letter_headers and not isinstance(v, (str, bool))):
+                    continue
+                key = (v.__class__, v)
+                t = memo.get(key)
+                if t is None:
+                    t = normalize_header(v)
+                    if len(memo) < 100_000:
+                        memo[key] = t
+                norm[j] = t
+            repeats = _repeats_header(norm, rows, i - 1, header_texts, n_header_rows)
+        else:
+            repeats = _repeats_header([], rows, i - 1, header_texts, n_header_rows) and any(
+                normalize_header(v) for v in row)
+        if repeats:
             if n_header_rows == 2:
                 i += 1
             continue
