@@ -81,7 +81,7 @@ def _unknown(sheets: list[Any]) -> Issue:
         if not cmap.required:
             continue
         for sheet in sheets:
-            rows = [[None if (isinstance(v, str) and not v.strip()) else v for v in r] for r in sheet.rows[:32]]
+            rows = [[None if (isinstance(v, str) and not v.strip()) else v for v in r] for r in sheet.head(32)]
             if not rows:
                 continue
             row, missing = best_header_guess(rows, cmap)

@@ -36,6 +36,7 @@ from lkip.extract.renja import (
     text_or_none,
     visible_sheets,
 )
+from lkip.extract.sheets import head_grid
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 
@@ -52,7 +53,7 @@ _TITLE = re.compile(r"LAPORAN\s+REALISASI\s+ANGGARAN|REALISASI\s+BELANJA(\s+\(?L
 
 
 def matches(sheet: Any) -> int:
-    return recognition_score(grid(sheet), _TITLE, KIND)
+    return recognition_score(head_grid(sheet), _TITLE, KIND)
 
 
 def _empty_frame() -> pd.DataFrame:

@@ -23,6 +23,7 @@ from lkip.extract.header import (
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float
 from lkip.extract.register_sp2d import cell_error, grid, printed_label, sheets_of, text_or_none, title_text
+from lkip.extract.sheets import head_grid
 from lkip.issues import Issue, error, warning
 
 KIND = "pk_iku"
@@ -78,7 +79,7 @@ def normalize_dihitung_dari(value: Any) -> str | None | ParseError:
 
 
 def matches(sheet: Any) -> int:
-    rows = grid(sheet)
+    rows = head_grid(sheet)
     title = title_text(rows)
     score = 0
     if re.search(r"PERJANJIAN\s+KINERJA|INDIKATOR\s+KINERJA\s+UTAMA", title):

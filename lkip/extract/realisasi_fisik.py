@@ -21,6 +21,7 @@ from lkip.extract.register_sp2d import (
     sheets_of,
     text_or_none,
 )
+from lkip.extract.sheets import head_grid
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 
@@ -34,7 +35,7 @@ TOTAL_TOLERANCE = Decimal("1")
 
 
 def matches(sheet: Any) -> int:
-    return recognition_score(grid(sheet), r"FORM\s+REALISASI\s+(KINERJA|FISIK)|REALISASI\s+FISIK", KIND)
+    return recognition_score(head_grid(sheet), r"FORM\s+REALISASI\s+(KINERJA|FISIK)|REALISASI\s+FISIK", KIND)
 
 
 def _empty() -> pd.DataFrame:

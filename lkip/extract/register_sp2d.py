@@ -30,6 +30,7 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
+from lkip.extract.sheets import head_grid
 from lkip.extract.sheets import TITLE_SCAN, grid, recognition_score, title_text  # noqa: F401  (re-exported)
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.issues import Issue, error, warning
@@ -170,7 +171,7 @@ def jenis_from_nomor(nomor: str | None) -> str | None:
 
 
 def matches(sheet: Any) -> int:
-    return recognition_score(grid(sheet), r"REGISTER\s+(SP2D|SURAT PERINTAH PENCAIRAN DANA)", KIND)
+    return recognition_score(head_grid(sheet), r"REGISTER\s+(SP2D|SURAT PERINTAH PENCAIRAN DANA)", KIND)
 
 
 # ---------------------------------------------------------------------------------------------

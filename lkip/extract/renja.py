@@ -36,6 +36,7 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.extract.sheets import head_grid
 from lkip.extract.sheets import (  # noqa: F401  (re-exported for lra and detect)
     TITLE_SCAN,
     grid,
@@ -160,7 +161,7 @@ _TITLE = re.compile(r"RENCANA\s+KERJA|DOKUMEN\s+PELAKSANAAN(\s+PERUBAHAN)?\s+ANG
 
 
 def matches(sheet: Any) -> int:
-    return recognition_score(grid(sheet), _TITLE, KIND, header_needs={"pagu_murni", "pagu_perubahan", "target"})
+    return recognition_score(head_grid(sheet), _TITLE, KIND, header_needs={"pagu_murni", "pagu_perubahan", "target"})
 
 
 # ---------------------------------------------------------------------------------------------

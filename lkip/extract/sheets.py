@@ -37,6 +37,15 @@ def grid(sheet: Any) -> list[list[Any]]:
     return rows
 
 
+HEAD_ROWS = 40  # enough for a title block of 0-10 rows and a header within the first 30
+
+
+def head_grid(sheet: Any, n: int = HEAD_ROWS) -> list[list[Any]]:
+    """The top of a sheet as a grid, without reading the rest of a big sheet."""
+    head = sheet.head(n) if hasattr(sheet, "head") else sheet.rows[:n]
+    return [[None if _blank_text(v) else v for v in r] for r in head]
+
+
 def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
     return re.sub(r"\s+", " ", " \n ".join(title_lines(rows, upto)).upper())
 

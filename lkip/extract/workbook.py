@@ -27,12 +27,13 @@ returned as their text (``'#DIV/0!'``, ``'#N/A'``) so that a numeric column read
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import time
 import tomllib
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 from typing import Any
@@ -84,12 +85,89 @@ SIMPAN_ULANG = "buka di Excel lalu simpan ulang sebagai .xlsx (Buku Kerja Excel)
 # Public types
 
 
-@dataclass
 class Sheet:
-    name: str
-    hidden: bool
-    rows: list[list[Any]]
-    formula_cells_without_value: list[tuple[int, int]] = field(default_factory=list)
+    """One worksheet. ``rows`` (the typed grid) is read on first use, so a reader that only needs
+    the top of a big sheet (detection, header) or reads it column-wise (``strings()``) never pays
+    for a grid of Python objects."""
+
+    def __init__(self, name: str, hidden: bool, rows: list[list[Any]] | None = None,
+                 formula_cells_without_value: list[tuple[int, int]] | None = None, *,
+                 path: Path | None = None, loader: Any = None, n_rows_hint: int = 0):
+        self.name = name
+        self.hidden = hidden
+        self._rows = rows
+        self.formula_cells_without_value = formula_cells_without_value or []
+        self.path = path
+        self._loader = loader
+        self.n_rows_hint = n_rows_hint or (len(rows) if rows is not None else 0)
+        self._strings: Any = None
+
+    def __repr__(self) -> str:
+        return f"Sheet({self.name!r}, hidden={self.hidden}, rows~{self.n_rows_hint})"
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        if self._rows is None:
+            self._rows = _guarded(self, self._loader) if self._loader else []
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[list[Any]]) -> None:
+        self._rows = value
+
+    @property
+    def rows_loaded(self) -> bool:
+        return self._rows is not None
+
+    def head(self, n: int = 40) -> list[list[Any]]:
+        """The first ``n`` rows (Excel rows 1..n), typed like ``rows``, without reading the rest."""
+        if self._rows is not None or self.path is None:
+            return self.rows[:n]
+        return _guarded(self, lambda: _head_rows(self.path, self.name, n))
+
+    def strings(self) -> Any:
+        """The used range as an Arrow table of text (fastexcel; numbers in their shortest form,
+        dates ISO), cached. Its row 0 is the first row holding a value, its column 0 the first
+        such column: callers align it on the header (``lkip.extract.register_sp2d``)."""
+        if self._strings is None:
+            import fastexcel
+
+            def load() -> Any:
+                reader = fastexcel.read_excel(str(self.path))
+                return reader.load_sheet(self.name, header_row=None, dtypes="string").to_arrow()
+
+            self._strings = _guarded(self, load)
+        return self._strings
+
+
+def _guarded(sheet: Sheet, load: Any) -> Any:
+    """A sheet read after open_workbook: any failure (incl. a Rust panic) is a rejection, never a
+    traceback."""
+    try:
+        return load()
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:  # noqa: BLE001
+        name = sheet.path.name if sheet.path else None
+        raise FileRejected(error(f"{MSG_RUSAK} ({type(e).__name__})", sheet=sheet.name, file=name)) from None
+
+
+def _head_rows(path: Path, name: str, n: int) -> list[list[Any]]:
+    import openpyxl  # read-only mode streams: the top rows of a 1M-row sheet cost milliseconds
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[name]
+        raw = [list(r) for r in ws.iter_rows(min_row=1, max_row=n, values_only=True)]
+    finally:
+        wb.close()
+    rows = _convert_rows(raw)
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    for r in rows:
+        r.extend([None] * (width - len(r)))
+    return rows
 
 
 @dataclass
@@ -776,6 +854,7 @@ def _convert_rows(raw: list[list[Any]]) -> list[list[Any]]:
 
 
 def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
+    """The worksheets with their visibility; each grid is read from disk on first use."""
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []
@@ -792,35 +871,50 @@ def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
             if scan is None:
                 # never hand calamine a sheet whose extent was not checked
                 raise _Reject(f"{MSG_RUSAK} (bagian XML sheet tidak ditemukan)", sheet=meta.name)
-            raw = cw.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            rows = _convert_rows(raw)
-            del raw
-            if scan is not None:
-                for r, c, text in scan.errors:
-                    if 0 < r <= len(rows) and 0 < c <= len(rows[r - 1]):
-                        rows[r - 1][c - 1] = text or None
-            # Trailing blank rows are dropped, but a row holding a formula without a cached
-            # value is not blank: keep it so that rows[r - 1] exists for every reported cell.
-            cells = scan.formula_no_value if scan else []
-            keep = max((r for r, _ in cells), default=0)
-            while len(rows) > keep and all(v is None for v in rows[-1]):
-                rows.pop()
-            while len(rows) < keep:
-                rows.append([])
-            width = max(max((len(r) for r in rows), default=0),
-                        max((c for _, c in cells), default=0))
-            for r in rows:
-                if len(r) < width:
-                    r.extend([None] * (width - len(r)))
             sheets.append(Sheet(
                 name=meta.name,
                 hidden=meta.visible != SheetVisibleEnum.Visible,
-                rows=rows,
-                formula_cells_without_value=sorted(scan.formula_no_value) if scan else [],
+                formula_cells_without_value=sorted(scan.formula_no_value),
+                path=path,
+                loader=functools.partial(_load_rows, path, meta.name, scan),
+                n_rows_hint=scan.max_row,
             ))
     finally:
         cw.close()
     return sheets
+
+
+def _load_rows(path: Path, name: str, scan: _SheetScan) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    cw = CalamineWorkbook.from_path(str(path))
+    try:
+        raw = cw.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    finally:
+        cw.close()
+    rows = _convert_rows(raw)
+    del raw
+    for r, c, text in scan.errors:
+        if 0 < r <= len(rows) and 0 < c <= len(rows[r - 1]):
+            rows[r - 1][c - 1] = text or None
+    # Trailing blank rows are dropped, but a row holding a formula without a cached
+    # value is not blank: keep it so that rows[r - 1] exists for every reported cell.
+    cells = scan.formula_no_value
+    keep = max((r for r, _ in cells), default=0)
+    while len(rows) > keep and all(v is None for v in rows[-1]):
+        rows.pop()
+    while len(rows) < keep:
+        rows.append([])
+    width = max(max((len(r) for r in rows), default=0),
+                max((c for _, c in cells), default=0))
+    for r in rows:
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
+    return rows
+
+
+# A sheet this tall is not read whole just to see whether the workbook is empty.
+_EMPTY_CHECK_MAX_ROWS = 5000
 
 
 # --------------------------------------------------------------------------------------------
@@ -886,7 +980,8 @@ def _open(path: Path, limits: dict[str, Any]) -> Workbook:
                           "di Excel lalu simpan ulang sebagai .xlsx") from e
     digest = sha256_of(path)
     sheets = _read_values(path, scans)
-    if not any(v is not None for s in sheets for row in s.rows for v in row):
+    if not any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS
+               or any(v is not None for row in s.rows for v in row) for s in sheets):
         raise _Reject("Buku kerja kosong: tidak ada sheet yang berisi data")
     return Workbook(path=path, sha256=digest, size=size, sheets=sheets)
 
