@@ -180,6 +180,7 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             prepared.meta = result.meta
             prepared.tables = result.tables
             prepared.issues.extend(result.issues)
+            prepared.issues.extend(schema_issues(result))
             prepared.issues.extend(_formula_issues(wb, result))
             prepared.issues.extend(_meta_issues(result.meta))
             prepared.raw = raw_rows(wb, result.tables)
@@ -194,6 +195,25 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
     prepared.issues = [_with_file(i, path.name) for i in prepared.issues]
     prepared.seconds = time.perf_counter() - started
     return prepared
+
+
+def schema_issues(result: Any) -> list[Issue]:
+    """The pandera schema of each staged table the reader does not already validate itself (the
+    Renja and LRA readers run theirs inside ``read``). A row the reader already reported is not
+    reported twice."""
+    if result.kind == "register_sp2d":
+        from schemas.register_sp2d import validate
+        found = validate(result.tables.get("register_sp2d", pd.DataFrame()), result.meta.tahun)
+    elif result.kind == "realisasi_fisik":
+        from schemas.realisasi_fisik import validate
+        found = validate(result.tables.get("realisasi_fisik", pd.DataFrame()))
+    elif result.kind == "pk_iku":
+        from schemas.pk_iku import validate
+        found = validate(result.tables)
+    else:
+        return []
+    seen = {(i.sheet, i.excel_row) for i in result.issues if i.excel_row is not None}
+    return [i for i in found if i.excel_row is None or (i.sheet, i.excel_row) not in seen]
 
 
 def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
