@@ -217,19 +217,43 @@ def schema_issues(result: Any) -> list[Issue]:
 
 
 def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The staged rows as read (cell values as text), for the raw layer's lineage."""
-    grids = {s.name: s.rows for s in wb.sheets}
-    records = []
+    """The staged rows as read (cell values as text, JSON), for the raw layer's lineage."""
+    sheets = {s.name: s for s in wb.sheets}
+    frames = []
     for table, df in tables.items():
         if df is None or df.empty or "excel_row" not in df.columns:
             continue
-        for sheet, row in zip(df["sheet"].tolist(), df["excel_row"].tolist()):
-            cells = grids.get(sheet)
-            if cells is None or not (0 < int(row) <= len(cells)):
+        for name, rows in df.groupby("sheet", sort=False)["excel_row"]:
+            sheet = sheets.get(name)
+            if sheet is None:
                 continue
-            values = ["" if v is None else str(v) for v in cells[int(row) - 1]]
-            records.append((sheet, int(row), table, json.dumps(values, ensure_ascii=False)))
-    return pd.DataFrame(records, columns=["sheet", "excel_row", "tabel", "nilai"])
+            excel_rows = rows.astype("int64").to_numpy()
+            if not sheet.rows_loaded and getattr(sheet, "strings_origin", None):
+                nilai = _raw_from_strings(sheet, excel_rows)       # a big sheet read column-wise
+            else:
+                cells = sheet.rows
+                nilai = [json.dumps(["" if v is None else str(v) for v in cells[r - 1]], ensure_ascii=False)
+                         if 0 < r <= len(cells) else None for r in excel_rows.tolist()]
+            frames.append(pd.DataFrame({"sheet": name, "excel_row": excel_rows, "tabel": table, "nilai": nilai}))
+    if not frames:
+        return pd.DataFrame(columns=["sheet", "excel_row", "tabel", "nilai"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _raw_from_strings(sheet: Any, excel_rows: Any) -> Any:
+    """JSON of each row's cells from the sheet's Arrow text table, built by DuckDB (no per-cell Python)."""
+    import pyarrow as pa
+
+    origin, c0 = sheet.strings_origin
+    picked = sheet.strings().take(pa.array(excel_rows - origin, type=pa.int64()))
+    cols = ", ".join(["''"] * c0 + [f'coalesce("{c}", \'\')' for c in picked.column_names])
+    con = duckdb.connect()
+    try:
+        con.register("picked", picked)
+        return con.sql(f"SELECT to_json([{cols}])::VARCHAR AS nilai FROM picked").to_arrow_table() \
+            .column(0).to_pandas()
+    finally:
+        con.close()
 
 
 def _with_file(issue: Issue, name: str) -> Issue:

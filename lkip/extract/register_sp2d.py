@@ -33,6 +33,7 @@ from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
 from lkip.extract.sheets import head_grid
 from lkip.extract.sheets import TITLE_SCAN, grid, recognition_score, title_text  # noqa: F401  (re-exported)
 from lkip.extract.sheets import visible_sheets as sheets_of
+from lkip.extract import register_fast
 from lkip.issues import Issue, error, warning
 
 KIND = "register_sp2d"
@@ -193,6 +194,10 @@ def read(workbook: Any) -> ReadResult:
 
 
 def read_sheet(sheet: Any) -> ReadResult:
+    if getattr(sheet, "n_rows_hint", 0) >= register_fast.FAST_MIN_ROWS and hasattr(sheet, "strings"):
+        fast = register_fast.read_fast(sheet, KIND, COLUMNS)
+        if fast is not None:
+            return fast
     name = sheet.name
     rows = grid(sheet)
     issues: list[Issue] = []

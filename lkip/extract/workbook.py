@@ -133,8 +133,11 @@ class Sheet:
             import fastexcel
 
             def load() -> Any:
+                import pyarrow as pa
+
                 reader = fastexcel.read_excel(str(self.path))
-                return reader.load_sheet(self.name, header_row=None, dtypes="string").to_arrow()
+                got = reader.load_sheet(self.name, header_row=None, dtypes="string").to_arrow()
+                return pa.Table.from_batches([got]) if isinstance(got, pa.RecordBatch) else got
 
             self._strings = _guarded(self, load)
         return self._strings
