@@ -46,6 +46,7 @@ CASES = {
     "indonesian_number_text": {"H13": "Rp 93.171.273", "H14": "235.101.702,00", "H15": "(5.000)"},
     "blank_and_dash_nilai": {"H16": None, "H17": "-"},
     "negative_number": {"H18": -5000},
+    "cents_and_long_prints": {"H19": 1234567.89, "H20": 123456789012.34, "H21": 0.5, "H22": "12.345,67"},
     "dates_as_text_and_blank": {"B9": "12/02/2020", "B10": "13-02-2020", "B11": "17 Februari 2020",
                                 "B12": None, "B13": None},
     "bad_date_then_blank": {"B14": "31/02/2020", "B15": None},
@@ -80,6 +81,9 @@ def test_fast_reader_reports_bad_cells_by_row(tmp_path):
 def test_a_value_text_cannot_type_goes_to_the_row_reader(tmp_path):
     # A numeric 1.732 and the text "1.732" print alike: the fast reader must not guess.
     path = _edit(tmp_path, {"H12": 1.732})
+    assert register_fast.read_fast(open_workbook(path).visible_sheets[0], register_sp2d.KIND,
+                                   register_sp2d.COLUMNS) is None
+    path = _edit(tmp_path, {"H12": 1234567.125})   # three decimals after more than three digits too
     assert register_fast.read_fast(open_workbook(path).visible_sheets[0], register_sp2d.KIND,
                                    register_sp2d.COLUMNS) is None
     path = _edit(tmp_path, {"H12": "1.732"})

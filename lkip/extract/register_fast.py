@@ -36,7 +36,7 @@ from lkip.issues import Issue, error, warning
 
 FAST_MIN_ROWS = 20_000   # below this the row reader is fast enough
 
-_AMBIGUOUS_NUMBER = r"^-?[0-9]{1,3}\.[0-9]{3}$"     # numeric 1.732 or the text "1.732" (= 1732)?
+_AMBIGUOUS_NUMBER = r"^-?[0-9]+\.[0-9]{3}$"        # numeric 1.732 or the text "1.732" (= 1732)?
 _TOO_LONG = r"^-?[0-9]{14,}"                          # beyond what a double prints exactly to the cent
 # Python's \s (str.isspace) written out for RE2: a run to collapse, and what makes a cell need it.
 _WS_CLASS = r"\t\n\x0b\x0c\r\x1c-\x1f\x85\pZ"
@@ -165,8 +165,7 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     if pc.any(pc.match_substring_regex(nilai_txt, _AMBIGUOUS_NUMBER)).as_py() or \
             pc.any(pc.match_substring_regex(nilai_txt, _TOO_LONG)).as_py():
         return None
-    nilai, ok = parse_number_text(nilai_txt, money=True)
-    nilai = pc.cast(nilai, pa.decimal128(18, 2))
+    nilai, ok = _money(nilai_txt)
     nilai_np_null = pc.is_null(nilai).to_numpy(zero_copy_only=False)
     bad_np = ~ok.to_numpy(zero_copy_only=False)
     blank_np = ~pc.fill_null(pc.greater(pc.utf8_length(nilai_txt), 0), False).to_numpy(zero_copy_only=False)
@@ -376,6 +375,24 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     issues.sort(key=lambda x: (x.excel_row or 0))
     sheet.strings_origin = (first_excel - (k + 1), c0)   # Excel row of table row 0, column offset
     return ReadResult(kind, meta, {"register_sp2d": df}, issues)
+
+
+_PLAIN_MONEY = r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$"
+
+
+def _money(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Rupiah of a text column: plain numbers (what a numeric cell prints as) cast directly, the
+    rest by the three-digit rule (``parse_vec``). Same values as ``to_money`` cell by cell."""
+    money = pa.decimal128(18, 2)
+    plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN_MONEY), False)
+    value = pc.cast(pc.if_else(plain, texts, pa.scalar(None, pa.string())), money)
+    ok = pa.array([True] * len(texts)) if len(texts) else pa.array([], pa.bool_())
+    rest = pc.invert(plain)
+    if pc.any(rest).as_py():
+        v_rest, ok_rest = parse_number_text(texts.filter(rest), money=True)
+        value = pc.replace_with_mask(value, rest, pc.cast(v_rest, money))
+        ok = pc.replace_with_mask(ok, rest, ok_rest)
+    return value, ok
 
 
 def _indices(encoded: pa.DictionaryArray, null_as: int) -> np.ndarray:
