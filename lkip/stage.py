@@ -204,10 +204,18 @@ def _prepare_frame(df: pd.DataFrame, columns: list[str], lineage: dict[str, Any]
         if col not in out.columns:
             out[col] = None
     out = out[columns]
-    # Exact money: Decimal objects go in as text and are cast by DuckDB to DECIMAL(18,2).
+    # Object columns hold one kind of value each; look at the first one, not at every cell.
     for col in out.columns:
-        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, Decimal)).any():
+        if out[col].dtype != object:
+            continue
+        first = out[col].first_valid_index()
+        sample = None if first is None else out[col].at[first]
+        if isinstance(sample, Decimal):
+            # Exact money: Decimal objects go in as text, cast by DuckDB to DECIMAL(18,2).
             out[col] = out[col].map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+        elif isinstance(sample, dt.date) and not isinstance(sample, dt.datetime):
+            # Python dates: one vectorised conversion instead of DuckDB converting cell by cell.
+            out[col] = pd.to_datetime(out[col], errors="coerce")
     return out
 
 
