@@ -123,6 +123,11 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(target), read_only=read_only)
+        # Bounded memory: DuckDB spills to disk past this instead of growing with the drop, and
+        # does not keep insertion order (every table is ordered by its own columns: urutan, kode).
+        mem = (cfg.get("warehouse.memory_limit") if cfg is not None else None) or "512MB"
+        con.execute(f"SET memory_limit = '{mem}'")
+        con.execute("SET preserve_insertion_order = false")
         if not read_only:
             init_warehouse(con)
         else:
