@@ -95,10 +95,7 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     issues: list[Issue] = []
     has_kegiatan = "kode_kegiatan" in cols
     if not has_kegiatan:
-        issues.append(warning(
-            "Register tanpa kode kegiatan: hanya dipakai untuk total SKPD dan rekonsiliasi",
-            sheet=name, excel_row=header.excel_row, kolom="Kode Kegiatan",
-            diharapkan="kolom Kode Kegiatan (bila ingin dihitung per kegiatan)"))
+        issues.append(slow.no_kegiatan_warning(name, header))
     lbl = {f: slow.printed_label(header, f, f) for f in cols}
 
     data = tbl.slice(k + 1)
@@ -229,13 +226,7 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     tgl = filled_t.to_numpy(dtype=object, copy=True)
     tgl[is_bad] = None
 
-    if meta.tahun is None:
-        years = pd.Series([d.year for d in tgl if d is not None])
-        if not years.empty:
-            meta.tahun = int(years.mode().iloc[0])
-            issues.append(warning(
-                f"Tahun anggaran tidak ditemukan di judul; dipakai tahun dari tanggal SP2D: {meta.tahun}",
-                sheet=name, excel_row=1, diharapkan="judul 'TAHUN ANGGARAN 2020'"))
+    slow.year_from_dates(meta, tgl, name, issues)
     if meta.tahun is not None:
         year_of = np.array([d.year if isinstance(d, dt.date) else meta.tahun for d in uniq_arr])
         wrong = np.flatnonzero((year_of[codes_np] != meta.tahun) | _inherited_wrong(tgl, meta.tahun, blank_t))

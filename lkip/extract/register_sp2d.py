@@ -210,10 +210,7 @@ def read_sheet(sheet: Any) -> ReadResult:
     cols = header.columns
     has_kegiatan = "kode_kegiatan" in cols
     if not has_kegiatan:
-        issues.append(warning(
-            "Register tanpa kode kegiatan: hanya dipakai untuk total SKPD dan rekonsiliasi",
-            sheet=name, excel_row=header.excel_row, kolom="Kode Kegiatan",
-            diharapkan="kolom Kode Kegiatan (bila ingin dihitung per kegiatan)"))
+        issues.append(no_kegiatan_warning(name, header))
     lbl = {f: printed_label(header, f, f) for f in cols}
 
     # One pass over the grid: data rows into columns; JUMLAH rows aside.
@@ -271,13 +268,7 @@ def read_sheet(sheet: Any) -> ReadResult:
             last, after_bad = tgl[i], False
 
     # Year: from the title, else from the dates (with a warning).
-    if meta.tahun is None:
-        years = pd.Series([d.year for d in tgl if d is not None])
-        if not years.empty:
-            meta.tahun = int(years.mode().iloc[0])
-            issues.append(warning(
-                f"Tahun anggaran tidak ditemukan di judul; dipakai tahun dari tanggal SP2D: {meta.tahun}",
-                sheet=name, excel_row=1, diharapkan="judul 'TAHUN ANGGARAN 2020'"))
+    year_from_dates(meta, tgl, name, issues)
     if meta.tahun is not None:
         for i, d in enumerate(tgl):
             if d is not None and d.year != meta.tahun:
@@ -380,6 +371,24 @@ def read_sheet(sheet: Any) -> ReadResult:
                             diharapkan="minimal satu baris SP2D di bawah judul kolom"))
     issues.sort(key=lambda x: (x.excel_row or 0))
     return ReadResult(KIND, meta, {TABLE: df}, issues)
+
+
+def no_kegiatan_warning(sheet: str, header: Header) -> Issue:
+    return warning("Register tanpa kode kegiatan: hanya dipakai untuk total SKPD dan rekonsiliasi",
+                   sheet=sheet, excel_row=header.excel_row, kolom="Kode Kegiatan",
+                   diharapkan="kolom Kode Kegiatan (bila ingin dihitung per kegiatan)")
+
+
+def year_from_dates(meta: Any, dates: Any, sheet: str, issues: list[Issue]) -> None:
+    """No year in the title: the most common year of the SP2D dates, with a warning."""
+    if meta.tahun is not None:
+        return
+    years = pd.Series([d.year for d in dates if d is not None])
+    if not years.empty:
+        meta.tahun = int(years.mode().iloc[0])
+        issues.append(warning(
+            f"Tahun anggaran tidak ditemukan di judul; dipakai tahun dari tanggal SP2D: {meta.tahun}",
+            sheet=sheet, excel_row=1, diharapkan="judul 'TAHUN ANGGARAN 2020'"))
 
 
 def _rp(v: Decimal) -> str:
