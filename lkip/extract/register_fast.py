@@ -32,7 +32,7 @@ from lkip.extract.header import find_header, iter_data_rows, load_column_map, re
 from lkip.extract.parse import ParseError, normalize_code, parse_date
 from lkip.extract.parse_vec import parse_number_text
 from lkip.extract.sheets import head_grid
-from lkip.issues import Issue, error, warning
+from lkip.issues import Issue, error
 
 FAST_MIN_ROWS = 20_000   # below this the row reader is fast enough
 
