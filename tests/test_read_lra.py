@@ -19,9 +19,7 @@ from tests.xlsx_builders import (
     realisasi_per_kegiatan_records,
 )
 
-SAMPLE = Path("/work/shared/samples/bekasi-setda-2020/input/lra_sd_31_desember_2020.xlsx")
-if not SAMPLE.exists():
-    SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bekasi-setda-2020" / "input" / SAMPLE.name
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bekasi-setda-2020" / "input" / "lra_sd_31_desember_2020.xlsx"
 
 
 def _read(path):
@@ -34,8 +32,6 @@ def _errors(res):
 
 @pytest.fixture(scope="module")
 def sample():
-    if not SAMPLE.exists():
-        pytest.skip("sample workbook not available")
     return _read(SAMPLE)
 
 

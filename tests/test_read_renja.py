@@ -18,9 +18,7 @@ from tests.xlsx_builders import (
     renja_total,
 )
 
-SAMPLE = Path("/work/shared/samples/bekasi-setda-2020/input/renja_perubahan_2020.xlsx")
-if not SAMPLE.exists():  # the repo's bundled copy of the example drop
-    SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bekasi-setda-2020" / "input" / SAMPLE.name
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bekasi-setda-2020" / "input" / "renja_perubahan_2020.xlsx"
 
 
 def _read(path: Path):
@@ -42,8 +40,6 @@ def _counts(df) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def sample():
-    if not SAMPLE.exists():
-        pytest.skip("sample workbook not available")
     return _read(SAMPLE)
 
 
