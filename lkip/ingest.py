@@ -171,7 +171,7 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
         rel = path.name
     prepared = Prepared(path=path, rel_path=rel, sha256=sha256_of(path), size=path.stat().st_size)
     try:
-        wb = open_workbook(path, cfg.get("limits") if cfg is not None else None)
+        wb = open_workbook(path, cfg.get("limits") if cfg is not None else None, sha256=prepared.sha256)
         module, issues = detect_mod.detect(wb)
         prepared.issues.extend(issues)
         if module is not None:

@@ -924,14 +924,14 @@ _EMPTY_CHECK_MAX_ROWS = 5000
 # Entry point
 
 
-def open_workbook(path: Path, limits: dict | None = None) -> Workbook:
+def open_workbook(path: Path, limits: dict | None = None, sha256: str | None = None) -> Workbook:
     """Open an untrusted .xlsx/.xlsm; raise FileRejected (Bahasa Indonesia) when it cannot be."""
     path = Path(path)
     lim = dict(DEFAULT_LIMITS)
     if limits:
         lim.update({k: v for k, v in limits.items() if v is not None})
     try:
-        return _open(path, lim)
+        return _open(path, lim, sha256)
     except _Reject as r:
         raise _rejected(path, r) from None
     except FileRejected:
@@ -945,7 +945,7 @@ def open_workbook(path: Path, limits: dict | None = None) -> Workbook:
         raise FileRejected(error(f"{MSG_RUSAK} ({type(e).__name__})", file=path.name)) from None
 
 
-def _open(path: Path, limits: dict[str, Any]) -> Workbook:
+def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Workbook:
     st = path.stat()
     size = st.st_size
     if size == 0:
@@ -981,7 +981,7 @@ def _open(path: Path, limits: dict[str, Any]) -> Workbook:
         except RuntimeError as e:  # zipfile: "File ... is encrypted, password required"
             raise _Reject("Isi berkas terenkripsi (dilindungi kata sandi): hapus kata sandinya "
                           "di Excel lalu simpan ulang sebagai .xlsx") from e
-    digest = sha256_of(path)
+    digest = sha256 or sha256_of(path)  # the caller may have hashed the file already
     sheets = _read_values(path, scans)
     if not any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS
                or any(v is not None for row in s.rows for v in row) for s in sheets):
