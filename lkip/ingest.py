@@ -264,6 +264,8 @@ def _with_file(issue: Issue, name: str) -> Issue:
 
 def _formula_issues(wb: Any, result: Any) -> list[Issue]:
     """Formula cells with no cached value in the sheets the reader used: the values are unknown."""
+    from lkip.extract.workbook import col_letters
+
     used = set()
     for df in result.tables.values():
         if "sheet" in df.columns and not df.empty:
@@ -275,7 +277,7 @@ def _formula_issues(wb: Any, result: Any) -> list[Issue]:
         for row, col in sheet.formula_cells_without_value[:50]:
             out.append(error(
                 "Sel berisi rumus tanpa nilai tersimpan: buka dan simpan ulang berkas di Excel",
-                sheet=sheet.name, excel_row=row, kolom=_col_letter(col),
+                sheet=sheet.name, excel_row=row, kolom=col_letters(col),
                 diharapkan="nilai hasil rumus tersimpan di berkas",
             ))
     return out
@@ -290,14 +292,6 @@ def _meta_issues(meta: FileMeta) -> list[Issue]:
         out.append(error("Tahun anggaran tidak ditemukan di judul berkas",
                          diharapkan="baris judul seperti 'TAHUN ANGGARAN 2020'"))
     return out
-
-
-def _col_letter(col: int) -> str:
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 # ---------------------------------------------------------------------------------------------

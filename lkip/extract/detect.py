@@ -38,7 +38,7 @@ def reader_modules() -> list[ModuleType]:
 
 
 def _visible(workbook: Any) -> list[Any]:
-    from lkip.extract.renja import visible_sheets
+    from lkip.extract.sheets import visible_sheets
 
     return visible_sheets(workbook)
 
@@ -46,7 +46,7 @@ def _visible(workbook: Any) -> list[Any]:
 def detect(workbook: Any) -> tuple[ModuleType | None, list[Issue]]:
     """The reader whose ``matches`` scores highest on a visible sheet; issues for hidden sheets and
     for a workbook that fits no kind."""
-    from lkip.extract.renja import hidden_sheet_names
+    from lkip.extract.sheets import hidden_sheet_names
 
     issues = [warning(f"Sheet tersembunyi '{n}' diabaikan", sheet=n) for n in hidden_sheet_names(workbook)]
     sheets = _visible(workbook)

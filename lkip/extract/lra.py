@@ -25,18 +25,15 @@ from lkip.extract.header import Header, find_header, iter_data_rows, load_column
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.renja import (
     check_jumlah_row,
-    TITLE_SCAN,
     blank,
     cell_issue,
     code_parents,
     column_label,
-    grid,
     is_total_row,
     no_header_issue,
     text_or_none,
-    visible_sheets,
 )
-from lkip.extract.sheets import head_grid
+from lkip.extract.sheets import TITLE_SCAN, chosen_sheets, grid, head_grid, visible_sheets
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 
@@ -65,8 +62,7 @@ def read(workbook: Any) -> ReadResult:
     if not sheets:
         return ReadResult(KIND, FileMeta(), {TABLE: _empty_frame()},
                           [error("Workbook tidak memiliki sheet yang terlihat")])
-    scored = [(matches(s), i, s) for i, s in enumerate(sheets)]
-    chosen = [s for sc, _i, s in scored if sc > 0] or [max(scored, key=lambda t: (t[0], -t[1]))[2]]
+    chosen = chosen_sheets(workbook, matches)
     meta: FileMeta | None = None
     frames, issues = [], []
     for sheet in chosen:

@@ -22,7 +22,9 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float
-from lkip.extract.register_sp2d import cell_error, grid, printed_label, sheets_of, text_or_none, title_text
+from lkip.extract.register_sp2d import cell_error, printed_label, text_or_none
+from lkip.extract.sheets import grid, title_text
+from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import head_grid
 from lkip.issues import Issue, error, warning
 

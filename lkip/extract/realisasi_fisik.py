@@ -15,13 +15,12 @@ from lkip.extract.header import find_header, iter_data_rows, load_column_map, re
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.register_sp2d import (
     cell_error,
-    grid,
     no_header_issue,
     printed_label,
-    sheets_of,
     text_or_none,
 )
-from lkip.extract.sheets import head_grid
+from lkip.extract.sheets import grid, head_grid
+from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 

@@ -30,8 +30,7 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
-from lkip.extract.sheets import head_grid
-from lkip.extract.sheets import TITLE_SCAN, grid, recognition_score, title_text  # noqa: F401  (re-exported)
+from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract import register_fast
 from lkip.issues import Issue, error, warning

@@ -36,15 +36,7 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
-from lkip.extract.sheets import head_grid
-from lkip.extract.sheets import (  # noqa: F401  (re-exported for lra and detect)
-    TITLE_SCAN,
-    grid,
-    hidden_sheet_names,
-    recognition_score,
-    title_text,
-    visible_sheets,
-)
+from lkip.extract.sheets import TITLE_SCAN, chosen_sheets, grid, head_grid, recognition_score, visible_sheets
 from lkip.issues import Issue, error, warning
 
 KIND = "renja"
@@ -216,8 +208,7 @@ def read(workbook: Any) -> ReadResult:
     if not sheets:
         return ReadResult(KIND, FileMeta(), {TABLE: _empty_frame()},
                           [error("Workbook tidak memiliki sheet yang terlihat")])
-    scored = [(matches(s), i, s) for i, s in enumerate(sheets)]
-    chosen = [s for sc, _i, s in scored if sc > 0] or [max(scored, key=lambda t: (t[0], -t[1]))[2]]
+    chosen = chosen_sheets(workbook, matches)
     meta: FileMeta | None = None
     frames, issues = [], []
     for sheet in chosen:

@@ -62,3 +62,10 @@ def recognition_score(rows: list[list[Any]], title: re.Pattern[str] | str, colum
     if header is not None and (header_needs is None or header.columns.keys() & header_needs):
         return score + 5 * len(header.columns)
     return score // 2
+
+
+def chosen_sheets(workbook: Any, matches: Any) -> list[Any]:
+    """The visible sheets a reader recognises (in workbook order), else the closest one."""
+    sheets = visible_sheets(workbook)
+    scored = [(matches(s), i, s) for i, s in enumerate(sheets)]
+    return [s for sc, _i, s in scored if sc > 0] or [max(scored, key=lambda t: (t[0], -t[1]))[2]]

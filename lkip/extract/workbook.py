@@ -495,7 +495,8 @@ def _col_number(letters: bytes | str) -> int:
     return n
 
 
-def _col_letters(n: int) -> str:
+def col_letters(n: int) -> str:
+    """1 -> A, 27 -> AA: a column as Excel names it."""
     s = ""
     while n > 0:
         n, r = divmod(n - 1, 26)
@@ -560,7 +561,7 @@ class _SheetScan:
             raise _Reject(
                 f"Sheet terlalu besar: {self.max_row} baris x {self.max_col} kolom melebihi batas "
                 f"{max_cells} sel (periksa sel terisi atau berformat jauh di bawah/kanan data)",
-                sheet=self.sheet, nilai=f"{_col_letters(min(self.max_col, 10**6))}{self.max_row}",
+                sheet=self.sheet, nilai=f"{col_letters(min(self.max_col, 10**6))}{self.max_row}",
             )
 
     def _dimension(self, head: bytes) -> None:
@@ -675,7 +676,7 @@ class _SheetScan:
     def _odd_cell_re(self) -> re.Pattern[bytes]:
         key = (self.max_col, self.max_row)
         if key != self._odd_key:
-            cols = _greater_alternation(_col_letters(self.max_col), False) if self.max_col else (
+            cols = _greater_alternation(col_letters(self.max_col), False) if self.max_col else (
                 "[A-Z]+")
             rows = _greater_alternation(str(self.max_row), True) if self.max_row else (
                 "[0-9]+")
