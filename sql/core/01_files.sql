@@ -13,25 +13,18 @@ CREATE OR REPLACE TABLE core.file_nonaktif AS
 SELECT file_sha256 FROM meta.files
 WHERE file_sha256 NOT IN (SELECT file_sha256 FROM core.file_aktif);
 
-CREATE OR REPLACE VIEW core.stg_renja AS
-SELECT s.* FROM staging.renja s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_lra AS
-SELECT s.* FROM staging.lra s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_register_sp2d AS
-SELECT s.* FROM staging.register_sp2d s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_realisasi_fisik AS
-SELECT s.* FROM staging.realisasi_fisik s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_iku AS
-SELECT s.* FROM staging.iku s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_renstra AS
-SELECT s.* FROM staging.renstra s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_dukungan_anggaran AS
-SELECT s.* FROM staging.dukungan_anggaran s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_iku_indikator_program AS
-SELECT s.* FROM staging.iku_indikator_program s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_skm AS
-SELECT s.* FROM staging.skm s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_akip AS
-SELECT s.* FROM staging.akip s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
-CREATE OR REPLACE VIEW core.stg_bumd AS
-SELECT s.* FROM staging.bumd s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
+-- The rows of the files that count, per staging table.
+CREATE OR REPLACE MACRO core.aktif(tabel) AS TABLE
+SELECT s.* FROM query_table(tabel) s ANTI JOIN core.file_nonaktif n ON s.file_sha256 = n.file_sha256;
+
+CREATE OR REPLACE VIEW core.stg_renja AS FROM core.aktif('staging.renja');
+CREATE OR REPLACE VIEW core.stg_lra AS FROM core.aktif('staging.lra');
+CREATE OR REPLACE VIEW core.stg_register_sp2d AS FROM core.aktif('staging.register_sp2d');
+CREATE OR REPLACE VIEW core.stg_realisasi_fisik AS FROM core.aktif('staging.realisasi_fisik');
+CREATE OR REPLACE VIEW core.stg_iku AS FROM core.aktif('staging.iku');
+CREATE OR REPLACE VIEW core.stg_renstra AS FROM core.aktif('staging.renstra');
+CREATE OR REPLACE VIEW core.stg_dukungan_anggaran AS FROM core.aktif('staging.dukungan_anggaran');
+CREATE OR REPLACE VIEW core.stg_iku_indikator_program AS FROM core.aktif('staging.iku_indikator_program');
+CREATE OR REPLACE VIEW core.stg_skm AS FROM core.aktif('staging.skm');
+CREATE OR REPLACE VIEW core.stg_akip AS FROM core.aktif('staging.akip');
+CREATE OR REPLACE VIEW core.stg_bumd AS FROM core.aktif('staging.bumd');
