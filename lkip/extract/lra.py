@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.header import Header, find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
+from lkip.extract.header import Header, iter_data_rows, read_title_meta
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.renja import (
     check_jumlah_row,
@@ -33,7 +33,7 @@ from lkip.extract.renja import (
     no_header_issue,
     text_or_none,
 )
-from lkip.extract.sheets import TITLE_SCAN, chosen_sheets, grid, head_grid, visible_sheets
+from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, visible_sheets
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
 
@@ -119,11 +119,8 @@ def _is_account(code: str, activity_codes: list[str]) -> bool:
 
 def read_sheet(sheet: Any) -> tuple[FileMeta, pd.DataFrame, list[Issue]]:
     name = sheet.name
-    rows = grid(sheet)
+    rows, header, lines = locate_table(sheet, KIND)
     issues: list[Issue] = []
-    header = find_header(rows, load_column_map(KIND))
-    upto = header.row - header.n_rows + 1 if header else min(TITLE_SCAN, len(rows))
-    lines = title_lines(rows, upto)
     meta = _meta(lines, name, issues)
     if header is None:
         issues.append(no_header_issue(name, rows, KIND, "LRA"))

@@ -28,15 +28,13 @@ from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.header import (
     Header,
     best_header_guess,
-    find_header,
     is_total_label,
     iter_data_rows,
     load_column_map,
     read_title_meta,
-    title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
-from lkip.extract.sheets import TITLE_SCAN, chosen_sheets, grid, head_grid, recognition_score, visible_sheets
+from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
 from lkip.issues import Issue, error, warning
 
 KIND = "renja"
@@ -232,11 +230,8 @@ def read(workbook: Any) -> ReadResult:
 
 def read_sheet(sheet: Any) -> tuple[FileMeta, pd.DataFrame, list[Issue]]:
     name = sheet.name
-    rows = grid(sheet)
+    rows, header, lines = locate_table(sheet, KIND)
     issues: list[Issue] = []
-    header = find_header(rows, load_column_map(KIND))
-    title_upto = header.row - header.n_rows + 1 if header else min(TITLE_SCAN, len(rows))
-    lines = title_lines(rows, title_upto)
     meta = _meta(lines, name, issues)
     if header is None:
         issues.append(no_header_issue(name, rows, KIND, "Renja/DPA"))

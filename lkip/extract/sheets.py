@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lkip.extract.header import find_header, load_column_map, title_lines
+from lkip.extract.header import Header, find_header, load_column_map, title_lines
 
 TITLE_SCAN = 15  # rows of a sheet's top searched for the document title
 
@@ -69,3 +69,11 @@ def chosen_sheets(workbook: Any, matches: Any) -> list[Any]:
     sheets = visible_sheets(workbook)
     scored = [(matches(s), i, s) for i, s in enumerate(sheets)]
     return [s for sc, _i, s in scored if sc > 0] or [max(scored, key=lambda t: (t[0], -t[1]))[2]]
+
+
+def locate_table(sheet: Any, column_map: str) -> tuple[list[list[Any]], Header | None, list[str]]:
+    """A sheet's grid, its header (None when no row fits the map) and the title lines above it."""
+    rows = grid(sheet)
+    header = find_header(rows, load_column_map(column_map))
+    upto = header.row - header.n_rows + 1 if header else min(TITLE_SCAN, len(rows))
+    return rows, header, title_lines(rows, upto)
