@@ -16,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lkip.extract import workbook as W
 from lkip.extract.workbook import Sheet, Workbook, file_is_settled, open_workbook, sha256_of
@@ -514,3 +516,69 @@ def test_scan_across_small_chunks_matches_whole_file(tmp_path, monkeypatch):
     assert small.rows[100][3] == "#REF!" and small.rows[201][3] == "#REF!"
     assert small.rows[98][2] == 198 and small.rows[96][2] is None
     assert "melebihi batas 500 baris" in rejected(p, max_rows=500)
+
+
+# --------------------------------------------------------------------------------------------
+# the big-sheet scan: an RE2 screen per chunk, inflation read ahead by a second thread
+
+
+def test_member_lying_about_its_size_is_caught_when_read_ahead(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "READ_CHUNK", 1024)   # the member is > 4 chunks: read by the second thread
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 2000))
+    p = raw_xlsx(tmp_path / "bohong2.xlsx", sheet_xml(rows))
+    data = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    data = data.replace(info.file_size.to_bytes(4, "little"), (info.file_size // 2).to_bytes(4, "little"))
+    p.write_bytes(bytes(data))
+    before = threading.active_count()
+    assert "rusak" in rejected(p)
+    assert threading.active_count() == before            # the reader thread has stopped
+
+
+def test_rejection_in_the_middle_stops_the_read_ahead(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "READ_CHUNK", 1024)
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 3000))
+    p = raw_xlsx(tmp_path / "panjang.xlsx", sheet_xml(rows))
+    before = threading.active_count()
+    assert "melebihi batas 100 baris" in rejected(p, max_rows=100)
+    assert threading.active_count() == before
+
+
+def test_read_ahead_gives_the_same_scan(tmp_path, monkeypatch):
+    cells = []
+    for i in range(1, 800):
+        f = f'<c r="C{i}"><f>A{i}*2</f></c>' if i % 97 == 0 else f'<c r="C{i}"><v>{2 * i}</v></c>'
+        err = f'<c r="D{i}" t="e"><v>#N/A</v></c>' if i % 101 == 0 else ""
+        far = f'<c r="F{i}"><v>1</v></c>' if i == 700 else ""       # the extent grows late
+        cells.append(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c>{f}{err}{far}</row>')
+    p = raw_xlsx(tmp_path / "baca_dulu.xlsx", sheet_xml("".join(cells)))
+    whole = open_workbook(p).sheets[0]
+    monkeypatch.setattr(W, "READ_CHUNK", 512)
+    ahead = open_workbook(p).sheets[0]
+    assert ahead.formula_cells_without_value == whole.formula_cells_without_value == [
+        (i, 3) for i in range(97, 800, 97)]
+    assert ahead.rows == whole.rows
+    assert len(ahead.rows[0]) == 6 and ahead.rows[100][3] == "#N/A"
+
+
+_TAG_PARTS = ['<c r="', "<c ", "<c>", "<c/>", "<x:c r=\"", 'r="', "r='A1'", "A", "B", "H", "I", "Z",
+              "AA", "AB", "XFD", "0", "1", "5", "9", "10", "99", "100", "101", "1000", '"', " ",
+              ">", "<f>", "</c>", '<row r="5">', "<v>1</v>", 't="e"', "-", "\t", "\n", 's="1"', "a"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(parts=st.lists(st.sampled_from(_TAG_PARTS), min_size=1, max_size=20),
+       prefix=st.sampled_from([b"", b"x:"]),
+       max_col=st.sampled_from([0, 1, 8, 26, 27, 30, 702, 703]),
+       max_row=st.sampled_from([0, 1, 9, 10, 99, 100, 120, 1000, 999_999]))
+def test_re2_screen_never_misses_what_the_exact_searches_find(parts, prefix, max_col, max_row):
+    """The screen may send a plain chunk to the exact path, never let an odd one skip it."""
+    scan = W._SheetScan("m", "s", W.DEFAULT_LIMITS)
+    scan.p = prefix
+    scan._compile()
+    scan.max_col, scan.max_row = max_col, max_row
+    data = "".join(parts).encode()
+    exact = bool(scan._odd_cell_re().search(data)) or scan.lt_f in data or b't="e"' in data
+    if exact:
+        assert scan._anything_odd(data)

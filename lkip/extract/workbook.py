@@ -26,6 +26,7 @@ returned as their text (``'#DIV/0!'``, ``'#N/A'``) so that a numeric column read
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -537,6 +538,8 @@ class _SheetScan:
         self.head_parts: list[bytes] = []
         self._odd_key: tuple[int, int] | None = None
         self._odd: re.Pattern[bytes] | None = None
+        self._screen_key: tuple[int, int] | None = None
+        self._screen = ""
         self.head_len = 0
         # tokenizer state (kept across chunks)
         self.sticky_tokens = False
@@ -656,9 +659,13 @@ class _SheetScan:
                 m = _REF_AT.match(data, last + len(self.lt_c_r))
                 if m:
                     self.max_row = max(self.max_row, int(m.group(2)))
-            # One regex pass: any cell tag that does not start with a plain r="..." inside the
-            # known extent. Excel and common writers never trip it after the first chunk.
-            if not self._odd_cell_re().search(data):
+            # One RE2 pass over the chunk (pyarrow, no GIL, linear time): nothing to look at
+            # when every cell tag starts with a plain r="..." inside the known extent and no cell
+            # holds a formula or an error, which is what Excel and common writers produce after
+            # the first chunk. Otherwise the chunk goes through the exact byte searches below.
+            if not self._anything_odd(data):
+                pass
+            elif not self._odd_cell_re().search(data):
                 self._fast(data)
             elif data.count(self.lt_c) == data.count(self.lt_c_r):
                 # every cell is placed by its reference: the exact extent is the largest one
@@ -672,6 +679,28 @@ class _SheetScan:
         else:
             self._tokens(data)
         self._check_limits()
+
+    def _anything_odd(self, data: bytes) -> bool:
+        """Whether ``data`` may hold a cell outside the known extent, a cell without a plain
+        ``r="A1"`` reference, a formula or an error cell (RE2 through pyarrow; no false negative
+        with respect to ``_odd_cell_re`` and ``_fast``)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        key = (self.max_col, self.max_row)
+        if key != self._screen_key:
+            p = re.escape(self.p.decode("ascii", "replace"))
+            cols = _greater_alternation(col_letters(self.max_col), False) if self.max_col else "[A-Z]+"
+            rows = _greater_alternation(str(self.max_row), True) if self.max_row else "[0-9]+"
+            odd_cell = (
+                f'<{p}c(?:[^ ]| [^r]| r[^=]| r=[^"]| r="[^A-Z]| r="[A-Z]+[^A-Z0-9]'
+                f'| r="(?:{cols})[0-9]| r="[A-Z]+[0-9]+[^0-9"]| r="[A-Z]+(?:{rows})"'
+                f'|(?: (?:r(?:=(?:"[A-Z]*[0-9]*)?)?)?)?$)'   # a tag cut by the end of the chunk
+            )
+            self._screen = f'{odd_cell}|<{p}f|t="e"'
+            self._screen_key = key
+        return bool(pc.any(pc.match_substring_regex(pa.array([data], pa.large_binary()),
+                                                    self._screen)).as_py())
 
     def _odd_cell_re(self) -> re.Pattern[bytes]:
         key = (self.max_col, self.max_row)
@@ -759,6 +788,55 @@ class _SheetScan:
         self.t_in_cell = False
 
 
+def _read_chunks(f: Any) -> Any:
+    while chunk := f.read(READ_CHUNK):
+        yield chunk
+
+
+def _read_ahead(f: Any, depth: int = 3) -> Any:
+    """The chunks of a zip member, inflated by a second thread while the caller scans the previous
+    one (zlib and the RE2 screen both release the GIL: two cores, one pass). Errors of the reader
+    (bad CRC, a member longer than declared) are raised here, in order; leaving the loop early
+    stops the reader."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def reader() -> None:
+        try:
+            while True:
+                chunk = f.read(READ_CHUNK)
+                if not put(chunk) or not chunk:
+                    return
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
+            put(e)
+
+    t = threading.Thread(target=reader, name="lkip-inflate", daemon=True)
+    t.start()
+    try:
+        while True:
+            item = q.get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            if not item:
+                return
+    finally:
+        stop.set()
+        t.join()
+
+
 def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
                   limits: dict[str, Any]) -> dict[str, _SheetScan]:
     """Decompress every member once (zipfile enforces declared sizes and CRCs)."""
@@ -777,9 +855,10 @@ def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
         fed = 0
         carry = b""
         tail = b""
-        with zf.open(info) as f:
+        with zf.open(info) as f, contextlib.closing(
+                _read_ahead(f) if info.file_size > 4 * READ_CHUNK else _read_chunks(f)) as chunks:
             while True:
-                chunk = f.read(READ_CHUNK)
+                chunk = next(chunks, b"")
                 final = not chunk
                 # In a worksheet's cell data a DTD is harmless (XML allows it only before the
                 # root element, where it is checked): skip the extra pass over the big part.
