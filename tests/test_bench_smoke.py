@@ -29,6 +29,9 @@ def test_bench_smoke(tmp_path: Path) -> None:
     ingest = size["stages"]["ingest"]
     assert ingest["rows"] == 1000
     assert ingest["outcome"] in ("accepted", "accepted_with_warnings")
+    # the flow's own steps, each timed once (validation inside prepare, not a second time)
+    assert {"scan", "parse", "validate", "raw", "stage", "prepare", "stage_all"} <= set(ingest["parts"])
+    assert ingest["parts"]["validate"] < ingest["seconds"]
     assert "| measurement |" in out.read_text()
     assert report["hardware"]["nproc"] >= 1
 
