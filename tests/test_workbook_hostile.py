@@ -582,3 +582,29 @@ def test_re2_screen_never_misses_what_the_exact_searches_find(parts, prefix, max
     exact = bool(scan._odd_cell_re().search(data)) or scan.lt_f in data or b't="e"' in data
     if exact:
         assert scan._anything_odd(data)
+
+
+def test_big_sheet_text_is_read_ahead_and_equals_a_direct_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "READ_AHEAD_MIN_ROWS", 3)
+    p = normal_xlsx(tmp_path / "besar.xlsx")
+    wb = open_workbook(p)
+    reg, lama = wb.sheets
+    assert reg._strings_ahead is not None            # started by open_workbook, after the scan
+    assert lama._strings_ahead is None               # hidden sheets are not read ahead
+    ahead = reg.strings()
+    assert reg._strings_ahead is None
+    assert ahead.equals(reg._load_strings())
+    assert ahead.column(0).to_pylist()[:3] == ["REGISTER SP2D", None, "No"]
+
+
+def test_a_failing_read_ahead_is_a_rejection_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "READ_AHEAD_MIN_ROWS", 3)
+
+    def boom(self):
+        raise RuntimeError("panic in the reader")
+
+    monkeypatch.setattr(W.Sheet, "_load_strings", boom)
+    wb = open_workbook(normal_xlsx(tmp_path / "rusak.xlsx"))
+    with pytest.raises(FileRejected) as ei:
+        wb.sheets[0].strings()
+    assert "rusak" in ei.value.issues[0].pesan and ei.value.issues[0].sheet == "Register"

@@ -73,6 +73,7 @@ DEFAULT_LIMITS: dict[str, Any] = _default_limits()
 # and their total is bounded by max_uncompressed_mb anyway.
 RATIO_FLOOR_BYTES = 1 * MB
 READ_CHUNK = 4 * MB
+READ_AHEAD_MIN_ROWS = 20_000   # = register_fast.FAST_MIN_ROWS: a sheet the fast path reads as text
 MAX_CARRY = 32 * MB  # a "row" longer than this without </row> is scanned tag by tag
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -102,6 +103,7 @@ class Sheet:
         self._loader = loader
         self.n_rows_hint = n_rows_hint or (len(rows) if rows is not None else 0)
         self._strings: Any = None
+        self._strings_ahead: Any = None   # a Future while read_strings_ahead() runs
 
     def __repr__(self) -> str:
         return f"Sheet({self.name!r}, hidden={self.hidden}, rows~{self.n_rows_hint})"
@@ -131,17 +133,36 @@ class Sheet:
         dates ISO), cached. Its row 0 is the first row holding a value, its column 0 the first
         such column: callers align it on the header (``lkip.extract.register_sp2d``)."""
         if self._strings is None:
-            import fastexcel
-
-            def load() -> Any:
-                import pyarrow as pa
-
-                reader = fastexcel.read_excel(str(self.path))
-                got = reader.load_sheet(self.name, header_row=None, dtypes="string").to_arrow()
-                return pa.Table.from_batches([got]) if isinstance(got, pa.RecordBatch) else got
-
-            self._strings = _guarded(self, load)
+            future, self._strings_ahead = self._strings_ahead, None
+            self._strings = _guarded(self, future.result if future is not None else self._load_strings)
         return self._strings
+
+    def _load_strings(self) -> Any:
+        import fastexcel
+        import pyarrow as pa
+
+        reader = fastexcel.read_excel(str(self.path))
+        got = reader.load_sheet(self.name, header_row=None, dtypes="string").to_arrow()
+        return pa.Table.from_batches([got]) if isinstance(got, pa.RecordBatch) else got
+
+    def read_strings_ahead(self) -> None:
+        """Start ``strings()`` in a second thread (fastexcel parses without the GIL) while the
+        caller detects the file's kind and reads its header; only after the safety scan."""
+        import concurrent.futures
+        import threading
+
+        if self._strings is not None or self._strings_ahead is not None or self.path is None:
+            return
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self._load_strings())
+            except BaseException as e:  # noqa: BLE001 - raised by strings() through _guarded
+                future.set_exception(e)
+
+        threading.Thread(target=run, name="lkip-strings", daemon=True).start()
+        self._strings_ahead = future
 
 
 def _guarded(sheet: Sheet, load: Any) -> Any:
@@ -1066,6 +1087,11 @@ def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Work
     if not any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS
                or any(v is not None for row in s.rows for v in row) for s in sheets):
         raise _Reject("Buku kerja kosong: tidak ada sheet yang berisi data")
+    # A sheet big enough for the column-wise readers: its text is read while the caller detects
+    # the kind and reads the header (the largest visible one; the scan has passed).
+    big = [s for s in sheets if not s.hidden and s.n_rows_hint >= READ_AHEAD_MIN_ROWS]
+    if big:
+        max(big, key=lambda s: s.n_rows_hint).read_strings_ahead()
     return Workbook(path=path, sha256=digest, size=size, sheets=sheets)
 
 
