@@ -54,7 +54,7 @@ class Prepared:
     meta: FileMeta = field(default_factory=FileMeta)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
-    raw: pd.DataFrame | None = None
+    raw: list[Any] | None = None       # raw.baris parts (see raw_rows); picklable
     seconds: float = 0.0
     report: Path | None = None     # the .errors.xlsx written by validate_files
 
@@ -216,10 +216,14 @@ def schema_issues(result: Any) -> list[Issue]:
     return [i for i in found if i.excel_row is None or (i.sheet, i.excel_row) not in seen]
 
 
-def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The staged rows as read (cell values as text, JSON), for the raw layer's lineage."""
+def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> list[Any]:
+    """The staged rows as read, for the raw layer's lineage (raw.baris: each row's cells as JSON
+    text). One part per table and sheet: ``stage.RawCells`` for a big sheet read column-wise (the
+    JSON is built by DuckDB when the file is staged), else an Arrow table of the JSON rows."""
+    import pyarrow as pa
+
     sheets = {s.name: s for s in wb.sheets}
-    frames = []
+    parts: list[Any] = []
     for table, df in tables.items():
         if df is None or df.empty or "excel_row" not in df.columns:
             continue
@@ -229,31 +233,29 @@ def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 continue
             excel_rows = rows.astype("int64").to_numpy()
             if not sheet.rows_loaded and getattr(sheet, "strings_origin", None):
-                nilai = _raw_from_strings(sheet, excel_rows)       # a big sheet read column-wise
-            else:
-                cells = sheet.rows
-                nilai = [json.dumps(["" if v is None else str(v) for v in cells[r - 1]], ensure_ascii=False)
-                         if 0 < r <= len(cells) else None for r in excel_rows.tolist()]
-            frames.append(pd.DataFrame({"sheet": name, "excel_row": excel_rows, "tabel": table, "nilai": nilai}))
-    if not frames:
-        return pd.DataFrame(columns=["sheet", "excel_row", "tabel", "nilai"])
-    return pd.concat(frames, ignore_index=True)
+                parts.append(_raw_from_strings(sheet, excel_rows, name, table))   # a big sheet read column-wise
+                continue
+            cells = sheet.rows
+            nilai = [json.dumps(["" if v is None else str(v) for v in cells[r - 1]], ensure_ascii=False)
+                     if 0 < r <= len(cells) else None for r in excel_rows.tolist()]
+            parts.append(pa.table({
+                "sheet": pa.array([name] * len(excel_rows), pa.string()),
+                "excel_row": pa.array(excel_rows, pa.int64()),
+                "tabel": pa.array([table] * len(excel_rows), pa.string()),
+                "nilai": pa.array(nilai, pa.string()),
+            }))
+    return parts
 
 
-def _raw_from_strings(sheet: Any, excel_rows: Any) -> Any:
-    """JSON of each row's cells from the sheet's Arrow text table, built by DuckDB (no per-cell Python)."""
-    import pyarrow as pa
-
+def _raw_from_strings(sheet: Any, excel_rows: Any, name: str, table: str) -> stage_mod.RawCells:
+    """The rows' cells in the sheet's Arrow text table (not copied): DuckDB makes each row's JSON
+    in the INSERT of ``stage.insert_file`` (no per-cell Python, no JSON held in memory)."""
     origin, c0 = sheet.strings_origin
-    picked = sheet.strings().take(pa.array(excel_rows - origin, type=pa.int64()))
-    cols = ", ".join(["''"] * c0 + [f'coalesce("{c}", \'\')' for c in picked.column_names])
-    con = duckdb.connect()
-    try:
-        con.register("picked", picked)
-        return con.sql(f"SELECT to_json([{cols}])::VARCHAR AS nilai FROM picked").to_arrow_table() \
-            .column(0).to_pandas()
-    finally:
-        con.close()
+    cells = sheet.strings()
+    positions = excel_rows - origin
+    if len(positions) and (positions.min() < 0 or positions.max() >= cells.num_rows):
+        raise IndexError(f"baris Excel di luar tabel teks lembar {name!r}")
+    return stage_mod.RawCells(sheet=name, tabel=table, cells=cells, positions=positions, origin=origin, lead=c0)
 
 
 def _with_file(issue: Issue, name: str) -> Issue:

@@ -129,3 +129,101 @@ def test_a_later_rejected_version_does_not_hide_the_accepted_rows(ws):
     model.build(con, cfg)
     rows = con.execute("SELECT DISTINCT file_sha256 FROM core.stg_renja").fetchall()
     assert rows == [("good",)]
+
+
+def _register_rows(arrow: bool) -> pd.DataFrame:
+    """The same SP2D rows as the row reader gives them (object columns of Decimal, date, str) or
+    as the column-wise reader does (Arrow-backed columns)."""
+    import pyarrow as pa
+
+    tanggal = [dt.date(2020, 1, 2), None, dt.date(2020, 12, 31)]
+    nilai = [Decimal("301000000.00"), Decimal("23273681020.10"), None]
+    kode = ["4.01.4.01.03.01.02", None, "4.01.4.01.03.01.02"]
+    data = {
+        "urutan": pd.array([1, 2, 3], dtype="Int64"),
+        "no": ["1", "2", None],
+        "tanggal": tanggal,
+        "nomor_sp2d": ["0000001/SP2D-UP/4.01.03/2020", "0000002/SP2D-LS/4.01.03/2020", "x"],
+        "kode_kegiatan": kode,
+        "uraian": ["Uang Persediaan", "Belanja \"ATK\" \\ bulan Januari", None],
+        "jenis": ["UP", "LS", None],
+        "nilai": nilai,
+        "has_kode_kegiatan": [True, True, True],
+        "sheet": ["Register SP2D"] * 3,
+        "excel_row": pd.array([7, 8, 10], dtype="Int64"),
+    }
+    if arrow:
+        data["tanggal"] = pd.Series(tanggal, dtype=pd.ArrowDtype(pa.date32()))
+        data["nilai"] = pd.Series(pa.array(nilai, pa.decimal128(18, 2)).to_pandas(types_mapper=pd.ArrowDtype))
+        for col in ("no", "nomor_sp2d", "uraian", "sheet"):
+            data[col] = pd.Series(data[col], dtype="str")
+        data["kode_kegiatan"] = pd.Series(kode, dtype=pd.ArrowDtype(pa.string()))
+        data["jenis"] = pd.Series(data["jenis"], dtype=pd.ArrowDtype(pa.large_string()))
+    else:
+        for col in ("no", "nomor_sp2d", "uraian", "jenis", "sheet"):
+            data[col] = pd.Series(data[col], dtype=object)
+        data["tanggal"] = pd.Series(tanggal, dtype=object)
+        data["nilai"] = pd.Series(nilai, dtype=object)
+        data["kode_kegiatan"] = pd.Series(kode, dtype=object)
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("arrow", [False, True])
+def test_arrow_backed_and_object_columns_stage_the_same_rows(tmp_path, arrow):
+    frames = {}
+    for kind in (arrow, not arrow):
+        cfg = load_config(workspace=tmp_path / str(kind))
+        con = stage.connect(cfg)
+        try:
+            path = tmp_path / f"sp2d_{kind}.xlsx"
+            path.write_bytes(b"x")
+            prep = ingest.Prepared(path=path, rel_path="sp2d.xlsx", sha256="s", size=1, kind="register_sp2d",
+                                   meta=FileMeta(kode_skpd="4.01.03", tahun=2020),
+                                   tables={"register_sp2d": _register_rows(kind)})
+            stage.insert_file(con, kind="register_sp2d", meta=prep.meta, tables=prep.tables, sha256="s",
+                              source_file="sp2d.xlsx", original_path="sp2d.xlsx", size=1, run_id="r",
+                              issues=[], outcome="accepted")
+            cols = stage.staging_columns(con, "register_sp2d")
+            typed = ", ".join(f"typeof({c}), {c}" for c in cols)
+            frames[kind] = con.execute(f"SELECT {typed} FROM staging.register_sp2d ORDER BY urutan").fetchall()
+        finally:
+            con.close()
+    assert frames[True] == frames[False]
+    row = dict(zip(cols, frames[arrow][1][1::2]))
+    assert row["nilai"] == Decimal("23273681020.10") and row["tanggal"] is None
+    assert row["uraian"] == 'Belanja "ATK" \\ bulan Januari' and row["kode_kegiatan"] is None
+    assert (row["file_sha256"], row["source_file"], row["run_id"], row["kode_skpd"], row["tahun"]) == \
+        ("s", "sp2d.xlsx", "r", "4.01.03", 2020)
+    types = dict(zip(cols, frames[arrow][0][0::2]))
+    assert (types["nilai"], types["tanggal"], types["kode_kegiatan"], types["excel_row"]) == \
+        ("DECIMAL(18,2)", "DATE", "VARCHAR", "INTEGER")
+
+
+def test_raw_rows_of_a_column_read_sheet_are_built_in_the_insert(ws, tmp_path):
+    import pickle
+
+    import numpy as np
+    import pyarrow as pa
+
+    cfg, con, tmp = ws
+    cells = pa.table({"a": ["No", "1", "JUMLAH", "2", None], "b": ["Uraian", 'x "y"', None, None, "z"]})
+    parts = [
+        # rows 1 and 3 of the text table (Excel rows 6 and 8), in sheet order: kept by a mask
+        stage.RawCells(sheet="S", tabel="register_sp2d", cells=cells, positions=np.array([1, 3]), origin=5, lead=1),
+        # out of order: taken
+        stage.RawCells(sheet="S", tabel="t2", cells=cells, positions=np.array([4, 1]), origin=5, lead=0),
+    ]
+    parts = pickle.loads(pickle.dumps(parts))       # Prepared.raw crosses process boundaries
+    stage.insert_file(con, kind="register_sp2d", meta=FileMeta(kode_skpd="K", tahun=2020), tables={},
+                      sha256="h", source_file="f.xlsx", original_path="f.xlsx", size=1, run_id="r", issues=[],
+                      outcome="accepted", raw_rows=parts)
+    got = con.execute("SELECT file_sha256, source_file, sheet, excel_row, run_id, kode_skpd, tahun, kind, tabel, "
+                      "nilai::VARCHAR FROM raw.baris ORDER BY tabel, excel_row").fetchall()
+    lineage = ("h", "f.xlsx", "S")
+    rest = ("r", "K", 2020, "register_sp2d")
+    assert got == [
+        (*lineage, 6, *rest, "register_sp2d", '["","1","x \\"y\\""]'),
+        (*lineage, 8, *rest, "register_sp2d", '["","2",""]'),
+        (*lineage, 6, *rest, "t2", '["1","x \\"y\\""]'),
+        (*lineage, 9, *rest, "t2", '["","z"]'),
+    ]
