@@ -344,7 +344,8 @@ def _raw_cells_source(raw: RawCells) -> tuple[pa.Table, dict[str, str], str]:
     the WHERE clause."""
     cells, pos = raw.cells, np.asarray(raw.positions, dtype=np.int64)
     cols = ", ".join(["''"] * raw.lead + [f"coalesce({_ident(c)}, '')" for c in cells.column_names])
-    exprs = {"excel_row": "__lkip_row", "nilai": f"to_json([{cols}])"}
+    # json_array: the same text as to_json([...]) (yyjson, no spaces), a quarter less work.
+    exprs = {"excel_row": "__lkip_row", "nilai": f"json_array({cols})"}
     if len(pos) and bool(np.all(pos[1:] > pos[:-1])):
         # Staged rows in sheet order, each once (as a reader gives them): a mask, no copy of the cells.
         keep = np.zeros(cells.num_rows, dtype=bool)
