@@ -199,6 +199,20 @@ def test_arrow_backed_and_object_columns_stage_the_same_rows(tmp_path, arrow):
         ("DECIMAL(18,2)", "DATE", "VARCHAR", "INTEGER")
 
 
+def test_a_column_arrow_cannot_convert_is_staged_as_before(ws):
+    """Mixed Python values in one object column (no Arrow type fits): the frame goes in through
+    pandas, as it always did (DuckDB makes text of them)."""
+    cfg, con, tmp = ws
+    df = pd.DataFrame({"indikator": pd.Series([1, "dua", None], dtype=object), "kode_kegiatan": ["1", "2", "3"],
+                       "sheet": ["S"] * 3, "excel_row": [3, 4, 5]})
+    stage.insert_file(con, kind="renja", meta=FileMeta(kode_skpd="K", tahun=2020), tables={"dukungan_anggaran": df},
+                      sha256="h", source_file="f.xlsx", original_path="f.xlsx", size=1, run_id="r", issues=[],
+                      outcome="accepted")
+    assert con.execute("SELECT indikator, kode_kegiatan, excel_row, tahun FROM staging.dukungan_anggaran "
+                       "ORDER BY excel_row").fetchall() == [("1", "1", 3, 2020), ("dua", "2", 4, 2020),
+                                                            (None, "3", 5, 2020)]
+
+
 def test_raw_rows_of_a_column_read_sheet_are_built_in_the_insert(ws, tmp_path):
     import pickle
 
