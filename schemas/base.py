@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
@@ -45,13 +46,14 @@ def label(column: Any) -> str:
 
 
 def run_schema(
-    model: type[pa.DataFrameModel],
+    model: type[pa.DataFrameModel] | pa.DataFrameSchema,
     df: pd.DataFrame,
     severity: str = ERROR,
     file: str | None = None,
 ) -> list[Issue]:
     """Validate ``df`` lazily; every failure case becomes one Issue.
 
+    ``model`` is a DataFrameModel or the schema built from one (build it once: ``to_schema()``).
     ``df`` must carry ``sheet`` and ``excel_row`` columns (the lineage of each row).
     """
     if df.empty:
@@ -69,18 +71,43 @@ def run_schema(
 def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str | None) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple] = set()
-    for case in cases.to_dict("records"):
+    if cases is None or cases.empty:
+        return issues
+    records = cases.to_dict("records")
+    # Each failing row's position, found for all cases at once; its cells read by position (a
+    # frame of a million rows may fail on many of them: no row lookup by label per case).
+    labels = [r.get("index") for r in records]
+    usable = [i for i, v in enumerate(labels)
+              if v is not None and not (isinstance(v, float) and pd.isna(v))]
+    pos = np.full(len(records), -1, dtype=np.int64)
+    if usable:
+        if df.index.is_unique:
+            try:
+                pos[usable] = df.index.get_indexer(pd.Index([labels[i] for i in usable], dtype=object))
+            except (TypeError, ValueError):
+                pos[usable] = [_position(df, labels[i]) for i in usable]
+        else:
+            pos[usable] = [_position(df, labels[i]) for i in usable]
+    where = {c: j for j, c in enumerate(df.columns)} if df.columns.is_unique else {}
+    sheet_at, row_at = where.get("sheet"), where.get("excel_row")
+    for case, p in zip(records, pos.tolist()):
         column = case.get("column")
         check = str(case.get("check") or "")
-        index = case.get("index")
         value = case.get("failure_case")
         sheet = row = None
-        if index is not None and not (isinstance(index, float) and pd.isna(index)) and index in df.index:
-            rec = df.loc[index]
-            sheet = rec.get("sheet")
-            row = int(rec["excel_row"]) if pd.notna(rec.get("excel_row")) else None
-            if column in df.columns:
-                value = rec[column]
+        if p >= 0:
+            if where:
+                sheet = df.iat[p, sheet_at] if sheet_at is not None else None
+                excel_row = df.iat[p, row_at] if row_at is not None else None
+                row = int(excel_row) if pd.notna(excel_row) else None
+                if column in where:
+                    value = df.iat[p, where[column]]
+            else:
+                rec = df.iloc[p]
+                sheet = rec.get("sheet")
+                row = int(rec["excel_row"]) if pd.notna(rec.get("excel_row")) else None
+                if column in df.columns:
+                    value = rec[column]
         pesan, diharapkan = _message(check, column, value)
         key = (sheet, row, column, pesan)
         if key in seen:
@@ -93,12 +120,31 @@ def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str |
                 sheet=sheet,
                 excel_row=row,
                 kolom=label(column) if column is not None and str(column) != "nan" else None,
-                nilai=None if value is None or (isinstance(value, float) and pd.isna(value)) else value,
+                nilai=None if _missing(value) else value,
                 diharapkan=diharapkan,
                 file=file,
             )
         )
     return issues
+
+
+def _missing(value: Any) -> bool:
+    """No value: None, NaN, or the NA of an Arrow-backed or nullable column."""
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _position(df: pd.DataFrame, index: Any) -> int:
+    """The position of the first row labelled ``index``, -1 if none."""
+    try:
+        loc = df.index.get_loc(index)
+    except (KeyError, TypeError, ValueError):
+        return -1
+    if isinstance(loc, slice):
+        return loc.start if loc.stop > loc.start else -1
+    if isinstance(loc, np.ndarray):
+        hits = np.flatnonzero(loc)
+        return int(hits[0]) if len(hits) else -1
+    return int(loc)
 
 
 def _shown(value: Any) -> str:

@@ -2,6 +2,12 @@
 
 Errors: duplicate SP2D numbers, missing or negative money, unknown jenis, SP2D dates outside the
 budget year (when the frame carries a ``tahun`` column or ``tahun`` is passed to :func:`validate`).
+
+Two kinds of frames come here with the same columns: the row reader's (object columns of Python
+dates and Decimals) and the column-wise reader's (Arrow-backed: ``date32`` dates, ``decimal128``
+money, ``str`` / categorical text). Every check gives the same answer for both; on the Arrow
+columns it runs as one kernel, not per cell. The pandera schema is built, and pandera's own lazy
+imports are paid, once when this module is imported.
 """
 
 from __future__ import annotations
@@ -13,35 +19,77 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
 from lkip.issues import Issue, error
 from schemas.base import run_schema
 
 JENIS = ["LS", "GU", "GU NIHIL", "TU", "UP"]
+DUPLICATE = "Nomor SP2D ganda"      # the uniqueness check of nomor_sp2d
+
+
+def _arrow_of(s: pd.Series, kind: Any) -> Any:
+    """The Arrow data of an ArrowDtype column whose type passes ``kind`` (else None)."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.ArrowDtype) and kind(dtype.pyarrow_dtype):
+        return s.array.__arrow_array__()
+    return None
 
 
 def _non_negative(s: pd.Series) -> pd.Series:
-    # Column-wise: Decimal objects and Arrow decimals both compare with 0 without a Python lambda.
+    arr = _arrow_of(s, pyarrow.types.is_decimal)
+    if arr is not None:
+        ok = pc.fill_null(pc.greater_equal(arr, pyarrow.scalar(Decimal(0), arr.type)), True)
+        return pd.Series(ok.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
+    # Column-wise: Decimal objects compare with 0 without a Python lambda.
     return (s.isna() | (s.fillna(0) >= 0)).astype(bool)
 
 
 def _is_date(s: pd.Series) -> pd.Series:
+    """Cells holding a date (a null cell is not one)."""
+    if _arrow_of(s, pyarrow.types.is_date) is not None:
+        return s.notna().astype(bool)
     return s.map(type).isin([dt.date, dt.datetime]).astype(bool)
 
 
-def _wrong_year(tanggal: pd.Series, tahun: pd.Series) -> pd.Series:
-    """True where a date lies outside its budget year (dates as Python date objects)."""
+def _years(tanggal: pd.Series) -> np.ndarray:
+    """The year of each date as float (NaN where the cell holds no date)."""
+    arr = _arrow_of(tanggal, pyarrow.types.is_date)
+    if arr is not None:
+        return pc.year(arr).to_numpy(zero_copy_only=False).astype(np.float64)
     years = pd.to_datetime(tanggal.where(_is_date(tanggal)), errors="coerce").dt.year
-    t = pd.to_numeric(tahun, errors="coerce")
-    return (years.notna() & t.notna() & (years != t)).astype(bool)
+    return years.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _not_repeated(s: pd.Series) -> pd.Series:
+    """False on every cell whose value occurs more than once (a null too, as pandas counts it)."""
+    if len(s) > 1 and s.dtype != object and not s.hasnans:
+        # A column of text in strictly increasing order (a register listed by number) repeats
+        # nothing: one comparison of neighbours instead of hashing every number.
+        arr = _arrow_of(s, pyarrow.types.is_string) if isinstance(s.dtype, pd.ArrowDtype) else None
+        if arr is None and isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            arr = s.array.__arrow_array__()
+        if arr is not None:
+            n = len(arr)
+            if pc.all(pc.less(arr.slice(0, n - 1), arr.slice(1))).as_py():
+                return pd.Series(np.ones(n, dtype=bool), index=s.index)
+    return ~s.duplicated(keep=False)
+
+
+def _wrong_year(tanggal: pd.Series, tahun: pd.Series) -> pd.Series:
+    """True where a date lies outside its budget year."""
+    years = _years(tanggal)
+    t = pd.to_numeric(tahun, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.Series(~np.isnan(years) & ~np.isnan(t) & (years != t), index=tanggal.index, dtype=bool)
 
 
 class RegisterSp2d(pa.DataFrameModel):
     urutan: Series[pd.Int64Dtype] = pa.Field(nullable=False)
     no: Series[Any] = pa.Field(nullable=True)
     tanggal: Series[Any] = pa.Field(nullable=False)
-    nomor_sp2d: Series[Any] = pa.Field(nullable=False, unique=True)
+    nomor_sp2d: Series[Any] = pa.Field(nullable=False)
     kode_kegiatan: Series[Any] = pa.Field(nullable=True)
     kode_rekening: Series[Any] = pa.Field(nullable=True)
     uraian: Series[Any] = pa.Field(nullable=True)
@@ -55,6 +103,10 @@ class RegisterSp2d(pa.DataFrameModel):
     @pa.check("nilai", name="Nilai SP2D negatif", error="Nilai SP2D negatif")
     def nilai_non_negative(cls, s: pd.Series) -> pd.Series:
         return _non_negative(s)
+
+    @pa.check("nomor_sp2d", name=DUPLICATE, error=DUPLICATE)
+    def nomor_unique(cls, s: pd.Series) -> pd.Series:
+        return _not_repeated(s)
 
     @pa.check("tanggal", name="Tanggal SP2D bukan tanggal", error="Tanggal SP2D bukan tanggal")
     def tanggal_is_date(cls, s: pd.Series) -> pd.Series:
@@ -72,6 +124,9 @@ class RegisterSp2d(pa.DataFrameModel):
         coerce = False
 
 
+SCHEMA = RegisterSp2d.to_schema()
+
+
 def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None) -> list[Issue]:
     """All schema issues of a register frame, with officer messages naming row and value."""
     if df.empty:
@@ -79,39 +134,61 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
     work = df
     if tahun is not None:
         work = df.assign(tahun=tahun)
-    issues = run_schema(RegisterSp2d, work, file=file)
+    issues = run_schema(SCHEMA, work, file=file)
     out: list[Issue] = []
+    duplicates_found = False
     for iss in issues:
         # Clearer messages for the checks the base cannot phrase.
         if iss.kolom == "nomor_sp2d" or (iss.pesan.startswith("Kode ganda") and "SP2D" in str(iss.nilai)):
+            duplicates_found = duplicates_found or iss.pesan == DUPLICATE or iss.pesan.startswith("Kode ganda")
             iss = error(f"Nomor SP2D ganda: {iss.nilai!r}", sheet=iss.sheet, excel_row=iss.excel_row,
                         kolom="Nomor SP2D", nilai=iss.nilai, diharapkan="nomor SP2D unik", file=file)
         if iss.pesan == "Nilai SP2D negatif":
             iss = error(f"Nilai SP2D negatif: {iss.nilai!r}", sheet=iss.sheet, excel_row=iss.excel_row,
                         kolom="Nilai", nilai=iss.nilai, diharapkan="angka ≥ 0", file=file)
         out.append(iss)
-    # Duplicate numbers: name every row that repeats an earlier number (pandera lists them too,
-    # but with the first occurrence; this names the earlier row as well).
-    dup = work[work["nomor_sp2d"].notna() & work["nomor_sp2d"].duplicated(keep="first")]
-    first_row = work.drop_duplicates("nomor_sp2d").set_index("nomor_sp2d")["excel_row"]
     out = [i for i in out if i.kolom != "Nomor SP2D"]
-    for _, r in dup.iterrows():
-        out.append(error(
-            f"Nomor SP2D ganda: {r['nomor_sp2d']!r} sudah ada di baris {int(first_row[r['nomor_sp2d']])}",
-            sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Nomor SP2D", nilai=r["nomor_sp2d"],
-            diharapkan="nomor SP2D unik", file=file))
+    # Duplicate numbers: name every row that repeats an earlier number (pandera lists them too,
+    # but with the first occurrence; this names the earlier row as well). Only when pandera's
+    # uniqueness check found some: no second pass over the numbers of a clean register.
+    if duplicates_found:
+        dup = work[work["nomor_sp2d"].notna() & work["nomor_sp2d"].duplicated(keep="first")]
+        first_row = work.drop_duplicates("nomor_sp2d").set_index("nomor_sp2d")["excel_row"]
+        for _, r in dup.iterrows():
+            out.append(error(
+                f"Nomor SP2D ganda: {r['nomor_sp2d']!r} sudah ada di baris {int(first_row[r['nomor_sp2d']])}",
+                sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Nomor SP2D", nilai=r["nomor_sp2d"],
+                diharapkan="nomor SP2D unik", file=file))
     if tahun is not None or "tahun" in work.columns:
+        # The rows pandera's year check failed, told with the date and the year.
+        flagged = [i for i in out if "tahun anggaran" in i.pesan]
         out = [i for i in out if "tahun anggaran" not in i.pesan]
-        # Column-wise mask; Python only for the rows it flags.
-        bad = np.flatnonzero(_wrong_year(work["tanggal"], work["tahun"]).to_numpy())
-        for i in bad:
-            r = work.iloc[i]
-            d, t = r["tanggal"], r["tahun"]
-            out.append(error(f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {int(t)}",
-                             sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Tanggal SP2D",
-                             nilai=d, diharapkan=f"tanggal dalam tahun {int(t)}", file=file))
+        if flagged:
+            bad = np.flatnonzero(_wrong_year(work["tanggal"], work["tahun"]).to_numpy())
+            for i in bad:
+                r = work.iloc[i]
+                d, t = r["tanggal"], r["tahun"]
+                out.append(error(f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {int(t)}",
+                                 sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Tanggal SP2D",
+                                 nilai=d, diharapkan=f"tanggal dalam tahun {int(t)}", file=file))
     return out
 
 
-__all__ = ["RegisterSp2d", "validate", "JENIS"]
-_ = Decimal
+def _warm_up() -> None:
+    """One validation of a two-row frame of each kind: pandera imports its backends on first use."""
+    rows = {
+        "urutan": pd.array([1, 2], dtype="Int64"), "no": ["1", "2"], "nomor_sp2d": ["a", "b"],
+        "kode_kegiatan": [None, None], "kode_rekening": [None, None], "uraian": [None, None],
+        "jenis": ["LS", "LS"], "has_kode_kegiatan": [True, True], "sheet": ["s", "s"],
+        "excel_row": pd.array([2, 3], dtype="Int64"),
+    }
+    validate(pd.DataFrame(rows | {"tanggal": [dt.date(2020, 1, 1)] * 2, "nilai": [Decimal("1.00")] * 2}), 2020)
+    validate(pd.DataFrame(rows | {
+        "tanggal": pd.array([dt.date(2020, 1, 1)] * 2, dtype=pd.ArrowDtype(pyarrow.date32())),
+        "nilai": pd.array([Decimal("1.00")] * 2, dtype=pd.ArrowDtype(pyarrow.decimal128(18, 2))),
+    }), 2020)
+
+
+_warm_up()
+
+__all__ = ["RegisterSp2d", "SCHEMA", "validate", "JENIS"]
