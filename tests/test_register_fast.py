@@ -12,6 +12,7 @@ import pytest
 from conftest import EXAMPLE
 from lkip.extract import register_fast, register_sp2d
 from lkip.extract.workbook import open_workbook
+from schemas.register_sp2d import validate
 
 
 def _edit(tmp_path, edits):
@@ -40,6 +41,14 @@ def _issues(res):
     return [(i.severity, i.sheet, i.excel_row, i.kolom, i.pesan) for i in res.issues]
 
 
+HEADER = ["No", "Tanggal SP2D", "Nomor SP2D", "Kode Kegiatan", "Kode Rekening", "Uraian", "Jenis SP2D",
+          "Nilai SP2D (Rp)"]
+
+
+def _row(r, values):
+    return {f"{c}{r}": v for c, v in zip("ABCDEFGH", values)}
+
+
 CASES = {
     "as_exported": {},
     "bad_number_text": {"H12": "satu juta", "H20": "1.23.4"},
@@ -58,16 +67,82 @@ CASES = {
     "duplicate_nomor": {"C9": "00002/SP2D-LS/4.01.03/2020"},
     "whitespace_in_text": {"F20": "  Pembayaran  belanja\tlistrik\u00a0bulan ", "C21": " 00015/SP2D-LS/4.01.03/2020 ",
                            "A22": " 16 "},
+    "whitespace_everywhere": {"F30": "\tTab\tseparated", "F31": "ends with nbsp\u00a0", "F32": "  ", "C33": "\u3000x  y",
+                              "A34": "  ", "G35": " LS ", "D36": " 4.01.4.01.03.01.02 ", "H37": " 1000 ",
+                              "F38": "Caf\u00e9  r\u00e9sum\u00e9", "B39": "  12/02/2020 ", "F40": "a\u2003b",
+                              "C42": "00042/SP2D-LS/4.01.03/2020\n", "F43": "\u00a0lead", "E44": "  "},
+    # A blank date repeats the one above, also when that one is of another year.
+    "blank_after_date_of_another_year": {"B16": dt.datetime(2019, 12, 31)} | {f"B{r}": None for r in range(17, 21)},
+    "dates_only_printed_when_they_change": {f"B{r}": None for r in range(9, 200) if r % 7},
+    "blanks_after_a_bad_date_then_a_date": {"B14": "xx", "B15": None, "B16": None, "B17": None, "B18": "12/05/2020",
+                                            "B19": None},
+    "first_dates_blank": {f"B{r}": None for r in range(7, 11)},
+    "repeated_headers_and_blank_rows": _row(50, HEADER) | _row(120, HEADER[:4] + [None] * 4)
+    | _row(60, [None] * 8) | _row(61, [None] * 8) | _row(62, [" "] * 8),
+    "no_year_in_the_title": {"A3": None, "A5": None},
+    "jenis_blank_or_odd": {"G20": None, "G21": None, "C21": "00021/XX/4.01.03/2020", "G22": "  ", "G23": "SP2D-LS",
+                           "G24": "zz"},
+    "nilai_texts_of_every_shape": {"H40": "1.234.567,5", "H41": "1234,56", "H42": "Rp 1.000,-",
+                                   "H43": "12.345.678.901.234", "H44": "0", "H45": 1e12, "H47": "-", "H48": "(1.000)",
+                                   "H49": "1,234", "H50": "12,5%", "H51": 5e12 + 0.25, "H52": "  ", "H53": "abc"},
+    "footer_in_the_middle": _row(200, [None] * 5 + ["Bekasi, 15 Januari 2021", None, None]),
+    "nomor_of_digits_only": {"C50": 12345, "C51": "777"},
+    "jumlah_rows_in_the_middle": _row(100, [None] * 5 + ["JUMLAH", None, 1])
+    | _row(101, [None] * 5 + ["Jumlah Halaman", None, "abc"]) | _row(150, [None] * 5 + ["JUMLAH", None, None]),
+    "lone_texts": _row(70, [None] * 5 + ["catatan lepas", None, None]) | _row(71, ["lone"] + [None] * 7)
+    | _row(72, [None, None, "00072/SP2D-LS", None, None, None, None, None]),
+    "many_bad_codes": {f"D{r}": f"4.01.x{r % 3} y" for r in range(20, 40)} | {f"E{r}": "5..2" for r in range(30, 35)},
+    "blank_code_texts": {"D30": "  ", "E31": " . "},
 }
+
+
+def _same(fast, slow):
+    assert fast is not None, "the fast reader declined a file it should read"
+    assert fast.meta == slow.meta
+    assert _values(fast.tables["register_sp2d"]) == _values(slow.tables["register_sp2d"])
+    assert _issues(fast) == _issues(slow)
+    # The schema says the same of both frames (Arrow-backed / categorical vs object columns).
+    tahun = slow.meta.tahun
+    assert validate(fast.tables["register_sp2d"], tahun) == validate(slow.tables["register_sp2d"], tahun)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_fast_reader_equals_row_reader(tmp_path, case):
     fast, slow = _both(_edit(tmp_path, CASES[case]))
-    assert fast is not None, "the fast reader declined a file it should read"
-    assert fast.meta == slow.meta
-    assert _values(fast.tables["register_sp2d"]) == _values(slow.tables["register_sp2d"])
-    assert _issues(fast) == _issues(slow)
+    _same(fast, slow)
+
+
+@pytest.mark.parametrize("few", [True, False])
+@pytest.mark.parametrize("case", ["as_exported", "whitespace_everywhere", "repeated_headers_and_blank_rows"])
+def test_uraian_as_dictionary_or_as_text(tmp_path, monkeypatch, case, few):
+    # Uraian is kept as categories when its values repeat, as text otherwise: same values.
+    monkeypatch.setattr(register_fast, "_few_distinct", lambda col, **kw: few)
+    fast, slow = _both(_edit(tmp_path, CASES[case]))
+    _same(fast, slow)
+    assert isinstance(fast.tables["register_sp2d"]["uraian"].dtype, pd.CategoricalDtype) == few
+
+
+def test_page_subtotals(tmp_path):
+    # A JUMLAH row every 40 rows in place of an SP2D (the one of row 200 wrong): each equals its
+    # page or everything above; the sheet's own JUMLAH (row 340) now misses the replaced rows.
+    path = _edit(tmp_path, {})
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    page = []
+    for r in range(7, 330):
+        v = ws[f"H{r}"].value
+        if r % 40 == 0:
+            for c in "ABCDEG":
+                ws[f"{c}{r}"] = None
+            ws[f"F{r}"] = "JUMLAH"
+            ws[f"H{r}"] = sum(page) + (10 if r == 200 else 0)
+            page = []
+        elif isinstance(v, (int, float)):
+            page.append(v)
+    wb.save(path)
+    fast, slow = _both(path)
+    _same(fast, slow)
+    assert [i.excel_row for i in fast.issues if "Baris JUMLAH" in i.pesan] == [200, 340]
 
 
 def test_fast_reader_reports_bad_cells_by_row(tmp_path):

@@ -2,23 +2,34 @@
 
 A city's register has hundreds of thousands of rows. ``register_sp2d.read_sheet`` walks a grid of
 Python objects row by row; here the sheet is read once as Arrow text (fastexcel, nothing inferred
-and so nothing nulled) and every column is parsed with Arrow kernels or once per distinct value:
+and so nothing nulled) and every column is parsed with Arrow kernels, numpy over the text bytes, or
+once per distinct value:
 
 * the title block and header come from the top rows (``Sheet.head``), exactly as the row reader;
 * rows that could be anything but an SP2D (blank, repeated header, JUMLAH, signature: few) go
-  through the row reader's own classification (``header.iter_data_rows``);
+  through the row reader's own classification (``header.iter_data_rows``); blank rows and exact
+  copies of the header row, which it skips without further ado, are recognised column-wise;
 * numbers follow ``parse_vec`` (the three-digit rule as Arrow kernels, property-tested against
-  ``parse.py``); dates, codes and jenis go through the scalar functions once per distinct value.
+  ``parse.py``); dates, codes and jenis go through the scalar functions once per distinct value;
+  a blank date repeats the date above by a running index (numpy), not a loop.
 
 Text alone cannot tell a numeric cell from a text cell: a numeric 1.732 and the text "1.732" (=
 1 732) print alike. Where a column holds such a value, or an amount too large for a double to
 print exactly, this returns None and the row reader runs instead: never a guess.
+
+The frame holds no Python object per cell, and no more memory than it needs (on a VM a fresh page
+costs more than the work done on it): ``tanggal`` is ``date32[pyarrow]``, ``nilai``
+``decimal128(18, 2)[pyarrow]``, ``no`` and ``nomor_sp2d`` pandas ``str`` (Arrow), and the columns
+of few distinct texts (``kode_kegiatan``, ``kode_rekening``, ``jenis``, ``sheet``, and ``uraian``
+when its first rows repeat) pandas ``category`` with sorted categories, built from a dictionary
+encoding of the sheet column (its text never copied). Values are the row reader's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +39,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lkip.extract.base import ReadResult
-from lkip.extract.header import find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
+from lkip.extract.header import (
+    find_header,
+    iter_data_rows,
+    load_column_map,
+    normalize_header,
+    read_title_meta,
+    title_lines,
+)
 from lkip.extract.parse import ParseError, normalize_code, parse_date
 from lkip.extract.parse_vec import parse_number_text
 from lkip.extract.sheets import head_grid
@@ -38,12 +56,16 @@ FAST_MIN_ROWS = 20_000   # below this the row reader is fast enough
 
 _AMBIGUOUS_NUMBER = r"^-?[0-9]+\.[0-9]{3}$"        # numeric 1.732 or the text "1.732" (= 1732)?
 _TOO_LONG = r"^-?[0-9]{14,}"                          # beyond what a double prints exactly to the cent
+_FINE_DIGITS = 13                                     # digits only, at most this many: plain rupiah
 # Python's \s (str.isspace) written out for RE2: a run to collapse, and what makes a cell need it.
 _WS_CLASS = r"\t\n\x0b\x0c\r\x1c-\x1f\x85\pZ"
 _WS_RUN = f"[{_WS_CLASS}]+"
 _NEEDS_COLLAPSE = f"[{_WS_CLASS}]{{2}}|[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f\\x85\\x{{a0}}\\x{{1680}}\\x{{2000}}-\\x{{200a}}\\x{{2028}}\\x{{2029}}\\x{{202f}}\\x{{205f}}\\x{{3000}}]"
 _PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: 00:00:00(?:\.0+)?)?$")
+_EPOCH = dt.date(1970, 1, 1)
+_MONEY = pa.decimal128(18, 2)
+_SCAN_CHUNK = 1 << 20     # bytes per numpy pass over a text column (stays in cache)
 
 
 def _shown(text: str | None) -> Any:
@@ -74,10 +96,194 @@ def _align(sheet: Any, head: list[list[Any]], header: Any, tbl: pa.Table) -> tup
     return None
 
 
-def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
-    from lkip.extract import register_sp2d as slow
+# ---------------------------------------------------------------------------------------------
+# Text columns as bytes (numpy views of the Arrow buffers, no copy)
+# ---------------------------------------------------------------------------------------------
 
-    name = sheet.name
+
+def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(a, pa.ChunkedArray):
+        a = a.combine_chunks() if a.num_chunks != 1 else a.chunk(0)
+    if not (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
+        a = a.cast(pa.string())
+    return a
+
+
+def _bytes(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets of the n+1 cell boundaries, the data bytes) of a string array."""
+    bufs = a.buffers()
+    otype = np.int64 if pa.types.is_large_string(a.type) else np.int32
+    if bufs[1] is None:
+        return np.zeros(len(a) + 1, dtype=otype), np.zeros(0, dtype=np.uint8)
+    off = np.frombuffer(bufs[1], dtype=otype)[a.offset:a.offset + len(a) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+    return off, data
+
+
+def _valid(a: pa.Array) -> np.ndarray:
+    if a.null_count == 0:
+        return np.ones(len(a), dtype=bool)
+    return a.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _lengths(a: pa.Array) -> np.ndarray:
+    """Byte length of each cell (0 for null)."""
+    off, _ = _bytes(a)
+    return np.where(_valid(a), np.diff(off), 0)
+
+
+def _edge_space(a: pa.Array) -> np.ndarray:
+    """Non-empty cells whose first or last byte can be whitespace (ASCII <= space, or any
+    non-ASCII byte): a superset of the cells ``utf8_trim_whitespace`` changes."""
+    off, data = _bytes(a)
+    nonempty = _valid(a) & (off[1:] != off[:-1])
+    if not len(data):
+        return nonempty
+    first = np.take(data, off[:-1], mode="clip")
+    last = np.take(data, off[1:] - 1, mode="clip")
+    # uint8 wrap-around: b - 33 >= 95 exactly when b <= 32 or b >= 128.
+    return nonempty & (((first - np.uint8(33)) >= np.uint8(95)) | ((last - np.uint8(33)) >= np.uint8(95)))
+
+
+class _Column:
+    """One sheet column: its cells as read, which hold something once trimmed, and the trimmed
+    text (computed, a copy, only when some cell has space at an edge)."""
+
+    def __init__(self, column: pa.ChunkedArray | pa.Array):
+        self.raw = _one_chunk(column)
+        off, _ = _bytes(self.raw)
+        self.filled = _valid(self.raw) & (off[1:] != off[:-1])
+        edge = _edge_space(self.raw)
+        self.needs_trim = bool(edge.any())
+        if self.needs_trim:
+            rows = np.flatnonzero(edge)
+            trimmed = pc.utf8_trim_whitespace(self.raw.take(pa.array(rows, type=pa.int64())))
+            self.filled[rows[_lengths(trimmed) == 0]] = False
+        self._trimmed: pa.Array | None = None
+
+    @property
+    def trimmed(self) -> pa.Array:
+        if self._trimmed is None:
+            self._trimmed = pc.utf8_trim_whitespace(self.raw) if self.needs_trim else self.raw
+        return self._trimmed
+
+
+def _collapse_candidates(a: pa.Array) -> np.ndarray:
+    """Cells that may hold a whitespace run or a whitespace other than ' ' (a superset of
+    ``_NEEDS_COLLAPSE``): a control byte, a non-ASCII byte, or two spaces in a row."""
+    n = len(a)
+    off, data = _bytes(a)
+    lo, hi = int(off[0]), int(off[-1])
+    hits = []
+    for s0 in range(lo, hi, _SCAN_CHUNK):
+        s1 = min(hi, s0 + _SCAN_CHUNK)
+        c = data[s0:min(hi, s1 + 1)]          # one byte more: a pair across the chunk's end
+        flag = (c - np.uint8(32)) >= np.uint8(96)
+        sp = c == 32
+        flag[:-1] |= sp[:-1] & sp[1:]
+        h = np.flatnonzero(flag[:s1 - s0])
+        if len(h):
+            hits.append(h + s0)
+    out = np.zeros(n, dtype=bool)
+    if hits:
+        rows = np.searchsorted(off, np.concatenate(hits), side="right") - 1
+        out[rows[(rows >= 0) & (rows < n)]] = True
+        out &= _valid(a)
+    return out
+
+
+def _repeated_header(rows: pa.Table, head: list[list[Any]], header: Any, c0: int) -> np.ndarray:
+    """Rows that are an exact copy of the header row's cells: ``iter_data_rows`` skips them as a
+    page-break repeat (checked here once: each header cell, as the row reader would show it,
+    normalises to the header text it is matched against)."""
+    none = np.zeros(rows.num_rows, dtype=bool)
+    texts = header.texts
+    pos = [j for j, t in enumerate(texts) if t]
+    hrow = head[header.row]
+    if len(pos) < 2:
+        return none
+    mask = np.ones(rows.num_rows, dtype=bool)
+    for j in pos:
+        v = hrow[j] if j < len(hrow) else None
+        if not isinstance(v, str) or not 0 <= j - c0 < rows.num_columns:
+            return none
+        shown = _shown(v.strip())
+        if not isinstance(shown, str) or normalize_header(shown) != texts[j]:
+            return none
+        mask &= pc.fill_null(pc.equal(rows.column(j - c0), v), False).to_numpy(zero_copy_only=False)
+    return mask
+
+
+def _grouped(codes: np.ndarray, bad: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(distinct value, its rows) for the rows whose value is bad: values ascending, rows ascending."""
+    rows = np.flatnonzero(bad[codes])
+    if not len(rows):
+        return []
+    c = codes[rows]
+    order = np.lexsort((rows, c))
+    rows, c = rows[order], c[order]
+    cuts = np.flatnonzero(np.diff(c)) + 1
+    return [(int(g[0]), r) for g, r in zip(np.split(c, cuts), np.split(rows, cuts))]
+
+
+def _text_column(a: pa.Array) -> pa.Array:
+    """A text column as ``text_or_none`` gives it (cells already trimmed): whitespace runs
+    collapsed to one space, blank as null. The regex and the replacement run only on the few cells
+    whose bytes could hold such a run."""
+    n = len(a)
+    cand = _collapse_candidates(a)
+    if cand.any():
+        cm = pa.array(cand)
+        needs_sub = pc.fill_null(pc.match_substring_regex(a.filter(cm), _NEEDS_COLLAPSE), False)
+        if pc.any(needs_sub).as_py():
+            needs = np.zeros(n, dtype=bool)
+            needs[np.flatnonzero(cand)[needs_sub.to_numpy(zero_copy_only=False)]] = True
+            nm = pa.array(needs)
+            fixed = pc.utf8_trim_whitespace(pc.replace_substring_regex(a.filter(nm), _WS_RUN, " "))
+            a = pc.replace_with_mask(a, nm, fixed)
+    empty = _valid(a) & (_lengths(a) == 0)
+    if empty.any():
+        a = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), a)
+    return a
+
+
+class _Distinct:
+    """A column of few distinct texts, dictionary-encoded over the whole sheet column (no copy of
+    its text): ``texts`` are the distinct trimmed texts, ``codes`` say which one each kept row
+    holds (``len(texts)`` for a blank cell), ``used`` which texts a kept row holds."""
+
+    def __init__(self, col: _Column, keep: pa.Array | None):
+        enc = col.raw.dictionary_encode()
+        values = enc.dictionary
+        self.values = pc.utf8_trim_whitespace(values) if col.needs_trim else values
+        self.texts: list[str | None] = self.values.to_pylist()
+        indices = enc.indices if keep is None else enc.indices.filter(keep)
+        self.codes = pc.fill_null(indices, len(self.texts)).to_numpy(zero_copy_only=False)
+        self.used = np.bincount(self.codes, minlength=len(self.texts) + 1)[:len(self.texts)] > 0
+
+
+def _categorical(values: pa.Array, used: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """Rows holding ``values[codes]`` (a code past the end, or a null value: blank) as a pandas
+    Categorical of the values the rows use, sorted (so that it sorts like the text)."""
+    values = values.cast(pa.string())
+    cats = pc.drop_null(pc.unique(values.filter(pa.array(used)))).sort()
+    where = pc.fill_null(pc.index_in(values, value_set=cats), -1).to_numpy(zero_copy_only=False)
+    mapping = np.append(where.astype(np.int32), np.int32(-1))
+    return pd.Categorical.from_codes(mapping[codes], dtype=pd.CategoricalDtype(pd.Index(cats.to_pandas(), dtype="str")))
+
+
+def _few_distinct(col: _Column, sample: int = 65_536, ratio: float = 0.1) -> bool:
+    """Whether a text column repeats its values enough to be kept as a dictionary."""
+    head = col.raw.slice(0, sample)
+    return len(head) > 0 and len(head.dictionary_encode().dictionary) <= ratio * len(head)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reader
+# ---------------------------------------------------------------------------------------------
+
+
+def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     head = head_grid(sheet)
     cmap = load_column_map(kind)
     header = find_header(head, cmap)
@@ -91,6 +297,18 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     cols = header.columns
     if any(c - c0 < 0 or c - c0 >= tbl.num_columns for c in cols.values()):
         return None
+    # Arrow kernels and numpy release the GIL: the columns are prepared on two threads, and the
+    # one with the most text (uraian) is finished in the second while this one parses the rest.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return _read(pool, sheet, kind, columns, head, header, tbl, k, c0)
+
+
+def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], head: list[list[Any]],
+          header: Any, tbl: pa.Table, k: int, c0: int) -> ReadResult | None:
+    from lkip.extract import register_sp2d as slow
+
+    name = sheet.name
+    cols = header.columns
     meta = read_title_meta(title_lines(head, header.row + 1 - (header.n_rows - 1)))
     issues: list[Issue] = []
     has_kegiatan = "kode_kegiatan" in cols
@@ -101,28 +319,36 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     data = tbl.slice(k + 1)
     n_all = data.num_rows
     first_excel = header.excel_row + 1
-    arrays = [pc.utf8_trim_whitespace(data.column(i).combine_chunks()) for i in range(data.num_columns)]
-    filled = [pc.fill_null(pc.greater(pc.utf8_length(a), 0), False) for a in arrays]
-    n_filled = np.sum([f.to_numpy(zero_copy_only=False) for f in filled], axis=0) if filled else np.zeros(n_all)
+    sheet_cols: list[_Column] = list(pool.map(lambda i: _Column(data.column(i)), range(data.num_columns)))
+    n_filled = np.zeros(n_all, dtype=np.int32)
+    for c in sheet_cols:
+        n_filled += c.filled
 
-    def col(field: str) -> pa.Array:
-        return arrays[cols[field] - c0]
+    def col(field: str) -> _Column | None:
+        return sheet_cols[cols[field] - c0] if field in cols else None
 
-    nomor_all = col("nomor_sp2d")
+    nomor_all = col("nomor_sp2d").trimmed
     nomor_header = header.printed[cols["nomor_sp2d"]].strip()
     special = (
         (n_filled <= 2)
-        | ~filled[cols["nomor_sp2d"] - c0].to_numpy(zero_copy_only=False)
+        | ~col("nomor_sp2d").filled
         | pc.fill_null(pc.equal(nomor_all, nomor_header), False).to_numpy(zero_copy_only=False)
-        | pc.fill_null(pc.match_substring_regex(nomor_all, r"^[0-9]+$"), False).to_numpy(zero_copy_only=False)
+        | pc.fill_null(pc.ascii_is_decimal(nomor_all), False).to_numpy(zero_copy_only=False)   # ^[0-9]+$
     )
     special_idx = np.flatnonzero(special)
 
-    # The few special rows go through the row reader's own classification.
+    # The few special rows go through the row reader's own classification; blank rows and exact
+    # repeats of the header (skipped there before anything else) are told apart column-wise.
+    if len(special_idx):
+        spec = data.take(pa.array(special_idx, type=pa.int64()))
+        skip = (n_filled[special_idx] == 0) | _repeated_header(spec, head, header, c0)
+        rows_py = spec.filter(pa.array(~skip)).to_pylist()
+        rest_idx = special_idx[~skip]
+    else:
+        rows_py, rest_idx = [], special_idx
     width = max(len(r) for r in head)
     grid: list[list[Any]] = [[None] * width for _ in range(header.row + 1)]
     grid[header.row] = list(head[header.row])
-    rows_py = data.take(pa.array(special_idx, type=pa.int64())).to_pylist() if len(special_idx) else []
     names = data.column_names
     for rec in rows_py:
         cells = [None] * c0
@@ -134,7 +360,7 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     totals_at: list[tuple[int, Any]] = []   # (index in data, raw nilai)
     yielded: set[int] = set()
     for dr in iter_data_rows(grid, header, text_fields={"uraian"}):
-        i = int(special_idx[dr.excel_row - header.excel_row - 1])
+        i = int(rest_idx[dr.excel_row - header.excel_row - 1])
         yielded.add(i)
         if dr.is_total and slow.text_or_none(dr.values.get("nomor_sp2d")) is None:
             totals_at.append((i, dr.values.get("nilai")))
@@ -142,55 +368,71 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
         kept_special.append(i)
     # Everything from the first footer row on is footer; other special rows not yielded are skipped.
     footer_from = n_all
-    for j, i in enumerate(special_idx):
+    for j, i in enumerate(rest_idx):
         if int(i) not in yielded and _starts_footer(grid[header.row + 1 + j]):
             footer_from = int(i)
             break
-    normal = np.flatnonzero(~special)
-    normal = normal[normal < footer_from]
-    idx = np.sort(np.concatenate([normal, np.array([i for i in kept_special if i < footer_from], dtype=np.int64)]))
+    keep = ~special
+    if kept_special:
+        keep[np.array(kept_special, dtype=np.int64)] = True
+    keep[footer_from:] = False
     totals_at = [(i, raw) for i, raw in totals_at if i < footer_from]
+    idx = np.flatnonzero(keep)
     n = len(idx)
-    take = pa.array(idx, type=pa.int64())
+    keep_mask = None if n == n_all else pa.array(keep)
     excel_rows = (idx + first_excel).astype(np.int64)
 
     def picked(field: str) -> pa.Array | None:
-        return col(field).take(take) if field in cols else None
+        """The kept rows' trimmed text (a copy: for columns of mostly distinct text)."""
+        c = col(field)
+        if c is None:
+            return None
+        return c.trimmed if keep_mask is None else c.trimmed.filter(keep_mask)
+
+    def uraian_column() -> pd.Categorical | pa.Array:
+        c = col("uraian")
+        if c is None:
+            return pa.nulls(n, pa.string())
+        if _few_distinct(c):
+            d = _Distinct(c, keep_mask)
+            return _categorical(_text_column(d.values), d.used, d.codes)
+        return _text_column(picked("uraian"))
+
+    uraian_job = pool.submit(uraian_column)
 
     # Nilai: guards first (a value text cannot type), then the vectorised three-digit rule.
-    nilai_txt = picked("nilai")
-    if pc.any(pc.match_substring_regex(nilai_txt, _AMBIGUOUS_NUMBER)).as_py() or \
-            pc.any(pc.match_substring_regex(nilai_txt, _TOO_LONG)).as_py():
+    nilai_all = col("nilai").trimmed
+    money = _money_column(nilai_all, idx)
+    if money is None:
         return None
-    nilai, ok = _money(nilai_txt)
-    nilai_np_null = pc.is_null(nilai).to_numpy(zero_copy_only=False)
-    bad_np = ~ok.to_numpy(zero_copy_only=False)
-    blank_np = ~pc.fill_null(pc.greater(pc.utf8_length(nilai_txt), 0), False).to_numpy(zero_copy_only=False)
-    neg_np = pc.fill_null(pc.less(nilai, pa.scalar(Decimal("0"), pa.decimal128(18, 2))), False).to_numpy(zero_copy_only=False)
-    raw_nilai = nilai_txt
-    for i in np.flatnonzero(bad_np):
-        v = raw_nilai[int(i)].as_py()
+    nilai, cents, ok_np = money
+    nilai_valid = _valid(nilai)
+
+    def nilai_text(i: int) -> str | None:
+        return nilai_all[int(idx[i])].as_py()
+
+    for i in np.flatnonzero(~ok_np):
+        v = nilai_text(i)
         issues.append(slow.cell_error(name, int(excel_rows[i]), lbl["nilai"], _shown(v), "angka",
                                       f"{_shown(v)!r} bukan angka"))
-    for i in np.flatnonzero(nilai_np_null & ~bad_np):
-        v = raw_nilai[int(i)].as_py()
-        issues.append(slow.cell_error(name, int(excel_rows[i]), lbl["nilai"], _shown(v) if not blank_np[i] else None,
+    for i in np.flatnonzero(~nilai_valid & ok_np):
+        v = nilai_text(i)
+        issues.append(slow.cell_error(name, int(excel_rows[i]), lbl["nilai"], _shown(v) if v else None,
                                       "angka rupiah", "Nilai SP2D kosong"))
-    for i in np.flatnonzero(neg_np):
-        v = _shown(raw_nilai[int(i)].as_py())
+    for i in np.flatnonzero(nilai_valid & (cents < 0)):
+        v = _shown(nilai_text(i))
         issues.append(slow.cell_error(name, int(excel_rows[i]), lbl["nilai"], v, "angka ≥ 0",
                                       f"Nilai SP2D negatif: {v!r}"))
 
     # Tanggal: once per distinct text; a blank repeats the date above (not across a bad cell).
-    tgl_txt = picked("tanggal")
-    enc = tgl_txt.dictionary_encode()
-    uniq = enc.dictionary.to_pylist()
+    td = _Distinct(col("tanggal"), keep_mask)
+    uniq = td.texts
     parsed: list[Any] = []
     expected_tgl = "tanggal (dd/mm/yyyy atau '31 Maret 2020')"
-    for u in uniq:
-        m = _ISO_DATETIME.match(u) if u else None
+    for u, used in zip(uniq, td.used):
+        m = _ISO_DATETIME.match(u) if (u and used) else None
         try:
-            if not u:
+            if not u or not used:
                 parsed.append(None)
             elif m:
                 parsed.append(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
@@ -200,85 +442,77 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
                 parsed.append(parse_date(u))
         except (ParseError, ValueError) as exc:
             parsed.append(exc if isinstance(exc, ParseError) else ParseError(u, expected_tgl))
-    codes_np = _indices(enc, len(parsed))
-    tgl_obj = np.empty(n, dtype=object)
-    is_bad = np.zeros(n, dtype=bool)
-    uniq_arr = np.array(parsed + [None], dtype=object)
-    tgl_obj[:] = uniq_arr[codes_np]
-    for i in range(len(parsed)):
-        if isinstance(parsed[i], ParseError):
-            bad_rows = np.flatnonzero(codes_np == i)
-            is_bad[bad_rows] = True
-            exc = parsed[i]
-            for r in bad_rows:
-                issues.append(slow.cell_error(name, int(excel_rows[r]), lbl["tanggal"], uniq[i],
-                                              exc.expected or expected_tgl, f"{uniq[i]!r} bukan {exc.expected or expected_tgl}"))
-    blank_t = np.array([v is None for v in tgl_obj]) & ~is_bad
-    series = pd.Series(tgl_obj, dtype=object)
-    series[is_bad] = "BAD"
-    series[blank_t] = None
-    filled_t = series.ffill()
-    no_prev = blank_t & filled_t.isna().to_numpy()
-    for r in np.flatnonzero(no_prev):
+    nu = len(parsed)
+    codes_np = td.codes                                # a blank cell -> nu
+    is_date_u = np.array([isinstance(p, dt.date) for p in parsed] + [False])
+    is_bad_u = np.array([isinstance(p, ParseError) for p in parsed] + [False])
+    days_u = np.array([(p - _EPOCH).days if isinstance(p, dt.date) else 0 for p in parsed] + [0], dtype=np.int32)
+    year_u = np.array([p.year if isinstance(p, dt.date) else 0 for p in parsed] + [0], dtype=np.int32)
+    for i, bad_rows in _grouped(codes_np, is_bad_u):
+        exc = parsed[i]
+        for r in bad_rows:
+            issues.append(slow.cell_error(name, int(excel_rows[r]), lbl["tanggal"], uniq[i],
+                                          exc.expected or expected_tgl, f"{uniq[i]!r} bukan {exc.expected or expected_tgl}"))
+    # Each row's date comes from the last non-blank cell at or above it (a bad cell gives none).
+    nonblank = (is_date_u | is_bad_u)[codes_np]
+    last = np.maximum.accumulate(np.where(nonblank, np.arange(n), -1)) if n else np.zeros(0, dtype=np.int64)
+    has_src = last >= 0
+    src = np.where(has_src, codes_np[np.maximum(last, 0)], nu) if n else np.zeros(0, dtype=np.int64)
+    tgl_valid = is_date_u[src]
+    for r in np.flatnonzero(~nonblank & ~has_src):
         issues.append(slow.cell_error(name, int(excel_rows[r]), lbl["tanggal"], None, "tanggal SP2D",
                                       "Tanggal SP2D kosong dan tidak ada tanggal di baris sebelumnya"))
-    filled_t = filled_t.where(~(filled_t == "BAD"), None)
-    tgl = filled_t.to_numpy(dtype=object, copy=True)
-    tgl[is_bad] = None
+    tgl = pa.array(days_u[src], type=pa.int32(), mask=~tgl_valid).cast(pa.date32())
+    tgl_year = year_u[src]
 
-    slow.year_from_dates(meta, tgl, name, issues)
+    if meta.tahun is None:
+        # The most common year of the dates (the smallest on a tie): one date per such year
+        # gives year_from_dates the same answer as all of them.
+        years, counts = np.unique(tgl_year[tgl_valid], return_counts=True)
+        slow.year_from_dates(meta, [dt.date(int(y), 1, 1) for y in years[counts == counts.max()]]
+                             if len(years) else [], name, issues)
     if meta.tahun is not None:
-        year_of = np.array([d.year if isinstance(d, dt.date) else meta.tahun for d in uniq_arr])
-        wrong = np.flatnonzero((year_of[codes_np] != meta.tahun) | _inherited_wrong(tgl, meta.tahun, blank_t))
-        for r in wrong:
-            d = tgl[r]
-            if d is None:
-                continue
-            raw = uniq[codes_np[r]] if codes_np[r] < len(uniq) else None
+        for r in np.flatnonzero(tgl_valid & (tgl_year != meta.tahun)):
+            d = parsed[src[r]]
+            raw = uniq[codes_np[r]] if codes_np[r] < nu else None
             issues.append(slow.cell_error(
                 name, int(excel_rows[r]), lbl["tanggal"], raw if raw is not None else d,
                 f"tanggal dalam tahun anggaran {meta.tahun}",
                 f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {meta.tahun}"))
 
     # Text columns.
-    def texts(field: str) -> pa.Array:
-        a = picked(field)
-        if a is None:
-            return pa.nulls(n, pa.string())
-        # Whitespace runs collapse to one space (as text_or_none does); the replacement runs only
-        # on the few cells that have such a run.
-        needs = pc.fill_null(pc.match_substring_regex(a, _NEEDS_COLLAPSE), False)
-        if pc.any(needs).as_py():
-            fixed = pc.utf8_trim_whitespace(pc.replace_substring_regex(a.filter(needs), _WS_RUN, " "))
-            a = pc.replace_with_mask(a, needs, fixed)
-        return pc.if_else(pc.equal(pc.utf8_length(a), 0), pa.scalar(None, pa.string()), a)
-
-    no_a, nomor_a, uraian_a = texts("no"), texts("nomor_sp2d"), texts("uraian")
-    for r in np.flatnonzero(pc.is_null(nomor_a).to_numpy(zero_copy_only=False)):
+    no_a = _text_column(picked("no")) if "no" in cols else pa.nulls(n, pa.string())
+    nomor_a = _text_column(picked("nomor_sp2d"))
+    for r in np.flatnonzero(~_valid(nomor_a)):
         issues.append(slow.cell_error(name, int(excel_rows[r]), lbl["nomor_sp2d"], None, "nomor SP2D",
                                       "Nomor SP2D kosong"))
 
-    def codes(field: str) -> pa.Array | None:
-        a = picked(field)
-        if a is None:
+    def codes(field: str) -> tuple[pd.Categorical, np.ndarray] | None:
+        """The normalised codes of the kept rows, and which rows hold none."""
+        c = col(field)
+        if c is None:
             return None
-        e = a.dictionary_encode()
+        d = _Distinct(c, keep_mask)
         out: list[Any] = []
-        for u in e.dictionary.to_pylist():
+        for u, used in zip(d.texts, d.used):
+            if not used:
+                out.append(None)
+                continue
             if u is not None and u.strip() and _PLAIN_NUMBER.match(u.strip()):
                 raise _NeedsTypes()
             try:
                 out.append(normalize_code(u))
             except ParseError as exc:
                 out.append(exc)
-        idx_np = _indices(e, -1)
-        for i, v in enumerate(out):
-            if isinstance(v, ParseError):
-                for r in np.flatnonzero(idx_np == i):
-                    issues.append(slow.cell_error(name, int(excel_rows[r]), lbl[field], v.value,
-                                                  v.expected, f"{v.value!r} bukan {v.expected}"))
-        values = pa.array([None if isinstance(v, ParseError) else v for v in out], pa.string())
-        return pc.take(values, e.indices)
+        bad_u = np.array([isinstance(v, ParseError) for v in out] + [False])
+        for i, bad_rows in _grouped(d.codes, bad_u):
+            v = out[i]
+            for r in bad_rows:
+                issues.append(slow.cell_error(name, int(excel_rows[r]), lbl[field], v.value,
+                                              v.expected, f"{v.value!r} bukan {v.expected}"))
+        values = pa.array([v if isinstance(v, str) else None for v in out], pa.string())
+        missing = np.append(np.array([not isinstance(v, str) for v in out], dtype=bool), True)[d.codes]
+        return _categorical(values, d.used, d.codes), missing
 
     try:
         kode_kegiatan = codes("kode_kegiatan")
@@ -287,43 +521,65 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
         return None
 
     # Jenis: normalised once per distinct text; blank -> from the SP2D number.
-    jenis_txt = picked("jenis")
-    if jenis_txt is None:
-        jenis_txt = pa.nulls(n, pa.string())
-    je = jenis_txt.dictionary_encode()
-    je_vals = [slow.normalize_jenis(u) if u else None for u in je.dictionary.to_pylist()]
-    je_idx = _indices(je, len(je_vals))
-    jenis_arr = np.array(je_vals + [None], dtype=object)[je_idx]
-    je_blank = np.array([not u for u in je.dictionary.to_pylist()] + [True])[je_idx]
-    nomor_list = None
+    labels: list[str] = list(slow.JENIS)
+
+    def code_of(v: str | None) -> int:
+        if v is None:
+            return -1
+        if v not in labels:
+            labels.append(v)
+        return labels.index(v)
+
+    jc = col("jenis")
+    if jc is not None:
+        jd = _Distinct(jc, keep_mask)
+        ju = jd.texts
+        je_code_u = np.array([code_of(slow.normalize_jenis(u)) if (u and used) else -1
+                              for u, used in zip(ju, jd.used)] + [-1], dtype=np.int64)
+        jcode = je_code_u[jd.codes]
+        je_blank = np.array([not u for u in ju] + [True])[jd.codes]
+    else:
+        ju, jd = [], None
+        jcode = np.full(n, -1, dtype=np.int64)
+        je_blank = np.ones(n, dtype=bool)
+
+    def jenis_raw(r: int) -> str | None:
+        return ju[jd.codes[r]] if jd is not None and jd.codes[r] < len(ju) else None
+
     jenis_label = lbl.get("jenis", "Jenis SP2D")
-    for r in np.flatnonzero(je_blank):
-        nomor_list = nomor_list or nomor_a.to_pylist()
-        j = slow.jenis_from_nomor(nomor_list[r])
-        if j is None:
-            issues.append(slow.cell_error(name, int(excel_rows[r]), jenis_label, jenis_txt[int(r)].as_py() or None,
-                                          "salah satu dari " + ", ".join(slow.JENIS), "Jenis SP2D kosong"))
-        jenis_arr[r] = j
-    for r in np.flatnonzero(~je_blank & np.array([v is None for v in jenis_arr])):
-        raw = jenis_txt[int(r)].as_py()
+    blank_rows = np.flatnonzero(je_blank)
+    if len(blank_rows):
+        nomor_blank = nomor_a.take(pa.array(blank_rows, type=pa.int64())).to_pylist()
+        for r, nomor in zip(blank_rows, nomor_blank):
+            j = slow.jenis_from_nomor(nomor)
+            if j is None:
+                issues.append(slow.cell_error(name, int(excel_rows[r]), jenis_label, jenis_raw(r) or None,
+                                              "salah satu dari " + ", ".join(slow.JENIS), "Jenis SP2D kosong"))
+            jcode[r] = code_of(j)
+    for r in np.flatnonzero(~je_blank & (jcode < 0)):
+        raw = jenis_raw(r)
         issues.append(slow.cell_error(name, int(excel_rows[r]), lbl["jenis"], raw,
                                       "salah satu dari " + ", ".join(slow.JENIS),
                                       f"Jenis SP2D tidak dikenal: {raw!r}"))
+    jenis = _categorical(pa.array(labels, pa.string()), np.bincount(jcode[jcode >= 0], minlength=len(labels)) > 0,
+                         np.where(jcode >= 0, jcode, len(labels)))
 
     if has_kegiatan:
-        bad_code_rows = {iss.excel_row for iss in issues if iss.kolom == lbl["kode_kegiatan"]}
-        need = np.isin(jenis_arr.astype(str), list(slow.REALISASI_JENIS))
-        missing = pc.is_null(kode_kegiatan).to_numpy(zero_copy_only=False)
-        raw_kk = picked("kode_kegiatan")
-        for r in np.flatnonzero(need & missing):
-            if int(excel_rows[r]) in bad_code_rows:
-                continue
+        bad_code_rows = [iss.excel_row for iss in issues if iss.kolom == lbl["kode_kegiatan"]]
+        need = np.isin(jcode, [labels.index(j) for j in slow.REALISASI_JENIS if j in labels])
+        flagged = need & kode_kegiatan[1]
+        if bad_code_rows:
+            flagged &= ~np.isin(excel_rows, np.array(bad_code_rows, dtype=np.int64))
+        rows_kk = np.flatnonzero(flagged)
+        raw_kk = _picked_rows(col("kode_kegiatan"), keep, rows_kk)
+        for r, raw in zip(rows_kk, raw_kk):
             issues.append(slow.cell_error(
-                name, int(excel_rows[r]), lbl["kode_kegiatan"], raw_kk[int(r)].as_py() or None,
-                "kode kegiatan (mis. '4.01.4.01.03.01.02')", f"SP2D {jenis_arr[r]} tanpa kode kegiatan"))
+                name, int(excel_rows[r]), lbl["kode_kegiatan"], raw or None,
+                "kode kegiatan (mis. '4.01.4.01.03.01.02')", f"SP2D {labels[jcode[r]]} tanpa kode kegiatan"))
 
     # JUMLAH rows: the sum of all SP2D above (or, a page subtotal, since the previous JUMLAH).
     prev = 0
+    prefix = _prefix_sums(cents) if totals_at else None
     for i, raw in totals_at:
         pos = int(np.searchsorted(idx, i))
         row = int(i + first_excel)
@@ -336,8 +592,8 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
         if total is None:
             prev = pos
             continue
-        cum = _dsum(nilai, 0, pos)
-        page = _dsum(nilai, prev, pos)
+        cum = _dsum(nilai, prefix, 0, pos)
+        page = _dsum(nilai, prefix, prev, pos)
         if abs(total - cum) > slow.TOTAL_TOLERANCE and abs(total - page) > slow.TOTAL_TOLERANCE:
             issues.append(slow.cell_error(
                 name, row, lbl["nilai"], raw, f"jumlah seluruh baris SP2D = {slow._rp(cum)}",
@@ -345,21 +601,23 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
                 f"(selisih {slow._rp(total - cum)})"))
         prev = pos
 
+    no_codes = np.full(n, -1, dtype=np.int8)
+    none_cat = pd.Categorical.from_codes(no_codes, dtype=pd.CategoricalDtype(pd.Index([], dtype="str")))
+    uraian = uraian_job.result()
     df = pd.DataFrame({
-        "urutan": pd.array(np.arange(1, n + 1), dtype="Int64"),
-        "no": no_a.to_pandas(),
-        "tanggal": pd.Series(tgl, dtype=object),
-        "nomor_sp2d": nomor_a.to_pandas(),
-        "kode_kegiatan": kode_kegiatan.to_pandas() if (has_kegiatan and kode_kegiatan is not None)
-        else pd.Series([None] * n, dtype=object),
-        "kode_rekening": kode_rekening.to_pandas() if kode_rekening is not None else pd.Series([None] * n, dtype=object),
-        "uraian": uraian_a.to_pandas(),
-        "jenis": pd.Series(jenis_arr, dtype=object),
-        "nilai": pd.Series(nilai.to_pandas(types_mapper=pd.ArrowDtype)),
-        "has_kode_kegiatan": pd.Series(np.full(n, has_kegiatan), dtype="bool"),
-        "sheet": pd.Series([name] * n, dtype=object),
-        "excel_row": pd.array(excel_rows, dtype="Int64"),
-    }, columns=columns)
+        "urutan": pd.arrays.IntegerArray(np.arange(1, n + 1, dtype=np.int64), np.zeros(n, dtype=bool)),
+        "no": _str_series(no_a),
+        "tanggal": pd.Series(pd.arrays.ArrowExtensionArray(tgl)),
+        "nomor_sp2d": _str_series(nomor_a),
+        "kode_kegiatan": kode_kegiatan[0] if (has_kegiatan and kode_kegiatan is not None) else none_cat,
+        "kode_rekening": kode_rekening[0] if kode_rekening is not None else none_cat,
+        "uraian": uraian if isinstance(uraian, pd.Categorical) else _str_series(uraian),
+        "jenis": jenis,
+        "nilai": pd.Series(pd.arrays.ArrowExtensionArray(nilai)),
+        "has_kode_kegiatan": np.full(n, has_kegiatan, dtype=bool),
+        "sheet": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=pd.CategoricalDtype(pd.Index([name], dtype="str"))),
+        "excel_row": pd.arrays.IntegerArray(excel_rows, np.zeros(n, dtype=bool)),
+    }, columns=columns, copy=False)
     if n == 0:
         issues.append(error("Register SP2D tidak berisi baris SP2D", sheet=name, excel_row=header.excel_row + 1,
                             diharapkan="minimal satu baris SP2D di bawah judul kolom"))
@@ -368,46 +626,109 @@ def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
     return ReadResult(kind, meta, {"register_sp2d": df}, issues)
 
 
+def _picked_rows(c: _Column, keep: np.ndarray, rows: np.ndarray) -> list[str | None]:
+    """The trimmed text of some kept rows (positions among the kept rows)."""
+    if not len(rows):
+        return []
+    at = np.flatnonzero(keep)[rows]
+    return c.trimmed.take(pa.array(at, type=pa.int64())).to_pylist()
+
+
+def _str_series(a: pa.Array) -> pd.Series:
+    """A text column as pandas ``str`` (Arrow-backed: no Python object per cell)."""
+    return pd.Series(a.to_pandas(), dtype="str")
+
+
 _PLAIN_MONEY = r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$"
+
+
+def _money_column(texts: pa.Array, rows: np.ndarray) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
+    """(rupiah, the same in cents (0 where blank), parsed ok) of the nilai texts of ``rows``, or
+    None when a text cannot tell its value (an ambiguous ``1.732`` or an amount past what a double
+    prints exactly).
+
+    Digits only (what a numeric cell of at most 13 digits prints as: nearly every cell) are cast to
+    integers by Arrow over the column as it is (the other cells masked as null, nothing copied);
+    the rest, few, go through ``_money`` (the three-digit rule)."""
+    n = len(rows)
+    off, _ = _bytes(texts)
+    valid_all = _valid(texts)
+    fine_all = valid_all & ((off[1:] - off[:-1]) <= _FINE_DIGITS) & \
+        pc.fill_null(pc.ascii_is_decimal(texts), False).to_numpy(zero_copy_only=False)
+    fine = fine_all[rows]
+    rest = valid_all[rows] & ~fine
+    has = fine.copy()
+    ok = np.ones(n, dtype=bool)
+    cents = np.zeros(n, dtype=np.int64)
+    if fine.any():
+        bits = np.packbits(np.concatenate([np.zeros(texts.offset, dtype=bool), fine_all]), bitorder="little")
+        digits = pa.Array.from_buffers(texts.type, len(texts), [pa.py_buffer(bits), *texts.buffers()[1:]],
+                                       offset=texts.offset)
+        whole = pc.fill_null(pc.cast(digits, pa.int64()), 0).to_numpy(zero_copy_only=False)
+        cents = whole[rows] * 100
+    if rest.any():
+        at = np.flatnonzero(rest)
+        sub = texts.take(pa.array(rows[at], type=pa.int64()))
+        if pc.any(pc.match_substring_regex(sub, _AMBIGUOUS_NUMBER)).as_py() or \
+                pc.any(pc.match_substring_regex(sub, _TOO_LONG)).as_py():
+            return None
+        v_sub, ok_sub = _money(sub)
+        got = _valid(v_sub)
+        cents[at] = np.where(got, _unscaled(v_sub), 0)
+        has[at] = got
+        ok[at] = ok_sub.to_numpy(zero_copy_only=False)
+    return _decimal_array(cents, has), cents, ok
+
+
+def _unscaled(values: pa.Array) -> np.ndarray:
+    """The integers (cents) of a decimal128(18, 2) array; undefined where null. Each value is a
+    16-byte little-endian integer and |cents| < 10**18 fits its low word."""
+    words = np.frombuffer(values.buffers()[1], dtype=np.int64)
+    return words[2 * values.offset:2 * (values.offset + len(values)):2]
+
+
+def _decimal_array(cents: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """A decimal128(18, 2) array from cents (null where not ``valid``)."""
+    n = len(cents)
+    words = np.empty((n, 2), dtype=np.int64)
+    words[:, 0] = cents
+    np.right_shift(cents, 63, out=words[:, 1])          # the sign extended to the high word
+    bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(_MONEY, n, [bitmap, pa.py_buffer(words)])
 
 
 def _money(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Rupiah of a text column: plain numbers (what a numeric cell prints as) cast directly, the
     rest by the three-digit rule (``parse_vec``). Same values as ``to_money`` cell by cell."""
-    money = pa.decimal128(18, 2)
     plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN_MONEY), False)
-    value = pc.cast(pc.if_else(plain, texts, pa.scalar(None, pa.string())), money)
+    value = pc.cast(pc.if_else(plain, texts, pa.scalar(None, pa.string())), _MONEY)
     ok = pa.array([True] * len(texts)) if len(texts) else pa.array([], pa.bool_())
     rest = pc.invert(plain)
     if pc.any(rest).as_py():
         v_rest, ok_rest = parse_number_text(texts.filter(rest), money=True)
-        value = pc.replace_with_mask(value, rest, pc.cast(v_rest, money))
+        value = pc.replace_with_mask(value, rest, pc.cast(v_rest, _MONEY))
         ok = pc.replace_with_mask(ok, rest, ok_rest)
     return value, ok
-
-
-def _indices(encoded: pa.DictionaryArray, null_as: int) -> np.ndarray:
-    """The dictionary indices as int64, a null cell as ``null_as``."""
-    return pc.fill_null(encoded.indices.cast(pa.int64()), null_as).to_numpy(zero_copy_only=False)
 
 
 class _NeedsTypes(Exception):
     """A code column holds a plain number: only the cell type can say whether it was typed as one."""
 
 
-def _inherited_wrong(tgl: np.ndarray, tahun: int, blank: np.ndarray) -> np.ndarray:
-    """Blank cells that inherited a date of another year (the row reader reports them too)."""
-    out = np.zeros(len(tgl), dtype=bool)
-    for r in np.flatnonzero(blank):
-        d = tgl[r]
-        if isinstance(d, dt.date) and d.year != tahun:
-            out[r] = True
-    return out
+def _prefix_sums(cents: np.ndarray) -> np.ndarray | None:
+    """Running sums of the cents (prefix[i] = sum of rows < i), exact in int64; None when the
+    column's size could overflow it."""
+    if len(cents) and float(max(abs(int(cents.max())), abs(int(cents.min())))) * len(cents) >= 9e18 and \
+            float(np.abs(cents).sum(dtype=np.float64)) >= 9e18:
+        return None
+    return np.concatenate([[0], np.cumsum(cents)])
 
 
-def _dsum(values: pa.Array, start: int, stop: int) -> Decimal:
+def _dsum(values: pa.Array, prefix: np.ndarray | None, start: int, stop: int) -> Decimal:
     if stop <= start:
         return Decimal("0.00")
+    if prefix is not None:
+        return (Decimal(int(prefix[stop] - prefix[start])) / 100).quantize(Decimal("0.01"))
     s = pc.sum(values.slice(start, stop - start)).as_py()
     return Decimal("0.00") if s is None else Decimal(s).quantize(Decimal("0.01"))
 
