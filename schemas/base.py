@@ -50,16 +50,18 @@ def run_schema(
     df: pd.DataFrame,
     severity: str = ERROR,
     file: str | None = None,
+    inplace: bool = False,
 ) -> list[Issue]:
     """Validate ``df`` lazily; every failure case becomes one Issue.
 
     ``model`` is a DataFrameModel or the schema built from one (build it once: ``to_schema()``).
     ``df`` must carry ``sheet`` and ``excel_row`` columns (the lineage of each row).
+    ``inplace=True`` spares pandera's copy of the frame: only for a schema that coerces nothing.
     """
     if df.empty:
         return []
     try:
-        model.validate(df, lazy=True)
+        model.validate(df, lazy=True, inplace=inplace)
         return []
     except SchemaErrors as exc:
         cases = exc.failure_cases

@@ -27,6 +27,7 @@ from lkip.issues import Issue, error
 from schemas.base import run_schema
 
 JENIS = ["LS", "GU", "GU NIHIL", "TU", "UP"]
+_EPOCH = dt.date(1970, 1, 1)
 DUPLICATE = "Nomor SP2D ganda"      # the uniqueness check of nomor_sp2d
 
 
@@ -42,7 +43,7 @@ def _non_negative(s: pd.Series) -> pd.Series:
     arr = _arrow_of(s, pyarrow.types.is_decimal)
     if arr is not None:
         ok = pc.fill_null(pc.greater_equal(arr, pyarrow.scalar(Decimal(0), arr.type)), True)
-        return pd.Series(ok.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
+        return pd.Series(ok.to_numpy(zero_copy_only=False), index=s.index, dtype=bool, copy=False)
     # Column-wise: Decimal objects compare with 0 without a Python lambda.
     return (s.isna() | (s.fillna(0) >= 0)).astype(bool)
 
@@ -58,9 +59,24 @@ def _years(tanggal: pd.Series) -> np.ndarray:
     """The year of each date as float (NaN where the cell holds no date)."""
     arr = _arrow_of(tanggal, pyarrow.types.is_date)
     if arr is not None:
-        return pc.year(arr).to_numpy(zero_copy_only=False).astype(np.float64)
+        return pc.year(arr).to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
     years = pd.to_datetime(tanggal.where(_is_date(tanggal)), errors="coerce").dt.year
     return years.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _outside(days: Any, year: int) -> np.ndarray:
+    """Dates (date32) outside one year, compared as day numbers (False where null)."""
+    lo = (dt.date(year, 1, 1) - _EPOCH).days
+    hi = (dt.date(year + 1, 1, 1) - _EPOCH).days if year < dt.MAXYEAR else 2**31 - 1
+    parts = []
+    for chunk in (days.chunks if isinstance(days, pyarrow.ChunkedArray) else [days]):
+        d = chunk.cast(pyarrow.date32())
+        v = np.frombuffer(d.buffers()[1], dtype=np.int32)[d.offset:d.offset + len(d)]
+        out = (v < lo) | (v >= hi)
+        if d.null_count:
+            out &= d.is_valid().to_numpy(zero_copy_only=False)
+        parts.append(out)
+    return np.concatenate(parts) if len(parts) != 1 else parts[0]
 
 
 def _not_repeated(s: pd.Series) -> pd.Series:
@@ -74,15 +90,21 @@ def _not_repeated(s: pd.Series) -> pd.Series:
         if arr is not None:
             n = len(arr)
             if pc.all(pc.less(arr.slice(0, n - 1), arr.slice(1))).as_py():
-                return pd.Series(np.ones(n, dtype=bool), index=s.index)
+                return pd.Series(np.ones(n, dtype=bool), index=s.index, copy=False)
     return ~s.duplicated(keep=False)
 
 
 def _wrong_year(tanggal: pd.Series, tahun: pd.Series) -> pd.Series:
     """True where a date lies outside its budget year."""
+    arr = _arrow_of(tanggal, pyarrow.types.is_date32)
+    if arr is not None and len(tahun) and pd.api.types.is_integer_dtype(tahun.dtype) and not tahun.hasnans:
+        year = int(tahun.iloc[0])
+        if (tahun == year).all() and dt.MINYEAR <= year <= dt.MAXYEAR:
+            # One budget year (the usual case): day numbers against the year's first and last day.
+            return pd.Series(_outside(arr, year), index=tanggal.index, copy=False)
     years = _years(tanggal)
     t = pd.to_numeric(tahun, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return pd.Series(~np.isnan(years) & ~np.isnan(t) & (years != t), index=tanggal.index, dtype=bool)
+    return pd.Series(~np.isnan(years) & ~np.isnan(t) & (years != t), index=tanggal.index, dtype=bool, copy=False)
 
 
 class RegisterSp2d(pa.DataFrameModel):
@@ -134,7 +156,7 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
     work = df
     if tahun is not None:
         work = df.assign(tahun=tahun)
-    issues = run_schema(SCHEMA, work, file=file)
+    issues = run_schema(SCHEMA, work, file=file, inplace=True)     # the schema coerces nothing
     out: list[Issue] = []
     duplicates_found = False
     for iss in issues:

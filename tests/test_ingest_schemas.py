@@ -50,6 +50,9 @@ def _register_frames():
         ("4", d(2020, 3, 1), "0002/SP2D-LS/2020", "GU NIHIL", Decimal("1.00"), 10),
         (None, d(2021, 1, 1), None, None, Decimal("0.00"), 11),
         ("6", d(2020, 12, 31), "0006/SP2D-UP/2020", "UP", Decimal("123456789012.99"), 12),
+        ("7", d(2020, 1, 1), "0007/SP2D-LS/2020", "LS", Decimal("2.00"), 13),
+        ("8", d(3000, 1, 1), "0008/SP2D-LS/2020", "LS", Decimal("3.00"), 14),
+        ("9", d(1, 1, 1), "0009/SP2D-LS/2020", "LS", Decimal("4.00"), 15),
     ]
     n = len(rows)
     obj = pd.DataFrame({
@@ -92,6 +95,7 @@ def test_register_schema_gives_the_same_issues_for_object_and_arrow_frames():
     assert (11, "Tanggal SP2D 01/01/2021 di luar tahun anggaran 2020") in found
     assert (9, "Kolom Tanggal SP2D kosong") in found and (9, "Kolom Nilai kosong") in found
     assert (11, "Kolom Jenis SP2D kosong") in found
+    assert {r for r, p in found if "di luar tahun" in p} == {8, 11, 14, 15}
     assert all(i.nilai is not pd.NA for i in validate(arrow, 2020))
 
 
@@ -104,3 +108,11 @@ def test_register_schema_uniqueness_sorted_and_unsorted():
         o = clean.assign(nomor_sp2d=pd.Series(nomor, dtype=object))
         dups = [i for i in validate(f, 2020) if "ganda" in i.pesan]
         assert len(dups) == 1 and dups == [i for i in validate(o, 2020) if "ganda" in i.pesan]
+
+
+def test_register_schema_year_from_a_tahun_column():
+    obj, arrow = _register_frames()
+    years = [2020, 2019, 2020, 2020, 2021, 2020, 2019, 3000, 2020]
+    o, a = obj.assign(tahun=years), arrow.assign(tahun=years)
+    assert validate(a) == validate(o)
+    assert {i.excel_row for i in validate(o) if "di luar tahun" in i.pesan} == {13, 15}
