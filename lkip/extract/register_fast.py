@@ -66,6 +66,7 @@ _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: 00:00:00(?:\.0+)?)?$")
 _EPOCH = dt.date(1970, 1, 1)
 _MONEY = pa.decimal128(18, 2)
 _SCAN_CHUNK = 1 << 20     # bytes per numpy pass over a text column (stays in cache)
+_ROWS_CHUNK = 1 << 16     # rows per numpy pass over a column's offsets
 
 
 def _shown(text: str | None) -> Any:
@@ -126,39 +127,49 @@ def _valid(a: pa.Array) -> np.ndarray:
     return a.is_valid().to_numpy(zero_copy_only=False)
 
 
-def _lengths(a: pa.Array) -> np.ndarray:
-    """Byte length of each cell (0 for null)."""
+def _empty(a: pa.Array) -> np.ndarray:
+    """Cells holding text of no character (not null)."""
     off, _ = _bytes(a)
-    return np.where(_valid(a), np.diff(off), 0)
-
-
-def _edge_space(a: pa.Array) -> np.ndarray:
-    """Non-empty cells whose first or last byte can be whitespace (ASCII <= space, or any
-    non-ASCII byte): a superset of the cells ``utf8_trim_whitespace`` changes."""
-    off, data = _bytes(a)
-    nonempty = _valid(a) & (off[1:] != off[:-1])
-    if not len(data):
-        return nonempty
-    first = np.take(data, off[:-1], mode="clip")
-    last = np.take(data, off[1:] - 1, mode="clip")
-    # uint8 wrap-around: b - 33 >= 95 exactly when b <= 32 or b >= 128.
-    return nonempty & (((first - np.uint8(33)) >= np.uint8(95)) | ((last - np.uint8(33)) >= np.uint8(95)))
+    out = off[1:] == off[:-1]
+    if a.null_count:
+        out &= a.is_valid().to_numpy(zero_copy_only=False)
+    return out
 
 
 class _Column:
     """One sheet column: its cells as read, which hold something once trimmed, and the trimmed
-    text (computed, a copy, only when some cell has space at an edge)."""
+    text (computed, a copy, only when some cell has space at an edge).
+
+    A cell can only change under ``utf8_trim_whitespace`` when its first or last byte can be
+    whitespace (ASCII <= space, or any non-ASCII byte): those few are trimmed to know whether they
+    hold anything. The scan runs in blocks of rows, so that its scratch arrays are reused memory.
+    """
 
     def __init__(self, column: pa.ChunkedArray | pa.Array):
         self.raw = _one_chunk(column)
-        off, _ = _bytes(self.raw)
-        self.filled = _valid(self.raw) & (off[1:] != off[:-1])
-        edge = _edge_space(self.raw)
-        self.needs_trim = bool(edge.any())
-        if self.needs_trim:
-            rows = np.flatnonzero(edge)
+        n = len(self.raw)
+        off, data = _bytes(self.raw)
+        valid = self.raw.is_valid().to_numpy(zero_copy_only=False) if self.raw.null_count else None
+        self.filled = np.empty(n, dtype=bool)
+        edge = []
+        for s in range(0, n, _ROWS_CHUNK):
+            o = off[s:s + _ROWS_CHUNK + 1]
+            f = self.filled[s:s + _ROWS_CHUNK]
+            np.not_equal(o[1:], o[:-1], out=f)
+            if valid is not None:
+                f &= valid[s:s + _ROWS_CHUNK]
+            if len(data):
+                first = np.take(data, o[:-1], mode="clip")
+                last = np.take(data, o[1:] - 1, mode="clip")
+                # uint8 wrap-around: b - 33 >= 95 exactly when b <= 32 or b >= 128.
+                e = f & (((first - np.uint8(33)) >= np.uint8(95)) | ((last - np.uint8(33)) >= np.uint8(95)))
+                if e.any():
+                    edge.append(np.flatnonzero(e) + s)
+        self.needs_trim = bool(edge)
+        if edge:
+            rows = np.concatenate(edge)
             trimmed = pc.utf8_trim_whitespace(self.raw.take(pa.array(rows, type=pa.int64())))
-            self.filled[rows[_lengths(trimmed) == 0]] = False
+            self.filled[rows[_empty(trimmed)]] = False
         self._trimmed: pa.Array | None = None
 
     @property
@@ -241,7 +252,7 @@ def _text_column(a: pa.Array) -> pa.Array:
             nm = pa.array(needs)
             fixed = pc.utf8_trim_whitespace(pc.replace_substring_regex(a.filter(nm), _WS_RUN, " "))
             a = pc.replace_with_mask(a, nm, fixed)
-    empty = _valid(a) & (_lengths(a) == 0)
+    empty = _empty(a)
     if empty.any():
         a = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), a)
     return a
@@ -252,14 +263,22 @@ class _Distinct:
     its text): ``texts`` are the distinct trimmed texts, ``codes`` say which one each kept row
     holds (``len(texts)`` for a blank cell), ``used`` which texts a kept row holds."""
 
-    def __init__(self, col: _Column, keep: pa.Array | None):
+    def __init__(self, col: _Column, keep: np.ndarray | None):
         enc = col.raw.dictionary_encode()
         values = enc.dictionary
         self.values = pc.utf8_trim_whitespace(values) if col.needs_trim else values
         self.texts: list[str | None] = self.values.to_pylist()
-        indices = enc.indices if keep is None else enc.indices.filter(keep)
-        self.codes = pc.fill_null(indices, len(self.texts)).to_numpy(zero_copy_only=False)
-        self.used = np.bincount(self.codes, minlength=len(self.texts) + 1)[:len(self.texts)] > 0
+        nd = len(self.texts)
+        ind = enc.indices
+        codes = np.frombuffer(ind.buffers()[1], dtype=np.int32)[ind.offset:ind.offset + len(ind)]
+        codes = codes[keep] if keep is not None else codes.copy()
+        if ind.null_count:                      # a null's slot holds anything: set to "blank"
+            nulls = ~ind.is_valid().to_numpy(zero_copy_only=False)
+            codes[nulls[keep] if keep is not None else nulls] = nd
+        self.codes = codes
+        used = np.zeros(nd + 1, dtype=bool)
+        used[codes] = True
+        self.used = used[:nd]
 
 
 def _categorical(values: pa.Array, used: np.ndarray, codes: np.ndarray) -> pd.Categorical:
@@ -268,7 +287,8 @@ def _categorical(values: pa.Array, used: np.ndarray, codes: np.ndarray) -> pd.Ca
     values = values.cast(pa.string())
     cats = pc.drop_null(pc.unique(values.filter(pa.array(used)))).sort()
     where = pc.fill_null(pc.index_in(values, value_set=cats), -1).to_numpy(zero_copy_only=False)
-    mapping = np.append(where.astype(np.int32), np.int32(-1))
+    small = np.int8 if len(cats) < 127 else np.int16 if len(cats) < 32_767 else np.int32
+    mapping = np.append(where, -1).astype(small)
     return pd.Categorical.from_codes(mapping[codes], dtype=pd.CategoricalDtype(pd.Index(cats.to_pandas(), dtype="str")))
 
 
@@ -320,7 +340,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     n_all = data.num_rows
     first_excel = header.excel_row + 1
     sheet_cols: list[_Column] = list(pool.map(lambda i: _Column(data.column(i)), range(data.num_columns)))
-    n_filled = np.zeros(n_all, dtype=np.int32)
+    n_filled = np.zeros(n_all, dtype=np.int16)
     for c in sheet_cols:
         n_filled += c.filled
 
@@ -379,8 +399,9 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     totals_at = [(i, raw) for i, raw in totals_at if i < footer_from]
     idx = np.flatnonzero(keep)
     n = len(idx)
+    keep_rows = None if n == n_all else keep
     keep_mask = None if n == n_all else pa.array(keep)
-    excel_rows = (idx + first_excel).astype(np.int64)
+    excel_rows = idx + first_excel
 
     def picked(field: str) -> pa.Array | None:
         """The kept rows' trimmed text (a copy: for columns of mostly distinct text)."""
@@ -394,19 +415,21 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
         if c is None:
             return pa.nulls(n, pa.string())
         if _few_distinct(c):
-            d = _Distinct(c, keep_mask)
+            d = _Distinct(c, keep_rows)
             return _categorical(_text_column(d.values), d.used, d.codes)
         return _text_column(picked("uraian"))
 
     uraian_job = pool.submit(uraian_column)
+    # The columns of few distinct texts are dictionary-encoded on the pool meanwhile.
+    distinct = {f: pool.submit(_Distinct, col(f), keep_rows)
+                for f in ("kode_kegiatan", "kode_rekening", "jenis", "tanggal") if col(f) is not None}
 
     # Nilai: guards first (a value text cannot type), then the vectorised three-digit rule.
     nilai_all = col("nilai").trimmed
     money = _money_column(nilai_all, idx)
     if money is None:
         return None
-    nilai, cents, ok_np = money
-    nilai_valid = _valid(nilai)
+    nilai, cents, nilai_valid, ok_np = money
 
     def nilai_text(i: int) -> str | None:
         return nilai_all[int(idx[i])].as_py()
@@ -425,7 +448,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
                                       f"Nilai SP2D negatif: {v!r}"))
 
     # Tanggal: once per distinct text; a blank repeats the date above (not across a bad cell).
-    td = _Distinct(col("tanggal"), keep_mask)
+    td = distinct["tanggal"].result()
     uniq = td.texts
     parsed: list[Any] = []
     expected_tgl = "tanggal (dd/mm/yyyy atau '31 Maret 2020')"
@@ -455,14 +478,18 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
                                           exc.expected or expected_tgl, f"{uniq[i]!r} bukan {exc.expected or expected_tgl}"))
     # Each row's date comes from the last non-blank cell at or above it (a bad cell gives none).
     nonblank = (is_date_u | is_bad_u)[codes_np]
-    last = np.maximum.accumulate(np.where(nonblank, np.arange(n), -1)) if n else np.zeros(0, dtype=np.int64)
+    last = np.arange(n, dtype=np.int64 if n >= 2**31 else np.int32)
+    last[~nonblank] = -1
+    np.maximum.accumulate(last, out=last)
     has_src = last >= 0
-    src = np.where(has_src, codes_np[np.maximum(last, 0)], nu) if n else np.zeros(0, dtype=np.int64)
+    np.maximum(last, 0, out=last)
+    src = codes_np[last]
+    src[~has_src] = nu
     tgl_valid = is_date_u[src]
     for r in np.flatnonzero(~nonblank & ~has_src):
         issues.append(slow.cell_error(name, int(excel_rows[r]), lbl["tanggal"], None, "tanggal SP2D",
                                       "Tanggal SP2D kosong dan tidak ada tanggal di baris sebelumnya"))
-    tgl = pa.array(days_u[src], type=pa.int32(), mask=~tgl_valid).cast(pa.date32())
+    tgl = pa.Array.from_buffers(pa.date32(), n, [_bitmap(tgl_valid), pa.py_buffer(days_u[src])])
     tgl_year = year_u[src]
 
     if meta.tahun is None:
@@ -492,7 +519,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
         c = col(field)
         if c is None:
             return None
-        d = _Distinct(c, keep_mask)
+        d = distinct[field].result()
         out: list[Any] = []
         for u, used in zip(d.texts, d.used):
             if not used:
@@ -532,15 +559,15 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
 
     jc = col("jenis")
     if jc is not None:
-        jd = _Distinct(jc, keep_mask)
+        jd = distinct["jenis"].result()
         ju = jd.texts
         je_code_u = np.array([code_of(slow.normalize_jenis(u)) if (u and used) else -1
-                              for u, used in zip(ju, jd.used)] + [-1], dtype=np.int64)
+                              for u, used in zip(ju, jd.used)] + [-1], dtype=np.int16)
         jcode = je_code_u[jd.codes]
         je_blank = np.array([not u for u in ju] + [True])[jd.codes]
     else:
         ju, jd = [], None
-        jcode = np.full(n, -1, dtype=np.int64)
+        jcode = np.full(n, -1, dtype=np.int16)
         je_blank = np.ones(n, dtype=bool)
 
     def jenis_raw(r: int) -> str | None:
@@ -642,14 +669,15 @@ def _str_series(a: pa.Array) -> pd.Series:
 _PLAIN_MONEY = r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$"
 
 
-def _money_column(texts: pa.Array, rows: np.ndarray) -> tuple[pa.Array, np.ndarray, np.ndarray] | None:
-    """(rupiah, the same in cents (0 where blank), parsed ok) of the nilai texts of ``rows``, or
-    None when a text cannot tell its value (an ambiguous ``1.732`` or an amount past what a double
-    prints exactly).
+def _money_column(texts: pa.Array, rows: np.ndarray) -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(rupiah, the same in cents (0 where blank), which hold a value, parsed ok) of the nilai
+    texts of ``rows``, or None when a text cannot tell its value (an ambiguous ``1.732`` or an
+    amount past what a double prints exactly).
 
     Digits only (what a numeric cell of at most 13 digits prints as: nearly every cell) are cast to
     integers by Arrow over the column as it is (the other cells masked as null, nothing copied);
-    the rest, few, go through ``_money`` (the three-digit rule)."""
+    the rest, few, go through ``_money`` (the three-digit rule). The cents are written straight
+    into the decimal128 buffer (a 16-byte little-endian integer per value)."""
     n = len(rows)
     off, _ = _bytes(texts)
     valid_all = _valid(texts)
@@ -659,13 +687,17 @@ def _money_column(texts: pa.Array, rows: np.ndarray) -> tuple[pa.Array, np.ndarr
     rest = valid_all[rows] & ~fine
     has = fine.copy()
     ok = np.ones(n, dtype=bool)
-    cents = np.zeros(n, dtype=np.int64)
+    words = np.zeros((n, 2), dtype=np.int64)
+    cents = words[:, 0]
     if fine.any():
         bits = np.packbits(np.concatenate([np.zeros(texts.offset, dtype=bool), fine_all]), bitorder="little")
         digits = pa.Array.from_buffers(texts.type, len(texts), [pa.py_buffer(bits), *texts.buffers()[1:]],
                                        offset=texts.offset)
-        whole = pc.fill_null(pc.cast(digits, pa.int64()), 0).to_numpy(zero_copy_only=False)
-        cents = whole[rows] * 100
+        ints = pc.cast(digits, pa.int64())
+        whole = np.frombuffer(ints.buffers()[1], dtype=np.int64)[ints.offset:ints.offset + len(ints)]
+        np.take(whole, rows, out=cents)     # the other cells' slots are undefined: zeroed here
+        cents[~fine] = 0
+        cents *= 100
     if rest.any():
         at = np.flatnonzero(rest)
         sub = texts.take(pa.array(rows[at], type=pa.int64()))
@@ -677,7 +709,9 @@ def _money_column(texts: pa.Array, rows: np.ndarray) -> tuple[pa.Array, np.ndarr
         cents[at] = np.where(got, _unscaled(v_sub), 0)
         has[at] = got
         ok[at] = ok_sub.to_numpy(zero_copy_only=False)
-    return _decimal_array(cents, has), cents, ok
+    np.right_shift(cents, 63, out=words[:, 1])          # the sign extended to the high word
+    value = pa.Array.from_buffers(_MONEY, n, [_bitmap(has), pa.py_buffer(words)])
+    return value, cents, has, ok
 
 
 def _unscaled(values: pa.Array) -> np.ndarray:
@@ -687,14 +721,9 @@ def _unscaled(values: pa.Array) -> np.ndarray:
     return words[2 * values.offset:2 * (values.offset + len(values)):2]
 
 
-def _decimal_array(cents: np.ndarray, valid: np.ndarray) -> pa.Array:
-    """A decimal128(18, 2) array from cents (null where not ``valid``)."""
-    n = len(cents)
-    words = np.empty((n, 2), dtype=np.int64)
-    words[:, 0] = cents
-    np.right_shift(cents, 63, out=words[:, 1])          # the sign extended to the high word
-    bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.Array.from_buffers(_MONEY, n, [bitmap, pa.py_buffer(words)])
+def _bitmap(valid: np.ndarray) -> pa.Buffer | None:
+    """An Arrow validity bitmap (None: all valid)."""
+    return None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
 
 
 def _money(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
