@@ -705,6 +705,7 @@ class _SheetScan:
         """Whether ``data`` may hold a cell outside the known extent, a cell without a plain
         ``r="A1"`` reference, a formula or an error cell (RE2 through pyarrow; no false negative
         with respect to ``_odd_cell_re`` and ``_fast``)."""
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -713,15 +714,19 @@ class _SheetScan:
             p = re.escape(self.p.decode("ascii", "replace"))
             cols = _greater_alternation(col_letters(self.max_col), False) if self.max_col else "[A-Z]+"
             rows = _greater_alternation(str(self.max_row), True) if self.max_row else "[0-9]+"
-            odd_cell = (
-                f'<{p}c(?:[^ ]| [^r]| r[^=]| r=[^"]| r="[^A-Z]| r="[A-Z]+[^A-Z0-9]'
+            # One literal first byte ('<') for RE2's prefix search: an odd cell tag, an error cell
+            # (what error_cell_re looks for) or a formula (what formula_no_value_re looks for).
+            self._screen = (
+                f'<{p}(?:c(?:[^ ]| [^r]| r[^=]| r=[^"]| r="[^A-Z]| r="[A-Z]+[^A-Z0-9]'
                 f'| r="(?:{cols})[0-9]| r="[A-Z]+[0-9]+[^0-9"]| r="[A-Z]+(?:{rows})"'
-                f'|(?: (?:r(?:=(?:"[A-Z]*[0-9]*)?)?)?)?$)'   # a tag cut by the end of the chunk
+                f'|(?: (?:r(?:=(?:"[A-Z]*[0-9]*)?)?)?)?$'     # a tag cut by the end of the chunk
+                f'|[^>]*t="e")|f)'
             )
-            self._screen = f'{odd_cell}|<{p}f|t="e"'
             self._screen_key = key
-        return bool(pc.any(pc.match_substring_regex(pa.array([data], pa.large_binary()),
-                                                    self._screen)).as_py())
+        # the chunk as a one-value Arrow binary array over the same memory (no copy)
+        one = pa.Array.from_buffers(pa.large_binary(), 1, [
+            None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)])
+        return bool(pc.match_substring_regex(one, self._screen)[0].as_py())
 
     def _odd_cell_re(self) -> re.Pattern[bytes]:
         key = (self.max_col, self.max_row)
