@@ -598,7 +598,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
         if bad_code_rows:
             flagged &= ~np.isin(excel_rows, np.array(bad_code_rows, dtype=np.int64))
         rows_kk = np.flatnonzero(flagged)
-        raw_kk = _picked_rows(col("kode_kegiatan"), keep, rows_kk)
+        raw_kk = col("kode_kegiatan").trimmed.take(pa.array(idx[rows_kk], type=pa.int64())).to_pylist()
         for r, raw in zip(rows_kk, raw_kk):
             issues.append(slow.cell_error(
                 name, int(excel_rows[r]), lbl["kode_kegiatan"], raw or None,
@@ -651,14 +651,6 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     issues.sort(key=lambda x: (x.excel_row or 0))
     sheet.strings_origin = (first_excel - (k + 1), c0)   # Excel row of table row 0, column offset
     return ReadResult(kind, meta, {"register_sp2d": df}, issues)
-
-
-def _picked_rows(c: _Column, keep: np.ndarray, rows: np.ndarray) -> list[str | None]:
-    """The trimmed text of some kept rows (positions among the kept rows)."""
-    if not len(rows):
-        return []
-    at = np.flatnonzero(keep)[rows]
-    return c.trimmed.take(pa.array(at, type=pa.int64())).to_pylist()
 
 
 def _str_series(a: pa.Array) -> pd.Series:
