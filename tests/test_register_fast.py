@@ -93,6 +93,14 @@ CASES = {
     | _row(72, [None, None, "00072/SP2D-LS", None, None, None, None, None]),
     "many_bad_codes": {f"D{r}": f"4.01.x{r % 3} y" for r in range(20, 40)} | {f"E{r}": "5..2" for r in range(30, 35)},
     "blank_code_texts": {"D30": "  ", "E31": " . "},
+    # A repeated header typed otherwise (spacing, case) is still a header, not an SP2D.
+    "repeated_header_spelled_otherwise": _row(80, ["No", "Tanggal  SP2D", "Nomor  SP2D", "Kode Kegiatan",
+                                                   "Kode  Rekening", "Uraian", "Jenis SP2D", "Nilai SP2D (Rp)"])
+    | _row(140, [h.upper() for h in HEADER]),
+    "nomor_without_digits": {"C60": "SP2D-LS", "C61": "belum bernomor"},
+    # A row holding only a date (an Excel date cell) is what the row reader makes of it.
+    "row_with_only_a_date": _row(90, [None, dt.datetime(2020, 3, 9)] + [None] * 6)
+    | _row(91, [None, dt.datetime(2020, 3, 9), None, None, None, "catatan", None, None]),
 }
 
 
@@ -173,3 +181,20 @@ def test_big_sheets_take_the_fast_path(tmp_path, monkeypatch):
     monkeypatch.setattr(register_fast, "FAST_MIN_ROWS", 100)
     res = register_sp2d.read(open_workbook(EXAMPLE / "input" / "register_sp2d_2020.xlsx"))
     assert calls and len(res.tables["register_sp2d"]) == 321
+
+
+@pytest.mark.parametrize("cell", [43901, "43901"])
+def test_a_date_printed_as_a_plain_number_goes_to_the_row_reader(tmp_path, cell):
+    # A numeric 43901 is the serial of 11/03/2020; the text "43901" is no date. Both print
+    # "43901": the fast reader declines and the row reader, which sees the cell type, decides.
+    path = _edit(tmp_path, {"B20": cell})
+    wb = openpyxl.load_workbook(path)
+    wb.active["B20"].number_format = "General"            # a number, not an Excel date
+    wb.save(path)
+    fast = register_fast.read_fast(open_workbook(path).visible_sheets[0], register_sp2d.KIND, register_sp2d.COLUMNS)
+    assert fast is None
+    sheet = open_workbook(path).visible_sheets[0]
+    sheet.n_rows_hint = 0
+    slow = register_sp2d.read_sheet(sheet)
+    row20 = [i for i in slow.issues if i.excel_row == 20 and i.kolom == "Tanggal SP2D"]
+    assert bool(row20) == isinstance(cell, str)

@@ -63,6 +63,7 @@ _WS_RUN = f"[{_WS_CLASS}]+"
 _NEEDS_COLLAPSE = f"[{_WS_CLASS}]{{2}}|[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f\\x85\\x{{a0}}\\x{{1680}}\\x{{2000}}-\\x{{200a}}\\x{{2028}}\\x{{2029}}\\x{{202f}}\\x{{205f}}\\x{{3000}}]"
 _PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _ISO_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: 00:00:00(?:\.0+)?)?$")
+_PRINTED_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$")
 _EPOCH = dt.date(1970, 1, 1)
 _MONEY = pa.decimal128(18, 2)
 _SCAN_CHUNK = 1 << 20     # bytes per numpy pass over a text column (stays in cache)
@@ -70,12 +71,16 @@ _ROWS_CHUNK = 1 << 16     # rows per numpy pass over a column's offsets
 
 
 def _shown(text: str | None) -> Any:
-    """A cell as the row reader would show it: numbers as numbers, the rest as text."""
+    """A cell as the row reader would show it: numbers as numbers, an Excel date (printed by
+    fastexcel as ``2020-03-09 00:00:00``) as a datetime, the rest as text."""
     if text is None:
         return None
     if _PLAIN_NUMBER.match(text):
         v = float(text)
         return int(v) if v.is_integer() else v
+    m = _PRINTED_DATETIME.match(text)
+    if m:
+        return dt.datetime(*map(int, m.groups()))
     return text
 
 
@@ -225,6 +230,50 @@ def _repeated_header(rows: pa.Table, head: list[list[Any]], header: Any, c0: int
     return mask
 
 
+def _may_repeat_header(sheet_cols: list[Any], header: Any, c0: int, pool: ThreadPoolExecutor) -> np.ndarray:
+    """Rows that may be a page-break repeat of the header however it is typed (spacing, case,
+    punctuation): ``iter_data_rows`` calls a row a repeat when at least max(2, half) of the header
+    texts are matched by its normalised cells, so every repeat matches in at least one of any
+    (texts - threshold + 1) header columns; those columns are tested with one RE2 pass each (the
+    normalisation as a pattern). The rows found go through the row reader's classification."""
+    texts = header.texts
+    pos = [j for j, t in enumerate(texts) if t]
+    need = max(2, len(pos) // 2)
+    inside = [j for j in pos if 0 <= j - c0 < len(sheet_cols)]
+    n = len(sheet_cols[0].raw) if sheet_cols else 0
+    if len(inside) < need:
+        return np.zeros(n, dtype=bool)          # too few header columns in the table to repeat it
+    # Prefer the columns whose data cannot look like text (numbers, codes, dates): cheap rejects.
+    order = sorted(inside, key=lambda j: j not in set(header.columns.values()))
+    test = order[:len(inside) - need + 1]
+
+    def matches(j: int) -> np.ndarray:
+        col = sheet_cols[j - c0]
+        toks = texts[j].split(" ")
+        if any(t in ("persen", "tw") for t in toks):
+            return col.filled                    # '%' and 'Triwulan IV' normalise otherwise: any text
+        sep = "[^0-9a-z]"
+        pattern = f"(?i)^{sep}*" + f"{sep}+".join(re.escape(t) for t in toks) + f"{sep}*$"
+        if toks[0][:1].isdigit():
+            return pc.fill_null(pc.match_substring_regex(col.raw, pattern), False).to_numpy(zero_copy_only=False)
+        # A header text starting with a letter cannot be matched by a cell starting with a digit
+        # (SP2D numbers, codes, amounts, dates): the pattern runs on the few other cells only.
+        off, data = _bytes(col.raw)
+        first = np.take(data, off[:-1], mode="clip") if len(data) else np.zeros(n, dtype=np.uint8)
+        cand = col.filled & ((first - np.uint8(48)) > np.uint8(9))
+        out = np.zeros(n, dtype=bool)
+        idx = np.flatnonzero(cand)
+        if len(idx):
+            hit = pc.match_substring_regex(col.raw.take(pa.array(idx)), pattern)
+            out[idx[pc.fill_null(hit, False).to_numpy(zero_copy_only=False)]] = True
+        return out
+
+    out = np.zeros(n, dtype=bool)
+    for m in pool.map(matches, test):
+        out |= m
+    return out
+
+
 def _grouped(codes: np.ndarray, bad: np.ndarray) -> list[tuple[int, np.ndarray]]:
     """(distinct value, its rows) for the rows whose value is bad: values ascending, rows ascending."""
     rows = np.flatnonzero(bad[codes])
@@ -354,6 +403,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
         | ~col("nomor_sp2d").filled
         | pc.fill_null(pc.equal(nomor_all, nomor_header), False).to_numpy(zero_copy_only=False)
         | pc.fill_null(pc.ascii_is_decimal(nomor_all), False).to_numpy(zero_copy_only=False)   # ^[0-9]+$
+        | _may_repeat_header(sheet_cols, header, c0, pool)
     )
     special_idx = np.flatnonzero(special)
 
@@ -452,6 +502,10 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     uniq = td.texts
     parsed: list[Any] = []
     expected_tgl = "tanggal (dd/mm/yyyy atau '31 Maret 2020')"
+    if any(u and used and _PLAIN_NUMBER.match(u) for u, used in zip(uniq, td.used)):
+        # 43901 printed by a numeric cell is a date serial, typed as text it is no date: only
+        # the cell type can tell, so the row reader decides.
+        return None
     for u, used in zip(uniq, td.used):
         m = _ISO_DATETIME.match(u) if (u and used) else None
         try:
