@@ -609,3 +609,17 @@ def test_a_failing_read_ahead_is_a_rejection_not_a_traceback(tmp_path, monkeypat
     with pytest.raises(FileRejected) as ei:
         wb.sheets[0].strings()
     assert "rusak" in ei.value.issues[0].pesan and ei.value.issues[0].sheet == "Register"
+
+
+def test_head_is_read_once_and_equals_fresh_reads(tmp_path, monkeypatch):
+    p = normal_xlsx(tmp_path / "kepala.xlsx")
+    fresh = {n: W._tidy_head(W._head_raw(p, "Register", n)) for n in (2, 4, 32, 40)}
+    calls = []
+    real = W._head_raw
+    monkeypatch.setattr(W, "_head_raw", lambda *a: calls.append(a) or real(*a))
+    sheet = Sheet("Register", False, path=p, loader=None)    # a big sheet's grid is not loaded
+    got = {n: sheet.head(n) for n in (32, 40, 2, 4)}
+    assert got == fresh and len(calls) == 1
+    got[2][0][0] = "diubah"                      # a caller's edit does not reach the cache
+    assert sheet.head(2) == fresh[2]
+    assert fresh[2] == [["REGISTER SP2D", None, None, None, None, None]]

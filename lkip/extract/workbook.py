@@ -104,6 +104,7 @@ class Sheet:
         self.n_rows_hint = n_rows_hint or (len(rows) if rows is not None else 0)
         self._strings: Any = None
         self._strings_ahead: Any = None   # a Future while read_strings_ahead() runs
+        self._head: tuple[int, list[list[Any]]] | None = None   # (n, the first n rows) once read
 
     def __repr__(self) -> str:
         return f"Sheet({self.name!r}, hidden={self.hidden}, rows~{self.n_rows_hint})"
@@ -126,7 +127,10 @@ class Sheet:
         """The first ``n`` rows (Excel rows 1..n), typed like ``rows``, without reading the rest."""
         if self._rows is not None or self.path is None:
             return self.rows[:n]
-        return _guarded(self, lambda: _head_rows(self.path, self.name, n))
+        if self._head is None or self._head[0] < n:       # detection and the reader both ask
+            want = max(n, HEAD_READ_ROWS)
+            self._head = (want, _guarded(self, lambda: _head_raw(self.path, self.name, want)))
+        return _tidy_head(self._head[1][:n])
 
     def strings(self) -> Any:
         """The used range as an Arrow table of text (fastexcel; numbers in their shortest form,
@@ -177,8 +181,12 @@ def _guarded(sheet: Sheet, load: Any) -> Any:
         raise FileRejected(error(f"{MSG_RUSAK} ({type(e).__name__})", sheet=sheet.name, file=name)) from None
 
 
-def _head_rows(path: Path, name: str, n: int) -> list[list[Any]]:
-    import openpyxl  # read-only mode streams: the top rows of a 1M-row sheet cost milliseconds
+HEAD_READ_ROWS = 40   # what the readers ask for (sheets.HEAD_ROWS); detection asks for fewer
+
+
+def _head_raw(path: Path, name: str, n: int) -> list[list[Any]]:
+    """Excel rows 1..n as typed cells (read-only openpyxl streams: milliseconds on a 1M-row sheet)."""
+    import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
@@ -186,7 +194,12 @@ def _head_rows(path: Path, name: str, n: int) -> list[list[Any]]:
         raw = [list(r) for r in ws.iter_rows(min_row=1, max_row=n, values_only=True)]
     finally:
         wb.close()
-    rows = _convert_rows(raw)
+    return _convert_rows(raw)
+
+
+def _tidy_head(head: list[list[Any]]) -> list[list[Any]]:
+    """Without trailing blank rows, every row as wide as the widest (a fresh copy)."""
+    rows = [list(r) for r in head]
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     width = max((len(r) for r in rows), default=0)
