@@ -194,7 +194,11 @@ def child(measure: str, path: Path) -> dict[str, Any]:
             wb.close()
             out.update(seconds=time.perf_counter() - t, rows=n)
         elif measure in ("pandas_openpyxl", "pandas_calamine"):
+            import importlib
+
             import pandas as pd
+
+            importlib.import_module("openpyxl" if measure == "pandas_openpyxl" else "python_calamine")
 
             t = time.perf_counter()
             df = pd.read_excel(path, engine=measure.split("_")[1], header=None)
@@ -208,6 +212,7 @@ def child(measure: str, path: Path) -> dict[str, Any]:
             out.update(seconds=time.perf_counter() - t, rows=len(rows))
         elif measure in ("fastexcel", "fastexcel_str"):
             import fastexcel
+            import pyarrow  # noqa: F401 - to_arrow imports it on first use: not part of the read
 
             t = time.perf_counter()
             reader = fastexcel.read_excel(str(path))
@@ -219,8 +224,8 @@ def child(measure: str, path: Path) -> dict[str, Any]:
 
             t = time.perf_counter()
             wb = open_workbook(path)
-            out.update(seconds=time.perf_counter() - t, rows=sum(_cells(s).num_rows if _big(s) else len(s.rows)
-                                                                for s in wb.visible_sheets))
+            rows = sum(_cells(s).num_rows if _big(s) else len(s.rows) for s in wb.visible_sheets)
+            out.update(seconds=time.perf_counter() - t, rows=rows)
         elif measure == "parse":
             from lkip.extract import register_sp2d
             from lkip.extract.workbook import open_workbook
