@@ -586,7 +586,7 @@ def test_re2_screen_never_misses_what_the_exact_searches_find(parts, prefix, max
 
 
 def test_big_sheet_text_is_read_ahead_and_equals_a_direct_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "READ_AHEAD_MIN_ROWS", 3)
+    monkeypatch.setattr(W, "TEXT_MIN_ROWS", 3)
     p = normal_xlsx(tmp_path / "besar.xlsx")
     wb = open_workbook(p)
     reg, lama = wb.sheets
@@ -599,7 +599,7 @@ def test_big_sheet_text_is_read_ahead_and_equals_a_direct_read(tmp_path, monkeyp
 
 
 def test_a_failing_read_ahead_is_a_rejection_not_a_traceback(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "READ_AHEAD_MIN_ROWS", 3)
+    monkeypatch.setattr(W, "TEXT_MIN_ROWS", 3)
 
     def boom(self):
         raise RuntimeError("panic in the reader")

@@ -50,9 +50,10 @@ from lkip.extract.header import (
 from lkip.extract.parse import ParseError, normalize_code, parse_date
 from lkip.extract.parse_vec import parse_number_text
 from lkip.extract.sheets import head_grid
+from lkip.extract.workbook import TEXT_MIN_ROWS
 from lkip.issues import Issue, error
 
-FAST_MIN_ROWS = 20_000   # below this the row reader is fast enough
+FAST_MIN_ROWS = TEXT_MIN_ROWS   # below this the row reader is fast enough (cell types decide)
 
 _AMBIGUOUS_NUMBER = r"^-?[0-9]+\.[0-9]{3}$"        # numeric 1.732 or the text "1.732" (= 1732)?
 _TOO_LONG = r"^-?[0-9]{14,}"                          # beyond what a double prints exactly to the cent

@@ -16,7 +16,14 @@ python-calamine touches the content:
    ``<!ENTITY`` is rejected, each part's head is fed to a defusedxml parser, and each worksheet is
    scanned with byte searches for its real extent (``max_rows``, ``max_cells``), for formula cells
    without a cached value and for error cells (``#DIV/0!``...);
-5. only then python-calamine reads the values (formulas are never evaluated, macros never run).
+5. only then the values are read (formulas are never evaluated, macros never run): a small
+   sheet as a typed grid through python-calamine (``Sheet.rows``), a sheet of ``TEXT_MIN_ROWS``
+   rows or more as Arrow text through fastexcel (``Sheet.strings()``, started in a second thread
+   by ``open_workbook`` for the largest such visible sheet).
+
+The big-sheet scan costs about one inflate of the part: each 4 MB chunk is screened by one RE2
+pattern (pyarrow, no GIL) and only a chunk it flags goes through the exact byte searches, while a
+second thread inflates the next chunk.
 
 Cell values: ``str`` (exactly as stored), ``int``/``float`` (integral floats become ``int``),
 ``datetime.datetime`` (Excel dates; a time-only cell becomes a datetime on 1899-12-30, a duration
@@ -73,7 +80,9 @@ DEFAULT_LIMITS: dict[str, Any] = _default_limits()
 # and their total is bounded by max_uncompressed_mb anyway.
 RATIO_FLOOR_BYTES = 1 * MB
 READ_CHUNK = 4 * MB
-READ_AHEAD_MIN_ROWS = 20_000   # = register_fast.FAST_MIN_ROWS: a sheet the fast path reads as text
+# A sheet this tall is read by the column-wise readers as Arrow text (``Sheet.strings()``), and
+# that read starts in a second thread as soon as the scan has passed.
+TEXT_MIN_ROWS = 20_000
 MAX_CARRY = 32 * MB  # a "row" longer than this without </row> is scanned tag by tag
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -697,18 +706,17 @@ class _SheetScan:
             # when every cell tag starts with a plain r="..." inside the known extent and no cell
             # holds a formula or an error, which is what Excel and common writers produce after
             # the first chunk. Otherwise the chunk goes through the exact byte searches below.
-            if not self._anything_odd(data):
-                pass
-            elif not self._odd_cell_re().search(data):
-                self._fast(data)
-            elif data.count(self.lt_c) == data.count(self.lt_c_r):
-                # every cell is placed by its reference: the exact extent is the largest one
-                for letters, digits in _ALL_CELL_REFS.findall(data):
-                    self.max_col = max(self.max_col, _col_number(letters))
-                    self.max_row = max(self.max_row, int(digits))
-                self._fast(data)
-            else:
-                self._tokens(data)
+            if self._anything_odd(data):
+                if not self._odd_cell_re().search(data):
+                    self._fast(data)
+                elif data.count(self.lt_c) == data.count(self.lt_c_r):
+                    # every cell is placed by its reference: the exact extent is the largest one
+                    for letters, digits in _ALL_CELL_REFS.findall(data):
+                        self.max_col = max(self.max_col, _col_number(letters))
+                        self.max_row = max(self.max_row, int(digits))
+                    self._fast(data)
+                else:
+                    self._tokens(data)
             self.t_row = max(self.t_row, self.max_row)
         else:
             self._tokens(data)
@@ -1107,7 +1115,7 @@ def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Work
         raise _Reject("Buku kerja kosong: tidak ada sheet yang berisi data")
     # A sheet big enough for the column-wise readers: its text is read while the caller detects
     # the kind and reads the header (the largest visible one; the scan has passed).
-    big = [s for s in sheets if not s.hidden and s.n_rows_hint >= READ_AHEAD_MIN_ROWS]
+    big = [s for s in sheets if not s.hidden and s.n_rows_hint >= TEXT_MIN_ROWS]
     if big:
         max(big, key=lambda s: s.n_rows_hint).read_strings_ahead()
     return Workbook(path=path, sha256=digest, size=size, sheets=sheets)
