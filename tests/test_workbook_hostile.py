@@ -545,6 +545,36 @@ def test_rejection_in_the_middle_stops_the_read_ahead(tmp_path, monkeypatch):
     assert threading.active_count() == before
 
 
+def test_read_ahead_pieces_rejoin_to_the_member_and_end_after_rows(monkeypatch):
+    monkeypatch.setattr(W, "READ_CHUNK", 1000)
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i * 7}</v></c></row>' for i in range(1, 400))
+    data = sheet_xml(rows).encode()
+    pieces = list(W._read_ahead(io.BytesIO(data)))
+    assert pieces[-1] == b"" and b"".join(pieces) == data
+    assert all(piece.endswith(b"row>") for piece in pieces[:-2])   # the scanner's whole rows
+    # a member without rows (or one long row) comes through as read, nothing held back
+    blob = os.urandom(5000).replace(b"row>", b"")
+    assert b"".join(W._read_ahead(io.BytesIO(blob))) == blob
+
+
+def test_members_are_inflated_by_isal_with_zipfiles_checks(tmp_path):
+    from isal import isal_zlib   # a dependency: the scan inflates with it
+
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 3000))
+    p = raw_xlsx(tmp_path / "isal.xlsx", sheet_xml(rows))
+    with zipfile.ZipFile(p) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        with W._open_member(z, info) as f:
+            assert isinstance(f._decompressor, type(isal_zlib.decompressobj(-15)))
+            assert f.read() == z.read(info)
+    # zipfile still checks the CRC of what ISA-L inflated: a wrong CRC is a rejection
+    data = bytearray(p.read_bytes())
+    crc = info.CRC.to_bytes(4, "little")
+    assert data.count(crc) == 2                       # local header and central directory
+    p.write_bytes(bytes(data.replace(crc, ((info.CRC + 1) % 2**32).to_bytes(4, "little"))))
+    assert "rusak" in rejected(p)
+
+
 def test_read_ahead_gives_the_same_scan(tmp_path, monkeypatch):
     cells = []
     for i in range(1, 800):

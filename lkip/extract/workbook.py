@@ -23,7 +23,8 @@ python-calamine touches the content:
 
 The big-sheet scan costs about one inflate of the part: each 4 MB chunk is screened by one RE2
 pattern (pyarrow, no GIL) and only a chunk it flags goes through the exact byte searches, while a
-second thread inflates the next chunk.
+second thread inflates the next chunk (with ISA-L, python-isal, behind zipfile's own size and CRC
+checks) and cuts it after its last ``</row>``.
 
 Cell values: ``str`` (exactly as stored), ``int``/``float`` (integral floats become ``int``),
 ``datetime.datetime`` (Excel dates; a time-only cell becomes a datetime on 1899-12-30, a duration
@@ -41,12 +42,18 @@ import re
 import time
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 from typing import Any
 
 from lkip.issues import FileRejected, error
+
+try:  # ISA-L's inflate for the scan (optional: zlib's otherwise)
+    from isal import isal_zlib as _isal_zlib
+except ImportError:  # pragma: no cover - the package is a dependency
+    _isal_zlib = None
 
 __all__ = ["Sheet", "Workbook", "sha256_of", "open_workbook", "file_is_settled", "DEFAULT_LIMITS"]
 
@@ -835,16 +842,32 @@ class _SheetScan:
         self.t_in_cell = False
 
 
+def _open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
+    """``zf.open(info)``, inflating with ISA-L (python-isal) when it is installed: the same bytes
+    as zlib, in about half the time. zipfile itself still reads the local header, stops at the
+    declared size and checks the CRC; only its raw-deflate decompressor object (a drop-in: the
+    same ``decompress(data, max_length)``, ``eof``, ``unconsumed_tail``, ``flush``) is swapped
+    before the first read."""
+    f = zf.open(info)
+    if (_isal_zlib is not None and info.compress_type == zipfile.ZIP_DEFLATED
+            and isinstance(getattr(f, "_decompressor", None), type(zlib.decompressobj(-zlib.MAX_WBITS)))):
+        f._decompressor = _isal_zlib.decompressobj(-zlib.MAX_WBITS)
+    return f
+
+
 def _read_chunks(f: Any) -> Any:
     while chunk := f.read(READ_CHUNK):
         yield chunk
 
 
-def _read_ahead(f: Any, depth: int = 3) -> Any:
+def _read_ahead(f: Any, depth: int = 3, cut: bytes = b"row>") -> Any:
     """The chunks of a zip member, inflated by a second thread while the caller scans the previous
-    one (zlib and the RE2 screen both release the GIL: two cores, one pass). Errors of the reader
-    (bad CRC, a member longer than declared) are raised here, in order; leaving the loop early
-    stops the reader."""
+    one (the inflate and the RE2 screen both release the GIL: two cores, one pass). Each chunk but
+    the last ends just after the last ``cut`` of the data read so far (a worksheet's ``</row>``),
+    so the scanner's whole rows are the chunks themselves: the one copy that joins a chunk to the
+    previous one's cut-off tail is made here, on the inflating thread. Errors of the reader (bad
+    CRC, a member longer than declared) are raised here, in order; leaving the loop early stops
+    the reader."""
     import queue
     import threading
 
@@ -862,9 +885,21 @@ def _read_ahead(f: Any, depth: int = 3) -> Any:
 
     def reader() -> None:
         try:
+            tail = b""
             while True:
-                chunk = f.read(READ_CHUNK)
-                if not put(chunk) or not chunk:
+                data = f.read(READ_CHUNK)
+                if not data:
+                    if tail and not put(tail):
+                        return
+                    put(b"")
+                    return
+                i = data.rfind(cut)
+                if i < 0:
+                    piece, tail = b"".join((tail, data)), b""
+                else:
+                    i += len(cut)
+                    piece, tail = b"".join((tail, memoryview(data)[:i])), data[i:]
+                if not put(piece):
                     return
         except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
             put(e)
@@ -902,7 +937,7 @@ def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
         fed = 0
         carry = b""
         tail = b""
-        with zf.open(info) as f, contextlib.closing(
+        with _open_member(zf, info) as f, contextlib.closing(
                 _read_ahead(f) if info.file_size > 4 * READ_CHUNK else _read_chunks(f)) as chunks:
             while True:
                 chunk = next(chunks, b"")
