@@ -594,7 +594,8 @@ def test_read_ahead_gives_the_same_scan(tmp_path, monkeypatch):
 
 _TAG_PARTS = ['<c r="', "<c ", '<c r="A1" t="e">', "<v>#N/A</v>", "<f/>", '<c r="B2">', "<c>", "<c/>", "<x:c r=\"", 'r="', "r='A1'", "A", "B", "H", "I", "Z",
               "AA", "AB", "XFD", "0", "1", "5", "9", "10", "99", "100", "101", "1000", '"', " ",
-              ">", "<f>", "</c>", '<row r="5">', "<v>1</v>", 't="e"', "-", "\t", "\n", 's="1"', "a"]
+              ">", "<f>", "</c>", '<row r="5">', "<v>1</v>", 't="e"', "-", "\t", "\n", 's="1"', "a",
+              "<!-- ", "<![CDATA[", "<?pi ", "<", "!", "?"]
 
 
 @settings(max_examples=1500, deadline=None)
@@ -613,6 +614,7 @@ def test_re2_screen_never_misses_what_the_exact_searches_find(parts, prefix, max
         assert not scan._odd_cell_re().search(data)
         scan._fast(data)
         assert scan.formula_no_value == [] and scan.errors == []
+        scan._no_markup(data)          # raises on a comment, CDATA or processing instruction
 
 
 def test_big_sheet_text_is_read_ahead_and_equals_a_direct_read(tmp_path, monkeypatch):
@@ -653,3 +655,28 @@ def test_head_is_read_once_and_equals_fresh_reads(tmp_path, monkeypatch):
     got[2][0][0] = "diubah"                      # a caller's edit does not reach the cache
     assert sheet.head(2) == fresh[2]
     assert fresh[2] == [["REGISTER SP2D", None, None, None, None, None]]
+
+
+@pytest.mark.parametrize("hide", [
+    "<!-- </sheetData> {pad} -->",
+    "<?lkip </sheetData> {pad}?>",
+    '<row r="3000"><c r="A3000" t="inlineStr"><is><t><![CDATA[</sheetData> {pad}]]></t></is></c></row>',
+])
+def test_a_fake_end_of_sheet_data_cannot_hide_cells_from_the_scan(tmp_path, monkeypatch, hide):
+    # XML comments, CDATA and processing instructions can hold the text '</sheetData>'; the scan
+    # must not take it for the end of the cells and let a far-away cell through to the readers
+    # (the rest stays well-formed XML: only the scan would have been fooled).
+    monkeypatch.setattr(W, "READ_CHUNK", 64)
+    many = "".join(f'<row r="{i}"><c r="B{i}"><v>{i}</v></c></row>' for i in range(1, 2000))
+    rows = (many + hide.format(pad="x" * 300)
+            + '<row r="3001"><c r="XFD1048576"><v>1</v></c></row>')
+    p = raw_xlsx(tmp_path / "akhir_palsu.xlsx", sheet_xml(rows))
+    assert "tidak didukung" in rejected(p)
+
+
+def test_a_second_sheet_data_after_the_first_is_rejected(tmp_path, monkeypatch):
+    monkeypatch.setattr(W, "READ_CHUNK", 64)       # the first </sheetData> ends a chunk's rows
+    many = "".join(f'<row r="{i}"><c r="B{i}"><v>{i}</v></c></row>' for i in range(1, 3000))
+    rows = many + "</sheetData>" + " " * 300 + '<sheetData><row r="9"><c r="XFD1048576"><v>1</v></c></row>'
+    p = raw_xlsx(tmp_path / "dua_data.xlsx", sheet_xml(rows))
+    assert "tidak didukung" in rejected(p)

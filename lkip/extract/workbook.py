@@ -453,6 +453,15 @@ def _entity_reject(member: str) -> _Reject:
     )
 
 
+def _unsupported_markup(member: str, sheet: str | None) -> _Reject:
+    return _Reject(
+        f"Berkas ditolak demi keamanan: data sheet di bagian '{member}' berisi komentar, CDATA "
+        "atau instruksi pemrosesan XML, atau lebih dari satu bagian data, yang tidak didukung. "
+        "Excel tidak pernah menulis ini: buka berkas asli di Excel lalu simpan ulang sebagai .xlsx",
+        sheet=sheet, nilai=member,
+    )
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -686,6 +695,8 @@ class _SheetScan:
             self.phase = "tail"
             if _DOCTYPE_RE.search(chunk, stop):
                 raise _entity_reject(self.member)
+            if chunk.find(b"sheetData", stop + len(self.end_data)) >= 0:
+                raise _unsupported_markup(self.member, self.sheet)   # a second <sheetData>
             return b""
         cut = last_row_end
         if cut >= 0 and not self.sticky_tokens:
@@ -714,6 +725,7 @@ class _SheetScan:
             # holds a formula or an error, which is what Excel and common writers produce after
             # the first chunk. Otherwise the chunk goes through the exact byte searches below.
             if self._anything_odd(data):
+                self._no_markup(data)
                 if not self._odd_cell_re().search(data):
                     self._fast(data)
                 elif data.count(self.lt_c) == data.count(self.lt_c_r):
@@ -726,13 +738,22 @@ class _SheetScan:
                     self._tokens(data)
             self.t_row = max(self.t_row, self.max_row)
         else:
+            self._no_markup(data)
             self._tokens(data)
         self._check_limits()
 
+    def _no_markup(self, data: bytes) -> None:
+        """Cell data holds elements and text only. A comment, CDATA section or processing
+        instruction could hold the text ``</sheetData>`` (or ``</row>``) and end the scan early,
+        letting cells it never saw through to the readers: no writer puts them there."""
+        if b"<!" in data or b"<?" in data:
+            raise _unsupported_markup(self.member, self.sheet)
+
     def _anything_odd(self, data: bytes) -> bool:
         """Whether ``data`` may hold a cell outside the known extent, a cell without a plain
-        ``r="A1"`` reference, a formula or an error cell (RE2 through pyarrow; no false negative
-        with respect to ``_odd_cell_re`` and ``_fast``)."""
+        ``r="A1"`` reference, a formula, an error cell, or a comment, CDATA section or processing
+        instruction (``<!``, ``<?``) (RE2 through pyarrow; no false negative with respect to
+        ``_odd_cell_re``, ``_fast`` and ``_no_markup``)."""
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -745,10 +766,10 @@ class _SheetScan:
             # One literal first byte ('<') for RE2's prefix search: an odd cell tag, an error cell
             # (what error_cell_re looks for) or a formula (what formula_no_value_re looks for).
             self._screen = (
-                f'<{p}(?:c(?:[^ ]| [^r]| r[^=]| r=[^"]| r="[^A-Z]| r="[A-Z]+[^A-Z0-9]'
+                f'<(?:[!?]|{p}(?:c(?:[^ ]| [^r]| r[^=]| r=[^"]| r="[^A-Z]| r="[A-Z]+[^A-Z0-9]'
                 f'| r="(?:{cols})[0-9]| r="[A-Z]+[0-9]+[^0-9"]| r="[A-Z]+(?:{rows})"'
                 f'|(?: (?:r(?:=(?:"[A-Z]*[0-9]*)?)?)?)?$'     # a tag cut by the end of the chunk
-                f'|[^>]*t="e")|f)'
+                f'|[^>]*t="e")|f))'
             )
             self._screen_key = key
         # the chunk as a one-value Arrow binary array over the same memory (no copy)
@@ -948,6 +969,8 @@ def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
                     probe = tail + chunk
                     if b"<!" in probe and _DOCTYPE_RE.search(probe):
                         raise _entity_reject(name)
+                    if scan is not None and scan.phase == "tail" and b"sheetData" in probe:
+                        raise _unsupported_markup(name, scan.sheet)   # a second <sheetData>
                     tail = chunk[-16:]
                     if parser is not None and fed < 65536:
                         try:
