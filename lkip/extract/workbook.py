@@ -110,7 +110,8 @@ class Sheet:
 
     def __init__(self, name: str, hidden: bool, rows: list[list[Any]] | None = None,
                  formula_cells_without_value: list[tuple[int, int]] | None = None, *,
-                 path: Path | None = None, loader: Any = None, n_rows_hint: int = 0):
+                 path: Path | None = None, loader: Any = None, n_rows_hint: int = 0,
+                 parts: Any = None):
         self.name = name
         self.hidden = hidden
         self._rows = rows
@@ -121,6 +122,7 @@ class Sheet:
         self._strings: Any = None
         self._strings_ahead: Any = None   # a Future while read_strings_ahead() runs
         self._head: tuple[int, list[list[Any]]] | None = None   # (n, the first n rows) once read
+        self._parts = parts   # sheet_parts.SheetParts: the rows written apart by the scan, or None
 
     def __repr__(self) -> str:
         return f"Sheet({self.name!r}, hidden={self.hidden}, rows~{self.n_rows_hint})"
@@ -161,8 +163,21 @@ class Sheet:
         import fastexcel
         import pyarrow as pa
 
+        parts, self._parts = self._parts, None
+        if parts is not None:
+            # the rows in parts, read on all cores; the whole sheet when they do not add up
+            try:
+                got = parts.read(self.name)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # noqa: BLE001 - incl. a Rust panic: the whole read decides
+                got = None
+            if got is not None:
+                _release_freed_memory()
+                return got
         reader = fastexcel.read_excel(str(self.path))
         got = reader.load_sheet(self.name, header_row=None, dtypes="string").to_arrow()
+        _release_freed_memory()
         return pa.Table.from_batches([got]) if isinstance(got, pa.RecordBatch) else got
 
     def read_strings_ahead(self) -> None:
@@ -183,6 +198,18 @@ class Sheet:
 
         threading.Thread(target=run, name="lkip-strings", daemon=True).start()
         self._strings_ahead = future
+
+
+def _release_freed_memory() -> None:
+    """Hand back to the OS what the Rust reader freed (its cell grid, many small strings): glibc
+    keeps freed heap in per-thread arenas, which would count against the run's memory until the
+    process ends (the remedy Dask documents for "unmanaged memory")."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _guarded(sheet: Sheet, load: Any) -> Any:
@@ -602,6 +629,8 @@ class _SheetScan:
         self.head_len = 0
         # tokenizer state (kept across chunks)
         self.sticky_tokens = False
+        self.regular = True   # every cell placed by a plain r="A1" (no chunk went to the tokenizer)
+        self.parts: Any = None   # sheet_parts.SheetParts when the scan wrote the rows apart
         self.t_row = 0
         self.t_col = 0
         self.t_in_cell = False
@@ -806,6 +835,7 @@ class _SheetScan:
                                         m.group(2).decode("utf-8", "replace")))
 
     def _tokens(self, data: bytes) -> None:
+        self.regular = False
         for m in self.token_re.finditer(data):
             closing, name, attrs = m.group(1), m.group(2), m.group(3)
             selfclose = attrs.endswith(b"/")
@@ -881,14 +911,18 @@ def _read_chunks(f: Any) -> Any:
         yield chunk
 
 
-def _read_ahead(f: Any, depth: int = 3, cut: bytes = b"row>") -> Any:
+_PART_BOUNDARY = object()   # in _read_ahead's stream: the next chunk starts a new part
+
+
+def _read_ahead(f: Any, depth: int = 3, cut: bytes = b"row>", sink: Any = None) -> Any:
     """The chunks of a zip member, inflated by a second thread while the caller scans the previous
     one (the inflate and the RE2 screen both release the GIL: two cores, one pass). Each chunk but
     the last ends just after the last ``cut`` of the data read so far (a worksheet's ``</row>``),
     so the scanner's whole rows are the chunks themselves: the one copy that joins a chunk to the
     previous one's cut-off tail is made here, on the inflating thread. Errors of the reader (bad
     CRC, a member longer than declared) are raised here, in order; leaving the loop early stops
-    the reader."""
+    the reader. ``sink`` (``SheetSplit.write``) is given every chunk first; when it answers True,
+    ``_PART_BOUNDARY`` follows that chunk."""
     import queue
     import threading
 
@@ -910,8 +944,11 @@ def _read_ahead(f: Any, depth: int = 3, cut: bytes = b"row>") -> Any:
             while True:
                 data = f.read(READ_CHUNK)
                 if not data:
-                    if tail and not put(tail):
-                        return
+                    if tail:
+                        if sink is not None:
+                            sink(tail)
+                        if not put(tail):
+                            return
                     put(b"")
                     return
                 i = data.rfind(cut)
@@ -920,7 +957,8 @@ def _read_ahead(f: Any, depth: int = 3, cut: bytes = b"row>") -> Any:
                 else:
                     i += len(cut)
                     piece, tail = b"".join((tail, memoryview(data)[:i])), data[i:]
-                if not put(piece):
+                new_part = sink(piece) if sink is not None else False
+                if not put(piece) or (new_part and not put(_PART_BOUNDARY)):
                     return
         except BaseException as e:  # noqa: BLE001 - handed to the consumer, raised there
             put(e)
@@ -948,54 +986,111 @@ def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
 
     by_member = {m: name for name, m in sheet_members.items()}
     scans: dict[str, _SheetScan] = {}
-    for info in zf.infolist():
-        if info.is_dir():
-            continue
-        name = info.filename
-        is_xml = name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
-        scan = _SheetScan(name, by_member.get(name), limits) if name in by_member else None
-        parser = DET.DefusedXMLParser(forbid_dtd=True) if is_xml else None
-        fed = 0
-        carry = b""
-        tail = b""
-        with _open_member(zf, info) as f, contextlib.closing(
-                _read_ahead(f) if info.file_size > 4 * READ_CHUNK else _read_chunks(f)) as chunks:
-            while True:
-                chunk = next(chunks, b"")
-                final = not chunk
-                # In a worksheet's cell data a DTD is harmless (XML allows it only before the
-                # root element, where it is checked): skip the extra pass over the big part.
-                if is_xml and chunk and (scan is None or scan.phase != "data"):
-                    probe = tail + chunk
-                    if b"<!" in probe and _DOCTYPE_RE.search(probe):
-                        raise _entity_reject(name)
-                    if scan is not None and scan.phase == "tail" and b"sheetData" in probe:
-                        raise _unsupported_markup(name, scan.sheet)   # a second <sheetData>
-                    tail = chunk[-16:]
-                    if parser is not None and fed < 65536:
-                        try:
-                            parser.feed(chunk[: 65536 - fed])
-                        except DefusedXmlException as e:
-                            raise _entity_reject(name) from e
-                        except DET.ParseError as e:
-                            raise _Reject(f"{MSG_RUSAK} (XML '{name}' tidak terbaca)") from e
-                        fed += min(len(chunk), 65536 - fed)
-                if scan is not None:
-                    buf = carry + chunk
-                    carry = b""
-                    if scan.phase == "head" and buf:
-                        start = scan.feed_head(buf)
-                        buf = buf[start:] if start >= 0 else b""
-                    if scan.phase == "data" and (buf or final):
-                        carry = scan.feed_data(buf, final)
-                if final:
-                    break
-        if scan is not None:
-            if scan.phase == "head":
-                raise _Reject(f"{MSG_RUSAK} (sheet tanpa data sheet)", sheet=scan.sheet)
-            scan._check_limits()
-            scans[scan.sheet] = scan
+    split = _sheet_split(zf, set(by_member), limits)
+    try:
+        for info in zf.infolist():
+            _scan_member(zf, info, by_member, scans, limits, split, DET, DefusedXmlException)
+        if split is not None:
+            parts = split.finish(zf, set(by_member))
+            if parts is not None:
+                from lkip.extract.sheet_parts import SheetParts
+
+                scans[by_member[split.member]].parts = SheetParts(split, parts)
+    except BaseException:
+        if split is not None:
+            split.discard()
+        raise
     return scans
+
+
+def _sheet_split(zf: zipfile.ZipFile, sheet_members: set[str], limits: dict[str, Any]) -> Any:
+    """A SheetSplit for the biggest worksheet when it is worth reading in parts (see
+    lkip.extract.sheet_parts): at least ``split_min_mb`` of XML, two cores or more, room on disk."""
+    import os
+    import shutil
+    import tempfile
+
+    infos = [i for i in zf.infolist() if i.filename in sheet_members]
+    if not infos:
+        return None
+    big = max(infos, key=lambda i: i.file_size)
+    n = int(limits.get("read_parts") or 0)
+    if n <= 0:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        n = min(cores, 4)
+    if n < 2 or big.file_size < float(limits.get("split_min_mb", 24)) * MB or big.file_size <= 4 * READ_CHUNK:
+        return None
+    try:
+        if shutil.disk_usage(tempfile.gettempdir()).free < big.file_size + 256 * MB:
+            return None
+        from lkip.extract.sheet_parts import SheetSplit
+
+        return SheetSplit(big.filename, big.file_size, n)
+    except OSError:
+        return None
+
+
+def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str, str],
+                 scans: dict[str, _SheetScan], limits: dict[str, Any], split: Any,
+                 DET: Any, DefusedXmlException: Any) -> None:
+    """Decompress one member once (zipfile enforces its declared size and CRC); a worksheet is
+    scanned (``_SheetScan``), the biggest one also written in parts when ``split`` is given."""
+    if info.is_dir():
+        return
+    name = info.filename
+    is_xml = name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
+    scan = _SheetScan(name, by_member.get(name), limits) if name in by_member else None
+    parser = DET.DefusedXMLParser(forbid_dtd=True) if is_xml else None
+    fed = 0
+    carry = b""
+    tail = b""
+    own = split if split is not None and split.member == name else None
+    with _open_member(zf, info) as f, contextlib.closing(
+            _read_ahead(f, sink=own.write if own is not None else None)
+            if info.file_size > 4 * READ_CHUNK else _read_chunks(f)) as chunks:
+        while True:
+            chunk = next(chunks, b"")
+            if chunk is _PART_BOUNDARY:
+                # every row before it has been scanned: the part ends at the scan's largest row
+                if carry or scan is None or scan.phase != "data":
+                    own.failed = True
+                own.boundary(scan.max_row if scan is not None else 0)
+                continue
+            final = not chunk
+            # In a worksheet's cell data a DTD is harmless (XML allows it only before the
+            # root element, where it is checked): skip the extra pass over the big part.
+            if is_xml and chunk and (scan is None or scan.phase != "data"):
+                probe = tail + chunk
+                if b"<!" in probe and _DOCTYPE_RE.search(probe):
+                    raise _entity_reject(name)
+                if scan is not None and scan.phase == "tail" and b"sheetData" in probe:
+                    raise _unsupported_markup(name, scan.sheet)   # a second <sheetData>
+                tail = chunk[-16:]
+                if parser is not None and fed < 65536:
+                    try:
+                        parser.feed(chunk[: 65536 - fed])
+                    except DefusedXmlException as e:
+                        raise _entity_reject(name) from e
+                    except DET.ParseError as e:
+                        raise _Reject(f"{MSG_RUSAK} (XML '{name}' tidak terbaca)") from e
+                    fed += min(len(chunk), 65536 - fed)
+            if scan is not None:
+                buf = carry + chunk
+                carry = b""
+                if scan.phase == "head" and buf:
+                    start = scan.feed_head(buf)
+                    buf = buf[start:] if start >= 0 else b""
+                if scan.phase == "data" and (buf or final):
+                    carry = scan.feed_data(buf, final)
+            if final:
+                break
+    if scan is not None:
+        if scan.phase == "head":
+            raise _Reject(f"{MSG_RUSAK} (sheet tanpa data sheet)", sheet=scan.sheet)
+        scan._check_limits()
+        scans[scan.sheet] = scan
+        if own is not None:
+            own.end_rows(scan.max_row, scan.regular and not scan.sticky_tokens)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1066,6 +1161,7 @@ def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
                 path=path,
                 loader=functools.partial(_load_rows, path, meta.name, scan),
                 n_rows_hint=scan.max_row,
+                parts=scan.parts,
             ))
     finally:
         cw.close()
