@@ -151,6 +151,12 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
         mem = (cfg.get("warehouse.memory_limit") if cfg is not None else None) or "512MB"
         con.execute(f"SET memory_limit = '{mem}'")
         con.execute("SET preserve_insertion_order = false")
+        # A commit is durable once in the write-ahead log. DuckDB's default (16MB) would also
+        # checkpoint at the commit of any file of some 50 000 rows or more, rewriting the tables
+        # file by file: with a larger threshold that happens every few hundred MB, and once
+        # when the run closes the connection.
+        wal = (cfg.get("warehouse.checkpoint_threshold") if cfg is not None else None) or "256MB"
+        con.execute(f"SET checkpoint_threshold = '{wal}'")
         if not read_only:
             init_warehouse(con)
         else:

@@ -142,10 +142,16 @@ def test_overlapping_parts_fall_back():
 def test_a_disk_failure_while_writing_parts_is_not_a_rejection(tmp_path, parts_dir, monkeypatch):
     path = raw_xlsx(tmp_path / "disk.xlsx", sheet_xml(_rows(600)))
 
-    def full(self):
-        raise OSError(28, "No space left on device")
+    class FullDisk:                                # zipfile, but creating a part fails
+        ZIP_STORED = zipfile.ZIP_STORED
 
-    monkeypatch.setattr(sheet_parts.SheetSplit, "_open", full)
+        @staticmethod
+        def ZipFile(path, mode="r", *a, **k):
+            if mode == "w":
+                raise OSError(28, "No space left on device")
+            return zipfile.ZipFile(path, mode, *a, **k)
+
+    monkeypatch.setattr(sheet_parts, "zipfile", FullDisk)
     assert not _same_as_whole(path, 2)
     assert list(parts_dir.iterdir()) == []
 

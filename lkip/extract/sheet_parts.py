@@ -48,23 +48,28 @@ class _Part:
     path: Path
     zf: zipfile.ZipFile
     out: Any                 # the worksheet member, open for writing
-    last_row: int = 0        # the scan's largest row once this part's rows are all scanned
 
 
 class SheetSplit:
     """The part workbooks of one worksheet member.
 
-    ``write`` runs on the scan's inflating thread, piece by piece (each ends after a ``row>``);
-    ``boundary``, ``end_rows``, ``finish`` and ``discard`` on the scanning thread."""
+    ``write`` runs on the scan's inflating thread, piece by piece (each ends after a ``row>``): it
+    decides where parts begin and hands the bytes to a writer thread of its own (the kernel's
+    copying and page faults then overlap the inflating and the scanning). ``boundary``,
+    ``end_rows``, ``finish`` and ``discard`` run on the scanning thread."""
 
     def __init__(self, member: str, size: int, n_parts: int, directory: Path | None = None):
+        import queue
+
         self.member = member
         self.n_parts = n_parts
         self.targets = [size * (k + 1) // n_parts for k in range(n_parts - 1)]
         self.dir = Path(tempfile.mkdtemp(prefix="lkip-bagian-", dir=directory))
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
         self.mark = f"LKIP-BATAS-{uuid.uuid4().hex}"
-        self.parts: list[_Part] = []
+        self.parts: list[_Part] = []      # the writer thread's
+        self.opened = 0                   # parts begun (inflating thread)
+        self.last_rows: list[int] = []    # per part, the scan's largest row (scanning thread)
         self.head = b""
         self.prefix = b""          # the cells' namespace prefix, e.g. b"x:"
         self.root_prefix = b""
@@ -72,10 +77,10 @@ class SheetSplit:
         self.end_data = b""
         self._pending = bytearray()
         self.written = 0
-        self.done = False          # the end of the cells was written
+        self.done = False          # the end of the cells was reached
         self.failed = False        # given up: the sheet is read whole
-        self.boundaries = 0        # parts whose rows the scan has finished (scanning thread)
-        self._lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._writer: threading.Thread | None = None
 
     # -- the inflating thread
     def write(self, piece: bytes) -> bool:
@@ -85,12 +90,12 @@ class SheetSplit:
             return False
         try:
             return self._write(piece)
-        except Exception:  # noqa: BLE001 - a disk problem only costs the parallel read
+        except Exception:  # noqa: BLE001 - a problem here only costs the parallel read
             self.failed = True
             return False
 
     def _write(self, piece: bytes) -> bool:
-        if not self.parts:
+        if not self.opened:
             self._pending += piece
             m = _SHEET_DATA_OPEN.search(self._pending)
             if m is None:
@@ -107,7 +112,7 @@ class SheetSplit:
             self.root_prefix = (rm.group(1) + b":") if rm and rm.group(1) else b""
             piece = bytes(self._pending[m.end():])
             self._pending = bytearray()
-            self._open()
+            self._begin_part()
             if not piece:
                 return False
         last = piece.rfind(self.end_row)
@@ -115,39 +120,75 @@ class SheetSplit:
         if stop >= 0:
             piece = piece[:stop]
             self.done = True
-        self.parts[-1].out.write(piece)
+        self._put(piece)
         self.written += len(piece)
-        k = len(self.parts) - 1
+        k = self.opened - 1
         if (not self.done and k < len(self.targets) and self.written >= self.targets[k]
                 and piece.endswith(self.end_row)):
-            self._open()
+            self._begin_part()
             return True
         return False
 
-    def _open(self) -> None:
-        path = self.dir / f"bagian-{len(self.parts)}.xlsx"
-        zf = zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True)
-        out = zf.open(self.member, "w", force_zip64=True)
-        out.write(self.head)
-        self.parts.append(_Part(path, zf, out))
+    def _begin_part(self) -> None:
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._drain, name="lkip-bagian", daemon=True)
+            self._writer.start()
+        self.opened += 1
+        self._put(None)                          # None: start the next part
+
+    def _put(self, item: bytes | None) -> None:
+        while not self.failed:
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except Exception:  # noqa: BLE001 - queue.Full: the writer is busy
+                continue
+
+    # -- the writer thread
+    def _drain(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            if self.failed:
+                continue                         # drain without writing
+            try:
+                if item is None:
+                    path = self.dir / f"bagian-{len(self.parts)}.xlsx"
+                    zf = zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True)
+                    out = zf.open(self.member, "w", force_zip64=True)
+                    self.parts.append(_Part(path, zf, out))
+                    out.write(self.head)
+                else:
+                    self.parts[-1].out.write(item)
+            except Exception:  # noqa: BLE001 - a disk problem only costs the parallel read
+                self.failed = True
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            failed, self.failed = self.failed, False
+            self._put(_STOP)                     # after every piece queued before it
+            self._writer.join()
+            self.failed = failed or self.failed
+            self._writer = None
 
     # -- the scanning thread
     def boundary(self, max_row: int) -> None:
         """The scan has processed every row of the part before the boundary."""
-        if self.boundaries < len(self.parts):
-            self.parts[self.boundaries].last_row = max_row
-        self.boundaries += 1
+        self.last_rows.append(max_row)
 
     def end_rows(self, max_row: int, regular: bool) -> None:
         """The member's scan is over: ``max_row`` ends the last part."""
         self.boundary(max_row)
-        if not regular or not self.done or self.boundaries != len(self.parts) or len(self.parts) < 2:
+        if not regular or not self.done or len(self.last_rows) != self.opened or self.opened < 2:
             self.failed = True
 
     def finish(self, source: zipfile.ZipFile, worksheets: set[str]) -> list[tuple[Path, int]] | None:
         """Close every part (marker row, end tags, the source's other XML parts; other worksheets
         empty). Returns [(path, last row)] or None (then nothing is left on disk)."""
-        if self.failed or any(p.last_row + 1 > EXCEL_MAX_ROW for p in self.parts):
+        self._stop_writer()
+        if (self.failed or len(self.parts) != self.opened or len(self.last_rows) != self.opened
+                or any(last + 1 > EXCEL_MAX_ROW for last in self.last_rows)):
             self.discard()
             return None
         try:
@@ -155,8 +196,8 @@ class SheetSplit:
                       if i.filename != self.member and not i.is_dir()
                       and i.filename.lower().endswith((".xml", ".rels"))]
             p, rp = self.prefix, self.root_prefix
-            for part in self.parts:
-                n = part.last_row + 1
+            for part, last in zip(self.parts, self.last_rows):
+                n = last + 1
                 part.out.write(
                     b"<%srow r=\"%d\"><%sc r=\"A%d\" t=\"inlineStr\"><%sis><%st>%s</%st></%sis></%sc>"
                     b"</%srow></%ssheetData></%sworksheet>"
@@ -169,9 +210,11 @@ class SheetSplit:
         except Exception:  # noqa: BLE001 - a disk problem only costs the parallel read
             self.discard()
             return None
-        return [(part.path, part.last_row) for part in self.parts]
+        return [(part.path, last) for part, last in zip(self.parts, self.last_rows)]
 
     def discard(self) -> None:
+        self.failed = True
+        self._stop_writer()
         self.failed = True
         for part in self.parts:
             for close in (part.out.close, part.zf.close):
@@ -180,6 +223,9 @@ class SheetSplit:
                 except Exception:  # noqa: BLE001, S110 - the folder goes anyway
                     pass
         self._cleanup()
+
+
+_STOP = object()
 
 
 class SheetParts:
@@ -249,16 +295,23 @@ def stitch(loaded: list[tuple[list[int], Any]], last_rows: list[int], mark: str)
             else:
                 pieces.append(pa.nulls(table.num_rows, pa.string()))
             row = first + table.num_rows
-        arrays.append(pa.concat_arrays(pieces))     # one buffer per column, as a whole read
+        # one buffer per column, as a whole read (the system allocator: fresh pages are cheaper)
+        arrays.append(pa.concat_arrays(pieces, memory_pool=pa.system_memory_pool()))
     placed.clear()
     loaded.clear()             # the parts' own tables go now: one copy of the text at a time
     table = pieces = None
     # as a whole read: no leading column and no trailing row without a value
-    filled = [np.asarray(a.is_valid()) for a in arrays]
-    used = [j for j in range(width) if filled[j].any()]
+    used = [j for j in range(width) if arrays[j].null_count < len(arrays[j])]
     if not used:
         return None
-    any_row = np.logical_or.reduce([filled[j] for j in used])
-    end = int(np.flatnonzero(any_row)[-1]) + 1
+    end = len(arrays[0])
+    while end > 0:                     # trailing rows without a value, a block at a time
+        start = max(0, end - 4096)
+        block = np.logical_or.reduce([np.asarray(arrays[j].slice(start, end - start).is_valid())
+                                      for j in used])
+        if block.any():
+            end = start + int(np.flatnonzero(block)[-1]) + 1
+            break
+        end = start
     cols = [arrays[j].slice(0, end) for j in range(used[0], width)]
     return pa.table(cols, names=[f"__UNNAMED__{i}" for i in range(len(cols))])
