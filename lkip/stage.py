@@ -155,7 +155,7 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
         # checkpoint at the commit of any file of some 50 000 rows or more, rewriting the tables
         # file by file: with a larger threshold that happens every few hundred MB, and once
         # when the run closes the connection.
-        wal = (cfg.get("warehouse.checkpoint_threshold") if cfg is not None else None) or "256MB"
+        wal = (cfg.get("warehouse.checkpoint_threshold") if cfg is not None else None) or "256MiB"
         con.execute(f"SET checkpoint_threshold = '{wal}'")
         if not read_only:
             init_warehouse(con)

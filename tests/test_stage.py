@@ -241,3 +241,21 @@ def test_raw_rows_of_a_column_read_sheet_are_built_in_the_insert(ws, tmp_path):
         (*lineage, 6, *rest, "t2", '["1","x \\"y\\""]'),
         (*lineage, 9, *rest, "t2", '["","z"]'),
     ]
+
+
+def test_commits_go_to_the_wal_and_the_checkpoint_comes_at_close(tmp_path):
+    """A staged file is durable at its commit (in the write-ahead log); the tables are rewritten
+    once the WAL passes [warehouse] checkpoint_threshold, or when the run closes the warehouse."""
+    import duckdb
+
+    cfg = load_config(workspace=tmp_path)
+    con = stage.connect(cfg)
+    assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0] == "256.0 MiB"
+    ingest.stage(con, _renja("5550300020.00", "aaa", tmp_path), "run1", cfg)
+    wal = Path(str(cfg.warehouse) + ".wal")
+    assert wal.exists() and wal.stat().st_size > 0          # committed, not yet checkpointed
+    con.close()
+    assert not wal.exists() or wal.stat().st_size == 0      # checkpointed when closed
+    again = duckdb.connect(str(cfg.warehouse), read_only=True)
+    assert again.execute("SELECT count(*) FROM staging.renja").fetchone()[0] == 2
+    again.close()
