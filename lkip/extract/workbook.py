@@ -16,10 +16,14 @@ python-calamine touches the content:
    ``<!ENTITY`` is rejected, each part's head is fed to a defusedxml parser, and each worksheet is
    scanned with byte searches for its real extent (``max_rows``, ``max_cells``), for formula cells
    without a cached value and for error cells (``#DIV/0!``...);
+   Cell data may not hold comments, CDATA sections, processing instructions or a second
+   ``<sheetData>`` (any of them could fake the end of the cells and hide a far-away cell);
 5. only then the values are read (formulas are never evaluated, macros never run): a small
    sheet as a typed grid through python-calamine (``Sheet.rows``), a sheet of ``TEXT_MIN_ROWS``
    rows or more as Arrow text through fastexcel (``Sheet.strings()``, started in a second thread
-   by ``open_workbook`` for the largest such visible sheet).
+   by ``open_workbook`` for the largest such visible sheet). A worksheet of ``split_min_mb`` of
+   XML or more is written by the scan, as it inflates it, into part workbooks that fastexcel then
+   reads on all cores at once (``lkip.extract.sheet_parts``).
 
 The big-sheet scan costs about one inflate of the part: each 4 MB chunk is screened by one RE2
 pattern (pyarrow, no GIL) and only a chunk it flags goes through the exact byte searches, while a
