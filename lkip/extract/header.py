@@ -29,6 +29,18 @@ def normalize_header(value: Any) -> str:
     """Lower case, '%' as a word, punctuation to spaces, 'Triwulan IV' -> 'tw 4'."""
     if value is None:
         return ""
+    try:
+        return _normalize_cached(value)
+    except TypeError:  # an unhashable cell value
+        return _normalize(value)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_cached(value: Any) -> str:
+    return _normalize(value)
+
+
+def _normalize(value: Any) -> str:
     text = str(value).lower().replace("%", " persen ").replace("\n", " ")
     text = re.sub(r"[^0-9a-z]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -47,6 +59,10 @@ class Rule:
     exclude: frozenset[str]
     required: bool
 
+    @property
+    def keyword_set(self) -> frozenset[str]:
+        return _keyword_set(self.keywords)
+
     def score(self, tokens: tuple[str, ...], text: str) -> int:
         if not self.keywords:
             return 0
@@ -56,6 +72,11 @@ class Rule:
             return 0
         exact = 100 if " ".join(self.keywords) == text else 0
         return 10 * len(self.keywords) + exact
+
+
+@lru_cache(maxsize=None)
+def _keyword_set(keywords: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keywords)
 
 
 def _contains_in_order(tokens: tuple[str, ...], keywords: tuple[str, ...]) -> bool:
@@ -83,12 +104,22 @@ class ColumnMap:
 
     def match(self, headers: list[str]) -> dict[str, int]:
         """field -> column index (0-based), each column and field used once, best score first."""
+        # Detection tries every kind's map on the same header rows, and the reader tries its own
+        # again: each (map, header texts) is matched once.
+        return dict(self._match(tuple(headers)))
+
+    @lru_cache(maxsize=4096)
+    def _match(self, headers: tuple[str, ...]) -> dict[str, int]:
         candidates = []
         for col, text in enumerate(headers):
             if not text:
                 continue
             tokens = tuple(text.split())
+            present = frozenset(tokens)
             for rule in self.rules:
+                # most rules fail here, on sets, before the ordered check
+                if not rule.keyword_set <= present or not rule.exclude.isdisjoint(present):
+                    continue
                 s = rule.score(tokens, text)
                 if s:
                     candidates.append((s, -col, rule.field, col))

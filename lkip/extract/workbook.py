@@ -763,9 +763,10 @@ class _SheetScan:
                     self._fast(data)
                 elif data.count(self.lt_c) == data.count(self.lt_c_r):
                     # every cell is placed by its reference: the exact extent is the largest one
-                    for letters, digits in _ALL_CELL_REFS.findall(data):
-                        self.max_col = max(self.max_col, _col_number(letters))
-                        self.max_row = max(self.max_row, int(digits))
+                    refs = _ALL_CELL_REFS.findall(data)
+                    if refs:
+                        self.max_col = max(self.max_col, max(map(_col_number, {c for c, _ in refs})))
+                        self.max_row = max(self.max_row, max(map(int, {r for _, r in refs})))
                     self._fast(data)
                 else:
                     self._tokens(data)
