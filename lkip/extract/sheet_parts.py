@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MB = 1024 * 1024
+from lkip.extract.workbook import _ROOT_PREFIX_RE, MB
+
 EXCEL_MAX_ROW = 1_048_576
 _SHEET_DATA_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)sheetData\b[^>]*?(/?)>")
-_ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.\-]*):)?worksheet[\s>/]")
 _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b"<sheetData/></worksheet>")
@@ -108,7 +108,7 @@ class SheetSplit:
             p = self.prefix = m.group(1)
             self.end_row, self.end_data = b"</" + p + b"row>", b"</" + p + b"sheetData"
             self.head = bytes(self._pending[: m.end()])
-            rm = _ROOT_PREFIX.search(self.head)
+            rm = _ROOT_PREFIX_RE.search(self.head)
             self.root_prefix = (rm.group(1) + b":") if rm and rm.group(1) else b""
             piece = bytes(self._pending[m.end():])
             self._pending = bytearray()
