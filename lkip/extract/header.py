@@ -58,25 +58,19 @@ class Rule:
     keywords: tuple[str, ...]
     exclude: frozenset[str]
     required: bool
+    keyword_set: frozenset[str] = frozenset()   # the keywords as a set (filled in below)
 
-    @property
-    def keyword_set(self) -> frozenset[str]:
-        return _keyword_set(self.keywords)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keyword_set", frozenset(self.keywords))
 
-    def score(self, tokens: tuple[str, ...], text: str) -> int:
-        if not self.keywords:
-            return 0
-        if any(t in self.exclude for t in tokens):
+    def score(self, tokens: tuple[str, ...], present: frozenset[str], text: str) -> int:
+        """``present``: the tokens as a set (most rules fail on it, before the ordered check)."""
+        if not self.keywords or not self.keyword_set <= present or not self.exclude.isdisjoint(present):
             return 0
         if not _contains_in_order(tokens, self.keywords):
             return 0
         exact = 100 if " ".join(self.keywords) == text else 0
         return 10 * len(self.keywords) + exact
-
-
-@lru_cache(maxsize=None)
-def _keyword_set(keywords: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(keywords)
 
 
 def _contains_in_order(tokens: tuple[str, ...], keywords: tuple[str, ...]) -> bool:
@@ -117,10 +111,7 @@ class ColumnMap:
             tokens = tuple(text.split())
             present = frozenset(tokens)
             for rule in self.rules:
-                # most rules fail here, on sets, before the ordered check
-                if not rule.keyword_set <= present or not rule.exclude.isdisjoint(present):
-                    continue
-                s = rule.score(tokens, text)
+                s = rule.score(tokens, present, text)
                 if s:
                     candidates.append((s, -col, rule.field, col))
         candidates.sort(reverse=True)

@@ -62,7 +62,6 @@ class SheetSplit:
         import queue
 
         self.member = member
-        self.n_parts = n_parts
         self.targets = [size * (k + 1) // n_parts for k in range(n_parts - 1)]
         self.dir = Path(tempfile.mkdtemp(prefix="lkip-bagian-", dir=directory))
         self._cleanup = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
@@ -137,11 +136,13 @@ class SheetSplit:
         self._put(None)                          # None: start the next part
 
     def _put(self, item: bytes | None) -> None:
+        import queue
+
         while not self.failed:
             try:
                 self._queue.put(item, timeout=0.1)
                 return
-            except Exception:  # noqa: BLE001 - queue.Full: the writer is busy
+            except queue.Full:                   # the writer is busy
                 continue
 
     # -- the writer thread

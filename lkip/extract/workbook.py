@@ -208,12 +208,20 @@ def _release_freed_memory() -> None:
     """Hand back to the OS what the Rust reader freed (its cell grid, many small strings): glibc
     keeps freed heap in per-thread arenas, which would count against the run's memory until the
     process ends (the remedy Dask documents for "unmanaged memory")."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, or None elsewhere."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _guarded(sheet: Sheet, load: Any) -> Any:
@@ -898,6 +906,9 @@ class _SheetScan:
         self.t_in_cell = False
 
 
+_ZLIB_DECOMPRESS = type(zlib.decompressobj(-zlib.MAX_WBITS))
+
+
 def _open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
     """``zf.open(info)``, inflating with ISA-L (python-isal) when it is installed: the same bytes
     as zlib, in about half the time. zipfile itself still reads the local header, stops at the
@@ -906,7 +917,7 @@ def _open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Any:
     before the first read."""
     f = zf.open(info)
     if (_isal_zlib is not None and info.compress_type == zipfile.ZIP_DEFLATED
-            and isinstance(getattr(f, "_decompressor", None), type(zlib.decompressobj(-zlib.MAX_WBITS)))):
+            and isinstance(getattr(f, "_decompressor", None), _ZLIB_DECOMPRESS)):
         f._decompressor = _isal_zlib.decompressobj(-zlib.MAX_WBITS)
     return f
 
@@ -986,15 +997,12 @@ def _read_ahead(f: Any, depth: int = 3, cut: bytes = b"row>", sink: Any = None) 
 def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
                   limits: dict[str, Any]) -> dict[str, _SheetScan]:
     """Decompress every member once (zipfile enforces declared sizes and CRCs)."""
-    import defusedxml.ElementTree as DET
-    from defusedxml.common import DefusedXmlException
-
     by_member = {m: name for name, m in sheet_members.items()}
     scans: dict[str, _SheetScan] = {}
     split = _sheet_split(zf, set(by_member), limits)
     try:
         for info in zf.infolist():
-            _scan_member(zf, info, by_member, scans, limits, split, DET, DefusedXmlException)
+            _scan_member(zf, info, by_member, scans, limits, split)
         if split is not None:
             parts = split.finish(zf, set(by_member))
             if parts is not None:
@@ -1036,10 +1044,12 @@ def _sheet_split(zf: zipfile.ZipFile, sheet_members: set[str], limits: dict[str,
 
 
 def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str, str],
-                 scans: dict[str, _SheetScan], limits: dict[str, Any], split: Any,
-                 DET: Any, DefusedXmlException: Any) -> None:
+                 scans: dict[str, _SheetScan], limits: dict[str, Any], split: Any) -> None:
     """Decompress one member once (zipfile enforces its declared size and CRC); a worksheet is
     scanned (``_SheetScan``), the biggest one also written in parts when ``split`` is given."""
+    import defusedxml.ElementTree as DET
+    from defusedxml.common import DefusedXmlException
+
     if info.is_dir():
         return
     name = info.filename
