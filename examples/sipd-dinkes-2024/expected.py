@@ -154,8 +154,11 @@ def baca_dpa(path) -> tuple[dict, list]:
          "murni": col(lab, "sebelum perubahan"), "pagu": col(lab, "setelah perubahan"),
          "pj": col(lab, "penanggung jawab")}
     c["kas"] = [next(i for i, x in enumerate(lab) if "kas" in x and x.endswith(f"tw {t}")) for t in ("i", "ii", "iii", "iv")]
-    skpd = next(re.search(r"Perangkat Daerah\s*:\s*(\S+)\s*-\s*(.+)", str(r[0])).groups()
-                for r in rows[:start] if r[0] and "Perangkat Daerah" in str(r[0]))
+    skpd = next((re.search(r"Perangkat Daerah\s*:\s*(\S+)\s*-\s*(.+)", str(r[0])).groups()
+                 for r in rows[:start] if r[0] and "Perangkat Daerah" in str(r[0])), None)
+    if skpd is None:  # no title: a `Kode SKPD` column
+        ks = col(lab, "kode skpd")
+        skpd = (next(kode(r[ks]) for r in rows[start:] if r[ks]), "")
     ents, order, last, jumlah = {}, [], None, None
     for r in rows[start:]:
         k, u, ind = kode(r[c["kode"]]), r[c["uraian"]], r[c["indikator"]]
@@ -207,10 +210,12 @@ def baca_dokumen(path) -> list[dict]:
 
 def baca_register(path) -> tuple[list[dict], list[str]]:
     rows = grid(load_workbook(path).worksheets[0])
-    start, lab = header(rows, ["nomor sp2d", "bruto", "neto"], two_rows=True)
+    i = header(rows, ["nomor sp2d", "bruto", "neto"], two_rows=False)[0]
+    two = "pencairan" in [norm(x) for x in rows[i]]  # flat, or `Tanggal SP2D` over Pembuatan | Pencairan
+    start, lab = header(rows, ["nomor sp2d", "bruto", "neto"], two_rows=two)
     c = {n: col(lab, n) for n in ("nomor sp2d", "pencairan", "jenis sp2d", "bruto", "neto")}
     c["potongan"] = col(lab, "potongan", exact=True)
-    c["jumlah"] = col(lab, "pajak potongan jumlah")
+    c["jumlah"] = col(lab, "pajak potongan jumlah") if two else None
     sp2d, masalah = {}, []
     for r in rows[start:]:
         nomor = r[c["nomor sp2d"]]
@@ -223,12 +228,12 @@ def baca_register(path) -> tuple[list[dict], list[str]]:
                                     "rincian": ZERO, "baris": 0})
         if s["bruto"] != bruto:
             masalah.append(f"{nomor}: Bruto differs between its rows")
-        s["rincian"] += angka(r[c["jumlah"]]) or ZERO
+        s["rincian"] += (angka(r[c["jumlah"]]) or ZERO) if two else s["potongan"]
         s["baris"] += 1
     for s in sp2d.values():
         if s["neto"] != s["bruto"] - s["potongan"]:
             masalah.append(f"{s['nomor']}: Neto != Bruto - Potongan")
-        if s["rincian"] != s["potongan"]:
+        if two and s["rincian"] != s["potongan"]:
             masalah.append(f"{s['nomor']}: Potongan != sum of its deductions")
     return list(sp2d.values()), masalah
 
@@ -334,13 +339,18 @@ def qty(x):
 # Tables
 # ---------------------------------------------------------------------------------------------
 
-def compute() -> dict:
-    dpa, jumlah = baca_dpa(INPUT / "dppa_dinkes_2024.xlsx")
-    form = baca_form(INPUT / "form_realisasi_kinerja_2024.xlsx")
-    docs = baca_dokumen(INPUT / "Laporan Realisasi Per Dokumen.xlsx")
-    sp2d, masalah_register = baca_register(INPUT / "register_sp2d_dinkes_2024.xlsx")
-    iku, dukungan = baca_pk(INPUT / "pk_iku_dinkes_2024.xlsx")
-    tahun, sd = 2024, 4
+FILES = {"dpa": "dppa_dinkes_2024.xlsx", "form": "form_realisasi_kinerja_2024.xlsx",
+         "dokumen": "Laporan Realisasi Per Dokumen.xlsx", "register": "register_sp2d_dinkes_2024.xlsx",
+         "pk": "pk_iku_dinkes_2024.xlsx"}
+
+
+def compute(input_dir: Path = INPUT, tahun: int = 2024, sd: int = 4) -> dict:
+    """Every expected value from the five workbooks of input_dir (named as in FILES)."""
+    dpa, jumlah = baca_dpa(input_dir / FILES["dpa"])
+    form = baca_form(input_dir / FILES["form"])
+    docs = baca_dokumen(input_dir / FILES["dokumen"])
+    sp2d, masalah_register = baca_register(input_dir / FILES["register"])
+    iku, dukungan = baca_pk(input_dir / FILES["pk"])
     ents, order = dpa["ents"], dpa["order"]
     anak = defaultdict(list)
     for k in order:
@@ -523,7 +533,7 @@ def compute() -> dict:
                    "dokumen_per_jenis": tally,
                    "register_per_jenis": {k: {"sp2d": v["sp2d"], "baris": v["baris"], "bruto": uang(v["bruto"]),
                                               "dihitung": v["dihitung"]} for k, v in sorted(reg_jenis.items())}},
-        "files": {f"input/{p.name}": {"outcome": "accepted"} for p in sorted(INPUT.glob("*.xlsx"))},
+        "files": {f"input/{p.name}": {"outcome": "accepted"} for p in sorted(input_dir.glob("*.xlsx"))},
     }
 
 
