@@ -213,12 +213,13 @@ def write_pk_iku(path, *, dukungan: list[list] | None = None) -> Path:
 
 
 def write_drop(folder, *, dpa_tail: int = 4, form_tail: int = 2, register_layout: str = "two_row",
-               skpd_in: str = "title", blank_parents: bool = False, docs: list[dict] | None = None) -> Path:
+               skpd_in: str = "title", blank_parents: bool = False, docs: list[dict] | None = None,
+               register_dates: str = "excel", dokumen_title: bool = True) -> Path:
     """A whole small SIPD drop (the five kinds) in `folder`, named as the example's files."""
     folder = Path(folder)
     write_dpa(folder / FILES["dpa"], tail=dpa_tail, skpd_in=skpd_in, blank_parents=blank_parents)
-    write_dokumen(folder / FILES["dokumen"], docs)
-    write_register(folder / FILES["register"], layout=register_layout)
+    write_dokumen(folder / FILES["dokumen"], docs, title=dokumen_title)
+    write_register(folder / FILES["register"], layout=register_layout, dates=register_dates)
     write_form(folder / FILES["form"], tail=form_tail)
     write_pk_iku(folder / FILES["pk"])
     return folder

@@ -89,10 +89,13 @@ def _rp(result, kode):
     dict(dpa_tail=4, form_tail=2, register_layout="two_row"),
     dict(dpa_tail=2, form_tail=4, register_layout="flat"),
     dict(dpa_tail=2, form_tail=2, register_layout="flat", skpd_in="column", blank_parents=True),
+    dict(dpa_tail=4, form_tail=4, register_layout="two_row", register_dates="text", dokumen_title=False),
+    dict(dpa_tail=4, form_tail=2, register_layout="flat", register_dates="dmy"),
 ])
 def test_oracle_on_builder_drops(tmp_path, variant):
     """The builders' layout variants read by the oracle give the realisation worked out by hand in
-    sipd_builders (both tail widths, flat and two-row register, SKPD in a column, blank parents)."""
+    sipd_builders (both tail widths, flat and two-row register, SKPD in a column, blank parents,
+    register dates as Excel dates / `1 Juli 2024` / `01/07/2024`, documents without a title block)."""
     result = oracle.compute(B.write_drop(tmp_path, **variant))
     assert result["kode_skpd"] == B.SKPD[0]
     for kode, expected in B.DEFAULT_REALISASI.items():
