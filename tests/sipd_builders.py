@@ -1,4 +1,4 @@
-"""Builders of SIPD-era workbooks (docs/sipd.md, the layouts of section 6 of the input spec) for tests.
+"""Builders of SIPD-era workbooks (the layouts 6a-6d of docs/sipd.md) for tests.
 
 Each function writes one layout variant to a path: the Renja/DPA at three levels with two- or
 four-digit sub kegiatan tails and the SKPD in the title or in a `Kode SKPD` column (6a); "Laporan

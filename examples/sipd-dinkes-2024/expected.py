@@ -1,5 +1,5 @@
 """Independent oracle of the SIPD example: reads the five workbooks in input/ and computes, by the
-rules written in README.md (from the LKIP specification, inputs section 6 and the report rules),
+rules written in README.md (those of docs/sipd.md and of the report tables),
 the values the pipeline's report tables must hold. Writes expected.json beside this file.
 
     python examples/sipd-dinkes-2024/expected.py            # write expected.json
@@ -31,7 +31,7 @@ ZERO, HUNDRED = Decimal(0), Decimal(100)
 BULAN = {b: i for i, b in enumerate(["januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
                                       "september", "oktober", "november", "desember"], start=1)}
 
-# The realisation rule of "Laporan Realisasi Per Dokumen" (the default of the spec, as data):
+# The realisation rule of "Laporan Realisasi Per Dokumen" (the default rule, as data):
 # jenis dokumen -> (which Jenis Transaksi count (None: any), value column, sign, date columns in order).
 # A jenis dokumen listed with None never counts; any other is an error.
 ATURAN_DOKUMEN = {

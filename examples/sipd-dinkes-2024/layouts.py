@@ -1,4 +1,4 @@
-"""Writers of the SIPD-era export layouts (shared/spec inputs.md section 6, copied into docs/sipd.md).
+"""Writers of the SIPD-era export layouts (6a-6d, described in docs/sipd.md section 2).
 
 Plain openpyxl, nothing from the project: `make_example.py` writes the bundled example with them and
 `tests/sipd_builders.py` writes test fixtures with their variant knobs (sub kegiatan tail width,
