@@ -80,10 +80,17 @@ def _column(kolom: str, where: dict[str, Any]) -> int | None:
     cols = where["labels"].get(norm, [])
     if len(cols) == 1:
         return cols[0]
-    field = where["fields"].get(norm.replace(" ", "_"))       # a canonical name: 'Kode Kegiatan'
-    if field is not None:
-        return field
+    for name in (norm.replace(" ", "_"), _schema_fields().get(kolom)):   # a canonical name: 'Kode Kegiatan'
+        if name and where["fields"].get(name) is not None:
+            return where["fields"][name]
     return None
+
+
+def _schema_fields() -> dict[str, str]:
+    """The column labels of schema messages (schemas.base.LABEL) -> their field."""
+    from schemas.base import LABEL
+
+    return {v: k for k, v in LABEL.items()}
 
 
 def locate(issues: list[Issue], headers: dict[str, dict[str, Any]] | None) -> list[Issue]:
@@ -101,3 +108,19 @@ def locate(issues: list[Issue], headers: dict[str, dict[str, Any]] | None) -> li
                 issue = replace(issue, sel=f"{issue.kolom}{issue.excel_row}")
         out.append(issue)
     return out
+
+
+def name_cells(prepared: Any, wb: Any) -> None:
+    """Each issue of a prepared file (``ingest.Prepared``) with its cell; the header positions of
+    the sheets it names or stages kept in ``prepared.headers`` for the checks made later."""
+    if wb is None:
+        return
+    sheets = {i.sheet for i in prepared.issues if i.sheet}
+    for df in prepared.tables.values():
+        if df is not None and "sheet" in df.columns and not df.empty:
+            sheets.update(str(s) for s in df["sheet"].dropna().unique().tolist())
+    try:
+        prepared.headers.update(sheet_labels(wb, prepared.kind, sheets - prepared.headers.keys()))
+    except Exception:   # naming cells is a help for the officer, never a reason to fail the file
+        pass
+    prepared.issues = locate(prepared.issues, prepared.headers)

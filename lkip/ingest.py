@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from lkip import replacement
+from lkip.cells import locate, name_cells
 from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
@@ -183,7 +184,8 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             prepared.meta = result.meta
             prepared.tables = result.tables
             prepared.issues.extend(result.issues)
-            prepared.issues.extend(schema_issues(result))
+            name_cells(prepared, wb)       # the header positions: schema issues are told by cell
+            prepared.issues.extend(schema_issues(result, prepared.headers))
             prepared.issues.extend(_formula_issues(wb, result))
             prepared.issues.extend(_meta_issues(result.meta))
             prepared.raw = raw_rows(wb, result.tables)
@@ -196,32 +198,15 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             f"Berkas tidak dapat dibaca ({exc.__class__.__name__}: {exc}). Laporkan ke pengelola sistem.",
         ))
     prepared.issues = [_with_file(i, path.name) for i in prepared.issues]
-    _name_cells(prepared, wb)
+    name_cells(prepared, wb)
     prepared.seconds = time.perf_counter() - started
     return prepared
 
 
-def _name_cells(prepared: Prepared, wb: Any) -> None:
-    """Each issue's cell as Excel names it (H12); the header positions kept for later checks."""
-    from lkip.cells import locate, sheet_labels
-
-    if wb is None:
-        return
-    sheets = {i.sheet for i in prepared.issues if i.sheet}
-    for df in prepared.tables.values():
-        if df is not None and "sheet" in df.columns and not df.empty:
-            sheets.update(str(s) for s in df["sheet"].dropna().unique().tolist())
-    try:
-        prepared.headers = sheet_labels(wb, prepared.kind, sheets)
-    except Exception:   # naming cells is a help for the officer, never a reason to fail the file
-        prepared.headers = {}
-    prepared.issues = locate(prepared.issues, prepared.headers)
-
-
-def schema_issues(result: Any) -> list[Issue]:
+def schema_issues(result: Any, headers: dict[str, Any] | None = None) -> list[Issue]:
     """The pandera schema of each staged table the reader does not already validate itself (the
-    Renja and LRA readers run theirs inside ``read``). A row the reader already reported is not
-    reported twice."""
+    Renja and LRA readers run theirs inside ``read``). A cell the reader already reported is not
+    reported twice (``headers``: lkip.cells.sheet_labels; without the cell, the row)."""
     if result.kind == "register_sp2d":
         from schemas.register_sp2d import validate
         found = validate(result.tables.get("register_sp2d", pd.DataFrame()), result.meta.tahun)
@@ -233,8 +218,18 @@ def schema_issues(result: Any) -> list[Issue]:
         found = validate(result.tables)
     else:
         return []
-    seen = {(i.sheet, i.excel_row) for i in result.issues if i.excel_row is not None}
-    return [i for i in found if i.excel_row is None or (i.sheet, i.excel_row) not in seen]
+    told = locate(list(result.issues), headers)
+    cells = {(i.sheet, i.sel) for i in told if i.sel}
+    rows = {(i.sheet, i.excel_row) for i in told if i.excel_row is not None}
+    rows_no_cell = {(i.sheet, i.excel_row) for i in told if i.excel_row is not None and not i.sel}
+
+    def repeated(i: Issue) -> bool:
+        if i.excel_row is None:
+            return False
+        if i.sel:
+            return (i.sheet, i.sel) in cells or (i.sheet, i.excel_row) in rows_no_cell
+        return (i.sheet, i.excel_row) in rows
+    return [i for i in locate(found, headers) if not repeated(i)]
 
 
 def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> list[Any]:
@@ -364,8 +359,6 @@ def warehouse_issues(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     """The checks against the warehouse, run whatever the file's other problems (every problem of
     a file in one pass): codes against the Renja, then, for a file that will be staged, what its
     replacement of an earlier version removes (lkip.replacement)."""
-    from lkip.cells import locate
-
     found = cross_file_checks(con, prepared, batch_renja)
     if not prepared.has_errors and not any(i.is_error for i in found) and prepared.kind:
         key = stage_mod.replacement_key(prepared.kind, prepared.meta)

@@ -151,3 +151,17 @@ def test_cells_of_a_two_row_header_and_of_a_formula_cell():
                   error("x", sheet="Form", kolom="Kode Kegiatan")], headers)          # no row: no cell
     assert [i.sel for i in got] == ["H9", None, "B9", "AB4", None]
     assert re.match(r"Sheet 'Form', sel H9, baris 9", got[0].text())
+
+
+def test_a_schema_problem_in_another_cell_of_a_row_the_reader_reported_is_also_told(tmp_path):
+    """Row 9: Nilai is no number (the reader) and its date is outside the year (the schema)."""
+    data = [
+        [1, "15/01/2020", "00001/SP2D-LS/4.01.03/2020", "4.01.4.01.03.01.02", "5.2.2.03.01", "Telepon", "LS", 1000],
+        [2, "15/02/2020", "00002/SP2D-LS/4.01.03/2020", "4.01.4.01.03.01.02", "5.2.2.03.01", "Telepon", "LS", 2000],
+        [3, "15/03/2019", "00003/SP2D-LS/4.01.03/2020", "4.01.4.01.03.01.03", "5.2.2.01.01", "ATK", "LS", "sepuluh"],
+    ]
+    path = write_sheets(tmp_path / "register.xlsx", {"Register": register_sheet(data, total=3000)})
+    prep = ingest.prepare(path, load_config(workspace=tmp_path))
+    row9 = sorted(i.text() for i in prep.issues if i.excel_row == 9)
+    assert any("sepuluh" in t and "sel H9" in t for t in row9), row9
+    assert any("di luar tahun anggaran" in t and "sel B9" in t for t in row9), row9
