@@ -181,3 +181,18 @@ def test_the_run_summary_shows_the_replacement_warning(capsys):
     console = Console(record=True, width=200)
     runreport.print_summary(report, console)
     assert "menggantikan renja.xlsx: 15 → 6 baris" in console.export_text()
+
+
+def test_staging_order_keeps_the_order_given_within_a_kind():
+    """A rebuild gives the archived files in archive order: a later form must stay later even
+    when its name sorts first (it replaces the rows it holds)."""
+    from lkip.extract.base import FileMeta
+
+    def prep(name: str, kind: str) -> ingest.Prepared:
+        return ingest.Prepared(path=Path(name), rel_path=name, sha256=name, size=1, kind=kind,
+                               meta=FileMeta(kode_skpd="4.01.03", tahun=2020))
+
+    given = [prep("z_form_lama.xlsx", "realisasi_fisik"), prep("a_form_koreksi.xlsx", "realisasi_fisik"),
+             prep("renja.xlsx", "renja")]
+    assert [p.rel_path for p in ingest.sort_for_staging(given)] == [
+        "renja.xlsx", "z_form_lama.xlsx", "a_form_koreksi.xlsx"]
