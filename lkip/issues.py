@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -50,7 +51,7 @@ class Issue:
         if self.nilai is None or str(self.nilai) == "":
             return ""
         shown = str(self.nilai)
-        if shown in self.pesan or repr(self.nilai) in self.pesan:
+        if repr(self.nilai) in self.pesan or re.search(rf"(?<![\w.,]){re.escape(shown)}(?![\w.,]\w)", self.pesan):
             return ""
         return f" — nilai: {shown}"
 

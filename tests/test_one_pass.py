@@ -165,3 +165,9 @@ def test_a_schema_problem_in_another_cell_of_a_row_the_reader_reported_is_also_t
     row9 = sorted(i.text() for i in prep.issues if i.excel_row == 9)
     assert any("sepuluh" in t and "sel H9" in t for t in row9), row9
     assert any("di luar tahun anggaran" in t and "sel B9" in t for t in row9), row9
+
+
+def test_the_value_is_left_out_only_when_the_message_shows_it_whole():
+    assert error("'sepuluh' bukan angka", nilai="sepuluh").value_note() == ""
+    assert error("Nilai negatif: -5", nilai=-5).value_note() == ""
+    assert error("Tanggal di luar tahun anggaran 2020", nilai="2").value_note() == " — nilai: 2"
