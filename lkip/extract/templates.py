@@ -190,9 +190,11 @@ def _prefilled_rows(wb, ws, first: int, prefill: Any, f) -> None:
         for c in range(0, 15):
             ws.write_blank(r, c, None, f["input_text"] if c in (1, 2, 3, 5, 14) else f["input_num"])
     lines = PETUNJUK_FORM[:1] + [
-        "Form ini sudah diisi dari Renja/DPA di gudang data: kode kegiatan, indikator, target dan satuan "
+        "1. Form ini sudah diisi dari Renja/DPA di gudang data: kode kegiatan, indikator, target dan satuan "
         "terkunci (sheet diproteksi tanpa kata sandi). Isi hanya Realisasi Kinerja TW I-IV (dan bila ada "
-        "Realisasi Keuangan), lalu pilih 's.d. Triwulan' di judul.",
+        "Realisasi Keuangan).",
+        "2. Pilih 's.d. Triwulan' di judul (sel A6, daftar pilihan). Indikator tambahan boleh ditulis di baris "
+        "kosong di bawah data; Kode Kegiatan dipilih dari daftar (lihat daftar kode di bawah).",
         *PETUNJUK_FORM[3:],
         "",
         "DAFTAR KODE KEGIATAN (RENJA/DPA) — pilihan untuk baris tambahan di bawah data:",
