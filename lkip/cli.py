@@ -10,6 +10,7 @@ a second or two.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -319,16 +320,37 @@ TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "pk-iku": "pk_iku"}
 def template(
     kind: str = typer.Argument(..., help="realisasi-fisik | pk-iku"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Berkas keluaran .xlsx."),
+    skpd: Optional[str] = typer.Option(None, "--skpd", help="Kode Perangkat Daerah: form diisi dari Renja/DPA di gudang data."),
+    bagian: Optional[str] = typer.Option(None, "--bagian", help="Hanya kegiatan Bagian ini (Penanggung Jawab di Renja)."),
+    tahun: Optional[int] = typer.Option(None, "--tahun", help="Tahun anggaran (default: tahun Renja terakhir)."),
+    workspace: Optional[Path] = WorkspaceOpt,
 ) -> None:
-    """Tulis templat input kosong (judul kolom, daftar pilihan, petunjuk)."""
+    """Tulis templat input (judul kolom, daftar pilihan, petunjuk); dengan --skpd, form realisasi
+    kinerja terisi dari Renja/DPA di gudang data."""
     if kind not in TEMPLATE_KINDS:
         err.print(f"[bold red]Jenis templat tidak dikenal:[/] {kind!r}; pilih salah satu: {', '.join(TEMPLATE_KINDS)}")
         raise typer.Exit(2)
     from lkip.extract import templates
 
-    path = out or Path(f"template_{TEMPLATE_KINDS[kind]}.xlsx")
-    written = templates.write_template(kind, path)
-    console.print(f"Templat ditulis: {written or path}")
+    prefill = None
+    if skpd or bagian:
+        if kind != "realisasi-fisik" or not skpd:
+            err.print("[bold red]--skpd/--bagian hanya untuk templat realisasi-fisik, dan --bagian perlu --skpd[/]")
+            raise typer.Exit(2)
+        from lkip import template_prefill
+
+        try:
+            prefill = template_prefill.load(_cfg(workspace).warehouse, skpd, tahun, bagian)
+        except template_prefill.PrefillError as exc:
+            _fail(str(exc))
+    suffix = re.sub(r"[^\w.-]+", "_", "".join(f"_{x}" for x in (skpd, bagian) if x))
+    path = out or Path(f"template_{TEMPLATE_KINDS[kind]}{suffix}.xlsx")
+    written = templates.write_template(kind, path, prefill)
+    if prefill is not None:
+        console.print(f"Templat ditulis: {written or path} ({len(prefill.rows)} indikator dari Renja/DPA "
+                      f"{prefill.kode_skpd} tahun {prefill.tahun}{', ' + prefill.bagian if prefill.bagian else ''})")
+    else:
+        console.print(f"Templat ditulis: {written or path}")
 
 
 @app.command()

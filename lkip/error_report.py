@@ -11,7 +11,7 @@ import xlsxwriter
 
 from lkip.issues import Issue
 
-HEADERS = ["No", "Tingkat", "Sheet", "Baris", "Kolom", "Nilai", "Diharapkan", "Pesan"]
+HEADERS = ["No", "Tingkat", "Sheet", "Sel", "Baris", "Kolom", "Nilai", "Diharapkan", "Pesan"]
 TINGKAT = {"error": "Kesalahan", "warning": "Peringatan"}
 
 
@@ -51,7 +51,7 @@ def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verd
         ]
         for n, issue in enumerate(issues, 1):
             lines.append(f"{n}. [{TINGKAT.get(issue.severity, issue.severity)}] {issue.text()}"
-                         + (f" — nilai: {issue.nilai!s}" if issue.nilai is not None else ""))
+                         + issue.value_note())
         lines.append("")
         lines.append("Perbaiki berkas sesuai daftar di atas, lalu letakkan kembali di folder input/.")
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -69,13 +69,14 @@ def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verd
             ws.write_number(r, 0, r - 3)
             ws.write_string(r, 1, TINGKAT.get(issue.severity, issue.severity))
             ws.write_string(r, 2, safe_text(issue.sheet))
+            ws.write_string(r, 3, safe_text(issue.sel))
             if issue.excel_row is not None:
-                ws.write_number(r, 3, issue.excel_row)
-            ws.write_string(r, 4, safe_text(issue.kolom))
-            ws.write_string(r, 5, safe_text(issue.nilai))
-            ws.write_string(r, 6, safe_text(issue.diharapkan), wrap)
-            ws.write_string(r, 7, safe_text(issue.pesan), wrap)
-        for c, w in enumerate([5, 12, 18, 7, 20, 24, 30, 70]):
+                ws.write_number(r, 4, issue.excel_row)
+            ws.write_string(r, 5, safe_text(issue.kolom))
+            ws.write_string(r, 6, safe_text(issue.nilai))
+            ws.write_string(r, 7, safe_text(issue.diharapkan), wrap)
+            ws.write_string(r, 8, safe_text(issue.pesan), wrap)
+        for c, w in enumerate([5, 12, 18, 7, 7, 20, 24, 30, 70]):
             ws.set_column(c, c, w)
         ws.freeze_panes(4, 0)
         ws.autofilter(3, 0, 3 + max(len(issues), 1), len(HEADERS) - 1)

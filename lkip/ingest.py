@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lkip import replacement
+from lkip.cells import locate, name_cells
 from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
@@ -57,6 +59,7 @@ class Prepared:
     raw: list[Any] | None = None       # raw.baris parts (see raw_rows); picklable
     seconds: float = 0.0
     report: Path | None = None     # the .errors.xlsx written by validate_files
+    headers: dict[str, Any] = field(default_factory=dict)   # lkip.cells.sheet_labels, to name cells
 
     @property
     def has_errors(self) -> bool:
@@ -170,6 +173,7 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
     except ValueError:
         rel = path.name
     prepared = Prepared(path=path, rel_path=rel, sha256=sha256_of(path), size=path.stat().st_size)
+    wb = None
     try:
         wb = open_workbook(path, cfg.get("limits") if cfg is not None else None, sha256=prepared.sha256)
         module, issues = detect_mod.detect(wb)
@@ -180,7 +184,8 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             prepared.meta = result.meta
             prepared.tables = result.tables
             prepared.issues.extend(result.issues)
-            prepared.issues.extend(schema_issues(result))
+            name_cells(prepared, wb)       # the header positions: schema issues are told by cell
+            prepared.issues.extend(schema_issues(result, prepared.headers))
             prepared.issues.extend(_formula_issues(wb, result))
             prepared.issues.extend(_meta_issues(result.meta))
             prepared.raw = raw_rows(wb, result.tables)
@@ -193,14 +198,15 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             f"Berkas tidak dapat dibaca ({exc.__class__.__name__}: {exc}). Laporkan ke pengelola sistem.",
         ))
     prepared.issues = [_with_file(i, path.name) for i in prepared.issues]
+    name_cells(prepared, wb)
     prepared.seconds = time.perf_counter() - started
     return prepared
 
 
-def schema_issues(result: Any) -> list[Issue]:
+def schema_issues(result: Any, headers: dict[str, Any] | None = None) -> list[Issue]:
     """The pandera schema of each staged table the reader does not already validate itself (the
-    Renja and LRA readers run theirs inside ``read``). A row the reader already reported is not
-    reported twice."""
+    Renja and LRA readers run theirs inside ``read``). A cell the reader already reported is not
+    reported twice (``headers``: lkip.cells.sheet_labels; without the cell, the row)."""
     if result.kind == "register_sp2d":
         from schemas.register_sp2d import validate
         found = validate(result.tables.get("register_sp2d", pd.DataFrame()), result.meta.tahun)
@@ -212,8 +218,18 @@ def schema_issues(result: Any) -> list[Issue]:
         found = validate(result.tables)
     else:
         return []
-    seen = {(i.sheet, i.excel_row) for i in result.issues if i.excel_row is not None}
-    return [i for i in found if i.excel_row is None or (i.sheet, i.excel_row) not in seen]
+    told = locate(list(result.issues), headers)
+    cells = {(i.sheet, i.sel) for i in told if i.sel}
+    rows = {(i.sheet, i.excel_row) for i in told if i.excel_row is not None}
+    rows_no_cell = {(i.sheet, i.excel_row) for i in told if i.excel_row is not None and not i.sel}
+
+    def repeated(i: Issue) -> bool:
+        if i.excel_row is None:
+            return False
+        if i.sel:
+            return (i.sheet, i.sel) in cells or (i.sheet, i.excel_row) in rows_no_cell
+        return (i.sheet, i.excel_row) in rows
+    return [i for i in locate(found, headers) if not repeated(i)]
 
 
 def raw_rows(wb: Any, tables: dict[str, pd.DataFrame]) -> list[Any]:
@@ -310,9 +326,7 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
             messages=[f"Isi berkas sama dengan berkas yang sudah diproses ({existing['source_file']}); tidak dimuat dua kali."],
             seconds=time.perf_counter() - started,
         )
-    issues = list(prepared.issues)
-    if not prepared.has_errors:
-        issues.extend(cross_file_checks(con, prepared))
+    issues = list(prepared.issues) + warehouse_issues(con, prepared)
     outcome = REJECTED if any(i.is_error for i in issues) else (ACCEPTED_WITH_WARNINGS if issues else ACCEPTED)
     stage_mod.insert_file(
         con,
@@ -340,8 +354,22 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
     )
 
 
-def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> list[Issue]:
-    """SP2D and form kegiatan must exist in the Renja of the same SKPD and year."""
+def warehouse_issues(con: duckdb.DuckDBPyConnection, prepared: Prepared,
+                     batch_renja: dict[tuple, set[str]] | None = None) -> list[Issue]:
+    """The checks against the warehouse, run whatever the file's other problems (every problem of
+    a file in one pass): codes against the Renja, then, for a file that will be staged, what its
+    replacement of an earlier version removes (lkip.replacement)."""
+    found = cross_file_checks(con, prepared, batch_renja)
+    if not prepared.has_errors and not any(i.is_error for i in found) and prepared.kind:
+        key = stage_mod.replacement_key(prepared.kind, prepared.meta)
+        found += replacement.replacement_issues(con, prepared.kind, key, prepared.sha256, prepared.tables)
+    return locate([_with_file(i, prepared.path.name) for i in found], prepared.headers)
+
+
+def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
+                      batch_renja: dict[tuple, set[str]] | None = None) -> list[Issue]:
+    """SP2D and form kegiatan must exist in the Renja of the same SKPD and year (``batch_renja``:
+    the kegiatan of Renja files checked in the same `lkip validate`, as a run would stage them first)."""
     checks = {"register_sp2d": ("register_sp2d", "Kode Kegiatan", ERROR),
               "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", ERROR)}
     if prepared.kind not in checks:
@@ -350,7 +378,11 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared) -> lis
     df = prepared.tables.get(table)
     if df is None or df.empty or "kode_kegiatan" not in df.columns:
         return []
-    known = stage_mod.kegiatan_in_renja(con, prepared.meta.kode_skpd, prepared.meta.tahun)
+    renja_key = (prepared.meta.kode_skpd, prepared.meta.tahun)
+    if batch_renja and renja_key in batch_renja:
+        known: set[str] | None = batch_renja[renja_key]
+    else:
+        known = stage_mod.kegiatan_in_renja(con, prepared.meta.kode_skpd, prepared.meta.tahun)
     if known is None:
         return [warning(
             f"Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun} belum dimuat: "
@@ -412,17 +444,43 @@ def _free_name(dest: Path, sha256: str) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 def validate_files(paths: list[Path], cfg: Any, report_dir: Path | None = None) -> list[Prepared]:
-    """Check files without staging; write an error report for each file that has issues."""
-    out = []
-    for p in paths:
-        p = Path(p)
-        prep = prepare(p, cfg, rel_to=p.parent)
+    """Check files without staging; write an error report for each file that has issues. When the
+    workspace has a warehouse, the files are also checked against it as a run would (read-only)."""
+    out = [prepare(Path(p), cfg, rel_to=Path(p).parent) for p in paths]
+    _check_against_warehouse(out, cfg)
+    for prep in out:
+        p = prep.path
         if prep.issues:
             target_dir = Path(report_dir) if report_dir else p.parent
             prep.report = write_error_report(target_dir / p.name, p.name, prep.issues, VERDICT_ID[prep.outcome])[0]
-        out.append(prep)
     return out
 
 
+def _check_against_warehouse(prepared: list[Prepared], cfg: Any) -> None:
+    """Add to each file the issues a run would add when staging it (lkip.validate_ws)."""
+    from lkip import validate_ws
+
+    con, why = validate_ws.open_read_only(cfg)
+    if con is None:
+        for prep in prepared if why else []:
+            if prep.kind in ("register_sp2d", "realisasi_fisik"):
+                prep.issues.append(warning(why, file=prep.path.name))
+        return
+    try:
+        batch = validate_ws.batch_renja(prepared)
+        for prep in sort_for_staging(prepared):
+            seen = stage_mod.staged_file(con, prep.sha256)
+            if seen and seen["outcome"] in (ACCEPTED, ACCEPTED_WITH_WARNINGS):
+                prep.issues.append(warning(
+                    f"Isi berkas sama dengan berkas yang sudah diproses ({seen['source_file']}); "
+                    "run tidak akan memuatnya lagi", file=prep.path.name))
+                continue
+            prep.issues.extend(warehouse_issues(con, prep, batch))
+    finally:
+        con.close()
+
+
 def sort_for_staging(prepared: list[Prepared]) -> list[Prepared]:
-    return sorted(prepared, key=lambda p: (KIND_ORDER.get(p.kind, 9), p.meta.periode_akhir or dt.date.min, p.rel_path))
+    # Within a kind and period the order given is kept (sorted paths for a run, archive order for a
+    # rebuild): a later form replaces the rows it holds, so a rebuild must stage in drop order.
+    return sorted(prepared, key=lambda p: (KIND_ORDER.get(p.kind, 9), p.meta.periode_akhir or dt.date.min))

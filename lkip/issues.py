@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ class Issue:
     nilai: Any = None              # the offending value, as read
     diharapkan: str | None = None  # what was expected
     file: str | None = None
+    sel: str | None = None         # the cell as Excel names it (H12), when known (lkip.cells)
 
     @property
     def is_error(self) -> bool:
@@ -28,6 +30,8 @@ class Issue:
         parts = []
         if self.sheet:
             parts.append(f"Sheet '{self.sheet}'")
+        if self.sel:
+            parts.append(f"sel {self.sel}")
         if self.excel_row:
             parts.append(f"baris {self.excel_row}")
         if self.kolom:
@@ -41,6 +45,15 @@ class Issue:
         said = self.diharapkan and self.diharapkan.lower() in self.pesan.lower()
         tail = f" (diharapkan: {self.diharapkan})" if self.diharapkan and not said else ""
         return f"{head}{self.pesan}{tail}"
+
+    def value_note(self) -> str:
+        """`` — nilai: …`` for a report line, unless the message already shows the value."""
+        if self.nilai is None or str(self.nilai) == "":
+            return ""
+        shown = str(self.nilai)
+        if repr(self.nilai) in self.pesan or re.search(rf"(?<![\w.,]){re.escape(shown)}(?![\w.,]\w)", self.pesan):
+            return ""
+        return f" — nilai: {shown}"
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)

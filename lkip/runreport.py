@@ -188,6 +188,10 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
             console.print(f"[red]Ditolak:[/] {f.get('name')} → {dest}")
             for m in f.get("messages", [])[:3]:
                 console.print(f"    {m}")
+        elif f.get("outcome") in ("accepted", "accepted_with_warnings"):
+            for m in f.get("messages", []):
+                if m.startswith("menggantikan "):    # a replacement that removed rows (lkip.replacement)
+                    console.print(f"[yellow]Peringatan:[/] {f.get('name')} {m}")
         elif f.get("outcome") == "failed":
             console.print(f"[bold red]Gagal diproses:[/] {f.get('name')}: {' '.join(f.get('messages', [])[:1])}")
     if report.get("error"):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from lkip import replacement
 from lkip.issues import Issue
 
 MONEY = "DECIMAL(18,2)"
@@ -83,7 +84,8 @@ CREATE TABLE IF NOT EXISTS meta.files (
     run_id VARCHAR,
     staged_at TIMESTAMP,
     superseded_by VARCHAR,
-    archived_path VARCHAR
+    archived_path VARCHAR,
+    penggantian VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meta.runs (
     run_id VARCHAR PRIMARY KEY,
@@ -177,6 +179,8 @@ def init_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS staging.{name} ({LINEAGE}, {cols})")
     con.execute(RAW_DDL)
     con.execute(META_DDL)
+    # what a replacement removed (lkip.replacement), in warehouses made before the column existed
+    con.execute("ALTER TABLE meta.files ADD COLUMN IF NOT EXISTS penggantian VARCHAR")
 
 
 def staging_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -400,7 +404,7 @@ def insert_file(
         con.execute("DELETE FROM meta.issues WHERE file_sha256 = ?", [sha256])
         con.execute("DELETE FROM meta.files WHERE file_sha256 = ?", [sha256])
         if outcome != "rejected":
-            superseded = _supersede(con, kind, meta, sha256)
+            superseded = [] if kind in replacement.PER_ROW_KINDS else _supersede(con, kind, meta, sha256)
             lineage = {
                 "file_sha256": sha256, "source_file": source_file, "run_id": run_id,
                 "kode_skpd": meta.kode_skpd, "tahun": meta.tahun,
@@ -413,19 +417,21 @@ def insert_file(
                     raise RuntimeError(f"simulated crash after staging.{table}")
             for part in _raw_parts(raw_rows):
                 _insert_raw(con, part, lineage, kind)
+            if kind in replacement.PER_ROW_KINDS:   # a form replaces the rows it holds
+                superseded = replacement.supersede_covered_rows(con, kind, meta, sha256)
         n_rows = sum(len(df) for df in tables.values() if df is not None) if outcome != "rejected" else 0
         con.execute(
             """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
                    nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
-                   n_errors, run_id, staged_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   n_errors, run_id, staged_at, penggantian)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 sha256, source_file, original_path, size, kind,
                 getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
                 getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
                 getattr(meta, "s_d_triwulan", None), outcome, n_rows,
                 sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error),
-                run_id, dt.datetime.now(),
+                run_id, dt.datetime.now(), replacement.replacement_note(issues),
             ],
         )
         if issues:

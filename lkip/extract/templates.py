@@ -7,10 +7,17 @@ data validation (dropdowns, numbers >= 0) and a "Petunjuk" sheet in Bahasa Indon
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
 ROWS = 500  # rows prepared with validation
+SPARE_ROWS = 20  # empty rows below a pre-filled form, for indicators the officer adds
+TRIWULAN = ["s.d. Triwulan I", "s.d. Triwulan II", "s.d. Triwulan III", "s.d. Triwulan IV"]
+# PK/IKU evidence sheets: the values the readers and the configured scales know.
+AKIP_KATEGORI = ["AA", "A", "BB", "B", "CC", "C", "D"]
+BUMD_KATEGORI = ["Sehat", "Kurang Sehat", "Tidak Sehat", "AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"]
+BUMD_OPINI = ["WTP", "WDP", "TW", "TMP"]
 
 FORM_TITLE = ["FORM REALISASI KINERJA", "PEMERINTAH KOTA ....", "TAHUN ANGGARAN ....",
               "Perangkat Daerah : kode - nama", "Unit Kerja : ....", "s.d. Triwulan ...."]
@@ -63,10 +70,11 @@ PETUNJUK_PK = [
 ]
 
 
-def write_template(kind: str, path: str | Path) -> Path:
+def write_template(kind: str, path: str | Path, prefill: Any = None) -> Path:
+    """``prefill``: a ``lkip.template_prefill.FormPrefill`` (the Renja's indicators) for the form."""
     path = Path(path)
     if kind == "realisasi-fisik":
-        _form(path)
+        _form(path, prefill)
     elif kind == "pk-iku":
         _pk(path)
     else:
@@ -80,6 +88,11 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, object]:
         "head": wb.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
                                "text_wrap": True, "bg_color": "#DDEBF7"}),
         "text": wb.add_format({"num_format": "@"}),
+        "locked_text": wb.add_format({"num_format": "@", "locked": True, "bg_color": "#F2F2F2", "border": 1}),
+        "locked_num": wb.add_format({"num_format": "#,##0.##", "locked": True, "bg_color": "#F2F2F2", "border": 1}),
+        "input_num": wb.add_format({"num_format": "#,##0.##", "locked": False, "border": 1}),
+        "input_text": wb.add_format({"num_format": "@", "locked": False, "border": 1}),
+        "input_title": wb.add_format({"bold": True, "font_size": 12, "locked": False, "bg_color": "#FFF2CC"}),
         "num": wb.add_format({"num_format": "#,##0.##"}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
     }
@@ -99,13 +112,37 @@ def _petunjuk(wb, lines: list[str], f) -> None:
         ws.write_string(i, 0, line, f["title"] if i == 0 else f["wrap"])
 
 
-def _form(path: Path) -> None:
-    wb = xlsxwriter.Workbook(str(path))
+def _list(ws, first_row: int, col: int, values: list[str] | str, title: str, rows: int = ROWS,
+          last_row: int | None = None) -> None:
+    """A dropdown (``values``: the list, or a range such as '=Petunjuk!$A$20:$A$80')."""
+    ws.data_validation(first_row, col, first_row + rows if last_row is None else last_row, col, {
+        "validate": "list", "source": values, "ignore_blank": True,
+        "error_title": title, "error_message": "Pilih dari daftar.",
+    })
+
+
+def _form_title(prefill: Any) -> list[str]:
+    if prefill is None:
+        return FORM_TITLE
+    nama = f" - {prefill.nama_skpd}" if prefill.nama_skpd else ""
+    return ["FORM REALISASI KINERJA", "PEMERINTAH KOTA ....", f"TAHUN ANGGARAN {prefill.tahun}",
+            f"Perangkat Daerah : {prefill.kode_skpd}{nama}",
+            f"Unit Kerja : {prefill.bagian}" if prefill.bagian else "Unit Kerja : ....", "s.d. Triwulan ...."]
+
+
+def _form(path: Path, prefill: Any = None) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _formats(wb)
     ws = wb.add_worksheet("Form")
-    for i, t in enumerate(FORM_TITLE):
+    title = _form_title(prefill)
+    for i, t in enumerate(title):
         ws.write_string(i, 0, t, f["title"])
-    h = len(FORM_TITLE)
+    # s.d. Triwulan: a dropdown on its title cell
+    ws.write_string(len(title) - 1, 0, title[-1], f["input_title"])
+    ws.data_validation(len(title) - 1, 0, len(title) - 1, 0, {
+        "validate": "list", "source": TRIWULAN, "error_title": "Triwulan",
+        "error_message": "Pilih s.d. Triwulan I, II, III atau IV.", "ignore_blank": True})
+    h = len(title)
     for j, t in enumerate(FORM_HEADER_TOP):
         if t and j not in (6, 10):
             ws.merge_range(h, j, h + 1, j, t, f["head"])
@@ -114,6 +151,7 @@ def _form(path: Path) -> None:
     for j in range(6, 14):
         ws.write_string(h + 1, j, FORM_HEADER_SUB[j], f["head"])
     first = h + 2
+    ws.set_column(0, 0, 6)
     ws.set_column(1, 1, 22, f["text"])
     ws.set_column(2, 3, 40)
     ws.set_column(4, 13, 14, f["num"])
@@ -123,8 +161,58 @@ def _form(path: Path) -> None:
     for col in range(6, 14):
         _non_negative(ws, first, col)
     ws.freeze_panes(first, 0)
-    _petunjuk(wb, PETUNJUK_FORM, f)
+    if prefill is None:
+        _petunjuk(wb, PETUNJUK_FORM, f)
+    else:
+        _prefilled_rows(wb, ws, first, prefill, f)
     wb.close()
+
+
+def _prefilled_rows(wb, ws, first: int, prefill: Any, f) -> None:
+    """The Renja's indicators, locked (codes as text); quarterly values, Rp and Keterangan open;
+    spare rows below with a dropdown of the Renja's kegiatan codes (listed on the Petunjuk sheet)."""
+    for n, row in enumerate(prefill.rows):
+        r = first + n
+        ws.write_number(r, 0, n + 1, f["locked_num"])
+        ws.write_string(r, 1, str(row["kode_kegiatan"]), f["locked_text"])
+        ws.write_string(r, 2, str(row["nama_kegiatan"] or ""), f["locked_text"])
+        ws.write_string(r, 3, str(row["indikator"]), f["locked_text"])
+        if row["target"] is None:
+            ws.write_blank(r, 4, None, f["locked_num"])
+        else:
+            ws.write_number(r, 4, float(row["target"]), f["locked_num"])
+        ws.write_string(r, 5, str(row["satuan"] or ""), f["locked_text"])
+        for c in range(6, 14):
+            ws.write_blank(r, c, None, f["input_num"])
+        ws.write_blank(r, 14, None, f["input_text"])
+    spare = first + len(prefill.rows)
+    for r in range(spare, spare + SPARE_ROWS):
+        for c in range(0, 15):
+            ws.write_blank(r, c, None, f["input_text"] if c in (1, 2, 3, 5, 14) else f["input_num"])
+    lines = PETUNJUK_FORM[:1] + [
+        "1. Form ini sudah diisi dari Renja/DPA di gudang data: kode kegiatan, indikator, target dan satuan "
+        "terkunci (sheet diproteksi tanpa kata sandi). Isi hanya Realisasi Kinerja TW I-IV (dan bila ada "
+        "Realisasi Keuangan).",
+        "2. Pilih 's.d. Triwulan' di judul (sel A6, daftar pilihan). Indikator tambahan boleh ditulis di baris "
+        "kosong di bawah data; Kode Kegiatan dipilih dari daftar (lihat daftar kode di bawah).",
+        *PETUNJUK_FORM[3:],
+        "",
+        "DAFTAR KODE KEGIATAN (RENJA/DPA) — pilihan untuk baris tambahan di bawah data:",
+    ]
+    ptj = wb.add_worksheet("Petunjuk")
+    ptj.set_column(0, 0, 24, f["text"])
+    ptj.set_column(1, 1, 90)
+    for i, line in enumerate(lines):
+        ptj.write_string(i, 0, line, f["title"] if i == 0 else None)
+    list_first = len(lines)
+    for i, (kode, uraian) in enumerate(prefill.kegiatan):
+        ptj.write_string(list_first + i, 0, str(kode), f["text"])
+        ptj.write_string(list_first + i, 1, str(uraian or ""))
+    if prefill.kegiatan:
+        last = list_first + len(prefill.kegiatan)
+        _list(ws, spare, 1, f"=Petunjuk!$A${list_first + 1}:$A${last}", "Kode Kegiatan",
+              last_row=spare + SPARE_ROWS - 1)
+    ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": False})
 
 
 def _pk(path: Path) -> None:
@@ -154,6 +242,12 @@ def _pk(path: Path) -> None:
                 _non_negative(ws, first, j)
             elif low == "kode kegiatan":
                 ws.set_column(j, j, 24, f["text"])
+            elif name == "AKIP" and low == "kategori":
+                _list(ws, first, j, AKIP_KATEGORI, "Kategori AKIP")
+            elif name == "BUMD" and low == "kategori":
+                _list(ws, first, j, BUMD_KATEGORI, "Kategori BUMD")
+            elif name == "BUMD" and low == "opini":
+                _list(ws, first, j, BUMD_OPINI, "Opini")
         ws.freeze_panes(first, 0)
     _petunjuk(wb, PETUNJUK_PK, f)
     wb.close()

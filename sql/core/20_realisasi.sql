@@ -87,16 +87,21 @@ FROM core.sp2d
 WHERE jenis IN ('LS', 'GU', 'GU NIHIL')
 GROUP BY ALL;
 
--- Form Realisasi Kinerja: the latest form per SKPD/year (highest s_d_triwulan).
+-- Form Realisasi Kinerja: forms come per Bagian and corrections per row, so a newer form replaces
+-- the rows it holds, not the SKPD's whole form. Per SKPD, year, kegiatan and indicator (its
+-- normalised text) the rows of the latest staged form count (files not in meta.files, hand-built:
+-- the highest s_d_triwulan); rows no newer form holds keep their value.
 CREATE OR REPLACE TABLE core.form AS
-WITH f AS (
-    SELECT * FROM (SELECT kode_skpd, tahun, file_sha256, max(s_d_triwulan) AS s_d
-                   FROM core.stg_realisasi_fisik GROUP BY kode_skpd, tahun, file_sha256) x
-    QUALIFY row_number() OVER (PARTITION BY kode_skpd, tahun ORDER BY s_d DESC NULLS LAST, file_sha256 DESC) = 1
+WITH r AS (
+    SELECT s.* REPLACE (core.kode(s.kode_kegiatan) AS kode_kegiatan), f.staged_at AS __staged_at
+    FROM core.stg_realisasi_fisik s
+    LEFT JOIN core.file_aktif f ON f.file_sha256 = s.file_sha256
 )
-SELECT r.* REPLACE (core.kode(r.kode_kegiatan) AS kode_kegiatan)
-FROM core.stg_realisasi_fisik r
-JOIN f ON f.kode_skpd = r.kode_skpd AND f.tahun = r.tahun AND f.file_sha256 IS NOT DISTINCT FROM r.file_sha256;
+SELECT * EXCLUDE (__staged_at)
+FROM r
+QUALIFY dense_rank() OVER (
+    PARTITION BY kode_skpd, tahun, kode_kegiatan, core.kunci(indikator)
+    ORDER BY __staged_at DESC NULLS LAST, s_d_triwulan DESC NULLS LAST, file_sha256 DESC) = 1;
 
 CREATE OR REPLACE TABLE core.realisasi_rp_form AS
 SELECT kode_skpd, tahun, kode_kegiatan, CAST(triwulan AS INTEGER) AS triwulan,

@@ -1,0 +1,126 @@
+"""The cell of an issue as Excel names it (``H12``), beside its sheet, row and column title.
+
+Readers report a problem with the column's printed title (or a canonical name such as
+``Kode Kegiatan``), not its position. ``sheet_labels`` records, once per file while the workbook
+is open, where each header title stands in each sheet (a plain, picklable dict: the stage that
+adds the checks against the warehouse has no workbook); ``locate`` gives each issue with a sheet,
+a row and a known column its ``sel``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any, Iterable
+
+from lkip.issues import Issue
+
+HEAD_ROWS = 40            # the header is in the first 30 rows; a two-row header needs one more
+LETTERS = re.compile(r"^[A-Z]{1,3}$")
+
+
+def col_letters(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _maps_of(kind: str | None) -> list[str]:
+    from lkip.extract.header import COLUMNS_DIR
+
+    if not kind:
+        return []
+    return sorted(p.stem for p in COLUMNS_DIR.glob("*.csv")
+                  if p.stem == kind or (kind == "pk_iku" and p.stem.startswith("pk_")))
+
+
+def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Per sheet: ``labels`` (normalised header title -> the 0-based columns it stands in, single
+    and two-row headers of the first rows) and ``fields`` (a field of the kind's column maps ->
+    its column, the header found as the readers find it)."""
+    from lkip.extract.header import _combine, _cell_text, find_header, load_column_map, normalize_header
+    from lkip.extract.sheets import head_grid
+
+    wanted = {n for n in sheet_names if n}
+    maps = [load_column_map(m) for m in _maps_of(kind)]
+    out: dict[str, dict[str, Any]] = {}
+    for sheet in getattr(wb, "sheets", []):
+        if sheet.name not in wanted:
+            continue
+        try:
+            rows = head_grid(sheet, HEAD_ROWS)
+        except Exception:   # a sheet that cannot be read again: no cell names, the issues stay
+            continue
+        labels: dict[str, set[int]] = {}
+        for i, row in enumerate(rows):
+            printed = [[_cell_text(v) for v in row]]
+            if i + 1 < len(rows):
+                printed.append(_combine(row, rows[i + 1])[1])
+            for texts in printed:
+                for j, t in enumerate(texts):
+                    if t:
+                        labels.setdefault(normalize_header(t), set()).add(j)
+        fields: dict[str, int] = {}
+        for cmap in maps:
+            header = find_header(rows, cmap)
+            if header is not None:
+                for f, j in header.columns.items():
+                    fields.setdefault(f, j)
+        out[sheet.name] = {"labels": {k: sorted(v) for k, v in labels.items()}, "fields": fields}
+    return out
+
+
+def _column(kolom: str, where: dict[str, Any]) -> int | None:
+    from lkip.extract.header import normalize_header
+
+    norm = normalize_header(kolom)
+    cols = where["labels"].get(norm, [])
+    if len(cols) == 1:
+        return cols[0]
+    for name in (norm.replace(" ", "_"), _schema_fields().get(kolom)):   # a canonical name: 'Kode Kegiatan'
+        if name and where["fields"].get(name) is not None:
+            return where["fields"][name]
+    return None
+
+
+def _schema_fields() -> dict[str, str]:
+    """The column labels of schema messages (schemas.base.LABEL) -> their field."""
+    from schemas.base import LABEL
+
+    return {v: k for k, v in LABEL.items()}
+
+
+def locate(issues: list[Issue], headers: dict[str, dict[str, Any]] | None) -> list[Issue]:
+    """The issues, each with a sheet, a row and a column placed given its ``sel`` (``H12``)."""
+    out = []
+    for issue in issues:
+        if issue.sel is None and issue.sheet and issue.excel_row and issue.kolom:
+            col: int | None = None
+            where = (headers or {}).get(issue.sheet)
+            if where is not None:
+                col = _column(issue.kolom, where)
+            if col is not None:
+                issue = replace(issue, sel=f"{col_letters(col + 1)}{issue.excel_row}")
+            elif LETTERS.match(issue.kolom):      # the column given as letters (a formula cell)
+                issue = replace(issue, sel=f"{issue.kolom}{issue.excel_row}")
+        out.append(issue)
+    return out
+
+
+def name_cells(prepared: Any, wb: Any) -> None:
+    """Each issue of a prepared file (``ingest.Prepared``) with its cell; the header positions of
+    the sheets it names or stages kept in ``prepared.headers`` for the checks made later."""
+    if wb is None:
+        return
+    sheets = {i.sheet for i in prepared.issues if i.sheet}
+    for df in prepared.tables.values():
+        if df is not None and "sheet" in df.columns and not df.empty:
+            sheets.update(str(s) for s in df["sheet"].dropna().unique().tolist())
+    try:
+        prepared.headers.update(sheet_labels(wb, prepared.kind, sheets - prepared.headers.keys()))
+    except Exception:   # naming cells is a help for the officer, never a reason to fail the file
+        pass
+    prepared.issues = locate(prepared.issues, prepared.headers)
