@@ -1,7 +1,8 @@
 """`lkip`: the one command of the pipeline.
 
-Exit status: 0 the run completed (rejected files are listed, not fatal); 1 the run failed, the
-lock is held by another run, or the warehouse is damaged; 2 bad usage.
+Exit status: 0 the run completed; 1 the run failed, the lock is held by another run, or the
+warehouse is damaged; 2 bad usage; 3 the run completed but rejected files (listed, and the other
+files processed).
 
 Prefect is imported only by the commands that run the flow: `validate` and `template` answer in
 a second or two.
@@ -134,7 +135,7 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),
                     tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id,
                 )
-                code = 0
+                code = runreport.EXIT_CODES.get(str(report.get("status")), 0)  # 3: rejected files
             except pipeline.RunFailed as exc:
                 report, code = exc.summary, 1
             except LockBusy as exc:
@@ -383,7 +384,9 @@ def serve(
     elif not _healthy(os.environ["PREFECT_API_URL"]):
         _fail(f"server Prefect {os.environ['PREFECT_API_URL']} tidak menjawab. / The Prefect server does not answer.")
     from flows.serve import serve_deployment
+    from lkip.supervise import mark_as_parent
 
+    mark_as_parent()  # the flow runs it starts die with it (lkip.supervise)
     serve_deployment(cfg, name=name, cron=cron or cfg.get("schedule.cron", "0 1 * * *"),
                      timezone=timezone or cfg.get("schedule.timezone", "Asia/Jakarta"))
 
@@ -418,11 +421,14 @@ def prefect_server(
     if db_url and "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in os.environ:
         os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = str(db_url)
     os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
-    exe = Path(sys.executable).with_name("prefect")
-    args = [str(exe), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
+    args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+            "--analytics-off"]
     console.print(f"Server Prefect: http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
     sys.stdout.flush()
-    os.execv(str(exe), args)  # systemd then supervises the server itself
+    from lkip.supervise import run_supervised
+
+    # Our child, not an exec: a signal to this PID reaches the server, and it dies with us.
+    raise typer.Exit(run_supervised(args))
 
 
 def main() -> None:  # pragma: no cover

@@ -25,6 +25,22 @@ OUTCOME_LABELS = {
 }
 
 
+# Run statuses (meta.runs.status, the run report's "status") and the command's exit code for each.
+WITH_REJECTIONS = "completed_with_rejections"
+COMPLETED_STATUSES = ("completed", WITH_REJECTIONS)
+EXIT_CODES = {"completed": 0, "failed": 1, WITH_REJECTIONS: 3}
+STATUS_LABELS = {"completed": "selesai", WITH_REJECTIONS: "selesai, ada berkas ditolak", "failed": "gagal",
+                 "running": "berjalan"}
+
+
+def run_status(files: list[dict[str, Any]]) -> str:
+    """failed when a file could not be processed; completed_with_rejections when a file was rejected."""
+    outcomes = {f.get("outcome") for f in files}
+    if "failed" in outcomes:
+        return "failed"
+    return WITH_REJECTIONS if "rejected" in outcomes else "completed"
+
+
 def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
