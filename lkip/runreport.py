@@ -200,7 +200,8 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
         console.print(f"[yellow]Selisih rekonsiliasi: {rec} baris (lihat laporan.peringatan)[/]")
     d = report.get("durations_seconds", {})
     if d:
-        console.print("Durasi: " + ", ".join(f"{STAGE_LABELS.get(k, k)} {v:.1f} s" for k, v in d.items()))
+        console.print("Durasi: " + ", ".join(f"{STAGE_LABELS.get(k, k)} {v:.1f} detik".replace(".", ",")
+                                             for k, v in d.items()))
     # Paths are printed whole (soft_wrap): an operator copies them, whatever the terminal's width.
     for f in report.get("files", []):
         if f.get("outcome") == "rejected":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -157,3 +158,45 @@ def test_index_page_keeps_the_last_runs_only(tmp_path):
     assert html.count('<tr><td><a href="#run-') == index_page.MAX_RUNS
     assert "20260101T010000-1-aaaa" not in html and "Belum ada laporan" in html
     assert json.loads((cfg.runs_dir / "20260101T010000-1-aaaa.json").read_text())["status"] == "completed"
+
+
+# ---- the run summary on the console -------------------------------------------------------------------
+
+
+def _summary_text(report) -> str:
+    from rich.console import Console
+
+    buf = io.StringIO()
+    runreport.print_summary(report, Console(file=buf, width=80, color_system=None))
+    return buf.getvalue()
+
+
+def test_summary_is_indonesian_says_where_outputs_are_and_keeps_paths_whole(tmp_path):
+    out = tmp_path / ("folder-kerja-dengan-nama-panjang-" * 3) / "output"
+    rejected = tmp_path / "input" / "rejected" / "2026-01-02" / "form bagian umum [revisi].xlsx"
+    files = [runreport.outcome_record({"path": str(rejected), "outcome": "rejected", "n_errors": 1,
+                                       "archived_to": str(rejected), "messages": ["Sel H12: bukan angka"]})]
+    outputs = [str(out / "2020" / k / n) for k in ("4.01.03", "kota") for n in ("a.xlsx", "csv/b.csv")]
+    (out).mkdir(parents=True)
+    (out / "index.html").write_text("x")
+    rep = runreport.build_report("R1", "2026-01-02T01:00:00+07:00", runreport.run_status(files), files,
+                                 {"discover": 0.1, "publish": 11.72, "total": 20.3}, outputs=outputs,
+                                 extra={"output_dir": str(out)})
+    text = _summary_text(rep)
+    assert "Run R1 — selesai, ada berkas ditolak" in text and text.rstrip().endswith("Run R1 selesai, ada berkas ditolak.")
+    assert "Durasi: temukan berkas 0,1 detik, terbitkan 11,7 detik, total 20,3 detik" in text.replace("\n", "")
+    assert f"Hasil: {out / '2020' / '4.01.03'}{os.sep}\n" in text
+    assert f"Hasil: {out / '2020' / 'kota'}{os.sep}\n" in text
+    assert f"Ringkasan semua run dan berkas: {out / 'index.html'}\n" in text
+    assert f"Laporan kesalahan: {rejected}.errors.xlsx\n" in text  # one line, no ellipsis, markup kept literal
+    assert "…" not in text
+
+
+def test_summary_of_a_city_names_year_folders_and_nothing_new(tmp_path):
+    outputs = [str(tmp_path / "2020" / f"4.01.{i:02d}" / "a.xlsx") for i in range(10)]
+    lines = runreport.result_lines({"output_dir": str(tmp_path), "outputs": outputs, "status": "completed"})
+    assert lines == [f"Hasil: {tmp_path / '2020'}{os.sep} (10 folder SKPD)"]
+    lines = runreport.result_lines({"output_dir": str(tmp_path), "outputs": [], "status": "completed"})
+    assert lines == [f"Hasil: {tmp_path}{os.sep} (keluaran tidak berubah)"]
+    assert runreport.run_status([{"outcome": "accepted"}]) == "completed"
+    assert runreport.run_status([{"outcome": "rejected"}, {"outcome": "failed"}]) == "failed"
