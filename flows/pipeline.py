@@ -20,7 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from lkip import runreport
+from lkip import notify, runreport
 from lkip.config import Config, load_config
 from lkip.lock import LockBusy, held_here, run_lock
 from lkip.supervise import die_with_parent_from_env
@@ -445,38 +445,18 @@ def lkip_run(
         if lock is not None:
             lock.release()
         LAST_SUMMARY = report
-        _after_run(cfg, report, logger)
+        notify.after_run(cfg, report, logger)  # output/index.html, then email/webhook
     logger.info(
         "Run %s %s: %d berkas, %d baris", run_id, status, report["files_seen"], report["rows_staged"]
     )
     if status == "failed":
         raise RunFailed(report)
-    if status == runreport.WITH_REJECTIONS:
-        # The flow run's state says it too: Completed, named CompletedWithRejections, with a message.
+    if status == runreport.WITH_REJECTIONS:  # the flow run's state says it too (type Completed)
         from prefect.states import Completed
 
-        n = report["files_by_outcome"].get("rejected", 0)
-        return Completed(name="CompletedWithRejections", message=f"{n} berkas ditolak", data=report)
+        return Completed(name="CompletedWithRejections", data=report,
+                         message=f"{report['files_by_outcome'].get('rejected', 0)} berkas ditolak")
     return report
-
-
-def _after_run(cfg: Config, report: dict[str, Any], logger: Any) -> None:
-    """output/index.html, then the notifications (lkip.notify); neither can change the outcome."""
-    index = None
-    try:
-        from lkip import index_page
-
-        index = str(index_page.write_index(cfg))
-    except Exception as exc:
-        logger.error("output/index.html tidak dapat ditulis: %s", exc)
-    try:
-        from lkip import notify
-
-        sent = notify.send_for_run(cfg, report, log=logger.error, index_page=index)
-        if sent:
-            logger.info("Notifikasi: %s", ", ".join(f"{k} {v}" for k, v in sent.items()))
-    except Exception as exc:
-        logger.error("Notifikasi gagal: %s", exc)
 
 
 def _unmapped(value: Any):

@@ -142,3 +142,22 @@ def send_for_run(cfg: Any, report: dict[str, Any], log: Callable[[str], None] | 
             if log:
                 log(f"Notifikasi {channel} gagal dikirim: {results[channel]}")
     return results
+
+
+def after_run(cfg: Any, report: dict[str, Any], logger: Any) -> None:
+    """End of every run: output/index.html (lkip.index_page), then the notifications.
+
+    Neither can change the run's outcome: a failure is logged (Prefect's run logger)."""
+    index = None
+    try:
+        from lkip import index_page
+
+        index = str(index_page.write_index(cfg))
+    except Exception as exc:
+        logger.error("output/index.html tidak dapat ditulis: %s", exc)
+    try:
+        sent = send_for_run(cfg, report, log=logger.error, index_page=index)
+        if sent:
+            logger.info("Notifikasi: %s", ", ".join(f"{k} {v}" for k, v in sent.items()))
+    except Exception as exc:
+        logger.error("Notifikasi gagal: %s", exc)
