@@ -442,6 +442,13 @@ def serve(
     from lkip.supervise import mark_as_parent
 
     mark_as_parent()  # the flow runs it starts die with it (lkip.supervise)
+    try:
+        from lkip.notify_automation import ensure_crash_automation
+
+        if ensure_crash_automation(cfg):
+            console.print("Automation Prefect `lkip-run-crashed`: run yang berhenti tiba-tiba dikirim ke webhook.")
+    except Exception as exc:  # notifications must not keep the schedule from starting
+        err.print(f"[yellow]Automation notifikasi tidak dapat dibuat:[/] {type(exc).__name__}: {exc}")
     serve_deployment(cfg, name=name, cron=cron or cfg.get("schedule.cron", "0 1 * * *"),
                      timezone=timezone or cfg.get("schedule.timezone", "Asia/Jakarta"))
 
