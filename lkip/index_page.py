@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment
 
-from lkip.runreport import OUTCOME_LABELS, STATUS_LABELS, atomic_write_text
+from lkip.runreport import OUTCOME_LABELS, STATUS_LABELS, atomic_write_text, error_reports
 
 MAX_RUNS = 20
 
@@ -136,10 +136,8 @@ def _file_row(f: dict[str, Any], output_dir: Path) -> dict[str, Any]:
     row["label"] = OUTCOME_LABELS.get(f.get("outcome") or "", f.get("outcome") or "")
     row["archived_href"] = _href(Path(archived), output_dir) if archived else None
     row["error_reports"] = []
-    if f.get("outcome") == "rejected" and archived:
-        for suffix in (".errors.xlsx", ".errors.txt"):
-            p = Path(archived).with_name(Path(archived).name + suffix)
-            row["error_reports"].append({"name": p.name, "href": _href(p, output_dir)})
+    for report in error_reports(f):
+        row["error_reports"].append({"name": Path(report).name, "href": _href(Path(report), output_dir)})
     row["messages"] = (f.get("messages") or [])[:5] if f.get("outcome") in ("rejected", "failed") else []
     return row
 

@@ -12,11 +12,10 @@ A notification that cannot be delivered is logged and never changes the run's ou
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
-from lkip.runreport import STATUS_LABELS
+from lkip.runreport import STATUS_LABELS, error_reports
 
 SECURITY_MODES = {"none": "insecure", "starttls": "starttls", "ssl": "ssl"}
 
@@ -76,7 +75,7 @@ def message(report: dict[str, Any], index_page: str | None = None) -> tuple[str,
         for f in rejected:
             where = f.get("archived_to") or f.get("file")
             lines.append(f"- {f.get('name')}: dipindahkan ke {where}")
-            lines.append(f"  Laporan kesalahan: {error_report_path(where)}")
+            lines.append(f"  Laporan kesalahan: {(error_reports(f) or ['-'])[0]}")
             for m in (f.get("messages") or [])[:3]:
                 lines.append(f"  • {m}")
     if failed:
@@ -91,13 +90,6 @@ def message(report: dict[str, Any], index_page: str | None = None) -> tuple[str,
     if rejected:
         lines.append("Perbaiki berkas sesuai laporan kesalahannya, lalu letakkan kembali di folder input/.")
     return subject, "\n".join(lines) + "\n"
-
-
-def error_report_path(archived: str | None) -> str:
-    if not archived:
-        return "-"
-    p = Path(str(archived))
-    return str(p.with_name(p.name + ".errors.xlsx"))
 
 
 def blocks(cfg: Any) -> list[tuple[str, Any]]:

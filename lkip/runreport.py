@@ -109,9 +109,23 @@ def outcome_record(outcome: Any) -> dict[str, Any]:
         "n_errors": get("n_errors", 0) or 0,
         "messages": list(get("messages", []) or [])[:50],
         "archived_to": get("archived_to"),
+        "error_report": get("report") if get("outcome") == "rejected" else None,
         "seconds": get("seconds"),
     }
     return _jsonable(rec)
+
+
+def error_reports(rec: dict[str, Any]) -> list[str]:
+    """[<file>.errors.xlsx, <file>.errors.txt] of a rejected file's record (none for other outcomes)."""
+    if rec.get("outcome") != "rejected":
+        return []
+    written = str(rec.get("error_report") or "")
+    for suffix in (".errors.txt", ".errors.xlsx"):
+        if written.endswith(suffix):
+            stem = written[: -len(suffix)]
+            return [stem + ".errors.xlsx", stem + ".errors.txt"]
+    archived = rec.get("archived_to")
+    return [str(archived) + ".errors.xlsx", str(archived) + ".errors.txt"] if archived else []
 
 
 def build_report(
@@ -207,8 +221,8 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
         if f.get("outcome") == "rejected":
             dest = f.get("archived_to") or f.get("file")
             console.print(f"[red]Ditolak:[/] {escape(str(f.get('name')))} → {escape(str(dest))}", soft_wrap=True)
-            if f.get("archived_to"):
-                console.print(f"    Laporan kesalahan: {escape(str(dest))}.errors.xlsx", soft_wrap=True)
+            for errors_xlsx in error_reports(f)[:1]:
+                console.print(f"    Laporan kesalahan: {escape(errors_xlsx)}", soft_wrap=True)
             for m in f.get("messages", [])[:3]:
                 console.print(f"    {escape(str(m))}", soft_wrap=True)
         elif f.get("outcome") == "failed":

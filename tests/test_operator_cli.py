@@ -200,3 +200,16 @@ def test_summary_of_a_city_names_year_folders_and_nothing_new(tmp_path):
     assert lines == [f"Hasil: {tmp_path}{os.sep} (keluaran tidak berubah)"]
     assert runreport.run_status([{"outcome": "accepted"}]) == "completed"
     assert runreport.run_status([{"outcome": "rejected"}, {"outcome": "failed"}]) == "failed"
+
+
+def test_error_report_paths_come_from_the_written_report():
+    rec = runreport.outcome_record({"path": "/w/input/a.xlsx", "outcome": "rejected",
+                                    "archived_to": "/w/input/rejected/d/a (2).xlsx",
+                                    "report": "/w/input/rejected/d/a-pendek.xlsx.errors.txt"})
+    assert runreport.error_reports(rec) == ["/w/input/rejected/d/a-pendek.xlsx.errors.xlsx",
+                                            "/w/input/rejected/d/a-pendek.xlsx.errors.txt"]
+    rec = runreport.outcome_record({"path": "/w/input/b.xlsx", "outcome": "rejected",
+                                    "archived_to": "/w/input/rejected/d/b.xlsx"})
+    assert runreport.error_reports(rec)[0] == "/w/input/rejected/d/b.xlsx.errors.xlsx"
+    assert runreport.error_reports(runreport.outcome_record({"path": "c.xlsx", "outcome": "accepted",
+                                                             "report": "c.xlsx.errors.txt"})) == []
