@@ -209,7 +209,10 @@ def run(
     tahun: Optional[int] = typer.Option(None, "--tahun", help="Terbitkan keluaran tahun ini saja."),
     no_progress: bool = typer.Option(False, "--no-progress", help="Tanpa tampilan kemajuan."),
 ) -> None:
-    """Satu run penuh sekarang (satu flow run Prefect)."""
+    """Satu run penuh sekarang (satu flow run Prefect).
+
+    Kode keluar: 0 selesai; 1 gagal; 2 salah pakai; 3 selesai, ada berkas ditolak.
+    """
     cfg = _cfg(workspace, input_dir, output_dir)
     raise typer.Exit(run_pipeline(cfg, "run", tahun=tahun, show_progress=not no_progress and err.is_terminal))
 
