@@ -20,9 +20,13 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
-from lkip import runreport
+from lkip import notify, runreport
 from lkip.config import Config, load_config
 from lkip.lock import LockBusy, held_here, run_lock
+from lkip.supervise import die_with_parent_from_env
+
+# A flow run that `lkip serve`'s Prefect runner started in a subprocess dies with `lkip serve`.
+die_with_parent_from_env()
 
 # Progress callback set by the CLI (rich display); events are (name, payload dict).
 PROGRESS: Callable[[str, dict[str, Any]], None] | None = None
@@ -194,7 +198,7 @@ def _needs_rebuild(con, run_id: str) -> bool:
         )
     except Exception:
         return True
-    if status != "completed":
+    if status not in runreport.COMPLETED_STATUSES:
         return True
     try:
         n_views = _scalar(con, "select count(*) from duckdb_views() where schema_name = 'laporan'")
@@ -404,7 +408,7 @@ def lkip_run(
                 logger.info("Tidak ada berkas baru: model dan keluaran tidak diubah")
 
         failed_files = [f for f in files if f.get("outcome") == "failed"]
-        status = "failed" if failed_files else "completed"
+        status = runreport.run_status(files)
         if failed_files:
             error = f"{len(failed_files)} berkas gagal diproses (dibiarkan di input/ untuk run berikutnya)"
     except Exception as exc:
@@ -415,8 +419,8 @@ def lkip_run(
             error = "WarehouseDamaged: " + str(exc)
     finally:
         durations["total"] = time.monotonic() - t_run
-        rec_diff = reconciliation_differences(con) if con is not None and status == "completed" else None
-        table_warnings = model_warnings(con) if con is not None and status == "completed" else {}
+        rec_diff = reconciliation_differences(con) if con is not None and status != "failed" else None
+        table_warnings = model_warnings(con) if con is not None and status != "failed" else {}
         report = runreport.build_report(
             run_id, started_at, status, files, durations, rec_diff, outputs, error,
             extra={"mode": mode, "flow_run_id": flow_run_id, "peringatan_laporan": table_warnings,
@@ -441,11 +445,17 @@ def lkip_run(
         if lock is not None:
             lock.release()
         LAST_SUMMARY = report
+        notify.after_run(cfg, report, logger)  # output/index.html, then email/webhook
     logger.info(
         "Run %s %s: %d berkas, %d baris", run_id, status, report["files_seen"], report["rows_staged"]
     )
-    if status != "completed":
+    if status == "failed":
         raise RunFailed(report)
+    if status == runreport.WITH_REJECTIONS:  # the flow run's state says it too (type Completed)
+        from prefect.states import Completed
+
+        return Completed(name="CompletedWithRejections", data=report,
+                         message=f"{report['files_by_outcome'].get('rejected', 0)} berkas ditolak")
     return report
 
 

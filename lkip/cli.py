@@ -1,7 +1,8 @@
 """`lkip`: the one command of the pipeline.
 
-Exit status: 0 the run completed (rejected files are listed, not fatal); 1 the run failed, the
-lock is held by another run, or the warehouse is damaged; 2 bad usage.
+Exit status: 0 the run completed; 1 the run failed, the lock is held by another run, or the
+warehouse is damaged; 2 bad usage; 3 the run completed but rejected files (listed, and the other
+files processed).
 
 Prefect is imported only by the commands that run the flow: `validate` and `template` answer in
 a second or two.
@@ -135,7 +136,7 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),
                     tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id,
                 )
-                code = 0
+                code = runreport.EXIT_CODES.get(str(report.get("status")), 0)  # 3: rejected files
             except pipeline.RunFailed as exc:
                 report, code = exc.summary, 1
             except LockBusy as exc:
@@ -209,7 +210,10 @@ def run(
     tahun: Optional[int] = typer.Option(None, "--tahun", help="Terbitkan keluaran tahun ini saja."),
     no_progress: bool = typer.Option(False, "--no-progress", help="Tanpa tampilan kemajuan."),
 ) -> None:
-    """Satu run penuh sekarang (satu flow run Prefect)."""
+    """Satu run penuh sekarang (satu flow run Prefect).
+
+    Kode keluar: 0 selesai; 1 gagal; 2 salah pakai; 3 selesai, ada berkas ditolak.
+    """
     cfg = _cfg(workspace, input_dir, output_dir)
     raise typer.Exit(run_pipeline(cfg, "run", tahun=tahun, show_progress=not no_progress and err.is_terminal))
 
@@ -260,17 +264,23 @@ def rebuild(
 
 @app.command()
 def validate(
-    files: list[Path] = typer.Argument(..., help="Berkas .xlsx yang diperiksa.", exists=False),
+    files: list[Path] = typer.Argument(..., help="Berkas .xlsx/.xlsm, atau folder (semua .xlsx/.xlsm di dalamnya).",
+                                       exists=False),
     workspace: Optional[Path] = WorkspaceOpt,
 ) -> None:
     """Periksa berkas tanpa memuatnya; cetak hasil dan tulis laporan kesalahan."""
+    from rich.markup import escape
     from rich.table import Table
 
     from lkip import ingest
 
-    missing = [f for f in files if not f.is_file()]
+    missing = [f for f in files if not f.is_file() and not f.is_dir()]
     if missing:
         err.print(f"[bold red]Berkas tidak ditemukan:[/] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    files, names = _expand_inputs(files)
+    if not files:
+        err.print("[bold red]Tidak ada berkas .xlsx/.xlsm di folder yang diberikan.[/]")
         raise typer.Exit(2)
     cfg = _cfg(workspace)
     try:
@@ -280,28 +290,54 @@ def validate(
             raise
         _fail(f"{type(exc).__name__}: {exc}")
     table = Table(title="Hasil pemeriksaan")
-    for col in ("Berkas", "Jenis", "Hasil", "Baris", "Peringatan", "Galat", "Laporan kesalahan"):
-        table.add_column(col)
+    for col in ("Berkas", "Jenis", "Hasil", "Baris", "Peringatan", "Galat"):
+        table.add_column(col, overflow="fold" if col == "Berkas" else "ellipsis")
     any_rejected = False
-    details: list[tuple[str, list[str]]] = []
-    for f, prep in zip(files, results):
+    details: list[tuple[str, list[str], str | None]] = []
+    for name, prep in zip(names, results):
         v = _verdict(prep)
         any_rejected |= v["outcome"] == "rejected"
         style = {"rejected": "red", "accepted_with_warnings": "yellow"}.get(v["outcome"], "green")
         table.add_row(
-            f.name, v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
-            str(v["n_warnings"]), str(v["n_errors"]), v["report"] or "",
+            escape(name), v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
+            str(v["n_warnings"]), str(v["n_errors"]),
         )
         if v["messages"]:
-            details.append((f.name, v["messages"]))
+            details.append((name, v["messages"], v["report"]))
     console.print(table)
-    for name, msgs in details:
-        console.print(f"[bold]{name}[/]")
+    # Whole paths and messages (soft_wrap): never cut at the terminal's width.
+    for name, msgs, report_path in details:
+        console.print(f"[bold]{escape(name)}[/]", soft_wrap=True)
+        if report_path:
+            console.print(f"  Laporan kesalahan: {escape(report_path)}", soft_wrap=True)
         for m in msgs[:10]:
-            console.print(f"  • {m}")
+            console.print(f"  • {escape(m)}", soft_wrap=True)
         if len(msgs) > 10:
             console.print(f"  … dan {len(msgs) - 10} lainnya (lihat laporan kesalahan)")
     raise typer.Exit(1 if any_rejected else 0)
+
+
+def _expand_inputs(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Files as given; a folder gives every .xlsx/.xlsm under it (as a run would find them: not
+    processed/ or rejected/, no error reports, temporary or hidden files). Returns (paths, names)."""
+    from lkip.ingest import SKIP_DIRS, SKIP_NAME
+
+    files: list[Path] = []
+    names: list[str] = []
+    for p in paths:
+        if not p.is_dir():
+            files.append(p)
+            names.append(p.name)
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (
+                Path(dirpath) == p and d in SKIP_DIRS))
+            for fn in sorted(filenames):
+                f = Path(dirpath) / fn
+                if f.suffix.lower() in (".xlsx", ".xlsm") and not SKIP_NAME.search(fn) and f.is_file():
+                    files.append(f)
+                    names.append(f.relative_to(p).as_posix())
+    return files, names
 
 
 def _verdict(prep: Any) -> dict[str, Any]:
@@ -311,6 +347,29 @@ def _verdict(prep: Any) -> dict[str, Any]:
     return {"outcome": prep.outcome, "kind": prep.kind, "n_rows": prep.n_rows, "n_warnings": len(warnings_),
             "n_errors": len(errors), "messages": [i.text() for i in (errors or warnings_)],
             "report": str(prep.report) if prep.report else None}
+
+
+@app.command("sql")
+def sql_command(
+    query: str = typer.Argument(..., help='SQL, mis. "select * from laporan.lampiran_3 limit 10".'),
+    workspace: Optional[Path] = WorkspaceOpt,
+    output_dir: Optional[Path] = OutputOpt,
+    csv_out: bool = typer.Option(False, "--csv", help="Cetak CSV alih-alih tabel."),
+    sep: str = typer.Option(",", "--sep", help="Pemisah kolom CSV (mis. ';' untuk Excel berbahasa Indonesia)."),
+    max_rows: int = typer.Option(200, "--max-rows", help="Baris paling banyak di tabel (CSV: semua)."),
+) -> None:
+    """Jalankan satu kueri SQL hanya-baca pada gudang data (tanpa DuckDB CLI)."""
+    from lkip.sql_query import QueryError, run_query, write_csv, write_table
+
+    cfg = _cfg(workspace, None, output_dir)
+    try:
+        columns, rows = run_query(Path(cfg.warehouse), query)
+    except QueryError as exc:
+        _fail(str(exc))
+    if csv_out:
+        write_csv(sys.stdout, columns, rows, sep)
+    else:
+        write_table(console, columns, rows, max_rows)
 
 
 TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "pk-iku": "pk_iku"}
@@ -405,7 +464,16 @@ def serve(
     elif not _healthy(os.environ["PREFECT_API_URL"]):
         _fail(f"server Prefect {os.environ['PREFECT_API_URL']} tidak menjawab. / The Prefect server does not answer.")
     from flows.serve import serve_deployment
+    from lkip.supervise import mark_as_parent
 
+    mark_as_parent()  # the flow runs it starts die with it (lkip.supervise)
+    try:
+        from lkip.notify_automation import ensure_crash_automation
+
+        if ensure_crash_automation(cfg):
+            console.print("Automation Prefect `lkip-run-crashed`: run yang berhenti tiba-tiba dikirim ke webhook.")
+    except Exception as exc:  # notifications must not keep the schedule from starting
+        err.print(f"[yellow]Automation notifikasi tidak dapat dibuat:[/] {type(exc).__name__}: {exc}")
     serve_deployment(cfg, name=name, cron=cron or cfg.get("schedule.cron", "0 1 * * *"),
                      timezone=timezone or cfg.get("schedule.timezone", "Asia/Jakarta"))
 
@@ -440,11 +508,14 @@ def prefect_server(
     if db_url and "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in os.environ:
         os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = str(db_url)
     os.environ.setdefault("PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT", "false")
-    exe = Path(sys.executable).with_name("prefect")
-    args = [str(exe), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
+    args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+            "--analytics-off"]
     console.print(f"Server Prefect: http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
     sys.stdout.flush()
-    os.execv(str(exe), args)  # systemd then supervises the server itself
+    from lkip.supervise import run_supervised
+
+    # Our child, not an exec: a signal to this PID reaches the server, and it dies with us.
+    raise typer.Exit(run_supervised(args))
 
 
 def main() -> None:  # pragma: no cover

@@ -25,6 +25,22 @@ OUTCOME_LABELS = {
 }
 
 
+# Run statuses (meta.runs.status, the run report's "status") and the command's exit code for each.
+WITH_REJECTIONS = "completed_with_rejections"
+COMPLETED_STATUSES = ("completed", WITH_REJECTIONS)
+EXIT_CODES = {"completed": 0, "failed": 1, WITH_REJECTIONS: 3}
+STATUS_LABELS = {"completed": "selesai", WITH_REJECTIONS: "selesai, ada berkas ditolak", "failed": "gagal",
+                 "running": "berjalan"}
+
+
+def run_status(files: list[dict[str, Any]]) -> str:
+    """failed when a file could not be processed; completed_with_rejections when a file was rejected."""
+    outcomes = {f.get("outcome") for f in files}
+    if "failed" in outcomes:
+        return "failed"
+    return WITH_REJECTIONS if "rejected" in outcomes else "completed"
+
+
 def now_iso() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -93,9 +109,23 @@ def outcome_record(outcome: Any) -> dict[str, Any]:
         "n_errors": get("n_errors", 0) or 0,
         "messages": list(get("messages", []) or [])[:50],
         "archived_to": get("archived_to"),
+        "error_report": get("report") if get("outcome") == "rejected" else None,
         "seconds": get("seconds"),
     }
     return _jsonable(rec)
+
+
+def error_reports(rec: dict[str, Any]) -> list[str]:
+    """[<file>.errors.xlsx, <file>.errors.txt] of a rejected file's record (none for other outcomes)."""
+    if rec.get("outcome") != "rejected":
+        return []
+    written = str(rec.get("error_report") or "")
+    for suffix in (".errors.txt", ".errors.xlsx"):
+        if written.endswith(suffix):
+            stem = written[: -len(suffix)]
+            return [stem + ".errors.xlsx", stem + ".errors.txt"]
+    archived = rec.get("archived_to")
+    return [str(archived) + ".errors.xlsx", str(archived) + ".errors.txt"] if archived else []
 
 
 def build_report(
@@ -144,9 +174,12 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
     console = console or Console(stderr=False)
-    table = Table(title=f"Run {report['run_id']} — {report['status']}", show_lines=False)
-    table.add_column("Berkas")
+    status = STATUS_LABELS.get(report.get("status") or "", report.get("status") or "")
+    table = Table(title=f"Run {report['run_id']} — {status}", show_lines=False)
+    table.add_column("Berkas", overflow="fold")
     table.add_column("Jenis")
     table.add_column("Hasil")
     table.add_column("Baris", justify="right")
@@ -156,7 +189,7 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     for f in report.get("files", []):
         oc = f.get("outcome") or ""
         table.add_row(
-            f.get("name") or "",
+            escape(f.get("name") or ""),
             f.get("kind") or "-",
             f"[{styles.get(oc, 'white')}]{OUTCOME_LABELS.get(oc, oc)}[/]",
             str(f.get("n_rows", 0)),
@@ -181,18 +214,66 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
         console.print(f"[yellow]Selisih rekonsiliasi: {rec} baris (lihat laporan.peringatan)[/]")
     d = report.get("durations_seconds", {})
     if d:
-        console.print("Durasi: " + ", ".join(f"{k} {v:.1f} s" for k, v in d.items()))
+        console.print("Durasi: " + ", ".join(f"{STAGE_LABELS.get(k, k)} {v:.1f} detik".replace(".", ",")
+                                             for k, v in d.items()))
+    # Paths are printed whole (soft_wrap): an operator copies them, whatever the terminal's width.
     for f in report.get("files", []):
         if f.get("outcome") == "rejected":
             dest = f.get("archived_to") or f.get("file")
-            console.print(f"[red]Ditolak:[/] {f.get('name')} → {dest}")
+            console.print(f"[red]Ditolak:[/] {escape(str(f.get('name')))} → {escape(str(dest))}", soft_wrap=True)
+            for errors_xlsx in error_reports(f)[:1]:
+                console.print(f"    Laporan kesalahan: {escape(errors_xlsx)}", soft_wrap=True)
             for m in f.get("messages", [])[:3]:
-                console.print(f"    {m}")
+                console.print(f"    {escape(str(m))}", soft_wrap=True)
         elif f.get("outcome") in ("accepted", "accepted_with_warnings"):
             for m in f.get("messages", []):
                 if m.startswith("menggantikan "):    # a replacement that removed rows (lkip.replacement)
-                    console.print(f"[yellow]Peringatan:[/] {f.get('name')} {m}")
+                    console.print(f"[yellow]Peringatan:[/] {escape(str(f.get('name')))} {escape(m)}", soft_wrap=True)
         elif f.get("outcome") == "failed":
-            console.print(f"[bold red]Gagal diproses:[/] {f.get('name')}: {' '.join(f.get('messages', [])[:1])}")
+            console.print(f"[bold red]Gagal diproses:[/] {escape(str(f.get('name')))}: "
+                          f"{escape(' '.join(f.get('messages', [])[:1]))}", soft_wrap=True)
+    for line in result_lines(report):
+        console.print(escape(line), soft_wrap=True)
     if report.get("error"):
-        console.print(f"[bold red]Run gagal:[/] {report['error']}")
+        console.print(f"[bold red]Run gagal:[/] {escape(str(report['error']))}", soft_wrap=True)
+    console.print(f"Run {report['run_id']} {status}.", soft_wrap=True)
+
+
+STAGE_LABELS = {"discover": "temukan berkas", "prepare": "baca dan validasi", "stage": "muat",
+                "archive": "arsipkan", "model": "bangun model", "publish": "terbitkan", "total": "total"}
+
+
+def _shown(path: Path) -> str:
+    """A path as the operator types it: relative to the current folder when under it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def result_lines(report: dict[str, Any], max_folders: int = 6) -> list[str]:
+    """`Hasil: output/2020/4.01.03/` per published folder, and where the summary page is."""
+    out_dir = report.get("output_dir")
+    if not out_dir:
+        return []
+    out_dir = Path(out_dir)
+    folders: list[Path] = []
+    for p in report.get("outputs") or []:
+        try:
+            rel = Path(p).resolve().relative_to(out_dir.resolve())
+        except (ValueError, OSError):
+            continue
+        if len(rel.parts) >= 3 and (out_dir / rel.parts[0] / rel.parts[1]) not in folders:
+            folders.append(out_dir / rel.parts[0] / rel.parts[1])
+    sep = os.sep
+    if not folders:
+        lines = [f"Hasil: {_shown(out_dir)}{sep} (keluaran tidak berubah)"] if report.get("status") != "failed" else []
+    elif len(folders) <= max_folders:
+        lines = [f"Hasil: {_shown(f)}{sep}" for f in folders]
+    else:
+        years = sorted({f.parent for f in folders})
+        lines = [f"Hasil: {_shown(y)}{sep} ({sum(1 for f in folders if f.parent == y)} folder SKPD)" for y in years]
+    index = out_dir / "index.html"
+    if index.exists():
+        lines.append(f"Ringkasan semua run dan berkas: {_shown(index)}")
+    return lines

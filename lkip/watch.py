@@ -135,7 +135,7 @@ def watch_and_run(
         code = run()
         runs += 1
         log(f"Run selesai dengan status {code}")
-        if code != 0:
+        if code not in (0, 3):  # 3: completed, the rejected files are already in rejected/
             # e.g. the lock was busy: let the same files trigger again, backing off; after a few
             # failures leave them to the nightly run rather than loop.
             failures += 1

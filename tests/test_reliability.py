@@ -249,9 +249,10 @@ def test_hostile_files_mixed_with_good_ones(tmp_path, env, baseline):
     r = run_lkip(["run", "-w", str(ws)], env, timeout=240)
     elapsed = time.monotonic() - t
     out = r.stdout + r.stderr
-    assert r.returncode == 0, out
+    assert r.returncode == 3, out  # completed with rejected files
     assert "Traceback" not in out
     report = run_reports(ws)[-1]
+    assert report["status"] == "completed_with_rejections"
     by_name = {f["name"]: f["outcome"] for f in report["files"]}
     for f in EXAMPLE_INPUT.glob("*.xlsx"):
         assert by_name[f.name] == "accepted", by_name
