@@ -78,9 +78,12 @@ def _default_limits() -> dict[str, Any]:
         limits.update(cfg.get("limits", {}))
     except (OSError, tomllib.TOMLDecodeError):
         pass
-    # Not in the config file: cells of one sheet's dense grid (rows x columns), which bounds the
-    # memory python-calamine and the Python grid need. Override with limits={"max_cells": ...}.
-    limits.setdefault("max_cells", 40_000_000)
+    # The same defaults as lkip/default_config.toml [limits] (where each is explained), for a
+    # config file that leaves them out. max_members is not in the config file.
+    limits.setdefault("max_cells", 20_000_000)
+    limits.setdefault("max_file_cells", 40_000_000)
+    limits.setdefault("max_sheets", 255)
+    limits.setdefault("max_cell_chars", 32_767)
     limits.setdefault("max_members", 10_000)
     return limits
 
@@ -115,7 +118,8 @@ class Sheet:
     def __init__(self, name: str, hidden: bool, rows: list[list[Any]] | None = None,
                  formula_cells_without_value: list[tuple[int, int]] | None = None, *,
                  path: Path | None = None, loader: Any = None, n_rows_hint: int = 0,
-                 parts: Any = None):
+                 parts: Any = None, head_source: "_HeadSource | None" = None,
+                 max_cell_chars: int | None = None):
         self.name = name
         self.hidden = hidden
         self._rows = rows
@@ -127,6 +131,8 @@ class Sheet:
         self._strings_ahead: Any = None   # a Future while read_strings_ahead() runs
         self._head: tuple[int, list[list[Any]]] | None = None   # (n, the first n rows) once read
         self._parts = parts   # sheet_parts.SheetParts: the rows written apart by the scan, or None
+        self._head_source = head_source   # one openpyxl workbook shared by the file's sheets
+        self.max_cell_chars = int(max_cell_chars or DEFAULT_LIMITS["max_cell_chars"])
 
     def __repr__(self) -> str:
         return f"Sheet({self.name!r}, hidden={self.hidden}, rows~{self.n_rows_hint})"
@@ -135,6 +141,7 @@ class Sheet:
     def rows(self) -> list[list[Any]]:
         if self._rows is None:
             self._rows = _guarded(self, self._loader) if self._loader else []
+            _check_cell_text(self._rows, self.max_cell_chars, self)
         return self._rows
 
     @rows.setter
@@ -151,7 +158,11 @@ class Sheet:
             return self.rows[:n]
         if self._head is None or self._head[0] < n:       # detection and the reader both ask
             want = max(n, HEAD_READ_ROWS)
-            self._head = (want, _guarded(self, lambda: _head_raw(self.path, self.name, want)))
+            if self._head_source is not None:
+                self._head = (want, _guarded(self, lambda: self._head_source.rows(self.name, want)))
+            else:
+                self._head = (want, _guarded(self, lambda: _head_raw(self.path, self.name, want)))
+            _check_cell_text(self._head[1], self.max_cell_chars, self)
         return _tidy_head(self._head[1][:n])
 
     def strings(self) -> Any:
@@ -161,6 +172,7 @@ class Sheet:
         if self._strings is None:
             future, self._strings_ahead = self._strings_ahead, None
             self._strings = _guarded(self, future.result if future is not None else self._load_strings)
+            _check_arrow_text(self._strings, self.max_cell_chars, self)
         return self._strings
 
     def _load_strings(self) -> Any:
@@ -229,7 +241,7 @@ def _guarded(sheet: Sheet, load: Any) -> Any:
     traceback."""
     try:
         return load()
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, FileRejected):
         raise
     except BaseException as e:  # noqa: BLE001
         name = sheet.path.name if sheet.path else None
@@ -250,6 +262,77 @@ def _head_raw(path: Path, name: str, n: int) -> list[list[Any]]:
     finally:
         wb.close()
     return _convert_rows(raw)
+
+
+class _HeadSource:
+    """One read-only openpyxl workbook per file, shared by the heads of all its sheets.
+
+    Opening the workbook costs time in proportion to its sheets (openpyxl reads each sheet's
+    dimension): opened once per sheet, a workbook of 1 000 tiny sheets took minutes (quadratic).
+    Opened on the first head asked for, closed when the file's sheets are dropped (or ``close``).
+    """
+
+    def __init__(self, path: Path):
+        import threading
+
+        self.path = path
+        self._wb: Any = None
+        self._lock = threading.Lock()
+        self._finalizer: Any = None
+        self._by_name: dict[str, Any] = {}
+
+    def rows(self, name: str, n: int) -> list[list[Any]]:
+        import weakref
+
+        import openpyxl
+
+        with self._lock:   # detection and a reader may ask from two threads
+            if self._wb is None:
+                self._wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+                self._finalizer = weakref.finalize(self, self._wb.close)
+                self._by_name = {ws.title: ws for ws in self._wb.worksheets}  # wb[name] is a linear search
+            ws = self._by_name.get(name) or self._wb[name]
+            raw = [list(r) for r in ws.iter_rows(min_row=1, max_row=n, values_only=True)]
+        return _convert_rows(raw)
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+
+
+def _too_long(sheet: Sheet, n: int, limit: int, sample: str, where: str = "") -> FileRejected:
+    name = sheet.path.name if sheet.path else None
+    return FileRejected(error(
+        f"Teks sel terlalu panjang{where}: {n} karakter, melebihi batas Excel {limit} karakter per "
+        "sel (max_cell_chars); berkas ditolak demi keamanan",
+        sheet=sheet.name, file=name, nilai=_preview(sample), diharapkan=f"paling banyak {limit} karakter"))
+
+
+def _preview(text: str) -> str:
+    return text[:40] + "…" if len(text) > 40 else text
+
+
+def _check_cell_text(rows: list[list[Any]], limit: int, sheet: Sheet) -> None:
+    """No cell holds more text than Excel allows (a rich-text string split in runs passes the
+    scan's per-run check; this is the check on the value as read)."""
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if type(v) is str and len(v) > limit:
+                raise _too_long(sheet, len(v), limit, v, f" di sel {col_letters(c)}{r}")
+
+
+def _check_arrow_text(table: Any, limit: int, sheet: Sheet) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for col in table.columns:
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        longest = pc.max(pc.utf8_length(col)).as_py()
+        if longest is not None and longest > limit:
+            lengths = pc.utf8_length(col)
+            i = pc.index(lengths, longest).as_py()
+            raise _too_long(sheet, longest, limit, col[i].as_py() or "")
 
 
 def _tidy_head(head: list[list[Any]]) -> list[list[Any]]:
@@ -906,6 +989,76 @@ class _SheetScan:
         self.t_in_cell = False
 
 
+_TEXT_WINDOW = 16 * 1024   # at most; a text run of two windows or more holds one whole
+_XL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+class _TextRuns:
+    """The text between two tags of a worksheet or shared-strings part, across its chunks: a run
+    holding more characters than Excel lets a cell hold (``max_cell_chars``, 32 767) is rejected
+    before any reader builds the string (a 5-million-character SKPD name kept publishing busy for
+    minutes). Cheap: one ``find`` per 16 KiB window; only a window without any ``<`` is looked at
+    closely. A run of more than ``16 x max_cell_chars`` bytes is rejected without decoding."""
+
+    def __init__(self, member: str, sheet: str | None, limit: int):
+        self.member, self.sheet, self.limit = member, sheet, limit
+        self.hard = 16 * limit + 64
+        # a run of limit + 1 bytes or more holds a whole window aligned on the chunk's first '<'
+        self.window = max(1, min(_TEXT_WINDOW, (limit + 1) // 2))
+        self.open = b""   # the run still open at the end of the previous chunk (< hard bytes)
+
+    def feed(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        first = chunk.find(b"<")
+        if first < 0:
+            self.open += chunk
+            self._check(self.open, final=False)
+            return
+        if self.open or first > self.limit:
+            self._check(self.open + chunk[:first], final=True)
+            self.open = b""
+        last = chunk.rfind(b"<")
+        k = first
+        w = self.window
+        while k + w <= last:
+            if chunk.find(b"<", k, k + w) < 0:
+                start = chunk.rfind(b"<", 0, k) + 1
+                end = chunk.find(b"<", k + w)
+                self._check(chunk[start:end], final=True)
+                k = end
+            else:
+                k += w
+        self.open = chunk[last + 1:]
+        self._check(self.open, final=False)
+
+    def _check(self, run: bytes, final: bool) -> None:
+        if len(run) <= self.limit:
+            return
+        if len(run) > self.hard:
+            self._reject(None, run[run.rfind(b">") + 1:][:400])
+        if not final:
+            return
+        text = run[run.rfind(b">") + 1:]
+        if len(text) <= self.limit:
+            return
+        import html
+
+        value = html.unescape(text.decode("utf-8", "replace"))
+        n = len(value) - 6 * len(_XL_ESCAPE.findall(value))   # _x000D_ is one character
+        if n > self.limit:
+            self._reject(n, text[:400])
+
+    def _reject(self, n: int | None, sample: bytes) -> None:
+        where = f"sheet '{self.sheet}'" if self.sheet else f"bagian '{self.member}'"
+        count = f"{n} karakter" if n is not None else f"lebih dari {self.hard} byte"
+        raise _Reject(
+            f"Teks sel terlalu panjang di {where}: {count}, melebihi batas Excel {self.limit} "
+            "karakter per sel (max_cell_chars); berkas ditolak demi keamanan",
+            sheet=self.sheet, nilai=_preview(sample.decode("utf-8", "replace")),
+            diharapkan=f"paling banyak {self.limit} karakter")
+
+
 _ZLIB_DECOMPRESS = type(zlib.decompressobj(-zlib.MAX_WBITS))
 
 
@@ -1001,8 +1154,18 @@ def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
     scans: dict[str, _SheetScan] = {}
     split = _sheet_split(zf, set(by_member), limits)
     try:
+        file_cells, max_file_cells = 0, int(limits["max_file_cells"])
         for info in zf.infolist():
             _scan_member(zf, info, by_member, scans, limits, split)
+            scan = scans.get(by_member.get(info.filename, "\0"))
+            if scan is not None:
+                file_cells += scan.max_row * scan.max_col
+                if file_cells > max_file_cells:
+                    raise _Reject(
+                        f"Buku kerja terlalu besar: sheet-sheetnya sampai sheet '{scan.sheet}' sudah "
+                        f"berisi {file_cells} sel (baris x kolom), melebihi batas {max_file_cells} sel "
+                        "per berkas (max_file_cells)", sheet=scan.sheet, nilai=file_cells,
+                        diharapkan=f"paling banyak {max_file_cells} sel")
         if split is not None:
             parts = split.finish(zf, set(by_member))
             if parts is not None:
@@ -1056,6 +1219,8 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
     is_xml = name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
     scan = _SheetScan(name, by_member.get(name), limits) if name in by_member else None
     parser = DET.DefusedXMLParser(forbid_dtd=True) if is_xml else None
+    runs = (_TextRuns(name, by_member.get(name), int(limits["max_cell_chars"]))
+            if scan is not None or "sharedstrings" in name.lower() else None)
     fed = 0
     carry = b""
     tail = b""
@@ -1072,6 +1237,8 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
                 own.boundary(scan.max_row if scan is not None else 0)
                 continue
             final = not chunk
+            if runs is not None:
+                runs.feed(chunk)
             # In a worksheet's cell data a DTD is harmless (XML allows it only before the
             # root element, where it is checked): skip the extra pass over the big part.
             if is_xml and chunk and (scan is None or scan.phase != "data"):
@@ -1151,8 +1318,11 @@ def _convert_rows(raw: list[list[Any]]) -> list[list[Any]]:
     ]
 
 
-def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
+def _read_values(path: Path, scans: dict[str, _SheetScan], limits: dict[str, Any] | None = None) -> list[Sheet]:
     """The worksheets with their visibility; each grid is read from disk on first use."""
+    limits = limits or DEFAULT_LIMITS
+    heads = _HeadSource(path)
+    grids = _CalamineSource(path)
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []
@@ -1174,23 +1344,51 @@ def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
                 hidden=meta.visible != SheetVisibleEnum.Visible,
                 formula_cells_without_value=sorted(scan.formula_no_value),
                 path=path,
-                loader=functools.partial(_load_rows, path, meta.name, scan),
+                loader=functools.partial(_load_rows, path, meta.name, scan, grids),
                 n_rows_hint=scan.max_row,
                 parts=scan.parts,
+                head_source=heads,
+                max_cell_chars=int(limits["max_cell_chars"]),
             ))
     finally:
         cw.close()
     return sheets
 
 
-def _load_rows(path: Path, name: str, scan: _SheetScan) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
+class _CalamineSource:
+    """python-calamine's workbook for the sheets' grids: opened per grid (its shared strings are
+    not held between reads), except while ``held()``: then one open workbook serves them all
+    (the emptiness check of a workbook of many sheets would otherwise reopen it per sheet)."""
 
-    cw = CalamineWorkbook.from_path(str(path))
-    try:
-        raw = cw.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    finally:
-        cw.close()
+    def __init__(self, path: Path):
+        self.path = path
+        self._held: Any = None
+
+    @contextlib.contextmanager
+    def held(self) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        self._held = CalamineWorkbook.from_path(str(self.path))
+        try:
+            yield self
+        finally:
+            cw, self._held = self._held, None
+            cw.close()
+
+    def sheet_rows(self, name: str) -> list[list[Any]]:
+        from python_calamine import CalamineWorkbook
+
+        if self._held is not None:
+            return self._held.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        cw = CalamineWorkbook.from_path(str(self.path))
+        try:
+            return cw.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        finally:
+            cw.close()
+
+
+def _load_rows(path: Path, name: str, scan: _SheetScan, source: _CalamineSource | None = None) -> list[list[Any]]:
+    raw = (source or _CalamineSource(path)).sheet_rows(name)
     rows = _convert_rows(raw)
     del raw
     for r, c, text in scan.errors:
@@ -1214,6 +1412,20 @@ def _load_rows(path: Path, name: str, scan: _SheetScan) -> list[list[Any]]:
 
 # A sheet this tall is not read whole just to see whether the workbook is empty.
 _EMPTY_CHECK_MAX_ROWS = 5000
+
+
+def _has_data(sheets: list[Sheet]) -> bool:
+    """Whether any sheet holds a value: a tall one is not read whole for this, a sheet the scan
+    saw no cell in is not read at all, the others share one open calamine workbook."""
+    if any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS for s in sheets):
+        return True
+    todo = [s for s in sheets if s.n_rows_hint > 0 or s.formula_cells_without_value]
+    if not todo:
+        return False
+    loader = todo[0]._loader
+    source = loader.args[3] if isinstance(loader, functools.partial) and len(loader.args) > 3 else None
+    with source.held() if source is not None else contextlib.nullcontext():
+        return any(any(v is not None for row in s.rows for v in row) for s in todo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1268,6 +1480,12 @@ def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Work
             raise problem
         names_ci = {n.lower(): n for n in names}
         sheet_members = _sheet_parts(zf, names_ci)
+        max_sheets = int(limits["max_sheets"])
+        if len(sheet_members) > max_sheets:
+            raise _Reject(
+                f"Buku kerja berisi terlalu banyak sheet: {len(sheet_members)}, melebihi batas "
+                f"{max_sheets} sheet (max_sheets); berkas ditolak demi keamanan",
+                nilai=len(sheet_members), diharapkan=f"paling banyak {max_sheets} sheet")
         try:
             scans = _scan_members(zf, sheet_members, limits)
         except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as e:
@@ -1278,9 +1496,8 @@ def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Work
             raise _Reject("Isi berkas terenkripsi (dilindungi kata sandi): hapus kata sandinya "
                           "di Excel lalu simpan ulang sebagai .xlsx") from e
     digest = sha256 or sha256_of(path)  # the caller may have hashed the file already
-    sheets = _read_values(path, scans)
-    if not any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS
-               or any(v is not None for row in s.rows for v in row) for s in sheets):
+    sheets = _read_values(path, scans, limits)
+    if not _has_data(sheets):
         raise _Reject("Buku kerja kosong: tidak ada sheet yang berisi data")
     # A sheet big enough for the column-wise readers: its text is read while the caller detects
     # the kind and reads the header (the largest visible one; the scan has passed).
