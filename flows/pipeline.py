@@ -271,11 +271,19 @@ def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel
         return []
     _emit("phase", name="Membaca dan memvalidasi", total=len(paths))
     prepared: list[Any] = []
+    from lkip import admission
+
+    budget, factor = admission.budget_of(cfg)
     with make_task_runner(cfg) as runner:
-        futures = runner.map(
-            prepare_file,
-            {"path": paths, "cfg": _unmapped(cfg),
-             "rel_to": [_archive_root(cfg, p) if rel_to_parent else None for p in paths]},
+        # files go to the workers only while their estimated memory fits the budget
+        futures = admission.submit_within_budget(
+            paths, [admission.estimate_mb(p, factor) for p in paths], budget,
+            lambda p: runner.submit(prepare_file, parameters={
+                "path": p, "cfg": cfg, "rel_to": _archive_root(cfg, p) if rel_to_parent else None}),
+            admission.prefect_wait_any,
+            lambda p, need, used: logger.info(
+                "%s (perkiraan memori %.0f MB) menunggu: %.0f MB dari anggaran %.0f MB sedang dipakai",
+                Path(p).name, need, used, budget),
         )
         for path, fut in zip(paths, futures):
             t_file = time.monotonic()
