@@ -359,7 +359,16 @@ def lkip_run(
     """mode: 'run' (new files), 'report' (outputs from the warehouse), 'rebuild' (from processed/)."""
     global LAST_SUMMARY
     logger = get_run_logger()
-    cfg = load_config(workspace, input_dir, output_dir)
+    from lkip import api_guard
+
+    try:  # a run created through the API of `lkip serve`: only its own folders (SECURITY.md)
+        workspace, input_dir, output_dir = api_guard.check_flow_parameters(
+            workspace, input_dir, output_dir, mode, run_id)
+        cfg = load_config(workspace, input_dir, output_dir)
+        api_guard.check_effective(cfg)
+    except api_guard.ParameterRefused as exc:
+        logger.error("%s", exc)
+        raise
     run_id = run_id or runreport.new_run_id()
     ctx = FlowRunContext.get()
     flow_run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else None
