@@ -18,6 +18,9 @@ python-calamine touches the content:
    without a cached value and for error cells (``#DIV/0!``...);
    Cell data may not hold comments, CDATA sections, processing instructions or a second
    ``<sheetData>`` (any of them could fake the end of the cells and hide a far-away cell);
+   Every part's text runs, the sheet count and the cells of each sheet and of the file are held
+   to Excel's own limits (``max_cell_chars``, ``max_sheets``, ``max_cells``, ``max_file_cells``;
+   :mod:`lkip.extract.bounded`);
 5. only then the values are read (formulas are never evaluated, macros never run): a small
    sheet as a typed grid through python-calamine (``Sheet.rows``), a sheet of ``TEXT_MIN_ROWS``
    rows or more as Arrow text through fastexcel (``Sheet.strings()``, started in a second thread
@@ -52,6 +55,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 from typing import Any
 
+from lkip.extract.bounded import CalamineSource, HeadSource, TextRuns, TextTooLong, check_arrow, check_rows
 from lkip.issues import FileRejected, error
 
 try:  # ISA-L's inflate for the scan (optional: zlib's otherwise)
@@ -118,7 +122,7 @@ class Sheet:
     def __init__(self, name: str, hidden: bool, rows: list[list[Any]] | None = None,
                  formula_cells_without_value: list[tuple[int, int]] | None = None, *,
                  path: Path | None = None, loader: Any = None, n_rows_hint: int = 0,
-                 parts: Any = None, head_source: "_HeadSource | None" = None,
+                 parts: Any = None, head_source: "HeadSource | None" = None,
                  max_cell_chars: int | None = None):
         self.name = name
         self.hidden = hidden
@@ -264,75 +268,28 @@ def _head_raw(path: Path, name: str, n: int) -> list[list[Any]]:
     return _convert_rows(raw)
 
 
-class _HeadSource:
-    """One read-only openpyxl workbook per file, shared by the heads of all its sheets.
-
-    Opening the workbook costs time in proportion to its sheets (openpyxl reads each sheet's
-    dimension): opened once per sheet, a workbook of 1 000 tiny sheets took minutes (quadratic).
-    Opened on the first head asked for, closed when the file's sheets are dropped (or ``close``).
-    """
-
-    def __init__(self, path: Path):
-        import threading
-
-        self.path = path
-        self._wb: Any = None
-        self._lock = threading.Lock()
-        self._finalizer: Any = None
-        self._by_name: dict[str, Any] = {}
-
-    def rows(self, name: str, n: int) -> list[list[Any]]:
-        import weakref
-
-        import openpyxl
-
-        with self._lock:   # detection and a reader may ask from two threads
-            if self._wb is None:
-                self._wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-                self._finalizer = weakref.finalize(self, self._wb.close)
-                self._by_name = {ws.title: ws for ws in self._wb.worksheets}  # wb[name] is a linear search
-            ws = self._by_name.get(name) or self._wb[name]
-            raw = [list(r) for r in ws.iter_rows(min_row=1, max_row=n, values_only=True)]
-        return _convert_rows(raw)
-
-    def close(self) -> None:
-        if self._finalizer is not None:
-            self._finalizer()
-
-
-def _too_long(sheet: Sheet, n: int, limit: int, sample: str, where: str = "") -> FileRejected:
-    name = sheet.path.name if sheet.path else None
+def _too_long(sheet: Sheet, e: TextTooLong) -> FileRejected:
+    where = f" di sel {col_letters(e.col)}{e.row}" if e.row else ""
     return FileRejected(error(
-        f"Teks sel terlalu panjang{where}: {n} karakter, melebihi batas Excel {limit} karakter per "
-        "sel (max_cell_chars); berkas ditolak demi keamanan",
-        sheet=sheet.name, file=name, nilai=_preview(sample), diharapkan=f"paling banyak {limit} karakter"))
-
-
-def _preview(text: str) -> str:
-    return text[:40] + "…" if len(text) > 40 else text
+        f"Teks sel terlalu panjang{where}: {e.n} karakter, melebihi batas Excel {e.limit} karakter per "
+        "sel (max_cell_chars); berkas ditolak demi keamanan", sheet=sheet.name,
+        file=sheet.path.name if sheet.path else None, nilai=e.sample, diharapkan=f"paling banyak {e.limit} karakter"))
 
 
 def _check_cell_text(rows: list[list[Any]], limit: int, sheet: Sheet) -> None:
     """No cell holds more text than Excel allows (a rich-text string split in runs passes the
     scan's per-run check; this is the check on the value as read)."""
-    for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row, start=1):
-            if type(v) is str and len(v) > limit:
-                raise _too_long(sheet, len(v), limit, v, f" di sel {col_letters(c)}{r}")
+    try:
+        check_rows(rows, limit)
+    except TextTooLong as e:
+        raise _too_long(sheet, e) from None
 
 
 def _check_arrow_text(table: Any, limit: int, sheet: Sheet) -> None:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    for col in table.columns:
-        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-            continue
-        longest = pc.max(pc.utf8_length(col)).as_py()
-        if longest is not None and longest > limit:
-            lengths = pc.utf8_length(col)
-            i = pc.index(lengths, longest).as_py()
-            raise _too_long(sheet, longest, limit, col[i].as_py() or "")
+    try:
+        check_arrow(table, limit)
+    except TextTooLong as e:
+        raise _too_long(sheet, e) from None
 
 
 def _tidy_head(head: list[list[Any]]) -> list[list[Any]]:
@@ -989,74 +946,13 @@ class _SheetScan:
         self.t_in_cell = False
 
 
-_TEXT_WINDOW = 16 * 1024   # at most; a text run of two windows or more holds one whole
-_XL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-
-
-class _TextRuns:
-    """The text between two tags of a worksheet or shared-strings part, across its chunks: a run
-    holding more characters than Excel lets a cell hold (``max_cell_chars``, 32 767) is rejected
-    before any reader builds the string (a 5-million-character SKPD name kept publishing busy for
-    minutes). Cheap: one ``find`` per 16 KiB window; only a window without any ``<`` is looked at
-    closely. A run of more than ``16 x max_cell_chars`` bytes is rejected without decoding."""
-
-    def __init__(self, member: str, sheet: str | None, limit: int):
-        self.member, self.sheet, self.limit = member, sheet, limit
-        self.hard = 16 * limit + 64
-        # a run of limit + 1 bytes or more holds a whole window aligned on the chunk's first '<'
-        self.window = max(1, min(_TEXT_WINDOW, (limit + 1) // 2))
-        self.open = b""   # the run still open at the end of the previous chunk (< hard bytes)
-
-    def feed(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        first = chunk.find(b"<")
-        if first < 0:
-            self.open += chunk
-            self._check(self.open, final=False)
-            return
-        if self.open or first > self.limit:
-            self._check(self.open + chunk[:first], final=True)
-            self.open = b""
-        last = chunk.rfind(b"<")
-        k = first
-        w = self.window
-        while k + w <= last:
-            if chunk.find(b"<", k, k + w) < 0:
-                start = chunk.rfind(b"<", 0, k) + 1
-                end = chunk.find(b"<", k + w)
-                self._check(chunk[start:end], final=True)
-                k = end
-            else:
-                k += w
-        self.open = chunk[last + 1:]
-        self._check(self.open, final=False)
-
-    def _check(self, run: bytes, final: bool) -> None:
-        if len(run) <= self.limit:
-            return
-        if len(run) > self.hard:
-            self._reject(None, run[run.rfind(b">") + 1:][:400])
-        if not final:
-            return
-        text = run[run.rfind(b">") + 1:]
-        if len(text) <= self.limit:
-            return
-        import html
-
-        value = html.unescape(text.decode("utf-8", "replace"))
-        n = len(value) - 6 * len(_XL_ESCAPE.findall(value))   # _x000D_ is one character
-        if n > self.limit:
-            self._reject(n, text[:400])
-
-    def _reject(self, n: int | None, sample: bytes) -> None:
-        where = f"sheet '{self.sheet}'" if self.sheet else f"bagian '{self.member}'"
-        count = f"{n} karakter" if n is not None else f"lebih dari {self.hard} byte"
-        raise _Reject(
-            f"Teks sel terlalu panjang di {where}: {count}, melebihi batas Excel {self.limit} "
-            "karakter per sel (max_cell_chars); berkas ditolak demi keamanan",
-            sheet=self.sheet, nilai=_preview(sample.decode("utf-8", "replace")),
-            diharapkan=f"paling banyak {self.limit} karakter")
+def _text_reject(e: TextTooLong, member: str, sheet: str | None) -> _Reject:
+    where = f"sheet '{sheet}'" if sheet else f"bagian '{member}'"
+    count = f"{e.n} karakter" if e.n is not None else f"lebih dari {e.hard} byte"
+    return _Reject(
+        f"Teks sel terlalu panjang di {where}: {count}, melebihi batas Excel {e.limit} karakter per "
+        "sel (max_cell_chars); berkas ditolak demi keamanan",
+        sheet=sheet, nilai=e.sample, diharapkan=f"paling banyak {e.limit} karakter")
 
 
 _ZLIB_DECOMPRESS = type(zlib.decompressobj(-zlib.MAX_WBITS))
@@ -1219,7 +1115,7 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
     is_xml = name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
     scan = _SheetScan(name, by_member.get(name), limits) if name in by_member else None
     parser = DET.DefusedXMLParser(forbid_dtd=True) if is_xml else None
-    runs = (_TextRuns(name, by_member.get(name), int(limits["max_cell_chars"]))
+    runs = (TextRuns(int(limits["max_cell_chars"]))
             if scan is not None or "sharedstrings" in name.lower() else None)
     fed = 0
     carry = b""
@@ -1238,7 +1134,10 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
                 continue
             final = not chunk
             if runs is not None:
-                runs.feed(chunk)
+                try:
+                    runs.feed(chunk)
+                except TextTooLong as e:
+                    raise _text_reject(e, name, by_member.get(name)) from None
             # In a worksheet's cell data a DTD is harmless (XML allows it only before the
             # root element, where it is checked): skip the extra pass over the big part.
             if is_xml and chunk and (scan is None or scan.phase != "data"):
@@ -1321,8 +1220,8 @@ def _convert_rows(raw: list[list[Any]]) -> list[list[Any]]:
 def _read_values(path: Path, scans: dict[str, _SheetScan], limits: dict[str, Any] | None = None) -> list[Sheet]:
     """The worksheets with their visibility; each grid is read from disk on first use."""
     limits = limits or DEFAULT_LIMITS
-    heads = _HeadSource(path)
-    grids = _CalamineSource(path)
+    heads = HeadSource(path, _convert_rows)
+    grids = CalamineSource(path)
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []
@@ -1350,45 +1249,14 @@ def _read_values(path: Path, scans: dict[str, _SheetScan], limits: dict[str, Any
                 head_source=heads,
                 max_cell_chars=int(limits["max_cell_chars"]),
             ))
+            sheets[-1].grid_source = grids
     finally:
         cw.close()
     return sheets
 
 
-class _CalamineSource:
-    """python-calamine's workbook for the sheets' grids: opened per grid (its shared strings are
-    not held between reads), except while ``held()``: then one open workbook serves them all
-    (the emptiness check of a workbook of many sheets would otherwise reopen it per sheet)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._held: Any = None
-
-    @contextlib.contextmanager
-    def held(self) -> Any:
-        from python_calamine import CalamineWorkbook
-
-        self._held = CalamineWorkbook.from_path(str(self.path))
-        try:
-            yield self
-        finally:
-            cw, self._held = self._held, None
-            cw.close()
-
-    def sheet_rows(self, name: str) -> list[list[Any]]:
-        from python_calamine import CalamineWorkbook
-
-        if self._held is not None:
-            return self._held.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        cw = CalamineWorkbook.from_path(str(self.path))
-        try:
-            return cw.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        finally:
-            cw.close()
-
-
-def _load_rows(path: Path, name: str, scan: _SheetScan, source: _CalamineSource | None = None) -> list[list[Any]]:
-    raw = (source or _CalamineSource(path)).sheet_rows(name)
+def _load_rows(path: Path, name: str, scan: _SheetScan, source: CalamineSource | None = None) -> list[list[Any]]:
+    raw = (source or CalamineSource(path)).sheet_rows(name)
     rows = _convert_rows(raw)
     del raw
     for r, c, text in scan.errors:
@@ -1422,8 +1290,7 @@ def _has_data(sheets: list[Sheet]) -> bool:
     todo = [s for s in sheets if s.n_rows_hint > 0 or s.formula_cells_without_value]
     if not todo:
         return False
-    loader = todo[0]._loader
-    source = loader.args[3] if isinstance(loader, functools.partial) and len(loader.args) > 3 else None
+    source = getattr(todo[0], "grid_source", None)
     with source.held() if source is not None else contextlib.nullcontext():
         return any(any(v is not None for row in s.rows for v in row) for s in todo)
 
