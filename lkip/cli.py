@@ -398,7 +398,7 @@ def _healthy(api_url: str) -> bool:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=3) as r:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=10) as r:  # a busy server can take seconds
             return r.status == 200
     except OSError:
         return False
