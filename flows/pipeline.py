@@ -275,11 +275,19 @@ def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel
         return []
     _emit("phase", name="Membaca dan memvalidasi", total=len(paths))
     prepared: list[Any] = []
+    from lkip import admission
+
+    budget, factor = admission.budget_of(cfg)
     with make_task_runner(cfg) as runner:
-        futures = runner.map(
-            prepare_file,
-            {"path": paths, "cfg": _unmapped(cfg),
-             "rel_to": [_archive_root(cfg, p) if rel_to_parent else None for p in paths]},
+        # files go to the workers only while their estimated memory fits the budget
+        futures = admission.submit_within_budget(
+            paths, [admission.estimate_mb(p, factor) for p in paths], budget,
+            lambda p: runner.submit(prepare_file, parameters={
+                "path": p, "cfg": cfg, "rel_to": _archive_root(cfg, p) if rel_to_parent else None}),
+            admission.prefect_wait_any,
+            lambda p, need, used: logger.info(
+                "%s (perkiraan memori %.0f MB) menunggu: %.0f MB dari anggaran %.0f MB sedang dipakai",
+                Path(p).name, need, used, budget),
         )
         for path, fut in zip(paths, futures):
             t_file = time.monotonic()
@@ -355,7 +363,16 @@ def lkip_run(
     """mode: 'run' (new files), 'report' (outputs from the warehouse), 'rebuild' (from processed/)."""
     global LAST_SUMMARY
     logger = get_run_logger()
-    cfg = load_config(workspace, input_dir, output_dir)
+    from lkip import api_guard
+
+    try:  # a run created through the API of `lkip serve`: only its own folders (SECURITY.md)
+        workspace, input_dir, output_dir = api_guard.check_flow_parameters(
+            workspace, input_dir, output_dir, mode, run_id)
+        cfg = load_config(workspace, input_dir, output_dir)
+        api_guard.check_effective(cfg)
+    except api_guard.ParameterRefused as exc:
+        logger.error("%s", exc)
+        raise
     run_id = run_id or runreport.new_run_id()
     ctx = FlowRunContext.get()
     flow_run_id = str(ctx.flow_run.id) if ctx and ctx.flow_run else None

@@ -5,6 +5,10 @@ The temporary server Prefect starts on demand cannot run schedules, hence `lkip 
 over: the deployment's own concurrency limit (1) and the global concurrency limit
 `lkip-warehouse` (1 slot) taken inside the flow; the file lock in lkip.lock covers runs that do
 not go through this server at all (`lkip run` from a shell).
+
+Anyone who reaches the API can create a flow run of this deployment: the process records its
+folders (lkip.api_guard.mark_served) and refuses a run asking for others; the server itself
+should require basic auth (`prefect.auth_string`, see SECURITY.md).
 """
 
 from __future__ import annotations
@@ -42,7 +46,9 @@ def serve_deployment(cfg: Config, name: str, cron: str, timezone: str) -> None:
     from prefect.schedules import Cron
 
     from flows.pipeline import lkip_run
+    from lkip.api_guard import mark_served
 
+    mark_served(cfg)   # every flow run this process executes is held to these folders
     ensure_global_limit()
     deployment = lkip_run.to_deployment(
         name=name,

@@ -125,6 +125,9 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                 "The Prefect server in PREFECT_API_URL does not answer."
             )
             return 1
+        if prefect_env.using_real_server() and (problem := prefect_env.api_problem(os.environ["PREFECT_API_URL"])):
+            err.print(f"[bold red]Gagal:[/] {problem}")
+            return 1
         prefect_env.start_temporary_server()  # starts in the background while prefect imports
         from flows import pipeline
 
@@ -463,6 +466,9 @@ def serve(
             )
     elif not _healthy(os.environ["PREFECT_API_URL"]):
         _fail(f"server Prefect {os.environ['PREFECT_API_URL']} tidak menjawab. / The Prefect server does not answer.")
+    problem = prefect_env.api_problem(os.environ["PREFECT_API_URL"])
+    if problem:
+        _fail(problem)
     from flows.serve import serve_deployment
     from lkip.supervise import mark_as_parent
 
@@ -482,7 +488,7 @@ def _healthy(api_url: str) -> bool:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=3) as r:
+        with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=10) as r:  # a busy server can take seconds
             return r.status == 200
     except OSError:
         return False
@@ -504,6 +510,16 @@ def prefect_server(
             raise typer.Exit(0)
         _fail(f"PREFECT_API_URL={url} tidak menjawab. / The server in PREFECT_API_URL does not answer.")
     prefect_env.configure(cfg.workspace, quiet_console=False)
+    try:  # basic auth when configured, CORS only for its own UI (SECURITY.md)
+        secured = prefect_env.server_security(cfg.workspace, port)
+    except prefect_env.AuthConfigError as exc:
+        _fail(str(exc))
+    if not os.environ.get("PREFECT_SERVER_API_AUTH_STRING"):
+        err.print("[bold yellow]Peringatan:[/] API Prefect tanpa autentikasi: siapa pun yang dapat membuka "
+                  f"127.0.0.1:{port} dapat membuat flow run. Isi prefect.auth_string atau prefect.auth_file "
+                  "di lkip.toml (lihat SECURITY.md).")
+    elif "PREFECT_SERVER_API_AUTH_STRING" in secured:
+        console.print("API Prefect memakai autentikasi dasar (prefect.auth_string / prefect.auth_file).")
     db_url = cfg.get("prefect.database_url")  # e.g. postgresql+asyncpg://user:pass@host/prefect
     if db_url and "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in os.environ:
         os.environ["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = str(db_url)

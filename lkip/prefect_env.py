@@ -12,6 +12,13 @@ import prefect itself. What it sets (each only when the user has not set it alre
   shows warnings so the progress display stays readable;
 - results are not persisted: tasks hand back file paths and small summaries.
 
+Authentication (SECURITY.md): when `prefect.auth_string` / `prefect.auth_file` is configured (or
+PREFECT_API_AUTH_STRING is set), `configure()` gives it to Prefect's client, and
+`server_security()` makes `lkip prefect-server` require it (PREFECT_SERVER_API_AUTH_STRING) and
+allow cross-origin requests only from its own UI (PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS, `*` by
+default in Prefect). `api_problem()` turns a refused or missing auth into one Indonesian line
+instead of a 401 traceback. The temporary server gets a random auth string of its own.
+
 `start_temporary_server()` starts Prefect's temporary API server ourselves, in the background,
 as soon as the CLI knows it will run a flow: the ~4 s it needs to start then overlap with
 importing prefect and the pipeline, and the server dies with us (Linux PR_SET_PDEATHSIG) even when
@@ -20,7 +27,9 @@ we are killed with SIGKILL — Prefect's own temporary server would survive a SI
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -43,6 +52,7 @@ QUIET_DEFAULTS = {
 }
 
 _server: "TemporaryServer | None" = None
+AUTH_ERROR: str | None = None   # a configured auth that could not be used (Indonesian)
 
 
 def prefect_home(workspace: Path) -> Path:
@@ -65,11 +75,97 @@ def configure(workspace: Path | str, quiet_console: bool = True) -> dict[str, st
     home.mkdir(parents=True, exist_ok=True)
     values = {"PREFECT_HOME": str(home), **QUIET_DEFAULTS}
     values["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL" if quiet_console else "INFO"
+    global AUTH_ERROR
+    try:
+        auth = configured_auth(workspace)
+    except AuthConfigError as exc:   # said by api_problem() when a server is asked
+        auth, AUTH_ERROR = None, str(exc)
+    if auth:
+        values["PREFECT_API_AUTH_STRING"] = auth
     for key, value in values.items():
         if key not in os.environ:
             os.environ[key] = value
             applied[key] = value
     return applied
+
+
+class AuthConfigError(ValueError):
+    """The configured auth cannot be used; the message is Indonesian."""
+
+
+def configured_auth(workspace: Path | str | None) -> str | None:
+    """The basic-auth string `user:password`: PREFECT_API_AUTH_STRING, else
+    PREFECT_SERVER_API_AUTH_STRING, else the file `prefect.auth_file`, else `prefect.auth_string`
+    of the workspace's lkip.toml; None when nothing is configured."""
+    for key in ("PREFECT_API_AUTH_STRING", "PREFECT_SERVER_API_AUTH_STRING"):
+        if os.environ.get(key):
+            return os.environ[key]
+    from lkip.config import load_config
+
+    try:
+        cfg = load_config(workspace)
+    except Exception:   # a broken lkip.toml is reported by the command itself
+        return None
+    path = str(cfg.get("prefect.auth_file", "") or "").strip()
+    if path:
+        file = Path(path) if Path(path).is_absolute() else Path(cfg.workspace) / path
+        try:
+            text = file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise AuthConfigError(f"berkas autentikasi Prefect {file} (prefect.auth_file) tidak dapat dibaca: "
+                                  f"{exc.strerror or exc}") from None
+        if ":" not in text:
+            raise AuthConfigError(f"berkas autentikasi Prefect {file} harus berisi satu baris 'pengguna:sandi'")
+        return text
+    text = str(cfg.get("prefect.auth_string", "") or "").strip()
+    if text and ":" not in text:
+        raise AuthConfigError("prefect.auth_string di lkip.toml harus berbentuk 'pengguna:sandi'")
+    return text or None
+
+
+def server_security(workspace: Path | str, port: int) -> dict[str, str]:
+    """Environment of `lkip prefect-server`: basic auth when configured, CORS limited to the
+    server's own UI (or `prefect.cors_allowed_origins`). Returns what was set."""
+    from lkip.config import load_config
+
+    cfg = load_config(workspace)
+    applied: dict[str, str] = {}
+    auth = configured_auth(workspace)
+    if auth and "PREFECT_SERVER_API_AUTH_STRING" not in os.environ:
+        os.environ["PREFECT_SERVER_API_AUTH_STRING"] = applied["PREFECT_SERVER_API_AUTH_STRING"] = auth
+    origins = str(cfg.get("prefect.cors_allowed_origins", "") or "").strip()
+    if not origins or origins == "*":
+        origins = f"http://127.0.0.1:{port},http://localhost:{port}"
+    if "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS" not in os.environ:
+        os.environ["PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"] = applied["PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS"] = origins
+    return applied
+
+
+def api_problem(api_url: str, timeout: float = 5.0) -> str | None:
+    """None when the API at `api_url` accepts this process's credentials; else one Indonesian
+    line saying what to do (a 401 used to surface as a traceback)."""
+    import urllib.error
+    import urllib.request
+
+    if AUTH_ERROR:
+        return AUTH_ERROR
+    req = urllib.request.Request(api_url.rstrip("/") + "/admin/version")
+    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    if auth:
+        req.add_header("Authorization", "Basic " + base64.b64encode(auth.encode("utf-8")).decode("ascii"))
+    try:
+        with urllib.request.urlopen(req, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            if not auth:
+                return (f"server Prefect {api_url} meminta autentikasi: isi prefect.auth_string atau "
+                        "prefect.auth_file di lkip.toml (atau PREFECT_API_AUTH_STRING) dengan 'pengguna:sandi' server itu.")
+            return (f"server Prefect {api_url} menolak autentikasi (pengguna:sandi salah): periksa "
+                    "prefect.auth_string / prefect.auth_file di lkip.toml atau PREFECT_API_AUTH_STRING.")
+        return None   # another answer: the API is there, the command reports any later error
+    except OSError:
+        return f"server Prefect {api_url} tidak menjawab."
 
 
 def api_url_set() -> bool:
@@ -107,6 +203,9 @@ class TemporaryServer:
             "PREFECT__SERVER_FINAL": "1",
         }
         env.pop("PREFECT_API_URL", None)
+        # its own basic auth: nobody else on the machine can create or read its runs
+        self.auth = os.environ.get("PREFECT_API_AUTH_STRING") or f"lkip:{secrets.token_urlsafe(24)}"
+        env["PREFECT_SERVER_API_AUTH_STRING"] = self.auth
         cmd = [
             sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on",
@@ -168,6 +267,7 @@ def start_temporary_server() -> TemporaryServer | None:
 
     _server = TemporaryServer()
     os.environ["PREFECT_API_URL"] = _server.url
+    os.environ["PREFECT_API_AUTH_STRING"] = _server.auth
     os.environ["LKIP_TEMPORARY_SERVER"] = "1"
     atexit.register(_server.stop)
     return _server

@@ -18,6 +18,9 @@ python-calamine touches the content:
    without a cached value and for error cells (``#DIV/0!``...);
    Cell data may not hold comments, CDATA sections, processing instructions or a second
    ``<sheetData>`` (any of them could fake the end of the cells and hide a far-away cell);
+   Every part's text runs, the sheet count and the cells of each sheet and of the file are held
+   to Excel's own limits (``max_cell_chars``, ``max_sheets``, ``max_cells``, ``max_file_cells``;
+   :mod:`lkip.extract.bounded`);
 5. only then the values are read (formulas are never evaluated, macros never run): a small
    sheet as a typed grid through python-calamine (``Sheet.rows``), a sheet of ``TEXT_MIN_ROWS``
    rows or more as Arrow text through fastexcel (``Sheet.strings()``, started in a second thread
@@ -52,6 +55,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 from typing import Any
 
+from lkip.extract.bounded import CalamineSource, HeadSource, TextRuns, TextTooLong, check_arrow, check_rows
 from lkip.issues import FileRejected, error
 
 try:  # ISA-L's inflate for the scan (optional: zlib's otherwise)
@@ -78,9 +82,12 @@ def _default_limits() -> dict[str, Any]:
         limits.update(cfg.get("limits", {}))
     except (OSError, tomllib.TOMLDecodeError):
         pass
-    # Not in the config file: cells of one sheet's dense grid (rows x columns), which bounds the
-    # memory python-calamine and the Python grid need. Override with limits={"max_cells": ...}.
-    limits.setdefault("max_cells", 40_000_000)
+    # The same defaults as lkip/default_config.toml [limits] (where each is explained), for a
+    # config file that leaves them out. max_members is not in the config file.
+    limits.setdefault("max_cells", 20_000_000)
+    limits.setdefault("max_file_cells", 40_000_000)
+    limits.setdefault("max_sheets", 255)
+    limits.setdefault("max_cell_chars", 32_767)
     limits.setdefault("max_members", 10_000)
     return limits
 
@@ -115,7 +122,8 @@ class Sheet:
     def __init__(self, name: str, hidden: bool, rows: list[list[Any]] | None = None,
                  formula_cells_without_value: list[tuple[int, int]] | None = None, *,
                  path: Path | None = None, loader: Any = None, n_rows_hint: int = 0,
-                 parts: Any = None):
+                 parts: Any = None, head_source: "HeadSource | None" = None,
+                 max_cell_chars: int | None = None):
         self.name = name
         self.hidden = hidden
         self._rows = rows
@@ -127,6 +135,8 @@ class Sheet:
         self._strings_ahead: Any = None   # a Future while read_strings_ahead() runs
         self._head: tuple[int, list[list[Any]]] | None = None   # (n, the first n rows) once read
         self._parts = parts   # sheet_parts.SheetParts: the rows written apart by the scan, or None
+        self._head_source = head_source   # one openpyxl workbook shared by the file's sheets
+        self.max_cell_chars = int(max_cell_chars or DEFAULT_LIMITS["max_cell_chars"])
 
     def __repr__(self) -> str:
         return f"Sheet({self.name!r}, hidden={self.hidden}, rows~{self.n_rows_hint})"
@@ -135,6 +145,7 @@ class Sheet:
     def rows(self) -> list[list[Any]]:
         if self._rows is None:
             self._rows = _guarded(self, self._loader) if self._loader else []
+            _check_cell_text(self._rows, self.max_cell_chars, self)
         return self._rows
 
     @rows.setter
@@ -151,7 +162,11 @@ class Sheet:
             return self.rows[:n]
         if self._head is None or self._head[0] < n:       # detection and the reader both ask
             want = max(n, HEAD_READ_ROWS)
-            self._head = (want, _guarded(self, lambda: _head_raw(self.path, self.name, want)))
+            if self._head_source is not None:
+                self._head = (want, _guarded(self, lambda: self._head_source.rows(self.name, want)))
+            else:
+                self._head = (want, _guarded(self, lambda: _head_raw(self.path, self.name, want)))
+            _check_cell_text(self._head[1], self.max_cell_chars, self)
         return _tidy_head(self._head[1][:n])
 
     def strings(self) -> Any:
@@ -161,6 +176,7 @@ class Sheet:
         if self._strings is None:
             future, self._strings_ahead = self._strings_ahead, None
             self._strings = _guarded(self, future.result if future is not None else self._load_strings)
+            _check_arrow_text(self._strings, self.max_cell_chars, self)
         return self._strings
 
     def _load_strings(self) -> Any:
@@ -229,7 +245,7 @@ def _guarded(sheet: Sheet, load: Any) -> Any:
     traceback."""
     try:
         return load()
-    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, FileRejected):
         raise
     except BaseException as e:  # noqa: BLE001
         name = sheet.path.name if sheet.path else None
@@ -250,6 +266,30 @@ def _head_raw(path: Path, name: str, n: int) -> list[list[Any]]:
     finally:
         wb.close()
     return _convert_rows(raw)
+
+
+def _too_long(sheet: Sheet, e: TextTooLong) -> FileRejected:
+    where = f" di sel {col_letters(e.col)}{e.row}" if e.row else ""
+    return FileRejected(error(
+        f"Teks sel terlalu panjang{where}: {e.n} karakter, melebihi batas Excel {e.limit} karakter per "
+        "sel (max_cell_chars); berkas ditolak demi keamanan", sheet=sheet.name,
+        file=sheet.path.name if sheet.path else None, nilai=e.sample, diharapkan=f"paling banyak {e.limit} karakter"))
+
+
+def _check_cell_text(rows: list[list[Any]], limit: int, sheet: Sheet) -> None:
+    """No cell holds more text than Excel allows (a rich-text string split in runs passes the
+    scan's per-run check; this is the check on the value as read)."""
+    try:
+        check_rows(rows, limit)
+    except TextTooLong as e:
+        raise _too_long(sheet, e) from None
+
+
+def _check_arrow_text(table: Any, limit: int, sheet: Sheet) -> None:
+    try:
+        check_arrow(table, limit)
+    except TextTooLong as e:
+        raise _too_long(sheet, e) from None
 
 
 def _tidy_head(head: list[list[Any]]) -> list[list[Any]]:
@@ -906,6 +946,15 @@ class _SheetScan:
         self.t_in_cell = False
 
 
+def _text_reject(e: TextTooLong, member: str, sheet: str | None) -> _Reject:
+    where = f"sheet '{sheet}'" if sheet else f"bagian '{member}'"
+    count = f"{e.n} karakter" if e.n is not None else f"lebih dari {e.hard} byte"
+    return _Reject(
+        f"Teks sel terlalu panjang di {where}: {count}, melebihi batas Excel {e.limit} karakter per "
+        "sel (max_cell_chars); berkas ditolak demi keamanan",
+        sheet=sheet, nilai=e.sample, diharapkan=f"paling banyak {e.limit} karakter")
+
+
 _ZLIB_DECOMPRESS = type(zlib.decompressobj(-zlib.MAX_WBITS))
 
 
@@ -1001,8 +1050,18 @@ def _scan_members(zf: zipfile.ZipFile, sheet_members: dict[str, str],
     scans: dict[str, _SheetScan] = {}
     split = _sheet_split(zf, set(by_member), limits)
     try:
+        file_cells, max_file_cells = 0, int(limits["max_file_cells"])
         for info in zf.infolist():
             _scan_member(zf, info, by_member, scans, limits, split)
+            scan = scans.get(by_member.get(info.filename, "\0"))
+            if scan is not None:
+                file_cells += scan.max_row * scan.max_col
+                if file_cells > max_file_cells:
+                    raise _Reject(
+                        f"Buku kerja terlalu besar: sheet-sheetnya sampai sheet '{scan.sheet}' sudah "
+                        f"berisi {file_cells} sel (baris x kolom), melebihi batas {max_file_cells} sel "
+                        "per berkas (max_file_cells)", sheet=scan.sheet, nilai=file_cells,
+                        diharapkan=f"paling banyak {max_file_cells} sel")
         if split is not None:
             parts = split.finish(zf, set(by_member))
             if parts is not None:
@@ -1056,6 +1115,8 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
     is_xml = name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
     scan = _SheetScan(name, by_member.get(name), limits) if name in by_member else None
     parser = DET.DefusedXMLParser(forbid_dtd=True) if is_xml else None
+    runs = (TextRuns(int(limits["max_cell_chars"]))
+            if scan is not None or "sharedstrings" in name.lower() else None)
     fed = 0
     carry = b""
     tail = b""
@@ -1072,6 +1133,11 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
                 own.boundary(scan.max_row if scan is not None else 0)
                 continue
             final = not chunk
+            if runs is not None:
+                try:
+                    runs.feed(chunk)
+                except TextTooLong as e:
+                    raise _text_reject(e, name, by_member.get(name)) from None
             # In a worksheet's cell data a DTD is harmless (XML allows it only before the
             # root element, where it is checked): skip the extra pass over the big part.
             if is_xml and chunk and (scan is None or scan.phase != "data"):
@@ -1151,8 +1217,11 @@ def _convert_rows(raw: list[list[Any]]) -> list[list[Any]]:
     ]
 
 
-def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
+def _read_values(path: Path, scans: dict[str, _SheetScan], limits: dict[str, Any] | None = None) -> list[Sheet]:
     """The worksheets with their visibility; each grid is read from disk on first use."""
+    limits = limits or DEFAULT_LIMITS
+    heads = HeadSource(path, _convert_rows)
+    grids = CalamineSource(path)
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []
@@ -1174,23 +1243,20 @@ def _read_values(path: Path, scans: dict[str, _SheetScan]) -> list[Sheet]:
                 hidden=meta.visible != SheetVisibleEnum.Visible,
                 formula_cells_without_value=sorted(scan.formula_no_value),
                 path=path,
-                loader=functools.partial(_load_rows, path, meta.name, scan),
+                loader=functools.partial(_load_rows, path, meta.name, scan, grids),
                 n_rows_hint=scan.max_row,
                 parts=scan.parts,
+                head_source=heads,
+                max_cell_chars=int(limits["max_cell_chars"]),
             ))
+            sheets[-1].grid_source = grids
     finally:
         cw.close()
     return sheets
 
 
-def _load_rows(path: Path, name: str, scan: _SheetScan) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
-    cw = CalamineWorkbook.from_path(str(path))
-    try:
-        raw = cw.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    finally:
-        cw.close()
+def _load_rows(path: Path, name: str, scan: _SheetScan, source: CalamineSource | None = None) -> list[list[Any]]:
+    raw = (source or CalamineSource(path)).sheet_rows(name)
     rows = _convert_rows(raw)
     del raw
     for r, c, text in scan.errors:
@@ -1214,6 +1280,19 @@ def _load_rows(path: Path, name: str, scan: _SheetScan) -> list[list[Any]]:
 
 # A sheet this tall is not read whole just to see whether the workbook is empty.
 _EMPTY_CHECK_MAX_ROWS = 5000
+
+
+def _has_data(sheets: list[Sheet]) -> bool:
+    """Whether any sheet holds a value: a tall one is not read whole for this, a sheet the scan
+    saw no cell in is not read at all, the others share one open calamine workbook."""
+    if any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS for s in sheets):
+        return True
+    todo = [s for s in sheets if s.n_rows_hint > 0 or s.formula_cells_without_value]
+    if not todo:
+        return False
+    source = getattr(todo[0], "grid_source", None)
+    with source.held() if source is not None else contextlib.nullcontext():
+        return any(any(v is not None for row in s.rows for v in row) for s in todo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1268,6 +1347,12 @@ def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Work
             raise problem
         names_ci = {n.lower(): n for n in names}
         sheet_members = _sheet_parts(zf, names_ci)
+        max_sheets = int(limits["max_sheets"])
+        if len(sheet_members) > max_sheets:
+            raise _Reject(
+                f"Buku kerja berisi terlalu banyak sheet: {len(sheet_members)}, melebihi batas "
+                f"{max_sheets} sheet (max_sheets); berkas ditolak demi keamanan",
+                nilai=len(sheet_members), diharapkan=f"paling banyak {max_sheets} sheet")
         try:
             scans = _scan_members(zf, sheet_members, limits)
         except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as e:
@@ -1278,9 +1363,8 @@ def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Work
             raise _Reject("Isi berkas terenkripsi (dilindungi kata sandi): hapus kata sandinya "
                           "di Excel lalu simpan ulang sebagai .xlsx") from e
     digest = sha256 or sha256_of(path)  # the caller may have hashed the file already
-    sheets = _read_values(path, scans)
-    if not any(s.n_rows_hint > _EMPTY_CHECK_MAX_ROWS
-               or any(v is not None for row in s.rows for v in row) for s in sheets):
+    sheets = _read_values(path, scans, limits)
+    if not _has_data(sheets):
         raise _Reject("Buku kerja kosong: tidak ada sheet yang berisi data")
     # A sheet big enough for the column-wise readers: its text is read while the caller detects
     # the kind and reads the header (the largest visible one; the scan has passed).

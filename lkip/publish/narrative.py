@@ -47,14 +47,40 @@ def rupiah(value: Any) -> str:
     return format_rupiah(value, kosong="-")
 
 
+def user_templates(config: Any) -> Path | None:
+    """The workspace's template folder (`publish.templates`), only when it lies (links resolved)
+    inside the workspace or under a folder of `[security] allowed_roots`; else None, said once."""
+    if config is None:
+        return None
+    workspace = Path(getattr(config, "workspace", ".")).resolve()
+    user = (workspace / str(config.get("publish.templates", "templates"))).resolve()
+    if not user.is_dir():
+        return None
+    from lkip.api_guard import allowed_roots
+
+    if any(user == root or root in user.parents for root in [workspace, *allowed_roots(config)]):
+        return user
+    import logging
+
+    logging.getLogger("lkip.publish").warning(
+        "Folder templat %s di luar workspace %s dan di luar [security] allowed_roots: templat bawaan dipakai",
+        user, workspace)
+    return None
+
+
 def make_env(config: Any = None) -> jinja2.Environment:
+    """Jinja2 in its sandbox (SECURITY.md): a template, even one an attacker wrote, reaches no
+    Python internals (`cycler.__init__.__globals__`...), calls no unsafe method and changes no
+    object; templates load only from the workspace's folder (see user_templates) and the bundled
+    ones."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     dirs: list[str] = []
-    if config is not None:
-        user = Path(getattr(config, "workspace", ".")) / str(config.get("publish.templates", "templates"))
-        if user.is_dir():
-            dirs.append(str(user))
+    user = user_templates(config)
+    if user is not None:
+        dirs.append(str(user))
     dirs.append(str(PACKAGE_TEMPLATES))
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=jinja2.select_autoescape(["html", "html.j2"], default_for_string=False, default=False),
         trim_blocks=True,

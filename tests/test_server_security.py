@@ -1,0 +1,107 @@
+"""The attack of issue 16, point 1 against a real Prefect server started by `lkip prefect-server`
+with basic auth, and a deployment served by `lkip serve`: an unauthenticated client is refused,
+and a flow run created (with the right auth) for a foreign workspace holding a template payload
+fails without executing it or writing there. Run with `make test-server` (pytest -m server).
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import httpx
+import pytest
+
+from test_reliability_helpers import free_port, kill_group, lkip_env, make_workspace, run_lkip, start_lkip
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
+
+AUTH = ("lkip", "rahasia-uji")
+
+
+def _stop(p):
+    kill_group(p, signal.SIGTERM)
+    try:
+        p.wait(timeout=20)
+    except Exception:
+        kill_group(p)
+    return p.communicate()
+
+
+def _wait(predicate, seconds, what, proc=None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        got = predicate()
+        if got:
+            return got
+        if proc is not None:
+            assert proc.poll() is None, (what, _stop(proc))
+        time.sleep(1)
+    raise AssertionError(f"timed out: {what}")
+
+
+def test_authenticated_server_refuses_strangers_and_foreign_workspaces(tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    ws = make_workspace(tmp_path / "ws", f'[prefect]\nauth_file = "auth"\n', files=[])
+    (ws / "auth").write_text(":".join(AUTH) + "\n")
+    evil = make_workspace(tmp_path / "asing")   # the example's files: a run there would publish
+    marker = tmp_path / "pwned"
+    (evil / "templates").mkdir()
+    for name in ("narasi_iku.txt.j2", "ikhtisar_eksekutif.txt.j2", "laporan.html.j2"):
+        (evil / "templates" / name).write_text(
+            "{{ cycler.__init__.__globals__.os.system('id > %s') }}" % marker, encoding="utf-8")
+
+    server = start_lkip(["prefect-server", "-w", str(ws), "--port", str(port)], lkip_env())
+    serve = None
+    api = httpx.Client(base_url=url, timeout=10, auth=AUTH)
+    try:
+        _wait(lambda: _ok(url + "/health"), 120, "server health", server)
+        # no credentials, or wrong ones: 401
+        assert httpx.get(url + "/flows/filter", timeout=10).status_code in (401, 405)
+        assert httpx.post(url + "/flows/filter", json={}, timeout=10).status_code == 401
+        assert httpx.post(url + "/flows/filter", json={}, timeout=10, auth=("lkip", "salah")).status_code == 401
+        assert api.post("/flows/filter", json={}).status_code == 200
+        # CORS: a foreign origin gets no allow-origin header
+        pre = httpx.options(url + "/flows/filter", timeout=10, headers={
+            "Origin": "http://penyerang.example", "Access-Control-Request-Method": "POST"})
+        assert pre.headers.get("access-control-allow-origin") not in ("*", "http://penyerang.example")
+
+        # `lkip serve` without the auth: one Indonesian line, no traceback
+        bare = make_workspace(tmp_path / "tanpa", files=[])
+        r = run_lkip(["serve", "-w", str(bare)], lkip_env(api_url=url), timeout=120)
+        assert r.returncode == 1 and "meminta autentikasi" in r.stderr and "Traceback" not in r.stderr
+
+        serve = start_lkip(["serve", "-w", str(ws)], lkip_env(api_url=url))
+        dep = _wait(lambda: _json(api.get("/deployments/name/lkip-run/lkip-malam")), 180, "deployment", serve)
+        run = api.post(f"/deployments/{dep['id']}/create_flow_run", json={"parameters": {
+            "workspace": str(evil), "input_dir": str(evil / "input"), "output_dir": str(evil / "output")}}).json()
+        state = _wait(lambda: _final(api, run["id"]), 300, "flow run end", serve)
+        assert state == "FAILED", state
+        assert not marker.exists()
+        assert not (evil / "output").exists() and not (evil / ".prefect").exists()
+        assert sorted(p.name for p in (evil / "input").iterdir()) == sorted(
+            p.name for p in (tmp_path / "asing" / "input").iterdir())   # nothing moved
+        logs = api.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run["id"]]}}}).json()
+        assert any("Flow run ditolak" in (entry.get("message") or "") for entry in logs), logs[-5:]
+    finally:
+        if serve is not None:
+            _stop(serve)
+        _stop(server)
+        api.close()
+
+
+def _ok(u):
+    try:
+        return httpx.get(u, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _json(r):
+    return r.json() if r.status_code == 200 else None
+
+
+def _final(api, run_id):
+    state = api.get(f"/flow_runs/{run_id}").json()["state"]["type"]
+    return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
