@@ -59,6 +59,21 @@ def add_field(paragraph: Any, instruction: str, shown: str) -> None:
     run_with("w:fldChar", **{"w:fldCharType": "end"})
 
 
+def _cell_margins(table: Any) -> None:
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))  # the schema puts tblCellMar before tblLook
+    if look is not None:
+        look.addprevious(mar)
+    else:
+        tbl_pr.append(mar)
+
+
 def _row_flag(row: Any, tag: str) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement(tag)
@@ -97,17 +112,50 @@ def _properties(doc: Any, unit: UnitData) -> None:
 
 # ---- tables and figures -------------------------------------------------------------------------------
 
-def _widths(view: dict[str, Any]) -> list[float]:
-    """Column widths (cm) over the page: text columns by their longest words, numbers narrow."""
+PAD_CM = 0.3  # cell margins and a little air
+CELL_MARGIN_TWIPS = 57  # 0.1 cm left and right in every cell (Word's default is 0.19 cm)
+
+
+def _widths(view: dict[str, Any], points: float) -> list[float]:
+    """Column widths (cm) over the page: numbers and codes as wide as their longest value or header
+    word (they must not wrap), text columns share what is left by their length."""
+    char_cm = points * 0.0353 * 0.6  # a digit of Arial is 0.56 em (1 pt = 0.0353 cm), bold a bit more
+    head_char_cm = char_cm * 1.18     # bold header words
     n = view["ncols"]
-    weights = [1.0] * n
+    head_word = [0] * n
+    used: set[tuple[int, int]] = set()
+    for r, hr in enumerate(view["head"]):
+        col = 0
+        for c in hr:
+            while (r, col) in used:
+                col += 1
+            if c["colspan"] == 1:
+                head_word[col] = max(len(w) for w in (c["text"].split() or [""]))
+            used.update((rr, i) for rr in range(r, r + c["rowspan"]) for i in range(col, col + c["colspan"]))
+    fixed: dict[int, float] = {}
+    text: dict[int, float] = {}
     for i in range(n):
-        texts = [row["cells"][i]["text"] for row in view["body"]] or [""]
-        numeric = all("num" in row["cells"][i]["cls"] or "code" in row["cells"][i]["cls"] for row in view["body"])
-        longest = max(len(t) for t in texts)
-        weights[i] = 1.0 if numeric or longest <= 12 else min(4.0, 1.0 + longest / 25)
-    total = sum(weights)
-    return [PAGE_WIDTH_CM * w / total for w in weights]
+        cells = [row["cells"][i] for row in view["body"]]
+        longest = max([len(c["text"]) for c in cells] + [2]) + 1
+        need = max(longest * char_cm, head_word[i] * head_char_cm) + PAD_CM
+        if all(("num" in c["cls"] or "code" in c["cls"] or len(c["text"]) <= 8 or " " not in c["text"])
+               for c in cells):  # numbers, codes and single words must not wrap
+            fixed[i] = need
+        else:
+            text[i] = max(min(longest, 45) * char_cm, head_word[i] * head_char_cm) + PAD_CM
+    room = PAGE_WIDTH_CM - sum(fixed.values())
+    want = sum(text.values())
+    if want and room > 2.0 * len(text):
+        scale = room / want
+    else:  # too narrow: text columns get 2 cm each, the numbers share the rest
+        scale = 1.0
+        text = {i: 2.0 for i in text}
+        shrink = (PAGE_WIDTH_CM - 2.0 * len(text)) / max(sum(fixed.values()), 0.01)
+        fixed = {i: w * shrink for i, w in fixed.items()}
+    widths = [fixed.get(i, text.get(i, 0.0) * scale) for i in range(n)]
+    if not text:  # only numbers: spread them over the page
+        widths = [w * PAGE_WIDTH_CM / sum(widths) for w in widths]
+    return widths
 
 
 def add_table(doc: Any, table: Table, unit: UnitData) -> None:
@@ -118,12 +166,14 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     cap.paragraph_format.keep_with_next = True
     n = view["ncols"] or 1
     depth = max(len(view["head"]), 1)
-    size = Pt(8) if n <= 7 else Pt(7)
+    points = 8 if n <= 7 else 7
+    size = Pt(points)
     t = doc.add_table(rows=depth + len(view["body"]), cols=n)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    for i, w in enumerate(_widths(view) if view["body"] else [PAGE_WIDTH_CM / n] * n):
+    _cell_margins(t)
+    for i, w in enumerate(_widths(view, points) if view["body"] else [PAGE_WIDTH_CM / n] * n):
         t.columns[i].width = Cm(w)  # the grid (LibreOffice reads it) and each cell (Word reads those)
         for cell in t.columns[i].cells:
             cell.width = Cm(w)
