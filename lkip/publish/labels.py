@@ -262,4 +262,10 @@ def issue_for_reader(issue: dict[str, Any], sheets: dict[str, str] | None = None
         sheet = issue.get("sheet")
         if isinstance(sheet, str) and sheet:
             out["sheet"] = (sheets or {}).get(sheet) or table_short(sheet)
+        kode = issue.get("kolom")
+        if out.get("excel_row") is None and isinstance(kode, str) and _CODE_RE.fullmatch(kode):
+            out["excel_row"], out["kolom"] = f"Kode {kode}", None  # the table row is known by its code
     return out
+
+
+_CODE_RE = re.compile(r"\d+(?:\.\d+)+")
