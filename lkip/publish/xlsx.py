@@ -73,6 +73,18 @@ def _width(table: Table, col: str, kind: str, header: str) -> float:
     return min(MAX_TEXT_WIDTH, longest + 2)
 
 
+ROW_POINTS = 11.5  # one line of Arial 9
+
+
+def _lines(value: Any, width: float, bold: bool) -> int:
+    """Lines a wrapped text cell needs in a column `width` characters wide (Arial 9 is narrower than the
+    default font the width unit is measured in; bold a little wider)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(4.0, width * (1.1 if bold else 1.2) - 1)
+    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
+
+
 def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: Table, unit: UnitData) -> None:
     ws = wb.add_worksheet(name)
     cols = display_columns(table)
@@ -102,9 +114,14 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
     first_data = numrow + 1
 
     ind_col = indent_column(cols)
+    widths = [_width(table, c, kinds[c].kind, " ".join(h.text for h in cells if h.col <= i <= h.last_col))
+              for i, c in enumerate(cols)]
     for r, (row, shown) in enumerate(display_rows(table, cols, kinds)):
         bold, indent, role = row_style(table, row)
         fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
+        lines = max([_lines(shown.get(c), widths[i], bold) for i, c in enumerate(cols)] + [1])
+        if lines > 1:  # wrapped text: the row is as tall as its text (LibreOffice does not grow it itself)
+            ws.set_row(first_data + r, ROW_POINTS * lines + 2)
         for i, col in enumerate(cols):
             value = shown.get(col)
             kind = kinds[col]
@@ -128,9 +145,8 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
         last += 1
     ws.write_string(last + 1, 0, sumber_of(table), fm.get(italic=True, font_size=8))
 
-    for i, col in enumerate(cols):
-        header = " ".join(c.text for c in cells if c.col <= i <= c.last_col)
-        ws.set_column(i, i, _width(table, col, kinds[col].kind, header))
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
     ws.freeze_panes(first_data, 0)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -204,6 +220,8 @@ def write_cover_sheet(wb: xlsxwriter.Workbook, fm: _Formats, unit: UnitData) -> 
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 4)
     ws.set_column(1, 1, 90)
+    for r, points in ((2, 28), (3, 22), (5, 26), (6, 22)):
+        ws.set_row(r, points)
     _text(ws, fm, 2, 1, "LAPORAN KINERJA INSTANSI PEMERINTAH", bold=True, font_size=18, align="center")
     _text(ws, fm, 3, 1, "(LKIP)", bold=True, font_size=14, align="center")
     _text(ws, fm, 5, 1, labels.collapse_repeats(unit.nama_skpd.upper()), bold=True, font_size=16, align="center")
