@@ -178,6 +178,7 @@ def test_row_kinds_headers_and_totals_read_as_the_report(wb):
     t30 = wb["Tabel 3-30"]
     row = _row(t30, "JUMLAH")
     assert [t30.cell(row, 3).value, t30.cell(row, 4).value] == [1200000, 1000000]  # numbers untouched
+    assert t30.cell(row, 2).font.b and not t30.cell(_row(t30, "Program Berpagu"), 2).font.b  # programs only: plain
 
 
 def _row(ws, text: str) -> int:

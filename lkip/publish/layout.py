@@ -195,9 +195,19 @@ def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
                                                               "sasaran", "nama", "unit", "perangkat_daerah")}
     if level in ("jumlah", "total", "rata_rata", "rata-rata", "rekap") or texts & TOTAL_WORDS:
         return True, 0, "total"
-    if level == "program":
+    if level == "program" and _has_detail(table):  # a list of programs only is not emphasised
         return True, 0, "program"
     return False, INDENT.get(level, 0), ""
+
+
+def _has_detail(table: Table) -> bool:
+    """Whether the table has rows below its programs (kegiatan, indikator ...); computed once per table."""
+    known = table.__dict__.get("_has_detail")
+    if known is None:
+        known = any(str(r.get("level") or r.get("baris") or "").lower() not in ("program", "jumlah", "total", "")
+                    for r in table.rows)
+        table.__dict__["_has_detail"] = known
+    return known
 
 
 def indent_column(cols: list[str]) -> str | None:

@@ -116,6 +116,11 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
     ind_col = indent_column(cols)
     widths = [_width(table, c, kinds[c].kind, " ".join(h.text for h in cells if h.col <= i <= h.last_col))
               for i, c in enumerate(cols)]
+    for level in range(depth):  # header rows tall enough for their wrapped labels
+        lines = max([_lines(c.text, sum(widths[c.col:c.last_col + 1]), True) for c in cells
+                     if c.row == level and c.last_row == level] + [1])
+        if lines > 1:
+            ws.set_row(top + level, ROW_POINTS * lines + 3)
     for r, (row, shown) in enumerate(display_rows(table, cols, kinds)):
         bold, indent, role = row_style(table, row)
         fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
@@ -161,9 +166,11 @@ def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dic
     """The warnings behind the numbers; `sheets` (table id -> sheet name) names the tables as this workbook does."""
     ws = wb.add_worksheet("Validasi")
     issues = [labels.issue_for_reader(i, sheets) for i in issues]
-    heads = [("severity", "Tingkat", 10), ("source_file", "File", 30), ("sheet", "Sheet", 14),
-             ("excel_row", "Baris", 7), ("kolom", "Kolom", 16), ("nilai", "Nilai", 18),
-             ("diharapkan", "Diharapkan", 22), ("pesan", "Pesan", 60)]
+    heads = [("severity", "Tingkat", 11), ("source_file", "File", 30), ("sheet", "Sheet", 16),
+             ("excel_row", "Baris", 9), ("kolom", "Kolom", 16), ("nilai", "Nilai", 30),
+             ("diharapkan", "Diharapkan", 20), ("pesan", "Pesan", 60)]
+    if any(isinstance(i.get("excel_row"), str) for i in issues):  # a table row known by its code
+        heads[3] = ("excel_row", "Baris", 24)
     ws.write_string(0, 0, title, fm.get(bold=True, font_size=11))
     hfmt = fm.get(bold=True, border=1, align="center", bg_color=HEADER_FILL)
     for i, (_, label, width) in enumerate(heads):
@@ -172,6 +179,9 @@ def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dic
     if not issues:
         ws.write_string(3, 0, "Tidak ada peringatan validasi.", fm.get(italic=True))
     for r, issue in enumerate(issues, start=3):
+        lines = max(_lines(str(issue.get(k) or ""), w, False) for k, _, w in heads)
+        if lines > 1:
+            ws.set_row(r, ROW_POINTS * lines + 2)
         for i, (key, _, _) in enumerate(heads):
             value = issue.get(key)
             if value is None:
