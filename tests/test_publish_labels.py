@@ -251,17 +251,24 @@ def doc(out):
 
 
 def test_docx_every_caption_has_its_table(doc):
-    body = doc.element.body
-    captions = [p for p in body.iter(qn("w:p"))
-                if "".join(t.text or "" for t in p.iter(qn("w:t"))).startswith(("Tabel ", "Lampiran "))]
+    captions = [p._p for p in doc.paragraphs if p.style.name == "Caption" and p.text.startswith("Tabel ")]
     names = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in captions]
-    assert [n.split(" ")[1] for n in names] == ["3-1", "3-30", "3-31"]
+    assert [n.split(" ")[1] for n in names] == ["3-1", "3-5", "3-6", "3-30", "3-31"]  # every BAB III table
     for p in captions:  # the caption is right above its table
         assert p.getnext().tag == qn("w:tbl"), "caption without a table"
     t31 = doc.tables[0]
     texts = [c.text for row in t31.rows for c in row.cells]
     assert "IKU satu" in texts and "IKU dua" in texts and "Rata-rata" in texts and "40,00" in texts
     assert "Capaian (%)" in texts
+
+
+def test_docx_wide_tables_on_landscape_pages_with_the_same_footer(doc):
+    from docx.enum.section import WD_ORIENT
+
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert all(s.footer.is_linked_to_previous for s in doc.sections[1:])
+    landscape = doc.sections[1]
+    assert landscape.page_width > landscape.page_height
 
 
 def test_docx_header_rows_repeat_and_rows_do_not_split(doc):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -26,12 +26,15 @@ from .data import Table, UnitData
 from .fmt import atomic_path
 from .html import table_view
 
-PAGE_WIDTH_CM = 21.0 - 2 * 2.5  # A4 portrait less the margins
+A4_CM, MARGIN_CM = (21.0, 29.7), 2.5
+PAGE_WIDTH_CM = A4_CM[0] - 2 * MARGIN_CM  # A4 portrait less the margins
 BAB = 3  # figures of BAB III are Gambar 3.1, 3.2, ...
 
 # Columns the draft prints where the workbook has more than a portrait page holds (the rest stays in
 # the workbook). Tabel 3-1 as the report prints it: IKU, target, realisasi, capaian, predikat and the
 # mean capaian per sasaran and overall.
+SUPPORTING = ("tabel_3_efisiensi", "tabel_3_program_ind", "tabel_3_renstra", "tabel_3_skm", "tabel_3_akip",
+              "tabel_3_bumd")
 DOCX_COLUMNS = {
     "tabel_3_1": ["no", "sasaran", "indikator", "satuan", "target", "realisasi", "capaian_pct", "predikat",
                   "rata_rata_capaian_pct"],
@@ -116,7 +119,7 @@ PAD_CM = 0.3  # cell margins and a little air
 CELL_MARGIN_TWIPS = 57  # 0.1 cm left and right in every cell (Word's default is 0.19 cm)
 
 
-def _widths(view: dict[str, Any], points: float) -> list[float]:
+def _widths(view: dict[str, Any], points: float, page_cm: float = PAGE_WIDTH_CM) -> list[float]:
     """Column widths (cm) over the page: numbers and codes as wide as their longest value or header
     word (they must not wrap), text columns share what is left by their length."""
     char_cm = points * 0.0353 * 0.6  # a digit of Arial is 0.56 em (1 pt = 0.0353 cm), bold a bit more
@@ -143,18 +146,18 @@ def _widths(view: dict[str, Any], points: float) -> list[float]:
             fixed[i] = need
         else:
             text[i] = max(min(longest, 45) * char_cm, head_word[i] * head_char_cm) + PAD_CM
-    room = PAGE_WIDTH_CM - sum(fixed.values())
+    room = page_cm - sum(fixed.values())
     want = sum(text.values())
     if want and room > 2.0 * len(text):
         scale = room / want
     else:  # too narrow: text columns get 2 cm each, the numbers share the rest
         scale = 1.0
         text = {i: 2.0 for i in text}
-        shrink = (PAGE_WIDTH_CM - 2.0 * len(text)) / max(sum(fixed.values()), 0.01)
+        shrink = (page_cm - 2.0 * len(text)) / max(sum(fixed.values()), 0.01)
         fixed = {i: w * shrink for i, w in fixed.items()}
     widths = [fixed.get(i, text.get(i, 0.0) * scale) for i in range(n)]
     if not text:  # only numbers: spread them over the page
-        widths = [w * PAGE_WIDTH_CM / sum(widths) for w in widths]
+        widths = [w * page_cm / sum(widths) for w in widths]
     return widths
 
 
@@ -173,7 +176,9 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     _cell_margins(t)
-    for i, w in enumerate(_widths(view, points) if view["body"] else [PAGE_WIDTH_CM / n] * n):
+    sec = doc.sections[-1]
+    page_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU per cm
+    for i, w in enumerate(_widths(view, points, page_cm) if view["body"] else [page_cm / n] * n):
         t.columns[i].width = Cm(w)  # the grid (LibreOffice reads it) and each cell (Word reads those)
         for cell in t.columns[i].cells:
             cell.width = Cm(w)
@@ -212,6 +217,16 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     src = doc.add_paragraph(view["sumber"])
     src.runs[0].italic = True
     src.runs[0].font.size = Pt(8)
+
+
+def page_orientation(doc: Any, landscape: bool) -> None:
+    """Continue on a new page in landscape (wide tables) or portrait; header and footer carry on."""
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    w, h = Cm(A4_CM[0]), Cm(A4_CM[1])
+    sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = (h, w) if landscape else (w, h)
+    for side in ("left_margin", "right_margin"):
+        setattr(sec, side, Cm(MARGIN_CM))
 
 
 class Figures:
@@ -254,9 +269,9 @@ def write_docx(target: Path, unit: UnitData, narrative: dict[str, Any], charts: 
     doc.add_heading("A. Capaian Kinerja Organisasi", level=2)
     for p in narrative["ikhtisar"][1:2] or narrative["ikhtisar"]:
         doc.add_paragraph(p).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    t31 = unit.get("tabel_3_1")
-    if t31 is not None:
-        add_table(doc, t31, unit)
+    for t in unit.tables.values():  # Tabel 3-1 and its parts (mean per sasaran, overall mean)
+        if t.rows and labels.base_of(t.id) == "tabel_3_1":
+            add_table(doc, t, unit)
     by_key = {c.key: c for c in charts}
     if "capaian_iku" in by_key:
         figures.add(by_key["capaian_iku"])
@@ -267,6 +282,14 @@ def write_docx(target: Path, unit: UnitData, narrative: dict[str, Any], charts: 
             doc.add_paragraph(p).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if "tren_iku" in by_key:
         figures.add(by_key["tren_iku"])
+    # the analysis tables of BAB III (numbered 3-2 ... 3-7), each with its split parts
+    supporting = [t for t in unit.tables.values() if t.rows and labels.base_of(t.id) in SUPPORTING]
+    if supporting:  # wide tables: on landscape pages
+        page_orientation(doc, landscape=True)
+        doc.add_heading("Tabel Pendukung Analisis Capaian Kinerja", level=3)
+        for t in supporting:
+            add_table(doc, t, unit)
+        page_orientation(doc, landscape=False)
 
     doc.add_heading("B. Realisasi Anggaran", level=2)
     for p in narrative["anggaran"]:

@@ -146,6 +146,11 @@ def _humanise(text: str) -> str:
     return " ".join(out)
 
 
+def base_of(table_id: str) -> str | None:
+    """The report table a table id belongs to: 'tabel_3_1' for tabel_3_1_sasaran; None if unknown."""
+    return _base(table_id)[0]
+
+
 def table_number(table_id: str) -> str | None:
     base, _ = _base(table_id)
     return TABLES[base].number if base else None

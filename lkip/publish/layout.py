@@ -195,19 +195,23 @@ def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
                                                               "sasaran", "nama", "unit", "perangkat_daerah")}
     if level in ("jumlah", "total", "rata_rata", "rata-rata", "rekap") or texts & TOTAL_WORDS:
         return True, 0, "total"
-    if level == "program" and _has_detail(table):  # a list of programs only is not emphasised
+    if level in CHILD_LEVELS and _has_children(table, level):  # a plain list of programs is not emphasised
         return True, 0, "program"
     return False, INDENT.get(level, 0), ""
 
 
-def _has_detail(table: Table) -> bool:
-    """Whether the table has rows below its programs (kegiatan, indikator ...); computed once per table."""
-    known = table.__dict__.get("_has_detail")
-    if known is None:
-        known = any(str(r.get("level") or r.get("baris") or "").lower() not in ("program", "jumlah", "total", "")
-                    for r in table.rows)
-        table.__dict__["_has_detail"] = known
-    return known
+# rows that head others when the table has those others: a program its kegiatan, an IKU its kegiatan
+CHILD_LEVELS = {"program": {"kegiatan", "sub_kegiatan", "indikator", "indikator_program", "rekening"},
+                "iku": {"kegiatan"}}
+
+
+def _has_children(table: Table, level: str) -> bool:
+    """Whether the table has rows of the levels below `level`; computed once per table."""
+    levels = table.__dict__.get("_levels")
+    if levels is None:
+        levels = {str(r.get("level") or r.get("baris") or "").lower() for r in table.rows}
+        table.__dict__["_levels"] = levels
+    return bool(levels & CHILD_LEVELS[level])
 
 
 def indent_column(cols: list[str]) -> str | None:
