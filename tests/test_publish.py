@@ -132,12 +132,14 @@ def test_filters_select_nothing_for_other_year(warehouse, config, tmp_path):
 
 def test_workbook_sheets_titles_and_print_setup(workbook):
     names = workbook.sheetnames
-    for tid in ("lampiran_3", "tabel_2_4", "tabel_3_1", "tabel_3_1_sasaran", "tabel_3_31", "tabel_3_efisiensi",
-                "tabel_3_efisiensi_kegiatan", "tabel_3_renstra", "tabel_4_1"):
-        assert tid in names
+    # sheets are named as the report numbers its tables (the view ids stay in the CSV file names)
+    for name in ("Lampiran III", "Tabel 2-4", "Tabel 3-1", "Tabel 3-1 Sasaran", "Tabel 3-31", "Tabel 3-2",
+                 "Tabel 3-2 Kegiatan", "Tabel 3-4", "Tabel 4-1"):
+        assert name in names
+    assert names[:2] == ["Sampul", "Daftar Isi"]
     assert names[-2:] == ["Grafik", "Validasi"]
     assert all(len(n) <= 31 for n in names)
-    ws = workbook["tabel_3_31"]
+    ws = workbook["Tabel 3-31"]
     assert ws["A1"].value == f"Tabel 3-31 Pagu Dan Realisasi Anggaran {NAMA} Setelah P-APBD Per Program Tahun 2020"
     assert ws["A1"].font.b
     assert ws.page_setup.orientation == "landscape"
@@ -149,7 +151,7 @@ def test_workbook_sheets_titles_and_print_setup(workbook):
 
 
 def test_lampiran_3_multirow_header(workbook):
-    ws = workbook["lampiran_3"]
+    ws = workbook["Lampiran III"]
     assert ws["G4"].value == "Realisasi Kinerja dan Anggaran"
     assert [ws.cell(5, c).value for c in (7, 9, 11, 13)] == ["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]
     assert [ws.cell(6, c).value for c in range(7, 15)] == ["K", "Rp"] * 4
@@ -160,7 +162,7 @@ def test_lampiran_3_multirow_header(workbook):
 
 
 def test_jumlah_totals_bold_and_formats(workbook):
-    ws = workbook["lampiran_3"]
+    ws = workbook["Lampiran III"]
     row = _find_row(ws, 2, "JUMLAH")
     pagu, rp = _header_col(ws, "Pagu (Rp)"), _header_col(ws, "Rp", rows=[5])
     assert ws.cell(row, pagu).value == 66023815630
@@ -177,15 +179,15 @@ def test_jumlah_totals_bold_and_formats(workbook):
     keg = _find_row(ws, 2, "Penyediaan Jasa Komunikasi, Sumber Daya Air dan Listrik")
     assert ws.cell(keg, 2).alignment.indent >= 1 and not ws.cell(prog, 2).alignment.indent
 
-    t31 = workbook["tabel_3_31"]
-    total = _find_row(t31, 2, "TOTAL")
+    t31 = workbook["Tabel 3-31"]
+    total = _find_row(t31, 2, "JUMLAH")  # the view says TOTAL; readers see the report's one word
     assert [t31.cell(total, c).value for c in (3, 4)] == [66023815630, 57395091366]
     assert t31.cell(total, 5).number_format == "#,##0.00"
     assert t31.cell(total, 2).font.b
 
 
 def test_percentage_cells_keep_full_precision(workbook):
-    ws = workbook["tabel_3_1"]
+    ws = workbook["Tabel 3-1"]
     col = _header_col(ws, "Capaian (%)", rows=[4])
     values = [ws.cell(r, col).value for r in range(6, 11)]
     assert round(values[4], 2) == 66.67 and values[4] != 66.67
@@ -207,8 +209,8 @@ def test_no_formula_cells_anywhere(workbook):
                 assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value!r}"
                 if c.value in (FORMULA_TEXT, FORMULA_AKIP):
                     found.append((ws.title, c.data_type, c.quotePrefix))
-    assert ("lampiran_3", "s", True) in found
-    assert ("tabel_3_akip", "s", True) in found
+    assert ("Lampiran III", "s", True) in found
+    assert ("Tabel 3-6", "s", True) in found
 
 
 def test_grafik_sheet_has_images(workbook):
@@ -217,22 +219,23 @@ def test_grafik_sheet_has_images(workbook):
 
 # ---- CSV ----------------------------------------------------------------------------------------------
 
-def test_csv_bom_comma_and_neutralised(skpd_dir):
+def test_csv_bom_separator_and_neutralised(skpd_dir):
     raw = (skpd_dir / "csv" / "lampiran_3.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=","))
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 300
     assert {"tahun", "kode_skpd", "s_d_triwulan", "level", "rp_realisasi"} <= set(rows[0])
     jumlah = [r for r in rows if r["uraian"] == "JUMLAH"][0]
     assert jumlah["pagu"] == "66023815630" and jumlah["rp_realisasi"] == "57395091366"
     assert "'" + FORMULA_TEXT in [r["uraian"] for r in rows]
     for path in (skpd_dir / "csv").glob("*.csv"):
-        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))):
+        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig")), delimiter=";"):
             for cell in row:
                 assert not cell.startswith(("=", "+", "@")), (path.name, cell)
     akip = (skpd_dir / "csv" / "tabel_3_akip.csv").read_text(encoding="utf-8-sig")
     assert "'" + FORMULA_AKIP in akip
-    renstra = list(csv.DictReader(io.StringIO((skpd_dir / "csv" / "tabel_3_renstra.csv").read_text("utf-8-sig"))))
+    renstra = list(csv.DictReader(io.StringIO((skpd_dir / "csv" / "tabel_3_renstra.csv").read_text("utf-8-sig")),
+                                  delimiter=";"))
     assert "realisasi_lalu_2019" in renstra[0]  # a MAP column flattened per key
 
 
@@ -257,8 +260,9 @@ def test_charts_are_real_pngs(skpd_dir):
 
 def test_html_self_contained_with_key_figures(skpd_dir):
     html = (skpd_dir / f"laporan_{KODE}_{TAHUN}.html").read_text(encoding="utf-8")
-    for figure in ("133,10", "57.395.091.366", "66.023.815.630", "66,67 %", "Rp57.395.091.366,-", "65,52"):
+    for figure in ("133,10", "57.395.091.366", "66.023.815.630", "Rp57.395.091.366,-", "65,52"):
         assert figure in html, figure
+    assert '<td class="num">66,67</td>' in html  # under "Capaian (%)": the % is in the header only
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
     assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", html, re.I)
     assert "@import" not in html and "<link" not in html and "<script" not in html
@@ -336,7 +340,7 @@ def test_docx_bab_iii(skpd_dir):
     assert "Rp57.395.091.366,-" in text
     assert len(doc.inline_shapes) >= 3
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
-    assert "57.395.091.366" in cells and "66,67 %" in cells
+    assert "57.395.091.366" in cells and "66,67" in cells
 
 
 def test_single_view_shapes_long_renstra_and_peringatan(tmp_path, config):

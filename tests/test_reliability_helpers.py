@@ -141,7 +141,10 @@ def csv_digest(ws: Path) -> dict[str, str]:
     res = {}
     for p in sorted(out.rglob("*.csv")):
         with open(p, newline="", encoding="utf-8-sig") as f:
-            rows = [[_canon_cell(c) for c in row] for row in csv.reader(f)]
+            sep = ";" if ";" in f.readline() else ","  # officers' files: ';' with decimal comma
+            f.seek(0)
+            rows = [[_canon_cell(c.replace(",", ".") if sep == ";" else c) for c in row]
+                    for row in csv.reader(f, delimiter=sep)]
         res[str(p.relative_to(out))] = hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:16]
     return res
 

@@ -3,8 +3,8 @@
     publish_all(con, output_dir, config, tahun=None, kode_skpd=None) -> list[Path]
 
 writes under `output_dir/<tahun>/<kode_skpd | kota>/`:
-  LKIP_<kode>_<tahun>.xlsx      one sheet per table id + Grafik + Validasi
-  csv/<id>.csv                  UTF-8 with BOM, comma separated
+  LKIP_<kode>_<tahun>.xlsx      Sampul, Daftar Isi, one sheet per table (named by its number) + Grafik + Validasi
+  csv/<id>.csv                  UTF-8 with BOM, ';' separated, decimal comma ([publish] csv_separator)
   charts/*.png                  kurva S (SKPD and programs), serapan, capaian IKU, tren IKU
   laporan_<kode>_<tahun>.html   self-contained page: narrative, charts, tables
   BAB_III_<kode>_<tahun>.docx   draft of BAB III
@@ -43,7 +43,7 @@ def publish_unit(unit: UnitData, output_dir: Path, config: Any = None) -> list[P
     written: list[Path] = []
 
     for table in unit.tables.values():
-        written.append(write_csv(folder / "csv" / f"{table.id}.csv", table))
+        written.append(write_csv(folder / "csv" / f"{table.id}.csv", table, config))
 
     charts: list[Chart] = build_charts(unit, folder / "charts")
     written.extend(c.path for c in charts)

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from . import labels  # noqa: E402
 from .data import ROMAWI, UnitData, num  # noqa: E402
 from .fmt import atomic_path, format_angka, format_persen  # noqa: E402
 
@@ -86,21 +87,31 @@ def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[f
     return _save(fig, target)
 
 
-def serapan_program(target: Path, judul: str, program: list[str], persen: list[float],
+TANPA_PAGU = "tanpa pagu"  # a program with pagu 0 has no serapan to draw (not 0,00 %)
+
+
+def serapan_program(target: Path, judul: str, program: list[str], persen: list[float | None],
                     total: float | None) -> tuple[int, int]:
+    """Serapan per program; a program whose persen is None (pagu 0) is listed, marked `tanpa pagu`."""
     fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)))
     ax = fig.add_subplot()
-    labels = [_wrap(p, 45) for p in program]
+    names = [_wrap(p, 45) for p in program]
     y = list(range(len(program)))[::-1]
-    ax.barh(y, persen, color=[GREEN if p >= 100 else BLUE for p in persen], height=0.6)
+    drawn = [(yi, p) for yi, p in zip(y, persen) if p is not None]
+    ax.barh([d[0] for d in drawn], [d[1] for d in drawn],
+            color=[GREEN if p >= 100 else BLUE for _, p in drawn], height=0.6)
     for yi, p in zip(y, persen):
+        if p is None:
+            ax.annotate(TANPA_PAGU, (0, yi), textcoords="offset points", xytext=(4, -3), fontsize=8,
+                        color=GREY, style="italic")
+            continue
         ax.annotate(format_persen(p), (p, yi), textcoords="offset points", xytext=(4, -3), fontsize=8)
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, names, fontsize=8)
     if total is not None:
         ax.axvline(total, color=ORANGE, linestyle="--", linewidth=1.2,
                    label=f"Serapan total {format_persen(total)}")
         ax.legend(loc="lower right", fontsize=8)
-    ax.set_xlim(0, max(persen + [100.0]) * 1.18)
+    ax.set_xlim(0, max([p for p in persen if p is not None] + [100.0]) * 1.18)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v) + " %"))
     ax.set_xlabel("Serapan anggaran (%)")
     ax.set_title(_wrap(judul, 80), fontsize=10)
@@ -219,8 +230,9 @@ def build_charts(unit: UnitData, charts_dir: Path) -> list[Chart]:
         if rows:
             add("serapan_program", f"Serapan anggaran per program {nama}", serapan_program,
                 f"Serapan Anggaran Per Program {nama} {periode}",
-                [r.get("program") or r.get("uraian") or r.get("kode") for r in rows],
-                [num(r.get("persen")) or 0.0 for r in rows], total[0] if total else None)
+                [labels.total_word(r.get("program") or r.get("uraian") or r.get("kode")) for r in rows],
+                [(num(r.get("persen")) or 0.0) if num(r.get("pagu")) or "pagu" not in t31.columns else None
+                 for r in rows], total[0] if total else None)
 
     from .narrative import iku_facts  # late import: narrative imports nothing from here
 

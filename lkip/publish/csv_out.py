@@ -1,7 +1,17 @@
-"""CSV per table: UTF-8 with BOM (Excel detects the encoding), comma separated, '.' decimals.
+"""CSV per table: UTF-8 with BOM (Excel detects the encoding), `;` separated with decimal comma by default.
 
-All columns of the view are written (lineage included) so the file is machine readable; money is
-written exactly (Decimal), text that would start a formula is prefixed with an apostrophe.
+Officers open these files in Excel with Indonesian regional settings, where the comma is the decimal
+mark and the list separator is `;`: a comma-separated file opens there as one column. So by default
+a file is `;` separated and a fractional number is written with a decimal comma (`172,42105…`); whole
+numbers and money without cents have no separator at all (`57395091366`), so Excel reads every number
+as a number. Config `[publish] csv_separator` (`;`, `,` or `tab`) and `csv_decimal` (`,`, `.` or
+`auto`: comma unless the separator is a comma) choose another convention; `csv_separator = ","`
+gives the machine-readable RFC 4180 file with `.` decimals.
+
+The header row is the view's column names, the ids machines and scripts rely on; every column of the
+view is written (lineage included) and values are the view's values, exactly (Decimal money), only
+the decimal mark follows the convention. Text that would start a formula is prefixed with an
+apostrophe.
 """
 
 from __future__ import annotations
@@ -16,16 +26,36 @@ from typing import Any
 from .data import Table
 from .fmt import neutralise, write_bytes_atomic
 
+SEPARATORS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
+DEFAULT_SEPARATOR = ";"
 
-def csv_value(value: Any) -> str:
+
+def csv_options(config: Any = None) -> tuple[str, str]:
+    """(separator, decimal mark) from `[publish] csv_separator` / `csv_decimal`; a bad value is an error."""
+    sep_key = str(config.get("publish.csv_separator", DEFAULT_SEPARATOR) if config is not None else DEFAULT_SEPARATOR)
+    if sep_key not in SEPARATORS:
+        raise ValueError(f"[publish] csv_separator = {sep_key!r}: pilih ';', ',' atau 'tab'")
+    sep = SEPARATORS[sep_key]
+    dec = str(config.get("publish.csv_decimal", "auto") if config is not None else "auto")
+    if dec == "auto":
+        dec = "." if sep == "," else ","
+    if dec not in (",", "."):
+        raise ValueError(f"[publish] csv_decimal = {dec!r}: pilih ',', '.' atau 'auto'")
+    if dec == sep:
+        raise ValueError(f"[publish] csv_decimal {dec!r} sama dengan csv_separator: angka akan terpotong")
+    return sep, dec
+
+
+def csv_value(value: Any, decimal: str = ".") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
+        text = str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
+        return text.replace(".", decimal)
     if isinstance(value, float):
-        return repr(value)
+        return repr(value).replace(".", decimal)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, (date, datetime)):
@@ -33,10 +63,11 @@ def csv_value(value: Any) -> str:
     return neutralise(str(value))
 
 
-def write_csv(target: Path, table: Table) -> Path:
+def write_csv(target: Path, table: Table, config: Any = None) -> Path:
+    sep, dec = csv_options(config)
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    w = csv.writer(buf, delimiter=sep, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     w.writerow([neutralise(c) for c in table.columns])
     for row in table.rows:
-        w.writerow([csv_value(row.get(c)) for c in table.columns])
+        w.writerow([csv_value(row.get(c), dec) for c in table.columns])
     return write_bytes_atomic(target, buf.getvalue().encode("utf-8-sig"))

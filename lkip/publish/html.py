@@ -10,18 +10,31 @@ from typing import Any
 from .charts import Chart
 from .data import Table, UnitData
 from .fmt import format_angka, format_persen, write_text_atomic
-from .layout import column_kind, display_columns, header_cells, indent_column, row_style, short_title, sumber_of, title_of
+from .labels import issue_for_reader, judul_laporan
+from .layout import (
+    column_kind,
+    display_columns,
+    display_rows,
+    header_cells,
+    indent_column,
+    pct_sign,
+    row_style,
+    short_title,
+    sumber_of,
+    title_of,
+)
 from .narrative import make_env
 
 
-def display(value: Any, kind: str, decimals: int) -> str:
+def display(value: Any, kind: str, decimals: int, sign: bool = True) -> str:
+    """A cell as text; a percentage without ' %' when `sign` is False (its header says (%))."""
     if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"
     if isinstance(value, (int, float, Decimal)):
         if kind == "pct":
-            return format_persen(value)
+            return format_persen(value) if sign else format_angka(value, 2)
         if kind == "money":
             return format_angka(value, decimals)
         if kind == "code":
@@ -30,15 +43,19 @@ def display(value: Any, kind: str, decimals: int) -> str:
     return str(value)
 
 
-def table_view(table: Table, unit: UnitData) -> dict[str, Any]:
+def table_view(table: Table, unit: UnitData, columns: list[str] | None = None) -> dict[str, Any]:
+    """Title, merged header rows and formatted body of a table; `columns` picks (and orders) a subset."""
     cols = display_columns(table)
+    if columns is not None:
+        cols = [c for c in columns if c in cols] or cols
     kinds = {c: column_kind(table, c) for c in cols}
+    signs = {c: pct_sign(c, unit.tahun, unit.s_d_triwulan) for c in cols}
     depth, cells = header_cells(cols, unit.tahun, unit.s_d_triwulan)
     head = [[{"text": c.text, "colspan": c.last_col - c.col + 1, "rowspan": c.last_row - c.row + 1}
              for c in cells if c.row == r] for r in range(depth)]
     ind_col = indent_column(cols)
     body = []
-    for row in table.rows:
+    for row, shown in display_rows(table, cols, kinds):
         bold, indent, role = row_style(table, row)
         tds = []
         for c in cols:
@@ -46,7 +63,7 @@ def table_view(table: Table, unit: UnitData) -> dict[str, Any]:
             cls = "num" if k.kind in ("money", "pct", "number") else "code" if k.kind == "code" else ""
             if c == ind_col and indent:
                 cls += f" ind{min(indent, 3)}"
-            tds.append({"text": display(row.get(c), k.kind, k.decimals), "cls": cls.strip()})
+            tds.append({"text": display(shown.get(c), k.kind, k.decimals, signs[c]), "cls": cls.strip()})
         body.append({"cls": role, "cells": tds})
     return {"id": table.id, "title": title_of(table, unit), "nav": short_title(table), "head": head,
             "body": body, "sumber": sumber_of(table), "ncols": len(cols)}
@@ -61,11 +78,11 @@ def render_html(unit: UnitData, narrative: dict[str, Any], charts: list[Chart], 
     tmpl = env.get_template("laporan.html.j2")
     return tmpl.render(
         unit=unit,
-        judul=f"Laporan Kinerja Instansi Pemerintah {unit.nama_skpd} {unit.periode}",
+        judul=judul_laporan(unit.nama_skpd, unit.periode),
         narasi=narrative,
         charts=[{"key": c.key, "label": c.label, "src": _data_uri(c.path)} for c in charts],
         tables=[table_view(t, unit) for t in unit.tables.values()],
-        issues=unit.issues,
+        issues=[issue_for_reader(i) for i in unit.issues],
         format_angka=format_angka,
     )
 

@@ -11,58 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .data import LINEAGE, ROMAWI, Table, UnitData
-
-# id -> title; {nama} = SKPD name, {periode} = 'Tahun 2020' / 's.d. Triwulan II Tahun 2020'
-TITLES = {
-    "tabel_2_1": "Tabel 2-1 Tujuan dan Sasaran Jangka Menengah {nama}",
-    "tabel_2_3": "Tabel 2-3 Perjanjian Kinerja {nama} {periode}",
-    "tabel_2_4": "Tabel 2-4 Alokasi Anggaran Per Triwulan {nama} {periode}",
-    "tabel_2_5": "Tabel 2-5 Anggaran Per Kegiatan {nama} {periode}",
-    "tabel_3_1": "Tabel 3-1 Capaian Kinerja {nama} {periode}",
-    "tabel_3_efisiensi": "Alokasi dan Realisasi Anggaran serta Tingkat Efisiensi {nama} {periode}",
-    "tabel_3_program_ind": "Indikator Capaian Program Pendukung IKU {nama} {periode}",
-    "tabel_3_renstra": "Perbandingan Realisasi Kinerja terhadap Tahun Lalu dan Target Akhir Renstra {nama} {periode}",
-    "tabel_3_skm": "Hasil Perhitungan Survei Kepuasan Masyarakat (SKM) {nama} {periode}",
-    "tabel_3_akip": "Rekapitulasi Hasil Evaluasi AKIP Perangkat Daerah {periode}",
-    "tabel_3_bumd": "Penilaian Tingkat Kesehatan BUMD {periode}",
-    "tabel_3_30": "Tabel 3-30 Pagu Anggaran {nama} Per Program {periode}",
-    "tabel_3_31": "Tabel 3-31 Pagu Dan Realisasi Anggaran {nama} Setelah P-APBD Per Program {periode}",
-    "tabel_3_32": "Tabel 3-32 Pagu Anggaran {nama} Per Program dan Kegiatan {periode}",
-    "tabel_4_1": "Tabel 4-1 Capaian dari IKU {nama} {periode}",
-    "lampiran_3": "Lampiran III Realisasi Fisik dan Keuangan {nama} {periode}",
-    "rekonsiliasi": "Rekonsiliasi Realisasi Anggaran (SIMDA LRA, Register SP2D dan Form Realisasi) {nama} {periode}",
-}
-
-SHORT_TITLES = {
-    "tabel_2_1": "Tabel 2-1 Tujuan dan Sasaran",
-    "tabel_2_3": "Tabel 2-3 Perjanjian Kinerja",
-    "tabel_2_4": "Tabel 2-4 Anggaran Per Triwulan",
-    "tabel_2_5": "Tabel 2-5 Anggaran Per Kegiatan",
-    "tabel_3_1": "Tabel 3-1 Capaian Kinerja",
-    "tabel_3_efisiensi": "Efisiensi Anggaran",
-    "tabel_3_program_ind": "Indikator Program",
-    "tabel_3_renstra": "Perbandingan Renstra",
-    "tabel_3_skm": "SKM",
-    "tabel_3_akip": "Evaluasi AKIP",
-    "tabel_3_bumd": "Kesehatan BUMD",
-    "tabel_3_30": "Tabel 3-30 Pagu Per Program",
-    "tabel_3_31": "Tabel 3-31 Pagu dan Realisasi",
-    "tabel_3_32": "Tabel 3-32 Pagu (Lampiran II)",
-    "tabel_4_1": "Tabel 4-1 Capaian IKU",
-    "lampiran_3": "Lampiran III Realisasi Fisik dan Keuangan",
-    "rekonsiliasi": "Rekonsiliasi Realisasi",
-}
-
-SUFFIX_LABELS = {
-    "sasaran": "Rata-rata Capaian per Sasaran",
-    "rata_rata": "Rata-rata Capaian",
-    "ringkasan": "Ringkasan",
-    "kegiatan": "Rincian Kegiatan",
-    "unit": "Per Unit",
-    "opd": "Per Perangkat Daerah",
-    "bumd": "Per BUMD",
-    "iku": "Per IKU",
-}
+from .labels import COLUMNS, SUMMARY_KINDS, column_label, row_kind, table_short, table_title, total_word
 
 SUMBER_ANGGARAN = "Sumber: SIMDA Keuangan (LRA, Register SP2D) dan SIENCANG (Renja/DPA Perubahan), diolah"
 SUMBER_KINERJA = "Sumber: SIENCANG (Renstra, Perjanjian Kinerja/IKU) dan data dukung IKU, diolah"
@@ -82,71 +31,27 @@ SUMBER = {
     "rekonsiliasi": SUMBER_ANGGARAN,
 }
 
-LABELS = {
-    "no": "No", "kode": "Kode", "uraian": "Uraian", "program": "Program", "kegiatan": "Kegiatan",
-    "nama_kegiatan": "Kegiatan", "kode_kegiatan": "Kode Kegiatan",
-    "indikator": "Indikator", "indikator_program": "Indikator Program", "iku": "Indikator Kinerja Utama",
-    "iku_no": "No IKU", "sasaran": "Sasaran", "tujuan": "Tujuan", "satuan": "Satuan", "target": "Target",
-    "realisasi": "Realisasi", "pagu": "Pagu (Rp)", "pagu_murni": "Pagu Murni (Rp)",
-    "pagu_perubahan": "Pagu Perubahan (Rp)", "persen": "%", "capaian_pct": "Capaian (%)",
-    "serapan_pct": "Serapan (%)", "efisiensi_pct": "Tingkat Efisiensi (%)",
-    "kategori_efisiensi": "Kategori Efisiensi", "predikat": "Predikat", "predikat_label": "Keterangan",
-    "polaritas": "Polaritas", "level": "Tingkat", "target_tahun_ini": "Target {tahun}",
-    "realisasi_tahun_ini": "Realisasi {tahun}", "tahun_akhir_renstra": "Tahun Akhir Renstra",
-    "target_akhir_renstra": "Target Akhir Renstra", "unit": "Unit Kerja", "ikm": "Nilai IKM",
-    "mutu": "Mutu Pelayanan", "kinerja": "Kinerja Unit Pelayanan", "perangkat_daerah": "Perangkat Daerah",
-    "nilai": "Nilai", "kategori": "Kategori", "nama": "Nama", "opini": "Opini", "skor": "Skor",
-    "kelompok": "Kelompok", "sehat": "Sehat", "jumlah_iku": "Jumlah IKU",
-    "rata_rata_capaian_pct": "Rata-rata Capaian (%)", "rata_rata": "Rata-rata", "jumlah_opd": "Jumlah OPD",
-    "jumlah_b_ke_atas": "Jumlah Kategori B ke Atas", "persen_b_ke_atas": "% Kategori B ke Atas",
-    "jumlah_bumd": "Jumlah BUMD", "jumlah_sehat": "Jumlah BUMD Sehat", "persen_sehat": "% BUMD Sehat",
-    "k_realisasi": "K", "rp_realisasi": "Rp", "capaian_k_pct": "K", "capaian_rp_pct": "Rp",
-    "rp_pct_tertimbang": "Rp Tertimbang (%)", "dihitung_dari": "Dihitung dari", "sumber_data": "Sumber Data",
-    "penanggung_jawab": "Penanggung Jawab", "cara_hitung": "Cara Hitung", "triwulan": "Triwulan",
-    "selisih": "Selisih (Rp)", "keterangan": "Keterangan", "skpd_asal": "SKPD Asal",
-    "tahun_lalu": "Tahun", "realisasi_lalu": "Realisasi Tahun Lalu", "tahun_target": "Tahun",
-}
+LABELS = COLUMNS  # the one label map lives in labels.py
 
 HIDDEN = set(LINEAGE) | {"urutan"}
 STRUCTURAL_LEVELS = {"program", "indikator_program", "kegiatan", "indikator", "rekening", "jumlah", "total",
-                     "iku", "sasaran", "rata_rata", "rata-rata", "skpd", "ringkasan"}
+                     "iku", "sasaran", "rata_rata", "rata-rata", "skpd", "ringkasan",
+                     "unit", "opd", "bumd", "rekap"}  # a `baris` column of these only is not printed
 INDENT = {"program": 0, "indikator_program": 1, "kegiatan": 1, "sub_kegiatan": 2, "indikator": 2,
           "rekening": 2, "tujuan": 0, "sasaran": 1}
 TEXT_INDENT_COLS = ("uraian", "program", "kegiatan", "nama_kegiatan", "indikator", "indikator_program")
-TOTAL_WORDS = {"JUMLAH", "TOTAL", "RATA-RATA", "RATA RATA", "JUMLAH/RATA-RATA"}
+TOTAL_WORDS = {"JUMLAH", "TOTAL", "RATA-RATA", "RATA RATA", "JUMLAH/RATA-RATA", "JUMLAH SKPD", "TOTAL SKPD"}
 MONEY_NAMES = {"pagu", "pagu_murni", "pagu_perubahan", "rp_realisasi", "anggaran", "sisa", "selisih", "nilai_rp"}
 MONEY_PREFIXES = ("pagu", "kas_tw", "rp_tw", "anggaran", "realisasi_sd", "belanja_", "sp2d", "lra", "form_rp")
 
 
 def title_of(table: Table, unit: UnitData) -> str:
-    base = table.base_id or table.id
-    for key in (table.id, base):
-        if key in TITLES:
-            text = TITLES[key]
-            break
-    else:
-        key, text = None, None
-        for b in sorted(TITLES, key=len, reverse=True):
-            if table.id.startswith(b + "_"):
-                key, text = b, TITLES[b]
-                break
-        if text is None:
-            text = table.id.replace("_", " ").title() + " {nama} {periode}"
-    text = text.format(nama=unit.nama_skpd, periode=unit.periode)
-    if key and key != table.id:
-        suffix = table.id[len(key) + 1:]
-        text += " — " + SUFFIX_LABELS.get(suffix, suffix.replace("_", " ").title())
-    return re.sub(r"\s+", " ", text).strip()
+    """The table's title with its report number: 'Tabel 3-30 Pagu Anggaran ... Tahun 2020'."""
+    return table_title(table.id, unit.nama_skpd, unit.periode, table.base_id)
 
 
 def short_title(table: Table) -> str:
-    if table.id in SHORT_TITLES:
-        return SHORT_TITLES[table.id]
-    for b in sorted(SHORT_TITLES, key=len, reverse=True):
-        if table.id.startswith(b + "_"):
-            suffix = table.id[len(b) + 1:]
-            return f"{SHORT_TITLES[b]} — {SUFFIX_LABELS.get(suffix, suffix.replace('_', ' ').title())}"
-    return table.id.replace("_", " ").title()
+    return table_short(table.id)
 
 
 def sumber_of(table: Table) -> str:
@@ -160,12 +65,7 @@ def sumber_of(table: Table) -> str:
 
 
 def label_of(col: str, tahun: int) -> str:
-    if col in LABELS:
-        return LABELS[col].format(tahun=tahun)
-    text = col.replace("_", " ").strip()
-    if text.endswith(" pct"):
-        return text[:-4].title() + " (%)"
-    return text[:1].upper() + text[1:]
+    return column_label(col, tahun)
 
 
 # ---- value kinds -------------------------------------------------------------------------------
@@ -293,11 +193,25 @@ def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
     level = str(row.get("level") or row.get("baris") or "").lower()
     texts = {str(row.get(c) or "").strip().upper() for c in ("uraian", "program", "kode", "indikator",
                                                               "sasaran", "nama", "unit", "perangkat_daerah")}
-    if level in ("jumlah", "total", "rata_rata", "rata-rata") or texts & TOTAL_WORDS:
+    if level in ("jumlah", "total", "rata_rata", "rata-rata", "rekap") or texts & TOTAL_WORDS:
         return True, 0, "total"
-    if level == "program":
+    if level in CHILD_LEVELS and _has_children(table, level):  # a plain list of programs is not emphasised
         return True, 0, "program"
     return False, INDENT.get(level, 0), ""
+
+
+# rows that head others when the table has those others: a program its kegiatan, an IKU its kegiatan
+CHILD_LEVELS = {"program": {"kegiatan", "sub_kegiatan", "indikator", "indikator_program", "rekening"},
+                "iku": {"kegiatan"}}
+
+
+def _has_children(table: Table, level: str) -> bool:
+    """Whether the table has rows of the levels below `level`; computed once per table."""
+    levels = table.__dict__.get("_levels")
+    if levels is None:
+        levels = {str(r.get("level") or r.get("baris") or "").lower() for r in table.rows}
+        table.__dict__["_levels"] = levels
+    return bool(levels & CHILD_LEVELS[level])
 
 
 def indent_column(cols: list[str]) -> str | None:
@@ -305,3 +219,37 @@ def indent_column(cols: list[str]) -> str | None:
         if c in cols:
             return c
     return None
+
+
+# ---- what a reader sees in the cells -----------------------------------------------------------
+
+def pct_sign(col: str, tahun: int, s_d_triwulan: int | None) -> bool:
+    """Whether a percentage cell prints its own ' %': not when its header already says (%)."""
+    return not any("%" in part for part in header_path(col, tahun, s_d_triwulan))
+
+
+def display_rows(table: Table, cols: list[str], kinds: dict[str, ColumnKind]) -> list[tuple[dict, dict]]:
+    """(row as stored, row as shown) per row: one total word (JUMLAH), readable row kinds in a printed
+    `level`/`baris` column, and a summary row (rata-rata, rekap) labelled in its first empty text column.
+    Numbers are never touched."""
+    text_cols = [c for c in cols if kinds[c].kind == "text" and c not in ("level", "baris")]
+    out = []
+    for row in table.rows:
+        shown = dict(row)
+        for c in cols:
+            v = shown.get(c)
+            if c in ("level", "baris") and v not in (None, ""):
+                shown[c] = row_kind(v)
+            elif isinstance(v, str):
+                shown[c] = total_word(v)
+        kind = str(row.get("level") or row.get("baris") or "").lower()
+        label = SUMMARY_KINDS.get(kind)
+        if label and text_cols:
+            said = {str(shown.get(c) or "").strip().upper() for c in text_cols}
+            if not said & (TOTAL_WORDS | {label.upper()}):
+                for c in text_cols:
+                    if shown.get(c) in (None, ""):
+                        shown[c] = label
+                        break
+        out.append((row, shown))
+    return out

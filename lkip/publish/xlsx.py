@@ -15,9 +15,11 @@ import xlsxwriter
 
 from .data import Table, UnitData
 from .fmt import atomic_path, is_formula_like
+from . import labels
 from .layout import (
     column_kind,
     display_columns,
+    display_rows,
     header_cells,
     indent_column,
     row_style,
@@ -40,14 +42,8 @@ MAX_TEXT_WIDTH = 48
 
 
 def sheet_name(table_id: str, used: set[str]) -> str:
-    name = table_id[:31]
-    n = 2
-    while name.lower() in used:
-        tail = f"~{n}"
-        name = table_id[: 31 - len(tail)] + tail
-        n += 1
-    used.add(name.lower())
-    return name
+    """The sheet of a table is named as the report numbers it ('Tabel 3-30'); see labels.sheet_name."""
+    return labels.sheet_name(table_id, used)
 
 
 class _Formats:
@@ -75,6 +71,18 @@ def _width(table: Table, col: str, kind: str, header: str) -> float:
         return max(5, len(header) + 1)
     longest = max([len(str(v)) for v in table.col(col) if v is not None] + [len(header) // 2, 4])
     return min(MAX_TEXT_WIDTH, longest + 2)
+
+
+ROW_POINTS = 11.5  # one line of Arial 9
+
+
+def _lines(value: Any, width: float, bold: bool) -> int:
+    """Lines a wrapped text cell needs in a column `width` characters wide (Arial 9 is narrower than the
+    default font the width unit is measured in; bold a little wider)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(4.0, width * (1.1 if bold else 1.2) - 1)
+    return sum(max(1, -(-len(part) // int(per_line))) for part in value.split("\n"))
 
 
 def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: Table, unit: UnitData) -> None:
@@ -106,11 +114,21 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
     first_data = numrow + 1
 
     ind_col = indent_column(cols)
-    for r, row in enumerate(table.rows):
+    widths = [_width(table, c, kinds[c].kind, " ".join(h.text for h in cells if h.col <= i <= h.last_col))
+              for i, c in enumerate(cols)]
+    for level in range(depth):  # header rows tall enough for their wrapped labels
+        lines = max([_lines(c.text, sum(widths[c.col:c.last_col + 1]), True) for c in cells
+                     if c.row == level and c.last_row == level] + [1])
+        if lines > 1:
+            ws.set_row(top + level, ROW_POINTS * lines + 3)
+    for r, (row, shown) in enumerate(display_rows(table, cols, kinds)):
         bold, indent, role = row_style(table, row)
         fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
+        lines = max([_lines(shown.get(c), widths[i], bold) for i, c in enumerate(cols)] + [1])
+        if lines > 1:  # wrapped text: the row is as tall as its text (LibreOffice does not grow it itself)
+            ws.set_row(first_data + r, ROW_POINTS * lines + 2)
         for i, col in enumerate(cols):
-            value = row.get(col)
+            value = shown.get(col)
             kind = kinds[col]
             common = dict(border=1, bold=bold, bg_color=fill)
             if value is None or value == "":
@@ -132,9 +150,8 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
         last += 1
     ws.write_string(last + 1, 0, sumber_of(table), fm.get(italic=True, font_size=8))
 
-    for i, col in enumerate(cols):
-        header = " ".join(c.text for c in cells if c.col <= i <= c.last_col)
-        ws.set_column(i, i, _width(table, col, kinds[col].kind, header))
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
     ws.freeze_panes(first_data, 0)
     ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -144,11 +161,16 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
     ws.set_footer("&L&8" + f"LKIP {unit.nama_skpd} {unit.periode}".replace("&", "&&") + "&R&8Halaman &P dari &N")
 
 
-def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dict[str, Any]], title: str) -> None:
+def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dict[str, Any]], title: str,
+                         sheets: dict[str, str] | None = None) -> None:
+    """The warnings behind the numbers; `sheets` (table id -> sheet name) names the tables as this workbook does."""
     ws = wb.add_worksheet("Validasi")
-    heads = [("severity", "Tingkat", 10), ("source_file", "File", 30), ("sheet", "Sheet", 14),
-             ("excel_row", "Baris", 7), ("kolom", "Kolom", 16), ("nilai", "Nilai", 18),
-             ("diharapkan", "Diharapkan", 22), ("pesan", "Pesan", 60)]
+    issues = [labels.issue_for_reader(i, sheets) for i in issues]
+    heads = [("severity", "Tingkat", 11), ("source_file", "File", 30), ("sheet", "Sheet", 16),
+             ("excel_row", "Baris", 9), ("kolom", "Kolom", 16), ("nilai", "Nilai", 30),
+             ("diharapkan", "Diharapkan", 20), ("pesan", "Pesan", 60)]
+    if any(isinstance(i.get("excel_row"), str) for i in issues):  # a table row known by its code
+        heads[3] = ("excel_row", "Baris", 24)
     ws.write_string(0, 0, title, fm.get(bold=True, font_size=11))
     hfmt = fm.get(bold=True, border=1, align="center", bg_color=HEADER_FILL)
     for i, (_, label, width) in enumerate(heads):
@@ -156,12 +178,12 @@ def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dic
         ws.set_column(i, i, width)
     if not issues:
         ws.write_string(3, 0, "Tidak ada peringatan validasi.", fm.get(italic=True))
-    severity = {"warning": "Peringatan", "error": "Kesalahan"}
     for r, issue in enumerate(issues, start=3):
+        lines = max(_lines(str(issue.get(k) or ""), w, False) for k, _, w in heads)
+        if lines > 1:
+            ws.set_row(r, ROW_POINTS * lines + 2)
         for i, (key, _, _) in enumerate(heads):
             value = issue.get(key)
-            if key == "severity":
-                value = severity.get(str(value), value)
             if value is None:
                 ws.write_blank(r, i, None, fm.get(border=1))
             elif key == "excel_row" and isinstance(value, (int, float)):
@@ -186,15 +208,84 @@ def new_workbook(path: Path) -> xlsxwriter.Workbook:
     })
 
 
+def document_properties(unit: UnitData, what: str) -> dict[str, str]:
+    """Title/subject/author of a workbook or document: the SKPD and the report, not the library."""
+    judul = labels.judul_laporan(unit.nama_skpd, unit.periode)
+    return {
+        "title": f"{what} {judul}" if what else judul,
+        "subject": f"Laporan Kinerja Instansi Pemerintah (LKIP) {unit.periode}",
+        "author": unit.nama_skpd,
+        "company": unit.nama_skpd,
+        "keywords": "LKIP, SAKIP, Akuntabilitas Kinerja",
+        "comments": "Draf yang disusun dari data SIMDA Keuangan dan SIENCANG; periksa sebelum diterbitkan.",
+    }
+
+
+def _text(ws: Any, fm: _Formats, row: int, col: int, text: str, **props: Any) -> None:
+    ws.write_string(row, col, text, fm.get(quote_prefix=is_formula_like(text), **props))
+
+
+def write_cover_sheet(wb: xlsxwriter.Workbook, fm: _Formats, unit: UnitData) -> None:
+    ws = wb.add_worksheet("Sampul")
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, 4)
+    ws.set_column(1, 1, 90)
+    for r, points in ((2, 28), (3, 22), (5, 26), (6, 22)):
+        ws.set_row(r, points)
+    _text(ws, fm, 2, 1, "LAPORAN KINERJA INSTANSI PEMERINTAH", bold=True, font_size=18, align="center")
+    _text(ws, fm, 3, 1, "(LKIP)", bold=True, font_size=14, align="center")
+    _text(ws, fm, 5, 1, labels.collapse_repeats(unit.nama_skpd.upper()), bold=True, font_size=16, align="center")
+    _text(ws, fm, 6, 1, unit.periode.upper(), bold=True, font_size=14, align="center")
+    sub = f"Kode SKPD {unit.kode_skpd}" if not unit.is_kota else "Konsolidasi seluruh Perangkat Daerah"
+    _text(ws, fm, 8, 1, sub, italic=True, font_size=11, align="center")
+    ws.write_url(11, 1, "internal:'Daftar Isi'!A1", fm.get(font_size=11, align="center", underline=1,
+                                                           font_color="blue"), string="Daftar Isi")
+    _text(ws, fm, 13, 1, "Draf yang disusun dari data SIMDA Keuangan dan SIENCANG. Setiap tabel ada pada "
+          "sheet-nya sendiri dengan nomor tabel seperti pada laporan; peringatan atas data ada pada sheet "
+          "Validasi.", text_wrap=True, font_size=10, align="center")
+    ws.set_row(13, 45)
+    ws.set_portrait()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
+
+
+def write_contents_sheet(wb: xlsxwriter.Workbook, fm: _Formats, unit: UnitData,
+                         entries: list[tuple[str, str, str]]) -> None:
+    """Daftar Isi: (number, title, sheet name) per table, each linked to its sheet."""
+    ws = wb.add_worksheet("Daftar Isi")
+    _text(ws, fm, 0, 0, f"Daftar Isi — {labels.judul_laporan(unit.nama_skpd, unit.periode)}",
+          bold=True, font_size=11)
+    hfmt = fm.get(bold=True, border=1, align="center", bg_color=HEADER_FILL)
+    for i, (head, width) in enumerate((("Nomor", 14), ("Judul", 95), ("Sheet", 22))):
+        ws.write_string(2, i, head, hfmt)
+        ws.set_column(i, i, width)
+    link = fm.get(border=1, underline=1, font_color="blue")
+    for r, (number, title, name) in enumerate(entries, start=3):
+        _text(ws, fm, r, 0, number, border=1)
+        _text(ws, fm, r, 1, title, border=1, text_wrap=True)
+        ws.write_url(r, 2, f"internal:'{name}'!A1", link, string=name)
+    ws.freeze_panes(3, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(2)
+    ws.fit_to_pages(1, 0)
+
+
 def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]]) -> Path:
     with atomic_path(target) as tmp:
         wb = new_workbook(tmp)
-        wb.set_properties({"title": f"LKIP {unit.nama_skpd} {unit.periode}",
-                           "subject": "Laporan Kinerja Instansi Pemerintah", "author": "lkip-pipeline"})
+        wb.set_properties(document_properties(unit, ""))
         fm = _Formats(wb)
-        used: set[str] = {"grafik", "validasi"}
+        used: set[str] = {"sampul", "daftar isi", "grafik", "validasi"}
+        names = {tid: sheet_name(tid, used) for tid in unit.tables}
+        entries = [(labels.table_number(t.id) or "", title_of(t, unit), names[t.id]) for t in unit.tables.values()]
+        if charts:
+            entries.append(("", f"Grafik {unit.nama_skpd} {unit.periode}", "Grafik"))
+        entries.append(("", f"Validasi data {unit.nama_skpd} {unit.periode}", "Validasi"))
+        write_cover_sheet(wb, fm, unit)
+        write_contents_sheet(wb, fm, unit, entries)
         for table in unit.tables.values():
-            write_table_sheet(wb, fm, sheet_name(table.id, used), table, unit)
+            write_table_sheet(wb, fm, names[table.id], table, unit)
         if charts:
             ws = wb.add_worksheet("Grafik")
             ws.write_string(0, 0, f"Grafik {unit.nama_skpd} {unit.periode}", fm.get(bold=True, font_size=11))
@@ -206,7 +297,7 @@ def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]])
             ws.set_landscape()
             ws.set_paper(9)
             ws.fit_to_pages(1, 0)
-        write_validasi_sheet(wb, fm, unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}")
+        write_validasi_sheet(wb, fm, unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}", names)
         wb.close()
     return target
 
@@ -214,6 +305,9 @@ def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]])
 def write_validasi_workbook(target: Path, unit: UnitData) -> Path:
     with atomic_path(target) as tmp:
         wb = new_workbook(tmp)
-        write_validasi_sheet(wb, _Formats(wb), unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}")
+        wb.set_properties(document_properties(unit, "Validasi Data"))
+        used: set[str] = {"validasi"}
+        names = {tid: sheet_name(tid, used) for tid in unit.tables}
+        write_validasi_sheet(wb, _Formats(wb), unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}", names)
         wb.close()
     return target
