@@ -99,7 +99,7 @@ def archived_files(cfg: Config) -> list[str]:
         return []
     files = []
     for p in root.rglob("*"):
-        if not p.is_file() or p.name.startswith(".") or p.name.endswith((".errors.xlsx", ".errors.txt")):
+        if p.is_symlink() or not p.is_file() or p.name.startswith(".") or p.name.endswith((".errors.xlsx", ".errors.txt")):
             continue
         try:
             rel = p.relative_to(root)
@@ -305,7 +305,10 @@ def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel
 def _archive_root(cfg: Config, path: str) -> str:
     """processed/<date>/ of an archived file, so its rel_path is the one it had in input/."""
     root = Path(cfg.processed_dir)
-    rel = Path(path).relative_to(root)
+    try:  # lexical: a path outside processed/ (never listed by archived_files) reads as its folder
+        rel = Path(os.path.normpath(path)).relative_to(root)
+    except ValueError:
+        return str(Path(path).parent)
     return str(root / rel.parts[0]) if len(rel.parts) > 1 else str(root)
 
 
@@ -382,6 +385,13 @@ def lkip_run(
             if mode in ("run", "rebuild"):
                 t = time.monotonic()
                 paths = archived_files(cfg) if mode == "rebuild" else discover_files(cfg)
+                if mode == "rebuild":  # only files the pipeline archived itself (see lkip.archive_manifest)
+                    from lkip.archive_manifest import split_listed
+
+                    paths, strangers = split_listed(cfg, paths)
+                    files.extend(runreport.outcome_record(s) for s in strangers)
+                    for s in strangers:
+                        logger.warning("Tidak dimuat (tidak ada di manifest arsip): %s", s["path"])
                 durations["discover"] = time.monotonic() - t
                 _emit("discovered", n=len(paths))
                 logger.info("%d berkas ditemukan", len(paths))
@@ -407,8 +417,15 @@ def lkip_run(
         status = "failed" if failed_files else "completed"
         if failed_files:
             error = f"{len(failed_files)} berkas gagal diproses (dibiarkan di input/ untuk run berikutnya)"
+            full = [m for f in failed_files for m in f.get("messages", []) if "Disk penuh" in m]
+            if full:
+                error += ". " + full[0]
     except Exception as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
+        from lkip import safe_fs
+
+        if safe_fs.is_disk_full(exc):  # one Indonesian sentence: which disk, what is needed
+            error = safe_fs.disk_full_message(exc, cfg.output_dir, safe_fs.run_space_estimate(cfg))
         logger.error("Run gagal: %s", error)
         _damaged = _is_damaged(exc)
         if _damaged:
