@@ -135,8 +135,12 @@ def build_report(
 
 
 def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
-    path = Path(runs_dir) / f"{report['run_id']}.json"
-    return atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    from lkip.safe_fs import open_dir
+
+    runs_dir = Path(runs_dir)
+    with open_dir(runs_dir.parent, (runs_dir.name,), move_aside=False) as folder:  # no link followed
+        return folder.write_atomic(f"{report['run_id']}.json",
+                                   (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def print_summary(report: dict[str, Any], console: Any = None) -> None:

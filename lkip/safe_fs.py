@@ -449,3 +449,13 @@ def run_space_estimate(cfg) -> int:
             except OSError:
                 pass
     return need
+
+
+def ensure_tree(root: Path | str, base: tuple[str, ...], *subs: tuple[str, ...]) -> Path:
+    """Create ``root/base`` and ``root/base/sub`` for each ``sub`` without following any link below
+    ``root`` (an output folder replaced by a link is refused); returns ``root/base``."""
+    with open_dir(root, base, move_aside=False) as top:
+        for sub in subs:
+            with open_dir(top.path, sub, move_aside=False):
+                pass
+        return top.path

@@ -250,3 +250,40 @@ def test_error_report_never_written_through_a_planted_link(tmp_path):
     write_error_report(folder / "a.xlsx", "a.xlsx", [error("salah")], "DITOLAK")
     assert target.read_text() == "asli"
     assert not (folder / "a.xlsx.errors.txt").is_symlink()
+
+
+def test_publish_refuses_a_linked_output_folder(tmp_path):
+    """output/<tahun> replaced by a link to an outside folder: nothing is published there."""
+    import duckdb
+
+    from fixtures_publish import KODE, TAHUN, build_warehouse
+    from lkip.publish import publish_all
+
+    (tmp_path / "wh").mkdir()
+    wh = build_warehouse(tmp_path / "wh" / "lkip.duckdb")
+    cfg = load_config(tmp_path / "ws", overrides={"skpd": {KODE: "SEKRETARIAT DAERAH"}})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "ws" / "output"
+    out.mkdir(parents=True)
+    (out / str(TAHUN)).symlink_to(outside, target_is_directory=True)
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        with pytest.raises(safe_fs.UnsafePath, match="symlink"):
+            publish_all(con, out, cfg)
+    finally:
+        con.close()
+    assert os.listdir(outside) == []
+
+
+def test_run_report_not_written_through_a_linked_runs_folder(tmp_path):
+    from lkip import runreport
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "runs").symlink_to(outside, target_is_directory=True)
+    rep = runreport.build_report("r1", runreport.now_iso(), "completed", [], {"total": 1.0})
+    with pytest.raises(safe_fs.UnsafePath):
+        runreport.write_report(tmp_path / "output" / "runs", rep)
+    assert os.listdir(outside) == []
