@@ -22,6 +22,7 @@ from prefect.context import FlowRunContext
 
 from lkip import runreport
 from lkip.config import Config, load_config
+from lkip.console_safe import inert
 from lkip.lock import LockBusy, held_here, run_lock
 
 # Progress callback set by the CLI (rich display); events are (name, payload dict).
@@ -283,13 +284,13 @@ def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel
                 prepared.append(fut.result())
             except Exception as exc:
                 if type(exc).__name__ == "FileIncomplete":
-                    logger.info("%s masih disalin: dibiarkan untuk run berikutnya", Path(path).name)
+                    logger.info("%s masih disalin: dibiarkan untuk run berikutnya", inert(Path(path).name))
                     files.append(runreport.outcome_record({
                         "path": path, "outcome": "skipped",
                         "messages": ["Berkas masih disalin; diproses pada run berikutnya."],
                     }))
                 else:  # a reader bug: keep the file where it is and report it
-                    logger.error("Gagal membaca %s: %s", path, exc)
+                    logger.error("Gagal membaca %s: %s", inert(path), inert(exc))
                     files.append(runreport.outcome_record(_failed_outcome(path, exc, time.monotonic() - t_file)))
                 _emit("file", name=Path(path).name, outcome=files[-1]["outcome"])
                 continue
@@ -332,7 +333,7 @@ def _stage_all(cfg: Config, prepared: list[Any], run_id: str, files: list[dict[s
         files.append(rec)
         changed |= rec["outcome"] in ("accepted", "accepted_with_warnings")
         _emit("file", name=rec["name"], outcome=rec["outcome"])
-        logger.info("%s: %s (%s baris)", rec["name"], rec["outcome"], rec["n_rows"])
+        logger.info("%s: %s (%s baris)", inert(rec["name"]), rec["outcome"], rec["n_rows"])
     durations["stage"] = stage_seconds
     durations["archive"] = archive_seconds
     return changed
@@ -391,7 +392,7 @@ def lkip_run(
                     paths, strangers = split_listed(cfg, paths)
                     files.extend(runreport.outcome_record(s) for s in strangers)
                     for s in strangers:
-                        logger.warning("Tidak dimuat (tidak ada di manifest arsip): %s", s["path"])
+                        logger.warning("Tidak dimuat (tidak ada di manifest arsip): %s", inert(s["path"]))
                 durations["discover"] = time.monotonic() - t
                 _emit("discovered", n=len(paths))
                 logger.info("%d berkas ditemukan", len(paths))

@@ -17,6 +17,8 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 
+from lkip.console_safe import plain
+
 app = typer.Typer(
     name="lkip",
     help="LKIP: ekspor SIMDA/SIENCANG → gudang data DuckDB → tabel LKIP.",
@@ -80,7 +82,7 @@ class _RichProgress:
         elif event == "file":
             self.progress.advance(self.task)
             if payload.get("name"):
-                self.progress.console.print(f"  {payload['name']}: {_label(payload.get('outcome'))}")
+                self.progress.console.print(f"  {plain(payload['name'])}: {_label(payload.get('outcome'))}")
         elif event == "stage":
             self.progress.update(self.task, description=f"Tahap: {payload['name']}")
 
@@ -262,14 +264,18 @@ def validate(
     files: list[Path] = typer.Argument(..., help="Berkas .xlsx yang diperiksa.", exists=False),
     workspace: Optional[Path] = WorkspaceOpt,
 ) -> None:
-    """Periksa berkas tanpa memuatnya; cetak hasil dan tulis laporan kesalahan."""
+    """Periksa berkas tanpa memuatnya; cetak hasil dan tulis laporan kesalahan.
+
+    Nama berkas yang diawali '-' ditulis setelah '--' atau dengan './':
+    `lkip validate -- -x.xlsx`, `lkip validate ./-x.xlsx` (juga untuk pola: `lkip validate -- *.xlsx`).
+    """
     from rich.table import Table
 
     from lkip import ingest
 
     missing = [f for f in files if not f.is_file()]
     if missing:
-        err.print(f"[bold red]Berkas tidak ditemukan:[/] {', '.join(map(str, missing))}")
+        err.print(f"[bold red]Berkas tidak ditemukan:[/] {plain(', '.join(map(str, missing)))}")
         raise typer.Exit(2)
     cfg = _cfg(workspace)
     try:
@@ -288,16 +294,16 @@ def validate(
         any_rejected |= v["outcome"] == "rejected"
         style = {"rejected": "red", "accepted_with_warnings": "yellow"}.get(v["outcome"], "green")
         table.add_row(
-            f.name, v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
-            str(v["n_warnings"]), str(v["n_errors"]), v["report"] or "",
+            plain(f.name), v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
+            str(v["n_warnings"]), str(v["n_errors"]), plain(v["report"] or ""),
         )
         if v["messages"]:
             details.append((f.name, v["messages"]))
     console.print(table)
     for name, msgs in details:
-        console.print(f"[bold]{name}[/]")
+        console.print(f"[bold]{plain(name)}[/]")
         for m in msgs[:10]:
-            console.print(f"  • {m}")
+            console.print(f"  • {plain(m)}")
         if len(msgs) > 10:
             console.print(f"  … dan {len(msgs) - 10} lainnya (lihat laporan kesalahan)")
     raise typer.Exit(1 if any_rejected else 0)

@@ -148,6 +148,8 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from lkip.console_safe import plain
+
     console = console or Console(stderr=False)
     table = Table(title=f"Run {report['run_id']} — {report['status']}", show_lines=False)
     table.add_column("Berkas")
@@ -160,8 +162,8 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     for f in report.get("files", []):
         oc = f.get("outcome") or ""
         table.add_row(
-            f.get("name") or "",
-            f.get("kind") or "-",
+            plain(f.get("name") or ""),
+            plain(f.get("kind") or "-"),
             f"[{styles.get(oc, 'white')}]{OUTCOME_LABELS.get(oc, oc)}[/]",
             str(f.get("n_rows", 0)),
             str(f.get("n_warnings", 0)),
@@ -189,10 +191,11 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     for f in report.get("files", []):
         if f.get("outcome") == "rejected":
             dest = f.get("archived_to") or f.get("file")
-            console.print(f"[red]Ditolak:[/] {f.get('name')} → {dest}")
+            console.print(f"[red]Ditolak:[/] {plain(f.get('name'))} → {plain(dest)}")
             for m in f.get("messages", [])[:3]:
-                console.print(f"    {m}")
-        elif f.get("outcome") == "failed":
-            console.print(f"[bold red]Gagal diproses:[/] {f.get('name')}: {' '.join(f.get('messages', [])[:1])}")
+                console.print(f"    {plain(m)}")
+        elif f.get("outcome") in ("failed", "skipped"):
+            head = "[bold red]Gagal diproses:[/]" if f.get("outcome") == "failed" else "[yellow]Dilewati:[/]"
+            console.print(f"{head} {plain(f.get('name'))}: {plain(' '.join(f.get('messages', [])[-1:]))}")
     if report.get("error"):
-        console.print(f"[bold red]Run gagal:[/] {report['error']}")
+        console.print(f"[bold red]Run gagal:[/] {plain(report['error'])}")

@@ -287,3 +287,41 @@ def test_run_report_not_written_through_a_linked_runs_folder(tmp_path):
     with pytest.raises(safe_fs.UnsafePath):
         runreport.write_report(tmp_path / "output" / "runs", rep)
     assert os.listdir(outside) == []
+
+
+def test_rebuild_loads_only_files_in_the_archive_manifest(tmp_path):
+    """A workbook planted directly in processed/ is a stranger: listed, not loaded."""
+    import json
+
+    from flows.pipeline import archived_files
+    from lkip.archive_manifest import split_listed
+
+    cfg = _workspace(tmp_path)
+    out = _run(cfg)["renja_2020.xlsx"]
+    planted = Path(out.archived_to).with_name("planted.xlsx")
+    build_renja(planted, title=["RENJA PERUBAHAN", "TAHUN ANGGARAN 2020",
+                                "Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH", "disusupkan"])
+    paths = archived_files(cfg)
+    assert len(paths) == 2
+    # No manifest source at all (output/ has only the warehouse, read only when asked): everything.
+    keep, strangers = split_listed(cfg, paths)
+    assert keep == paths and strangers == []
+    # The warehouse set aside by `lkip rebuild` (with its write-ahead log) is the manifest.
+    stamp = "20261207T000000"
+    for p in (cfg.warehouse, cfg.warehouse.with_name("lkip.duckdb.wal")):
+        if p.exists():
+            os.replace(p, p.with_name(f"{p.name}.lama-{stamp}"))
+    keep, strangers = split_listed(cfg, paths)
+    assert keep == [str(out.archived_to)]
+    assert [s["path"] for s in strangers] == [str(planted)] and strangers[0]["outcome"] == "skipped"
+    assert "manifest arsip" in strangers[0]["messages"][0]
+    # Warehouse lost too: the run reports in output/runs/ are the copy of the manifest.
+    for p in cfg.output_dir.glob("*.lama-*"):
+        p.unlink()
+    cfg.runs_dir.mkdir(parents=True)
+    (cfg.runs_dir / "r1.json").write_text(json.dumps({"files": [
+        {"sha256": out.sha256, "outcome": "accepted"}, {"sha256": "0" * 64, "outcome": "rejected"}]}))
+    keep, strangers = split_listed(cfg, paths)
+    assert keep == [str(out.archived_to)] and len(strangers) == 1
+    cfg.data["rebuild"] = {"load_unlisted": True}
+    assert split_listed(cfg, paths)[0] == paths
