@@ -147,7 +147,11 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                 if report is None or report.get("run_id") != run_id:
                     if _debug():
                         raise
-                    err.print(f"[bold red]Run gagal:[/] {type(exc).__name__}: {exc}")
+                    from lkip import safe_fs
+
+                    text = (safe_fs.disk_full_message(exc, cfg.output_dir, safe_fs.run_space_estimate(cfg))
+                            if safe_fs.is_disk_full(exc) else f"{type(exc).__name__}: {exc}")
+                    err.print(f"[bold red]Run gagal:[/] {plain(text)}")
                     return 1
             finally:
                 pipeline.PROGRESS = None
