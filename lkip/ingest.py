@@ -57,6 +57,7 @@ class Prepared:
     seconds: float = 0.0
     report: Path | None = None     # the .errors.xlsx written by validate_files
     mtime_ns: int | None = None    # when read: archive leaves a file that changed since in input/
+    read_at: float = 0.0           # time.time() when prepare began
 
     @property
     def has_errors(self) -> bool:
@@ -170,7 +171,8 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
     except ValueError:
         rel = path.name
     st = path.stat()
-    prepared = Prepared(path=path, rel_path=rel, sha256=sha256_of(path), size=st.st_size, mtime_ns=st.st_mtime_ns)
+    prepared = Prepared(path=path, rel_path=rel, sha256=sha256_of(path), size=st.st_size, mtime_ns=st.st_mtime_ns,
+                        read_at=time.time())
     try:
         wb = open_workbook(path, cfg.get("limits") if cfg is not None else None, sha256=prepared.sha256)
         module, issues = detect_mod.detect(wb)
@@ -388,6 +390,11 @@ def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.Duck
     rel = Path(prepared.rel_path)
     if rel.is_absolute() or ".." in rel.parts:
         rel = Path(rel.name)
+    if os.path.isdir(prepared.path) and not os.path.islink(prepared.path):  # it blocked the archive folder
+        outcome.outcome, outcome.archived_to = "skipped", None
+        outcome.messages.append(f"Berkas bernama {prepared.path.name!r} menghalangi folder arsip dan sudah "
+                                f"dipindahkan ke {prepared.path.name}.bukan-folder; diperiksa lagi pada run berikutnya.")
+        return outcome
     busy = _still_changing(prepared)
     if busy:  # a rejection may only mean "half copied": decided again on the next run
         if outcome.outcome == REJECTED:
@@ -430,7 +437,7 @@ def _still_changing(prepared: Prepared) -> str | None:
     if prepared.mtime_ns is not None and (st.st_size, st.st_mtime_ns) != (prepared.size, prepared.mtime_ns):
         return ("Berkas berubah sejak dibaca (ukuran atau waktu ubah berbeda; masih disalin?): "
                 "tidak dipindahkan, diperiksa lagi pada run berikutnya.")
-    pid = safe_fs.open_for_writing(prepared.path)
+    pid = safe_fs.open_for_writing(prepared.path, not_before=prepared.read_at)
     if pid is not None:
         return (f"Berkas masih dibuka untuk ditulis oleh proses {pid} (penyalinan belum selesai?): "
                 "tidak dipindahkan, diperiksa lagi pada run berikutnya.")

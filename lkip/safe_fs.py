@@ -333,16 +333,32 @@ def _copy_into(src: Path, dest_dir: SafeDir, name: str, sha256: str, size: int) 
 # ---- files still being written -------------------------------------------------------------------
 
 
-def open_for_writing(path: Path | str) -> int | None:
+_WRITERS: tuple[float, dict[str, int]] = (-1e18, {})   # (time.time() of the scan, path -> pid)
+WRITERS_CACHE_SECONDS = 2.0
+
+
+def open_for_writing(path: Path | str, not_before: float = float("inf")) -> int | None:
     """The pid of a process that has ``path`` open for writing (Linux /proc), else None.
 
     Only processes this user may inspect are seen (all of them when the service runs as root).
-    The pipeline itself only ever opens inputs for reading, so its own process is included."""
-    target = os.path.abspath(path)
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return None
-    for entry in os.scandir(proc):
+    The pipeline itself only ever opens inputs for reading, so its own process is included. One
+    scan of /proc (some 20 ms) serves the files archived in the next 2 seconds: a writer that
+    opens a file after it was read also changes its size or time, which ``archive`` checks too.
+    ``not_before`` (a ``time.time()``): a scan older than that is never used (when it was read)."""
+    import time
+
+    global _WRITERS
+    now = time.time()
+    if not (not_before <= _WRITERS[0] and now - _WRITERS[0] <= WRITERS_CACHE_SECONDS):
+        _WRITERS = (now, _scan_writers())
+    return _WRITERS[1].get(os.path.abspath(path))
+
+
+def _scan_writers() -> dict[str, int]:
+    found: dict[str, int] = {}
+    if not os.path.isdir("/proc"):
+        return found
+    for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         fd_dir = f"/proc/{entry.name}/fd"
@@ -352,15 +368,16 @@ def open_for_writing(path: Path | str) -> int | None:
             continue
         for fd in fds:
             try:
-                if os.readlink(f"{fd_dir}/{fd}") != target:
+                target = os.readlink(f"{fd_dir}/{fd}")
+                if not target.startswith("/") or target in found:
                     continue
                 with open(f"/proc/{entry.name}/fdinfo/{fd}", encoding="ascii") as fh:
                     flags = next((int(line.split()[1], 8) for line in fh if line.startswith("flags:")), 0)
             except (OSError, ValueError):
                 continue
             if flags & (os.O_WRONLY | os.O_RDWR):
-                return int(entry.name)
-    return None
+                found[target] = int(entry.name)
+    return found
 
 
 # ---- disk full -------------------------------------------------------------------------------------

@@ -94,6 +94,7 @@ def test_plain_file_named_processed_or_rejected_does_not_poison(tmp_path):
     out = _run(cfg)
     assert out["renja_2020.xlsx"].outcome in ("accepted", "accepted_with_warnings")
     assert out["x.xlsx"].outcome == "rejected"
+    assert out["processed"].outcome == "skipped" and "bukan-folder" in out["processed"].messages[-1]
     assert cfg.processed_dir.is_dir() and cfg.rejected_dir.is_dir()
     notes = [m for o in out.values() for m in o.messages if "bukan folder" in m]
     assert notes, [o.messages for o in out.values()]
@@ -196,10 +197,13 @@ def test_file_changed_since_read_is_not_moved(tmp_path):
 def test_open_for_writing_sees_only_writers(tmp_path):
     p = tmp_path / "a.bin"
     p.write_bytes(b"x")
+    import time
+
     with open(p, "rb"):
         assert safe_fs.open_for_writing(p) is None
     with open(p, "ab"):
-        assert safe_fs.open_for_writing(p) == os.getpid()
+        assert safe_fs.open_for_writing(p, not_before=time.time()) == os.getpid()
+        assert safe_fs.open_for_writing(p) == os.getpid()  # the same scan serves the next files
 
 
 def test_disk_full_on_archive_is_one_indonesian_message(tmp_path, monkeypatch):
