@@ -287,7 +287,10 @@ def validate(
     except Exception as exc:
         if _debug():
             raise
-        _fail(f"{type(exc).__name__}: {exc}")
+        from lkip import safe_fs
+
+        _fail(plain(safe_fs.disk_full_message(exc, files[0].resolve().parent) if safe_fs.is_disk_full(exc)
+                    else f"{type(exc).__name__}: {exc}"))
     table = Table(title="Hasil pemeriksaan")
     for col in ("Berkas", "Jenis", "Hasil", "Baris", "Peringatan", "Galat", "Laporan kesalahan"):
         table.add_column(col)

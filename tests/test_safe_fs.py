@@ -329,3 +329,36 @@ def test_rebuild_loads_only_files_in_the_archive_manifest(tmp_path):
     assert keep == [str(out.archived_to)] and len(strangers) == 1
     cfg.data["rebuild"] = {"load_unlisted": True}
     assert split_listed(cfg, paths)[0] == paths
+
+
+def test_rebuild_never_reads_through_links_in_processed(tmp_path):
+    from flows.pipeline import archived_files
+
+    cfg = load_config(tmp_path / "ws")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "rahasia.xlsx").write_bytes(b"x")
+    day = cfg.processed_dir / "2020-01-01"
+    day.mkdir(parents=True)
+    (day / "asli.xlsx").write_bytes(b"y")
+    (day / "tautan.xlsx").symlink_to(outside / "rahasia.xlsx")
+    (cfg.processed_dir / "2020-01-02").symlink_to(outside, target_is_directory=True)
+    assert archived_files(cfg) == [str(day / "asli.xlsx")]
+
+
+def test_validate_disk_full_is_one_indonesian_message(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from lkip import cli, ingest
+
+    f = tmp_path / "a.xlsx"
+    f.write_bytes(b"x")
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "a.xlsx.errors.xlsx"))
+
+    monkeypatch.setattr(ingest, "validate_files", full)
+    r = CliRunner().invoke(cli.app, ["validate", str(f)])
+    assert r.exit_code == 1
+    out = r.output + (r.stderr if r.stderr_bytes is not None else "")
+    assert "Disk penuh: disk /" in out and "No space" not in out and "Traceback" not in out, out
