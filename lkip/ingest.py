@@ -403,6 +403,7 @@ def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.Duck
         outcome.messages.append(busy)
         return outcome
     try:
+        safe_fs.check_source(prepared.path, cfg.input_dir)
         with safe_fs.open_dir(top.parent, (top.name, today, *rel.parent.parts)) as folder:
             outcome.messages.extend(folder.notes)
             name = safe_fs.pick_name(folder, rel.name, prepared.sha256)
@@ -411,7 +412,8 @@ def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.Duck
                                                     outcome.issues or prepared.issues,
                                                     VERDICT_ID[REJECTED], directory=folder)[1]
             if os.path.lexists(prepared.path):
-                name, _moved = safe_fs.archive_file(prepared.path, folder, name, prepared.sha256)
+                name, _moved = safe_fs.archive_file(prepared.path, folder, name, prepared.sha256,
+                                                    src_root=cfg.input_dir)
             dest = folder.path / name
     except (safe_fs.UnsafePath, safe_fs.DiskFull, OSError) as exc:
         reason = getattr(exc, "message", None) or (

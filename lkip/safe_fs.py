@@ -250,7 +250,8 @@ def candidate_names(name: str, sha256: str, n: int = 50):
         yield shorten_name(f"{stem}.{sha256[:8]}" + (f"-{i}" if i > 1 else "") + ext)
 
 
-def archive_file(src: Path | str, dest_dir: SafeDir, name: str, sha256: str) -> tuple[str, bool]:
+def archive_file(src: Path | str, dest_dir: SafeDir, name: str, sha256: str,
+                 src_root: Path | str | None = None) -> tuple[str, bool]:
     """Move ``src`` into ``dest_dir`` under ``name`` or a free variant; returns (name, moved).
 
     ``moved`` is False when the same bytes were already archived under a candidate name (a crash
@@ -258,6 +259,8 @@ def archive_file(src: Path | str, dest_dir: SafeDir, name: str, sha256: str) -> 
     and never a reason to delete ``src``; the next variant is tried.
     """
     src = Path(src)
+    if src_root is not None:
+        check_source(src, src_root)
     st = os.lstat(src)
     if not stat.S_ISREG(st.st_mode):
         raise UnsafePath(f"{src} bukan berkas biasa (tautan atau perangkat): tidak dipindahkan.")
@@ -284,6 +287,15 @@ def archive_file(src: Path | str, dest_dir: SafeDir, name: str, sha256: str) -> 
         os.unlink(src)
         return cand, True
     raise UnsafePath(f"Tidak ada nama bebas untuk {name!r} di {dest_dir.path}; berkas dibiarkan di input/.")
+
+
+def check_source(src: Path | str, src_root: Path | str) -> None:
+    """A source folder swapped for a link since discovery: never move or unlink through it."""
+    src = Path(src)
+    real_parent, real_root = os.path.realpath(src.parent), os.path.realpath(src_root)
+    if os.path.commonpath([real_parent, real_root]) != real_root:
+        raise UnsafePath(f"Ditolak: folder asal {src.parent} kini menunjuk ke {real_parent}, di luar "
+                         f"{src_root} (tautan?); berkas tidak dipindahkan.")
 
 
 def _sha256_path(path: Path) -> str:

@@ -362,3 +362,27 @@ def test_validate_disk_full_is_one_indonesian_message(tmp_path, monkeypatch):
     assert r.exit_code == 1
     out = r.output + (r.stderr if r.stderr_bytes is not None else "")
     assert "Disk penuh: disk /" in out and "No space" not in out and "Traceback" not in out, out
+
+
+def test_source_folder_swapped_for_a_link_is_not_unlinked_through(tmp_path):
+    """input/sub/ replaced by a link after the file was read: nothing outside is moved or deleted."""
+    from lkip import ingest, stage
+
+    cfg = _workspace(tmp_path, good=False)
+    sub = cfg.input_dir / "sub"
+    sub.mkdir()
+    (sub / "a.xlsx").write_bytes(b"rusak")
+    _old(sub / "a.xlsx")
+    con = stage.connect(cfg)
+    prep = ingest.prepare(sub / "a.xlsx", cfg)
+    outcome = ingest.stage(con, prep, "r1", cfg)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.replace(sub / "a.xlsx", outside / "a.xlsx")
+    sub.rmdir()
+    sub.symlink_to(outside, target_is_directory=True)
+    outcome = ingest.archive(prep, outcome, cfg, con)
+    con.close()
+    assert outcome.outcome == "failed" and "di luar" in outcome.messages[-1]
+    assert (outside / "a.xlsx").read_bytes() == b"rusak" and os.listdir(outside) == ["a.xlsx"]
+    assert not cfg.rejected_dir.exists()
