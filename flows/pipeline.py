@@ -386,13 +386,11 @@ def lkip_run(
             if mode in ("run", "rebuild"):
                 t = time.monotonic()
                 paths = archived_files(cfg) if mode == "rebuild" else discover_files(cfg)
-                if mode == "rebuild":  # only files the pipeline archived itself (see lkip.archive_manifest)
+                if mode == "rebuild":  # only files the pipeline archived itself; strangers reported
                     from lkip.archive_manifest import split_listed
 
                     paths, strangers = split_listed(cfg, paths)
                     files.extend(runreport.outcome_record(s) for s in strangers)
-                    for s in strangers:
-                        logger.warning("Tidak dimuat (tidak ada di manifest arsip): %s", inert(s["path"]))
                 durations["discover"] = time.monotonic() - t
                 _emit("discovered", n=len(paths))
                 logger.info("%d berkas ditemukan", len(paths))
@@ -418,15 +416,11 @@ def lkip_run(
         status = "failed" if failed_files else "completed"
         if failed_files:
             error = f"{len(failed_files)} berkas gagal diproses (dibiarkan di input/ untuk run berikutnya)"
-            full = [m for f in failed_files for m in f.get("messages", []) if "Disk penuh" in m]
-            if full:
-                error += ". " + full[0]
+            error += "".join(f". {m}" for f in failed_files for m in f.get("messages", []) if "Disk penuh" in m)[:1000]
     except Exception as exc:
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
-        from lkip import safe_fs
+        from lkip.safe_fs import run_error_text
 
-        if safe_fs.is_disk_full(exc):  # one Indonesian sentence: which disk, what is needed
-            error = safe_fs.disk_full_message(exc, cfg.output_dir, safe_fs.run_space_estimate(cfg))
+        status, error = "failed", run_error_text(exc, cfg)  # a full disk: one Indonesian sentence
         logger.error("Run gagal: %s", error)
         _damaged = _is_damaged(exc)
         if _damaged:

@@ -87,6 +87,7 @@ def listed_hashes(cfg: Any, include_current: bool = False) -> set[str] | None:
 
 def split_listed(cfg: Any, paths: list[str], include_current: bool = False) -> tuple[list[str], list[dict[str, Any]]]:
     """(paths to load, records of the strangers left out) for a rebuild."""
+    from lkip.console_safe import inert
     from lkip.extract.workbook import sha256_of
 
     if not paths:
@@ -107,6 +108,7 @@ def split_listed(cfg: Any, paths: list[str], include_current: bool = False) -> t
         if digest in manifest:
             keep.append(p)
             continue
+        log.warning("Tidak dimuat (tidak ada di manifest arsip): %s", inert(p))
         strangers.append({
             "path": p, "sha256": digest, "outcome": "skipped",
             "messages": [

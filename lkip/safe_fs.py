@@ -488,3 +488,10 @@ def ensure_tree(root: Path | str, base: tuple[str, ...], *subs: tuple[str, ...])
             with open_dir(top.path, sub, move_aside=False):
                 pass
         return top.path
+
+
+def run_error_text(exc: BaseException, cfg) -> str:
+    """What a failed run reports: the disk-full sentence, else the exception's type and text."""
+    if is_disk_full(exc):
+        return disk_full_message(exc, cfg.output_dir, run_space_estimate(cfg))
+    return f"{type(exc).__name__}: {exc}"
