@@ -22,6 +22,7 @@ from prefect.context import FlowRunContext
 
 from lkip import notify, runreport
 from lkip.config import Config, load_config
+from lkip.console_safe import inert
 from lkip.lock import LockBusy, held_here, run_lock
 from lkip.supervise import die_with_parent_from_env
 
@@ -103,7 +104,7 @@ def archived_files(cfg: Config) -> list[str]:
         return []
     files = []
     for p in root.rglob("*"):
-        if not p.is_file() or p.name.startswith(".") or p.name.endswith((".errors.xlsx", ".errors.txt")):
+        if p.is_symlink() or not p.is_file() or p.name.startswith(".") or p.name.endswith((".errors.xlsx", ".errors.txt")):
             continue
         try:
             rel = p.relative_to(root)
@@ -295,13 +296,13 @@ def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel
                 prepared.append(fut.result())
             except Exception as exc:
                 if type(exc).__name__ == "FileIncomplete":
-                    logger.info("%s masih disalin: dibiarkan untuk run berikutnya", Path(path).name)
+                    logger.info("%s masih disalin: dibiarkan untuk run berikutnya", inert(Path(path).name))
                     files.append(runreport.outcome_record({
                         "path": path, "outcome": "skipped",
                         "messages": ["Berkas masih disalin; diproses pada run berikutnya."],
                     }))
                 else:  # a reader bug: keep the file where it is and report it
-                    logger.error("Gagal membaca %s: %s", path, exc)
+                    logger.error("Gagal membaca %s: %s", inert(path), inert(exc))
                     files.append(runreport.outcome_record(_failed_outcome(path, exc, time.monotonic() - t_file)))
                 _emit("file", name=Path(path).name, outcome=files[-1]["outcome"])
                 continue
@@ -317,7 +318,10 @@ def _prepare_all(cfg: Config, paths: list[str], files: list[dict[str, Any]], rel
 def _archive_root(cfg: Config, path: str) -> str:
     """processed/<date>/ of an archived file, so its rel_path is the one it had in input/."""
     root = Path(cfg.processed_dir)
-    rel = Path(path).relative_to(root)
+    try:  # lexical: a path outside processed/ (never listed by archived_files) reads as its folder
+        rel = Path(os.path.normpath(path)).relative_to(root)
+    except ValueError:
+        return str(Path(path).parent)
     return str(root / rel.parts[0]) if len(rel.parts) > 1 else str(root)
 
 
@@ -341,7 +345,7 @@ def _stage_all(cfg: Config, prepared: list[Any], run_id: str, files: list[dict[s
         files.append(rec)
         changed |= rec["outcome"] in ("accepted", "accepted_with_warnings")
         _emit("file", name=rec["name"], outcome=rec["outcome"])
-        logger.info("%s: %s (%s baris)", rec["name"], rec["outcome"], rec["n_rows"])
+        logger.info("%s: %s (%s baris)", inert(rec["name"]), rec["outcome"], rec["n_rows"])
     durations["stage"] = stage_seconds
     durations["archive"] = archive_seconds
     return changed
@@ -403,6 +407,11 @@ def lkip_run(
             if mode in ("run", "rebuild"):
                 t = time.monotonic()
                 paths = archived_files(cfg) if mode == "rebuild" else discover_files(cfg)
+                if mode == "rebuild":  # only files the pipeline archived itself; strangers reported
+                    from lkip.archive_manifest import split_listed
+
+                    paths, strangers = split_listed(cfg, paths)
+                    files.extend(runreport.outcome_record(s) for s in strangers)
                 durations["discover"] = time.monotonic() - t
                 _emit("discovered", n=len(paths))
                 logger.info("%d berkas ditemukan", len(paths))
@@ -428,8 +437,11 @@ def lkip_run(
         status = runreport.run_status(files)
         if failed_files:
             error = f"{len(failed_files)} berkas gagal diproses (dibiarkan di input/ untuk run berikutnya)"
+            error += "".join(f". {m}" for f in failed_files for m in f.get("messages", []) if "Disk penuh" in m)[:1000]
     except Exception as exc:
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        from lkip.safe_fs import run_error_text
+
+        status, error = "failed", run_error_text(exc, cfg)  # a full disk: one Indonesian sentence
         logger.error("Run gagal: %s", error)
         _damaged = _is_damaged(exc)
         if _damaged:

@@ -19,6 +19,8 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 
+from lkip.console_safe import plain
+
 app = typer.Typer(
     name="lkip",
     help="LKIP: ekspor SIMDA/SIENCANG → gudang data DuckDB → tabel LKIP.",
@@ -82,7 +84,7 @@ class _RichProgress:
         elif event == "file":
             self.progress.advance(self.task)
             if payload.get("name"):
-                self.progress.console.print(f"  {payload['name']}: {_label(payload.get('outcome'))}")
+                self.progress.console.print(f"  {plain(payload['name'])}: {_label(payload.get('outcome'))}")
         elif event == "stage":
             self.progress.update(self.task, description=f"Tahap: {payload['name']}")
 
@@ -150,7 +152,11 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                 if report is None or report.get("run_id") != run_id:
                     if _debug():
                         raise
-                    err.print(f"[bold red]Run gagal:[/] {type(exc).__name__}: {exc}")
+                    from lkip import safe_fs
+
+                    text = (safe_fs.disk_full_message(exc, cfg.output_dir, safe_fs.run_space_estimate(cfg))
+                            if safe_fs.is_disk_full(exc) else f"{type(exc).__name__}: {exc}")
+                    err.print(f"[bold red]Run gagal:[/] {plain(text)}")
                     return 1
             finally:
                 pipeline.PROGRESS = None
@@ -271,15 +277,18 @@ def validate(
                                        exists=False),
     workspace: Optional[Path] = WorkspaceOpt,
 ) -> None:
-    """Periksa berkas tanpa memuatnya; cetak hasil dan tulis laporan kesalahan."""
-    from rich.markup import escape
+    """Periksa berkas tanpa memuatnya; cetak hasil dan tulis laporan kesalahan.
+
+    Nama berkas yang diawali '-' ditulis setelah '--' atau dengan './':
+    `lkip validate -- -x.xlsx`, `lkip validate ./-x.xlsx` (juga untuk pola: `lkip validate -- *.xlsx`).
+    """
     from rich.table import Table
 
     from lkip import ingest
 
     missing = [f for f in files if not f.is_file() and not f.is_dir()]
     if missing:
-        err.print(f"[bold red]Berkas tidak ditemukan:[/] {', '.join(map(str, missing))}")
+        err.print(f"[bold red]Berkas tidak ditemukan:[/] {plain(', '.join(map(str, missing)))}")
         raise typer.Exit(2)
     files, names = _expand_inputs(files)
     if not files:
@@ -291,7 +300,10 @@ def validate(
     except Exception as exc:
         if _debug():
             raise
-        _fail(f"{type(exc).__name__}: {exc}")
+        from lkip import safe_fs
+
+        _fail(plain(safe_fs.disk_full_message(exc, files[0].resolve().parent) if safe_fs.is_disk_full(exc)
+                    else f"{type(exc).__name__}: {exc}"))
     table = Table(title="Hasil pemeriksaan")
     for col in ("Berkas", "Jenis", "Hasil", "Baris", "Peringatan", "Galat"):
         table.add_column(col, overflow="fold" if col == "Berkas" else "ellipsis")
@@ -302,7 +314,7 @@ def validate(
         any_rejected |= v["outcome"] == "rejected"
         style = {"rejected": "red", "accepted_with_warnings": "yellow"}.get(v["outcome"], "green")
         table.add_row(
-            escape(name), v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
+            plain(name), v["kind"] or "-", f"[{style}]{_label(v['outcome'])}[/]", str(v["n_rows"]),
             str(v["n_warnings"]), str(v["n_errors"]),
         )
         if v["messages"]:
@@ -310,11 +322,11 @@ def validate(
     console.print(table)
     # Whole paths and messages (soft_wrap): never cut at the terminal's width.
     for name, msgs, report_path in details:
-        console.print(f"[bold]{escape(name)}[/]", soft_wrap=True)
+        console.print(f"[bold]{plain(name)}[/]", soft_wrap=True)
         if report_path:
-            console.print(f"  Laporan kesalahan: {escape(report_path)}", soft_wrap=True)
+            console.print(f"  Laporan kesalahan: {plain(report_path)}", soft_wrap=True)
         for m in msgs[:10]:
-            console.print(f"  • {escape(m)}", soft_wrap=True)
+            console.print(f"  • {plain(m)}", soft_wrap=True)
         if len(msgs) > 10:
             console.print(f"  … dan {len(msgs) - 10} lainnya (lihat laporan kesalahan)")
     raise typer.Exit(1 if any_rejected else 0)

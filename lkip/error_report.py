@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Iterable
 
 import xlsxwriter
 
 from lkip.issues import Issue
+from lkip.safe_fs import SafeDir, open_dir, shorten_name
 
 HEADERS = ["No", "Tingkat", "Sheet", "Sel", "Baris", "Kolom", "Nilai", "Diharapkan", "Pesan"]
 TINGKAT = {"error": "Kesalahan", "warning": "Peringatan"}
@@ -23,25 +23,23 @@ def safe_text(value: object) -> str:
     return text
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _atomic_write(folder: SafeDir, name: str, write) -> Path:
+    """Build the file in memory, then write it as a whole into ``folder`` (no link followed)."""
+    buf = io.BytesIO()
+    write(buf)
+    return folder.write_atomic(name, buf.getvalue())
 
 
-def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verdict: str) -> tuple[Path, Path]:
-    """Write ``<base>.errors.xlsx`` and ``<base>.errors.txt``; returns both paths."""
+def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verdict: str,
+                       directory: SafeDir | None = None) -> tuple[Path, Path]:
+    """Write ``<base>.errors.xlsx`` and ``<base>.errors.txt``; returns both paths.
+
+    ``directory``: the already opened folder of ``base`` (archive); else ``base.parent`` is
+    opened. A name too long for the file system once ``.errors.xlsx`` is added is shortened."""
     issues = list(issues)
-    xlsx_path = base.with_name(base.name + ".errors.xlsx")
-    txt_path = base.with_name(base.name + ".errors.txt")
+    stem = shorten_name(Path(base).name)
 
-    def write_txt(tmp: Path) -> None:
+    def write_txt(out: io.BytesIO) -> None:
         lines = [
             f"Laporan pemeriksaan berkas: {file_name}",
             f"Hasil: {verdict}",
@@ -54,10 +52,10 @@ def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verd
                          + issue.value_note())
         lines.append("")
         lines.append("Perbaiki berkas sesuai daftar di atas, lalu letakkan kembali di folder input/.")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
-    def write_xlsx(tmp: Path) -> None:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+    def write_xlsx(out: io.BytesIO) -> None:
+        wb = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
         ws = wb.add_worksheet("Kesalahan")
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -82,6 +80,11 @@ def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verd
         ws.autofilter(3, 0, 3 + max(len(issues), 1), len(HEADERS) - 1)
         wb.close()
 
-    _atomic_write(txt_path, write_txt)
-    _atomic_write(xlsx_path, write_xlsx)
+    folder = directory if directory is not None else open_dir(Path(base).parent)
+    try:
+        txt_path = _atomic_write(folder, stem + ".errors.txt", write_txt)
+        xlsx_path = _atomic_write(folder, stem + ".errors.xlsx", write_xlsx)
+    finally:
+        if directory is None:
+            folder.close()
     return xlsx_path, txt_path

@@ -165,8 +165,12 @@ def build_report(
 
 
 def write_report(runs_dir: Path, report: dict[str, Any]) -> Path:
-    path = Path(runs_dir) / f"{report['run_id']}.json"
-    return atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    from lkip.safe_fs import open_dir
+
+    runs_dir = Path(runs_dir)
+    with open_dir(runs_dir.parent, (runs_dir.name,), move_aside=False) as folder:  # no link followed
+        return folder.write_atomic(f"{report['run_id']}.json",
+                                   (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def print_summary(report: dict[str, Any], console: Any = None) -> None:
@@ -174,7 +178,7 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rich.markup import escape
+    from lkip.console_safe import plain
 
     console = console or Console(stderr=False)
     status = STATUS_LABELS.get(report.get("status") or "", report.get("status") or "")
@@ -189,8 +193,8 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     for f in report.get("files", []):
         oc = f.get("outcome") or ""
         table.add_row(
-            escape(f.get("name") or ""),
-            f.get("kind") or "-",
+            plain(f.get("name") or ""),
+            plain(f.get("kind") or "-"),
             f"[{styles.get(oc, 'white')}]{OUTCOME_LABELS.get(oc, oc)}[/]",
             str(f.get("n_rows", 0)),
             str(f.get("n_warnings", 0)),
@@ -220,22 +224,23 @@ def print_summary(report: dict[str, Any], console: Any = None) -> None:
     for f in report.get("files", []):
         if f.get("outcome") == "rejected":
             dest = f.get("archived_to") or f.get("file")
-            console.print(f"[red]Ditolak:[/] {escape(str(f.get('name')))} → {escape(str(dest))}", soft_wrap=True)
+            console.print(f"[red]Ditolak:[/] {plain(str(f.get('name')))} → {plain(str(dest))}", soft_wrap=True)
             for errors_xlsx in error_reports(f)[:1]:
-                console.print(f"    Laporan kesalahan: {escape(errors_xlsx)}", soft_wrap=True)
+                console.print(f"    Laporan kesalahan: {plain(errors_xlsx)}", soft_wrap=True)
             for m in f.get("messages", [])[:3]:
-                console.print(f"    {escape(str(m))}", soft_wrap=True)
+                console.print(f"    {plain(str(m))}", soft_wrap=True)
         elif f.get("outcome") in ("accepted", "accepted_with_warnings"):
             for m in f.get("messages", []):
                 if m.startswith("menggantikan "):    # a replacement that removed rows (lkip.replacement)
-                    console.print(f"[yellow]Peringatan:[/] {escape(str(f.get('name')))} {escape(m)}", soft_wrap=True)
-        elif f.get("outcome") == "failed":
-            console.print(f"[bold red]Gagal diproses:[/] {escape(str(f.get('name')))}: "
-                          f"{escape(' '.join(f.get('messages', [])[:1]))}", soft_wrap=True)
+                    console.print(f"[yellow]Peringatan:[/] {plain(str(f.get('name')))} {plain(m)}", soft_wrap=True)
+        elif f.get("outcome") in ("failed", "skipped"):
+            head = "[bold red]Gagal diproses:[/]" if f.get("outcome") == "failed" else "[yellow]Dilewati:[/]"
+            console.print(f"{head} {plain(f.get('name'))}: {plain(' '.join(f.get('messages', [])[-1:]))}",
+                          soft_wrap=True)
     for line in result_lines(report):
-        console.print(escape(line), soft_wrap=True)
+        console.print(plain(line), soft_wrap=True)
     if report.get("error"):
-        console.print(f"[bold red]Run gagal:[/] {escape(str(report['error']))}", soft_wrap=True)
+        console.print(f"[bold red]Run gagal:[/] {plain(str(report['error']))}", soft_wrap=True)
     console.print(f"Run {report['run_id']} {status}.", soft_wrap=True)
 
 

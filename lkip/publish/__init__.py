@@ -21,6 +21,8 @@ from typing import Any
 import duckdb
 
 from .charts import Chart, build_charts
+from lkip.safe_fs import ensure_tree
+
 from .csv_out import write_csv
 from .data import KOTA, UnitData, list_units, list_views, load_unit
 from .docx_out import write_docx
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 def publish_unit(unit: UnitData, output_dir: Path, config: Any = None) -> list[Path]:
     """All outputs of one loaded SKPD/city; returns the paths written."""
     folder = Path(output_dir) / str(unit.tahun) / unit.folder
+    ensure_tree(output_dir, (str(unit.tahun), unit.folder), ("csv",), ("charts",))  # no link followed
     kode, tahun = unit.kode_skpd, unit.tahun
     written: list[Path] = []
 
