@@ -41,7 +41,7 @@ def test_poison_items_never_fail_a_run_and_links_are_refused(tmp_path):
     _drop(ws, ESC, b"bukan workbook, namanya berisi escape")
     r = run_lkip(["run", "-w", str(ws)], env)
     out = r.stdout + r.stderr
-    assert r.returncode == 0, out
+    assert r.returncode == 3, out   # completed, with rejected files (never 1: the run did not fail)
     assert "Traceback" not in out and "\x1b" not in out and "[blink]" in r.stdout
     rep = run_reports(ws)[-1]
     by_name = {f["name"]: f for f in rep["files"]}
@@ -52,9 +52,9 @@ def test_poison_items_never_fail_a_run_and_links_are_refused(tmp_path):
     assert Path(f"{archived}.errors.txt").is_file()
     assert (ws / "input" / "processed").is_dir() and (ws / "input" / "rejected").is_dir()
 
-    # The next run is not poisoned: the moved-aside files are rejected like any drop, rc 0.
+    # The next run is not poisoned: the moved-aside files are rejected like any drop (rc 3, not 1).
     r = run_lkip(["run", "-w", str(ws)], env)
-    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.returncode == 3, r.stdout + r.stderr
     assert not [p for p in (ws / "input").iterdir() if p.is_file()]
 
     # A planted rejected/<today> link to an outside folder (site-packages in the report).
