@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW core.stg_lra AS FROM core.aktif('staging.lra');

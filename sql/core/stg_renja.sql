@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW core.stg_renja AS FROM core.aktif('staging.renja');
