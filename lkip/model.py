@@ -145,7 +145,8 @@ def parse_sql_file(path: Path, schema: str | None = None) -> SqlFile:
     defines = tuple(name for _, name in found)
     label = f"{path.parent.name}/{path.name}"
     if not defines:
-        raise ModelError(f"{label} creates no {schema}.* object (CREATE OR REPLACE TABLE/VIEW ...)")
+        raise ModelError(f"{label} creates no {schema}.* object "
+                         "(CREATE OR REPLACE TABLE/VIEW ...)")
     if len(set(defines)) < len(defines):
         twice = sorted({n for n in defines if defines.count(n) > 1})
         raise ModelError(f"{label} creates {', '.join(twice)} more than once; each object is "
@@ -181,31 +182,36 @@ def _cycle(files: dict[str, SqlFile], owner: dict[str, str]) -> list[str]:
         path.append(nxt)
 
 
-def build_order(folder: Path, known: Iterable[str] = (), schema: str | None = None) -> list[SqlFile]:
+def build_order(
+    folder: Path, known: Iterable[str] = (), schema: str | None = None
+) -> list[SqlFile]:
     """The `*.sql` files of `folder` in an order where each runs after what it reads.
 
     `known`: objects that exist before the folder runs (the parameter tables, the core objects
     for sql/laporan). Ties are broken by file name, so the order is stable.
     """
-    known = {k.lower() for k in known}
+    existing = {k.lower() for k in known}
     files = {p.name: parse_sql_file(p, schema) for p in sorted(folder.glob("*.sql"))}
     owner: dict[str, str] = {}
     for key, f in files.items():
         for name in f.defines:
-            if name in owner or name in known:
-                where = files[owner[name]].label if name in owner else "before this folder"
-                raise ModelError(f"{name} is created by {f.label} and by {where}")
+            if name in owner:
+                first = files[owner[name]].label
+                raise ModelError(f"{name} is created by {first} and by {f.label}")
+            if name in existing:
+                raise ModelError(f"{f.label} creates {name}, which exists before {folder.name}/ "
+                                 "runs (a parameter table or a core object)")
             owner[name] = key
     waits: dict[str, set[str]] = {}
     for key, f in files.items():
         deps = set()
         for name in sorted(f.reads):
             if name in f.defines:
-                raise ModelError(f"{f.label} reads {name}, the object it creates; build the earlier "
-                                 "step as its own object (e.g. an int_... table) and read that")
+                raise ModelError(f"{f.label} reads {name}, the object it creates; build the "
+                                 "earlier step as its own object (an int_... table) and read that")
             if name in owner:
                 deps.add(owner[name])
-            elif name not in known:
+            elif name not in existing:
                 raise ModelError(f"{f.label} reads {name}, which no SQL file in {folder.name}/ "
                                  "creates and which does not exist before it")
         waits[key] = deps
@@ -222,7 +228,8 @@ def build_order(folder: Path, known: Iterable[str] = (), schema: str | None = No
                     heapq.heappush(ready, other)
     if len(order) < len(files):
         stuck = {k: files[k] for k, d in waits.items() if d}
-        raise ModelError("circular references between SQL files: " + " -> ".join(_cycle(stuck, owner)))
+        loop = " -> ".join(_cycle(stuck, owner))
+        raise ModelError(f"circular references between SQL files: {loop}")
     return order
 
 
