@@ -38,12 +38,12 @@ CODES: dict[str, tuple[str, str, str, str]] = {
 }
 SHOWN_CODES = 10  # codes named in the warning; the rest are counted
 
-# Matching key of an indicator text, as core.kunci (sql/core/00_macros.sql) builds it.
+# Matching key of an indicator text, as core.kunci (sql/core/macros.sql) builds it.
 KUNCI = "nullif(regexp_replace(lower(CAST({x} AS VARCHAR)), '[^\\p{{L}}\\p{{N}}]+', '', 'g'), '')"
 
 
 def _kode(x: str) -> str:
-    """A code as core.kode (sql/core/00_macros.sql) normalises it."""
+    """A code as core.kode (sql/core/macros.sql) normalises it."""
     return f"nullif(rtrim(regexp_replace(CAST({x} AS VARCHAR), '\\s+', '', 'g'), '.'), '')"
 
 

@@ -1,5 +1,8 @@
--- Helper macros used by every core and laporan file. core.skala and core.param are loaded by
--- lkip/model.py from the configuration (lkip/default_config.toml, overridable in lkip.toml).
+-- Scalar helper macros used by every core and laporan file: code / text normalisation, the
+-- percentage rules (capaian, serapan, efisiensi) and the grading scales. The one file that holds
+-- several objects: they are one concern (the report's calculation rules, one function each), read
+-- no model table, only core.skala and core.param, which lkip/model.py loads from the
+-- configuration (lkip/default_config.toml, overridable in lkip.toml) before any SQL file runs.
 
 -- A code as SIMDA / SIENCANG print it ('4 . 01 . 03 .', ' 4.01.03') -> '4.01.03'.
 CREATE OR REPLACE MACRO core.kode(x) AS

@@ -1,5 +1,5 @@
--- laporan.peringatan: warnings of the model (messages in Bahasa Indonesia). Built last (file
--- name zz_) because it reads the other laporan views.
+-- laporan.peringatan: warnings of the model (messages in Bahasa Indonesia). It reads
+-- laporan.rekonsiliasi; lkip/model.py builds it after that view (order from the references).
 CREATE OR REPLACE VIEW laporan.peringatan AS
 SELECT tahun, kode_skpd, 'lampiran_3' AS tabel, kode_kegiatan AS kode, indikator,
        'Target indikator kegiatan nol atau kosong: capaian dihitung 0 %' AS pesan

@@ -1,0 +1,15 @@
+-- Form Realisasi Kinerja: forms come per Bagian and corrections per row, so a newer form replaces
+-- the rows it holds, not the SKPD's whole form. Per SKPD, year, kegiatan and indicator (its
+-- normalised text) the rows of the latest staged form count (files not in meta.files, hand-built:
+-- the highest s_d_triwulan); rows no newer form holds keep their value.
+CREATE OR REPLACE TABLE core.form AS
+WITH r AS (
+    SELECT s.* REPLACE (core.kode(s.kode_kegiatan) AS kode_kegiatan), f.staged_at AS __staged_at
+    FROM core.stg_realisasi_fisik s
+    LEFT JOIN core.file_aktif f ON f.file_sha256 = s.file_sha256
+)
+SELECT * EXCLUDE (__staged_at)
+FROM r
+QUALIFY dense_rank() OVER (
+    PARTITION BY kode_skpd, tahun, kode_kegiatan, core.kunci(indikator)
+    ORDER BY __staged_at DESC NULLS LAST, s_d_triwulan DESC NULLS LAST, file_sha256 DESC) = 1;

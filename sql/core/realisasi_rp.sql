@@ -1,0 +1,20 @@
+-- Money realisation per kegiatan and quarter used by the report: the SP2D register when the
+-- SKPD/year has one with kegiatan codes, else the LRA quarter differences. The form's Rp columns
+-- are only reconciled (laporan.rekonsiliasi), never used instead of SIMDA.
+CREATE OR REPLACE TABLE core.realisasi_rp AS
+WITH sumber AS (
+    SELECT s.kode_skpd, s.tahun,
+           CASE WHEN EXISTS (SELECT 1 FROM core.sp2d p WHERE p.kode_skpd = s.kode_skpd AND p.tahun = s.tahun
+                                                       AND p.kode_kegiatan IS NOT NULL AND p.has_kode_kegiatan)
+                THEN 'sp2d'
+                WHEN EXISTS (SELECT 1 FROM core.lra_file l WHERE l.kode_skpd = s.kode_skpd AND l.tahun = s.tahun)
+                THEN 'lra' END AS sumber
+    FROM core.skpd s
+)
+SELECT r.kode_skpd, r.tahun, r.kode_kegiatan, r.triwulan, r.nilai, 'sp2d' AS sumber
+FROM core.realisasi_rp_sp2d r JOIN sumber s USING (kode_skpd, tahun)
+WHERE s.sumber = 'sp2d' AND r.kode_kegiatan IS NOT NULL
+UNION ALL
+SELECT r.kode_skpd, r.tahun, r.kode_kegiatan, r.triwulan, r.nilai, 'lra'
+FROM core.realisasi_rp_lra r JOIN sumber s USING (kode_skpd, tahun)
+WHERE s.sumber = 'lra';
