@@ -57,7 +57,7 @@ def _num(v: Any) -> Decimal:
 
 
 def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
-    """Column checks, then the cross-row checks of shared/spec/inputs.md section 1."""
+    """Column checks, then the cross-row checks of docs/input-formats.md section 1."""
     issues = run_schema(RenjaModel, df, file=file)
     issues.extend(cross_row_checks(df, file=file))
     return issues

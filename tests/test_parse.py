@@ -1,4 +1,4 @@
-"""Indonesian number, date and code text: the rules of shared/spec/inputs.md."""
+"""Indonesian number, date and code text: the rules of docs/input-formats.md."""
 
 import datetime as dt
 from decimal import Decimal

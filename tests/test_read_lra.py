@@ -1,4 +1,4 @@
-"""LRA reader: the sample, both SIMDA layouts and the variations of shared/spec/inputs.md."""
+"""LRA reader: the sample, both SIMDA layouts and the variations of docs/input-formats.md."""
 
 from __future__ import annotations
 

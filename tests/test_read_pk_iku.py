@@ -1,4 +1,4 @@
-"""PK / IKU workbook reader: the sample and the layout variations of shared/spec/inputs.md §5."""
+"""PK / IKU workbook reader: the sample and the layout variations of docs/input-formats.md §5."""
 
 from __future__ import annotations
 

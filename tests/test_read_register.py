@@ -1,4 +1,4 @@
-"""Register SP2D reader: the sample and every layout variation of shared/spec/inputs.md §3."""
+"""Register SP2D reader: the sample and every layout variation of docs/input-formats.md §3."""
 
 from __future__ import annotations
 

@@ -265,7 +265,7 @@ def table_rows(
 
 
 # ---------------------------------------------------------------------------------------------
-# Renja / DPA (shared/spec/inputs.md section 1)
+# Renja / DPA (docs/input-formats.md section 1)
 # ---------------------------------------------------------------------------------------------
 
 RENJA_TITLE = [
@@ -415,7 +415,7 @@ IKU_HEADER = ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polarit
 
 
 # ---------------------------------------------------------------------------------------------
-# LRA (shared/spec/inputs.md section 2), both layouts
+# LRA (docs/input-formats.md section 2), both layouts
 # ---------------------------------------------------------------------------------------------
 
 LRA_TITLE = [

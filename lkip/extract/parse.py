@@ -1,6 +1,6 @@
 """Indonesian number, date and code text, parsed by rule (never guessed).
 
-Numbers follow the three-digit rule of shared/spec/inputs.md: a separator followed by groups of
+Numbers follow the three-digit rule of docs/input-formats.md: a separator followed by groups of
 exactly three digits is a thousands separator; one followed by one or two final digits is a
 decimal mark; a lone ``,`` before three digits is Indonesian, so a decimal mark. A numeric cell is
 never re-interpreted. Anything that fits no reading is an error for that cell.

@@ -9,7 +9,7 @@ every step is an Arrow kernel over the whole column.
 ``value`` is null where the text is blank / ``-`` or is not a number; ``ok`` is false exactly where
 the scalar raises :class:`~lkip.extract.parse.ParseError`.
 
-The three-digit rule (shared/spec/inputs.md) as regular expressions over the cleaned body
+The three-digit rule (docs/input-formats.md) as regular expressions over the cleaned body
 ``[0-9.,]+`` (sign, ``Rp``, ``%``, parentheses and a trailing ``,-`` removed first):
 
 * no separator -> integer;

@@ -1,6 +1,6 @@
 """Indonesian number style, formula-injection guards and atomic file writes.
 
-Display rule (shared/spec/reports.md): values keep full precision in the warehouse and are rounded
+Display rule (docs/reports.md): values keep full precision in the warehouse and are rounded
 half up to 2 decimals only when shown. Thousands separator '.', decimal separator ','.
 """
 
