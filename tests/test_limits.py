@@ -177,7 +177,7 @@ def test_the_cell_limit_is_excels_exactly(tmp_path, n, ok):
 
 def test_long_cell_text_in_a_worksheet_split_over_chunks(tmp_path, monkeypatch):
     # the run crosses the scan's chunk boundaries (64-byte chunks here)
-    monkeypatch.setattr(W, "READ_CHUNK", 64)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 64)
     p = xlsx(tmp_path / "potong.xlsx", {"Data": sheet_xml(
         "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 50))
         + '<row r="50"><c r="A50" t="inlineStr"><is><t>' + "y" * 500 + "</t></is></c></row>")})
