@@ -247,3 +247,18 @@ def test_limits_come_from_the_config(tmp_path):
     prep = ingest.prepare(p, cfg)
     assert prep.outcome == "rejected"
     assert any("terlalu banyak sheet: 4" in i.pesan and i.file == "empat.xlsx" for i in prep.issues)
+
+
+def test_default_limits_are_the_config_files_table():
+    from lkip.config import default_table
+    from lkip.extract.workbook.limits import resolve
+
+    table = default_table("limits")
+    assert "split_min_mb" in table and "prepare_memory_mb" in table      # only the file has these
+    assert {k: DEFAULT_LIMITS[k] for k in table} == table
+    assert default_table("no_such_table") == {}
+    # the value open_workbook hands to every step: the caller's limits over the defaults, a copy
+    before = dict(DEFAULT_LIMITS)
+    lim = resolve({"max_rows": 5, "max_cells": None})
+    assert lim["max_rows"] == 5 and lim["max_cells"] == DEFAULT_LIMITS["max_cells"]
+    assert DEFAULT_LIMITS == before
