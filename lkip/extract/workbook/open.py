@@ -12,12 +12,12 @@ from typing import Any
 from lkip.extract.workbook.bounded import CalamineSource, HeadSource
 from lkip.extract.workbook.errors import MSG_RUSAK, SIMPAN_ULANG, _rejected, _Reject
 from lkip.extract.workbook.files import sha256_of
-from lkip.extract.workbook.limits import MB, resolve
-from lkip.extract.workbook.package import _check_directory, _package_kind_problem, _worksheet_members
+from lkip.extract.workbook.limits import resolve
+from lkip.extract.workbook.package import _check_package
 from lkip.extract.workbook.scan import _scan_members
 from lkip.extract.workbook.sheet import Sheet, Workbook
 from lkip.extract.workbook.sheet_scan import _SheetScan
-from lkip.extract.workbook.sniff import ZIP_MAGICS, _sniff_not_zip
+from lkip.extract.workbook.sniff import _check_file
 from lkip.extract.workbook.values import _convert_rows, _load_rows
 from lkip.issues import FileRejected, error
 
@@ -99,38 +99,14 @@ def open_workbook(path: Path, limits: dict | None = None, sha256: str | None = N
 
 
 def _open(path: Path, limits: dict[str, Any], sha256: str | None = None) -> Workbook:
-    st = path.stat()
-    size = st.st_size
-    if size == 0:
-        raise _Reject("Berkas kosong (0 byte): mungkin penyalinan belum selesai atau gagal")
-    max_file = float(limits["max_file_mb"]) * MB
-    if size > max_file:
-        raise _Reject(
-            "Berkas terlalu besar: %.1f MB, batas %g MB" % (size / MB, float(limits["max_file_mb"]))
-        )
-    with open(path, "rb") as f:
-        head = f.read(65536)
-    if not head.startswith(ZIP_MAGICS):
-        raise _sniff_not_zip(path, head)
+    size = _check_file(path, limits)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as e:
         raise _Reject(f"{MSG_RUSAK} (arsip zip terpotong atau rusak; mungkin penyalinan belum "
                       "selesai)") from e
     with zf:
-        _check_directory(zf, limits)
-        names = set(zf.namelist())
-        problem = _package_kind_problem(names)
-        if problem:
-            raise problem
-        names_ci = {n.lower(): n for n in names}
-        sheet_members = _worksheet_members(zf, names_ci)
-        max_sheets = int(limits["max_sheets"])
-        if len(sheet_members) > max_sheets:
-            raise _Reject(
-                f"Buku kerja berisi terlalu banyak sheet: {len(sheet_members)}, melebihi batas "
-                f"{max_sheets} sheet (max_sheets); berkas ditolak demi keamanan",
-                nilai=len(sheet_members), diharapkan=f"paling banyak {max_sheets} sheet")
+        sheet_members = _check_package(zf, limits)
         try:
             scans = _scan_members(zf, sheet_members, limits)
         except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as e:

@@ -21,6 +21,24 @@ from lkip.extract.workbook.limits import MB
 RATIO_FLOOR_BYTES = 1 * MB
 
 
+def _check_package(zf: zipfile.ZipFile, limits: dict[str, Any]) -> dict[str, str]:
+    """Steps 2 and 3: sheet name -> worksheet member, or ``_Reject``."""
+    _check_directory(zf, limits)
+    names = set(zf.namelist())
+    problem = _package_kind_problem(names)
+    if problem:
+        raise problem
+    names_ci = {n.lower(): n for n in names}
+    sheet_members = _worksheet_members(zf, names_ci)
+    max_sheets = int(limits["max_sheets"])
+    if len(sheet_members) > max_sheets:
+        raise _Reject(
+            f"Buku kerja berisi terlalu banyak sheet: {len(sheet_members)}, melebihi batas "
+            f"{max_sheets} sheet (max_sheets); berkas ditolak demi keamanan",
+            nilai=len(sheet_members), diharapkan=f"paling banyak {max_sheets} sheet")
+    return sheet_members
+
+
 def _check_directory(zf: zipfile.ZipFile, limits: dict[str, Any]) -> None:
     infos = zf.infolist()
     if len(infos) > int(limits["max_members"]):

@@ -1,16 +1,36 @@
-"""Step 1: what the bytes are. A file that does not start like a zip is named as precisely as
-possible (legacy ``.xls``, a password-protected workbook, PDF, HTML, XML 2003, CSV or plain text
-renamed ``.xlsx``, a copy that wrote only zero bytes)."""
+"""Step 1: the file's size and what its bytes are. A file that does not start like a zip is named
+as precisely as possible (legacy ``.xls``, a password-protected workbook, PDF, HTML, XML 2003,
+CSV or plain text renamed ``.xlsx``, a copy that wrote only zero bytes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from lkip.extract.workbook.errors import MSG_RUSAK, SIMPAN_ULANG, _Reject
-from lkip.extract.workbook.limits import READ_CHUNK
+from lkip.extract.workbook.limits import MB, READ_CHUNK
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def _check_file(path: Path, limits: dict[str, Any]) -> int:
+    """Step 1: the file's size (``max_file_mb``) and its first bytes; returns the size of a file
+    that starts like a zip, raises ``_Reject`` naming what any other file is."""
+    st = path.stat()
+    size = st.st_size
+    if size == 0:
+        raise _Reject("Berkas kosong (0 byte): mungkin penyalinan belum selesai atau gagal")
+    max_file = float(limits["max_file_mb"]) * MB
+    if size > max_file:
+        raise _Reject(
+            "Berkas terlalu besar: %.1f MB, batas %g MB" % (size / MB, float(limits["max_file_mb"]))
+        )
+    with open(path, "rb") as f:
+        head = f.read(65536)
+    if not head.startswith(ZIP_MAGICS):
+        raise _sniff_not_zip(path, head)
+    return size
 
 
 def _sniff_not_zip(path: Path, head: bytes) -> _Reject:
