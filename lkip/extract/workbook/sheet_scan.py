@@ -64,7 +64,7 @@ class _SheetScan:
         # tokenizer state (kept across chunks)
         self.sticky_tokens = False
         self.regular = True   # every cell placed by a plain r="A1" (no chunk went to the tokenizer)
-        self.parts: Any = None   # sheet_parts.SheetParts when the scan wrote the rows apart
+        self.parts: Any = None   # parts.SheetParts when the scan wrote the rows apart
         self.t_row = 0
         self.t_col = 0
         self.t_in_cell = False
