@@ -85,3 +85,14 @@ def load_config(
         input_dir=Path(input_dir) if input_dir else None,
         output_dir=Path(output_dir) if output_dir else None,
     )
+
+
+def default_table(name: str) -> dict[str, Any]:
+    """One table of lkip/default_config.toml (``{}`` when the file cannot be read): the defaults
+    of a layer used without a Config, e.g. ``open_workbook``'s limits."""
+    try:
+        data = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    table = data.get(name, {})
+    return dict(table) if isinstance(table, dict) else {}

@@ -177,7 +177,7 @@ def test_the_cell_limit_is_excels_exactly(tmp_path, n, ok):
 
 def test_long_cell_text_in_a_worksheet_split_over_chunks(tmp_path, monkeypatch):
     # the run crosses the scan's chunk boundaries (64-byte chunks here)
-    monkeypatch.setattr(W, "READ_CHUNK", 64)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 64)
     p = xlsx(tmp_path / "potong.xlsx", {"Data": sheet_xml(
         "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 50))
         + '<row r="50"><c r="A50" t="inlineStr"><is><t>' + "y" * 500 + "</t></is></c></row>")})
@@ -247,3 +247,18 @@ def test_limits_come_from_the_config(tmp_path):
     prep = ingest.prepare(p, cfg)
     assert prep.outcome == "rejected"
     assert any("terlalu banyak sheet: 4" in i.pesan and i.file == "empat.xlsx" for i in prep.issues)
+
+
+def test_default_limits_are_the_config_files_table():
+    from lkip.config import default_table
+    from lkip.extract.workbook.limits import resolve
+
+    table = default_table("limits")
+    assert "split_min_mb" in table and "prepare_memory_mb" in table      # only the file has these
+    assert {k: DEFAULT_LIMITS[k] for k in table} == table
+    assert default_table("no_such_table") == {}
+    # the value open_workbook hands to every step: the caller's limits over the defaults, a copy
+    before = dict(DEFAULT_LIMITS)
+    lim = resolve({"max_rows": 5, "max_cells": None})
+    assert lim["max_rows"] == 5 and lim["max_cells"] == DEFAULT_LIMITS["max_cells"]
+    assert DEFAULT_LIMITS == before

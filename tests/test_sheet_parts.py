@@ -1,4 +1,4 @@
-"""A big sheet read in parts, in parallel (lkip.extract.sheet_parts), gives exactly the table a
+"""A big sheet read in parts, in parallel (lkip.extract.workbook.parts), gives exactly the table a
 read of the whole sheet gives; when the parts cannot prove where their rows belong, or anything
 fails on the way, the whole sheet is read instead. The part files never outlive the read."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lkip.extract import sheet_parts
+from lkip.extract.workbook import parts as sheet_parts
 from lkip.extract import workbook as W
 from lkip.extract.workbook import open_workbook
 from test_register_fast import CASES, _edit
@@ -25,7 +25,7 @@ def parts_dir(tmp_path, monkeypatch):
     d = tmp_path / "parts"
     d.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(d))
-    monkeypatch.setattr(W, "READ_CHUNK", 512)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 512)
     monkeypatch.setitem(W.DEFAULT_LIMITS, "split_min_mb", 0)
     return d
 

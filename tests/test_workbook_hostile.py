@@ -491,7 +491,7 @@ def test_entity_declaration_hidden_deep_in_a_part(tmp_path):
 
 
 def test_entity_declaration_after_big_cell_data(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "READ_CHUNK", 2048)  # many chunks without a 4 MB fixture
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 2048)  # many chunks without a 4 MB fixture
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 400))
     tail = sheet_xml(rows).replace("</sheetData>", '</sheetData><!DOCTYPE x [<!ENTITY e "e">]>')
     q = raw_xlsx(tmp_path / "ekor.xlsx", tail)
@@ -508,7 +508,7 @@ def test_scan_across_small_chunks_matches_whole_file(tmp_path, monkeypatch):
                      f"<is><t>teks {i}</t></is></c>{f}{err}</row>")
     p = raw_xlsx(tmp_path / "potongan.xlsx", sheet_xml("".join(cells)))
     whole = open_workbook(p).sheets[0]
-    monkeypatch.setattr(W, "READ_CHUNK", 1000)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 1000)
     small = open_workbook(p).sheets[0]
     expected = [(i, 3) for i in range(97, 600, 97)]
     assert whole.formula_cells_without_value == small.formula_cells_without_value == expected
@@ -523,7 +523,7 @@ def test_scan_across_small_chunks_matches_whole_file(tmp_path, monkeypatch):
 
 
 def test_member_lying_about_its_size_is_caught_when_read_ahead(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "READ_CHUNK", 1024)   # the member is > 4 chunks: read by the second thread
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 1024)   # the member is > 4 chunks: read by the second thread
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 2000))
     p = raw_xlsx(tmp_path / "bohong2.xlsx", sheet_xml(rows))
     data = bytearray(p.read_bytes())
@@ -537,7 +537,7 @@ def test_member_lying_about_its_size_is_caught_when_read_ahead(tmp_path, monkeyp
 
 
 def test_rejection_in_the_middle_stops_the_read_ahead(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "READ_CHUNK", 1024)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 1024)
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 3000))
     p = raw_xlsx(tmp_path / "panjang.xlsx", sheet_xml(rows))
     before = threading.active_count()
@@ -546,7 +546,7 @@ def test_rejection_in_the_middle_stops_the_read_ahead(tmp_path, monkeypatch):
 
 
 def test_read_ahead_pieces_rejoin_to_the_member_and_end_after_rows(monkeypatch):
-    monkeypatch.setattr(W, "READ_CHUNK", 1000)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 1000)
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i * 7}</v></c></row>' for i in range(1, 400))
     data = sheet_xml(rows).encode()
     pieces = list(W._read_ahead(io.BytesIO(data)))
@@ -584,7 +584,7 @@ def test_read_ahead_gives_the_same_scan(tmp_path, monkeypatch):
         cells.append(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c>{f}{err}{far}</row>')
     p = raw_xlsx(tmp_path / "baca_dulu.xlsx", sheet_xml("".join(cells)))
     whole = open_workbook(p).sheets[0]
-    monkeypatch.setattr(W, "READ_CHUNK", 512)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 512)
     ahead = open_workbook(p).sheets[0]
     assert ahead.formula_cells_without_value == whole.formula_cells_without_value == [
         (i, 3) for i in range(97, 800, 97)]
@@ -618,7 +618,7 @@ def test_re2_screen_never_misses_what_the_exact_searches_find(parts, prefix, max
 
 
 def test_big_sheet_text_is_read_ahead_and_equals_a_direct_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "TEXT_MIN_ROWS", 3)
+    monkeypatch.setattr(W.open, "TEXT_MIN_ROWS", 3)
     p = normal_xlsx(tmp_path / "besar.xlsx")
     wb = open_workbook(p)
     reg, lama = wb.sheets
@@ -631,7 +631,7 @@ def test_big_sheet_text_is_read_ahead_and_equals_a_direct_read(tmp_path, monkeyp
 
 
 def test_a_failing_read_ahead_is_a_rejection_not_a_traceback(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "TEXT_MIN_ROWS", 3)
+    monkeypatch.setattr(W.open, "TEXT_MIN_ROWS", 3)
 
     def boom(self):
         raise RuntimeError("panic in the reader")
@@ -645,10 +645,10 @@ def test_a_failing_read_ahead_is_a_rejection_not_a_traceback(tmp_path, monkeypat
 
 def test_head_is_read_once_and_equals_fresh_reads(tmp_path, monkeypatch):
     p = normal_xlsx(tmp_path / "kepala.xlsx")
-    fresh = {n: W._tidy_head(W._head_raw(p, "Register", n)) for n in (2, 4, 32, 40)}
+    fresh = {n: W._tidy_head(W.sheet._head_raw(p, "Register", n)) for n in (2, 4, 32, 40)}
     calls = []
-    real = W._head_raw
-    monkeypatch.setattr(W, "_head_raw", lambda *a: calls.append(a) or real(*a))
+    real = W.sheet._head_raw
+    monkeypatch.setattr(W.sheet, "_head_raw", lambda *a: calls.append(a) or real(*a))
     sheet = Sheet("Register", False, path=p, loader=None)    # a big sheet's grid is not loaded
     got = {n: sheet.head(n) for n in (32, 40, 2, 4)}
     assert got == fresh and len(calls) == 1
@@ -666,7 +666,7 @@ def test_a_fake_end_of_sheet_data_cannot_hide_cells_from_the_scan(tmp_path, monk
     # XML comments, CDATA and processing instructions can hold the text '</sheetData>'; the scan
     # must not take it for the end of the cells and let a far-away cell through to the readers
     # (the rest stays well-formed XML: only the scan would have been fooled).
-    monkeypatch.setattr(W, "READ_CHUNK", 64)
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 64)
     many = "".join(f'<row r="{i}"><c r="B{i}"><v>{i}</v></c></row>' for i in range(1, 2000))
     rows = (many + hide.format(pad="x" * 300)
             + '<row r="3001"><c r="XFD1048576"><v>1</v></c></row>')
@@ -675,7 +675,7 @@ def test_a_fake_end_of_sheet_data_cannot_hide_cells_from_the_scan(tmp_path, monk
 
 
 def test_a_second_sheet_data_after_the_first_is_rejected(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "READ_CHUNK", 64)       # the first </sheetData> ends a chunk's rows
+    monkeypatch.setattr(W.scan, "READ_CHUNK", 64)       # the first </sheetData> ends a chunk's rows
     many = "".join(f'<row r="{i}"><c r="B{i}"><v>{i}</v></c></row>' for i in range(1, 3000))
     rows = many + "</sheetData>" + " " * 300 + '<sheetData><row r="9"><c r="XFD1048576"><v>1</v></c></row>'
     p = raw_xlsx(tmp_path / "dua_data.xlsx", sheet_xml(rows))

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lkip.extract.workbook import _ROOT_PREFIX_RE, MB
+from lkip.extract.workbook.limits import MB
+from lkip.extract.workbook.sheet_scan import ROOT_PREFIX_RE
 
 EXCEL_MAX_ROW = 1_048_576
 _SHEET_DATA_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.\-]*:)?)sheetData\b[^>]*?(/?)>")
@@ -107,7 +108,7 @@ class SheetSplit:
             p = self.prefix = m.group(1)
             self.end_row, self.end_data = b"</" + p + b"row>", b"</" + p + b"sheetData"
             self.head = bytes(self._pending[: m.end()])
-            rm = _ROOT_PREFIX_RE.search(self.head)
+            rm = ROOT_PREFIX_RE.search(self.head)
             self.root_prefix = (rm.group(1) + b":") if rm and rm.group(1) else b""
             piece = bytes(self._pending[m.end():])
             self._pending = bytearray()
