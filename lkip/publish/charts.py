@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .data import ROMAWI, UnitData, num  # noqa: E402
@@ -32,7 +33,9 @@ class Chart:
 
 def _save(fig: Figure, target: Path) -> tuple[int, int]:
     FigureCanvasAgg(fig)
-    fig.tight_layout()
+    # What fig.tight_layout() computes, without leaving a layout engine on the figure: with one
+    # set, savefig draws the whole figure twice (a layout pass, then the pixels).
+    TightLayoutEngine().execute(fig)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI)
     w, h = fig.get_size_inches() * DPI
