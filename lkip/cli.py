@@ -96,7 +96,7 @@ def _label(outcome: str | None) -> str:
 
 
 def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: str | None = None,
-                 show_progress: bool = True, quiet: bool = False) -> int:
+                 show_progress: bool = True, quiet: bool = False, force: bool = False) -> int:
     """One flow run with the lock held by this process. Returns the exit status."""
     from lkip import prefect_env, runreport
     from lkip.lock import LockBusy, run_lock
@@ -132,7 +132,7 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
             try:
                 report = pipeline.lkip_run(
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),
-                    tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id,
+                    tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id, force=force,
                 )
                 code = 0
             except pipeline.RunFailed as exc:
@@ -219,10 +219,12 @@ def report(
     output_dir: Optional[Path] = OutputOpt,
     tahun: Optional[int] = typer.Option(None, "--tahun"),
     skpd: Optional[str] = typer.Option(None, "--skpd", help="Kode SKPD."),
+    force: bool = typer.Option(False, "--force", help="Terbitkan ulang semua SKPD, juga yang datanya tidak berubah."),
 ) -> None:
-    """Bangun ulang keluaran dari gudang data, tanpa membaca input."""
+    """Bangun ulang keluaran dari gudang data, tanpa membaca input (hanya SKPD yang datanya berubah)."""
     cfg = _cfg(workspace, None, output_dir)
-    raise typer.Exit(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd, show_progress=err.is_terminal))
+    raise typer.Exit(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd, show_progress=err.is_terminal,
+                                  force=force))
 
 
 @app.command()

@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .data import ROMAWI, UnitData, num  # noqa: E402
 from .fmt import atomic_path, format_angka, format_persen  # noqa: E402
+from .safe_text import chart_text, clean, file_stem, shorten  # noqa: E402
 
 DPI = 110
 BLUE, ORANGE, GREEN, RED, GREY = "#1f4e79", "#e07b00", "#2e7d32", "#c62828", "#7f7f7f"
@@ -46,8 +47,15 @@ def _miliar(v: float, _pos: Any = None) -> str:
     return format_angka(v / 1e9)
 
 
-def _wrap(text: str, width: int = 38) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+def _wrap(text: str, width: int = 38, max_lines: int = 4) -> str:
+    """Wrapped to `width`, at most about `max_lines` lines (shortened at a word), safe for mathtext."""
+    text = shorten(clean(str(text)), width * max_lines)
+    return _tex_safe("\n".join(textwrap.wrap(text, width)) or text)
+
+
+def _tex_safe(text: str) -> str:
+    # after wrapping, so an escape is never split across lines
+    return text.replace("$", r"\$")
 
 
 def _cumulative(values: list[float | None]) -> list[float | None]:
@@ -114,7 +122,7 @@ def serapan_program(target: Path, judul: str, program: list[str], persen: list[f
 def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:
     fig = Figure(figsize=(9, 5))
     ax = fig.add_subplot()
-    names = [f"IKU {r['no']}" for r in iku]
+    names = [chart_text(f"IKU {r['no']}") for r in iku]
     vals = [r["capaian_pct"] or 0.0 for r in iku]
     bars = ax.bar(names, vals, color=[GREEN if round(v, 2) >= 100 else RED for v in vals], width=0.6)
     for b, v in zip(bars, vals):
@@ -155,7 +163,7 @@ def tren_iku(target: Path, judul: str, series: list[dict[str, Any]], tahun: int)
                     label=f"Target {tahun}")
         if s.get("target_akhir_renstra") is not None:
             ax.axhline(s["target_akhir_renstra"], color=GREEN, linestyle="--", linewidth=1,
-                       label=f"Target akhir Renstra {s.get('tahun_akhir_renstra') or ''}".strip())
+                       label=chart_text(f"Target akhir Renstra {s.get('tahun_akhir_renstra') or ''}".strip()))
         top = max(vals + [s.get("target_akhir_renstra") or 0, s.get("target_tahun_ini") or 0, 1])
         ax.set_ylim(0, top * 1.25)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v)))
@@ -211,7 +219,7 @@ def build_charts(unit: UnitData, charts_dir: Path) -> list[Chart]:
                 continue  # a program without pagu has no curve worth drawing
             kode = str(r.get("kode"))
             nama_prog = r.get("program") or r.get("uraian") or kode
-            add(f"kurva_s_program_{kode.replace(' ', '')}", f"Kurva S {nama_prog}", kurva_s,
+            add(f"kurva_s_program_{file_stem(kode.replace(' ', ''))}", f"Kurva S {nama_prog}", kurva_s,
                 f"Kurva S {nama_prog} ({kode}) {periode}", kas, real_rows.get(r.get("kode"), [None] * 4),
                 unit.s_d_triwulan)
 
