@@ -98,10 +98,11 @@ def _label(outcome: str | None) -> str:
 def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: str | None = None,
                  show_progress: bool = True, quiet: bool = False, force: bool = False) -> int:
     """One flow run with the lock held by this process. Returns the exit status."""
-    from lkip import prefect_env, runreport
+    from lkip import prefect_env, runreport, workspace_server
     from lkip.lock import LockBusy, run_lock
 
     prefect_env.configure(cfg.workspace)
+    workspace_server.adopt()  # this workspace's running `lkip prefect-server`, if any
     run_id = runreport.new_run_id()
 
     # The lock first: a second run must not even start Prefect.
@@ -423,6 +424,9 @@ def prefect_server(
     exe = Path(sys.executable).with_name("prefect")
     args = [str(exe), "server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"]
     console.print(f"Server Prefect: http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    from lkip import workspace_server
+
+    workspace_server.record(f"http://127.0.0.1:{port}/api")  # `lkip run`/`watch` of this workspace use it
     sys.stdout.flush()
     os.execv(str(exe), args)  # systemd then supervises the server itself
 
