@@ -2,7 +2,7 @@
 
     lock → discover → prepare (parallel, on the configured task runner)
          → stage (one writer, one transaction per file) → archive (only after the commit)
-         → model.build → publish_all → run report
+         → model.build → publish (units whose data changed, one task each) → run report
 
 The work lives in lkip.ingest / lkip.stage / lkip.model / lkip.publish; the tasks below are thin
 wrappers so that each file and each stage is one task run in Prefect's UI. Import
