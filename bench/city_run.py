@@ -164,6 +164,7 @@ def example(timeout: float) -> dict[str, Any]:
                     continue
             r = peak_of_command(_lkip("run", "--workspace", str(ws), "--no-progress"), timeout, env=env, cwd=ws)
             r["durations"] = _last_report(ws).get("durations_seconds")
+            r["temporary_server_started"] = (ws / ".prefect" / "temporary-server.log").exists()
             res[mode] = r
         finally:
             if server is not None:
@@ -228,7 +229,8 @@ def markdown(res: dict[str, Any]) -> str:
                          f"{r.get('durations')}, publish {r.get('terbitkan')}; folders rewritten: {r.get('folders_changed')}")
     for mode, r in (res.get("example") or {}).items():
         lines.append(f"- bundled example, {mode} server: {r.get('wall', 0):.1f} s "
-                     f"(flow durations {r.get('durations')}){' ' + r['error'] if r.get('error') else ''}")
+                     f"(flow durations {r.get('durations')}; temporary server started: "
+                     f"{r.get('temporary_server_started')}){' ' + r['error'] if r.get('error') else ''}")
     return "\n".join(lines) + "\n"
 
 

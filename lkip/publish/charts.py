@@ -19,7 +19,8 @@ from .data import ROMAWI, UnitData, num  # noqa: E402
 from .fmt import atomic_path, format_angka, format_persen  # noqa: E402
 from .safe_text import chart_text, clean, file_stem, shorten  # noqa: E402
 
-DPI = 110
+DPI = 110  # figures are made at the dpi they are saved at: the layout pass and the drawing then
+# share one renderer and its cache of text extents (each text is measured once, not twice)
 BLUE, ORANGE, GREEN, RED, GREY = "#1f4e79", "#e07b00", "#2e7d32", "#c62828", "#7f7f7f"
 
 
@@ -72,7 +73,7 @@ def _cumulative(values: list[float | None]) -> list[float | None]:
 def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
             s_d_triwulan: int | None) -> tuple[int, int]:
     """Planned (anggaran kas) vs realised cumulative Rp per quarter."""
-    fig = Figure(figsize=(8, 4.6))
+    fig = Figure(figsize=(8, 4.6), dpi=DPI)
     ax = fig.add_subplot()
     x = [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)]
     rencana = _cumulative([v or 0.0 for v in kas])
@@ -99,7 +100,7 @@ def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[f
 
 def serapan_program(target: Path, judul: str, program: list[str], persen: list[float],
                     total: float | None) -> tuple[int, int]:
-    fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)))
+    fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)), dpi=DPI)
     ax = fig.add_subplot()
     labels = [_wrap(p, 45) for p in program]
     y = list(range(len(program)))[::-1]
@@ -120,7 +121,7 @@ def serapan_program(target: Path, judul: str, program: list[str], persen: list[f
 
 
 def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:
-    fig = Figure(figsize=(9, 5))
+    fig = Figure(figsize=(9, 5), dpi=DPI)
     ax = fig.add_subplot()
     names = [chart_text(f"IKU {r['no']}") for r in iku]
     vals = [r["capaian_pct"] or 0.0 for r in iku]
@@ -149,7 +150,7 @@ def tren_iku(target: Path, judul: str, series: list[dict[str, Any]], tahun: int)
     n = max(len(series), 1)
     ncols = 2 if n > 1 else 1
     nrows = (n + ncols - 1) // ncols
-    fig = Figure(figsize=(9, 2.9 * nrows + 0.6))
+    fig = Figure(figsize=(9, 2.9 * nrows + 0.6), dpi=DPI)
     for i, s in enumerate(series):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         years = [y for y, _ in s["realisasi"]]
