@@ -6,8 +6,8 @@
   Jinja2);
 * the settings publishing reads (`skpd`, `publish`, `scales`, `rules`) and the workspace's own
   templates (`publish.templates`);
-* the unit itself as publishing sees it: name, period, every table (id, columns, rows, values
-  with their types) and every warning.
+* the unit itself as publishing sees it: name, period, every table (id, columns, rows in order,
+  values with their types) and every warning (as a set: `laporan.peringatan` has no order).
 
 The manifest `<unit folder>/.lkip-terbit.json` records the digest and the files written. A run
 republishes a unit only when its digest differs or one of its files is missing; `lkip report
@@ -87,8 +87,10 @@ def unit_digest(unit: UnitData, config: Any, settings: str | None = None) -> str
         for row in t.rows:
             h.update("\x1f".join(_value(row.get(c)) for c in t.columns).encode("utf-8", "surrogatepass"))
             h.update(b"\x1e")
-    for issue in unit.issues:
-        h.update(repr(sorted((k, _value(v)) for k, v in issue.items())).encode("utf-8", "surrogatepass"))
+    # Warnings in any order: laporan.peringatan is a UNION ALL without ORDER BY, whose row order
+    # can change from one evaluation to the next (parallel pipelines); the set decides.
+    for text in sorted(repr(sorted((k, _value(v)) for k, v in issue.items())) for issue in unit.issues):
+        h.update(text.encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
 
