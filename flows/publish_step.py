@@ -67,6 +67,9 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         for job in jobs:
             results.append(publish_unit_task(job, str(out), cfg, label=job.unit.folder))
     else:
+        # The city first: its report (one Kurva S per SKPD, every SKPD's rows) costs several SKPD's
+        # worth; started last it would run alone at the end while the other workers idle.
+        jobs = sorted(jobs, key=lambda j: not j.unit.is_kota)
         with task_runner as tr:
             futures = [tr.submit(publish_unit_task, parameters={
                 "job": job, "output_dir": str(out), "cfg": cfg, "label": job.unit.folder}) for job in jobs]
