@@ -419,6 +419,17 @@ def write_skpd(folder: Path, i: int, register_rows_n: int, n_kegiatan: int) -> d
     return {"skpd": skpd, "kegiatan": len(kegiatan), **reg}
 
 
+def write_redrop(folder: Path, i: int, register_rows_n: int, n_kegiatan: int, fewer: int = 25) -> Path:
+    """A corrected register of the i-th SKPD (its last `fewer` SP2D withdrawn) into folder: what
+    an officer drops again into a city warehouse. Same kegiatan and seed as write_skpd."""
+    skpd, nama = skpd_code(i), SKPD_NAMA[(i - 1) % len(SKPD_NAMA)]
+    seed = 1000 + i
+    kegiatan = [k for p in plan(skpd, n_kegiatan, random.Random(seed)) for k in p.kegiatan]
+    path = folder / f"register_sp2d_{skpd}_{TAHUN}.xlsx"
+    write_register(path, register_rows_n - fewer, skpd, nama, kegiatan, seed=seed)
+    return path
+
+
 # -------------------------------------------------------------------------------------------
 # Cache
 

@@ -2,7 +2,7 @@
 
     lock → discover → prepare (parallel, on the configured task runner)
          → stage (one writer, one transaction per file) → archive (only after the commit)
-         → model.build → publish_all → run report
+         → model.build → publish (units whose data changed, one task each) → run report
 
 The work lives in lkip.ingest / lkip.stage / lkip.model / lkip.publish; the tasks below are thin
 wrappers so that each file and each stage is one task run in Prefect's UI. Import
@@ -363,8 +363,12 @@ def lkip_run(
     kode_skpd: str | None = None,
     mode: str = "run",
     run_id: str | None = None,
+    force: bool = False,
 ) -> dict[str, Any]:
-    """mode: 'run' (new files), 'report' (outputs from the warehouse), 'rebuild' (from processed/)."""
+    """mode: 'run' (new files), 'report' (outputs from the warehouse), 'rebuild' (from processed/).
+
+    Only the units whose data changed are republished; force=True republishes every unit.
+    """
     global LAST_SUMMARY
     logger = get_run_logger()
     from lkip import api_guard
@@ -384,6 +388,7 @@ def lkip_run(
     durations: dict[str, float] = {}
     files: list[dict[str, Any]] = []
     outputs: list[str] = []
+    publish_summary: dict[str, Any] = {}
 
     wait = float(cfg.get("lock.wait_seconds", 0) or 0)
     delay = 2.0
@@ -428,7 +433,9 @@ def lkip_run(
                 durations["model"] = time.monotonic() - t
                 _emit("stage", name="terbitkan")
                 t = time.monotonic()
-                outputs = publish(cfg, tahun=tahun, kode_skpd=kode_skpd)
+                from flows.publish_step import publish_units
+
+                outputs, publish_summary = publish_units(cfg, con, tahun=tahun, kode_skpd=kode_skpd, force=force)
                 durations["publish"] = time.monotonic() - t
             else:
                 logger.info("Tidak ada berkas baru: model dan keluaran tidak diubah")
@@ -438,6 +445,9 @@ def lkip_run(
         if failed_files:
             error = f"{len(failed_files)} berkas gagal diproses (dibiarkan di input/ untuk run berikutnya)"
             error += "".join(f". {m}" for f in failed_files for m in f.get("messages", []) if "Disk penuh" in m)[:1000]
+        if publish_summary.get("unit_gagal"):  # the other units were published
+            status = "failed"
+            error = "; ".join(filter(None, [error] + [u["pesan"] for u in publish_summary["unit_gagal"]]))
     except Exception as exc:
         from lkip.safe_fs import run_error_text
 
@@ -453,6 +463,7 @@ def lkip_run(
         report = runreport.build_report(
             run_id, started_at, status, files, durations, rec_diff, outputs, error,
             extra={"mode": mode, "flow_run_id": flow_run_id, "peringatan_laporan": table_warnings,
+                   "terbitkan": publish_summary,
                    "input_dir": str(cfg.input_dir),
                    "output_dir": str(cfg.output_dir)},
         )

@@ -100,12 +100,13 @@ def _label(outcome: str | None) -> str:
 
 
 def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: str | None = None,
-                 show_progress: bool = True, quiet: bool = False) -> int:
+                 show_progress: bool = True, quiet: bool = False, force: bool = False) -> int:
     """One flow run with the lock held by this process. Returns the exit status."""
-    from lkip import prefect_env, runreport
+    from lkip import prefect_env, runreport, workspace_server
     from lkip.lock import LockBusy, run_lock
 
     prefect_env.configure(cfg.workspace)
+    workspace_server.adopt()  # this workspace's running `lkip prefect-server`, if any
     run_id = runreport.new_run_id()
 
     # The lock first: a second run must not even start Prefect.
@@ -139,7 +140,7 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
             try:
                 report = pipeline.lkip_run(
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),
-                    tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id,
+                    tahun=tahun, kode_skpd=kode_skpd, mode=mode, run_id=run_id, force=force,
                 )
                 code = runreport.EXIT_CODES.get(str(report.get("status")), 0)  # 3: rejected files
             except pipeline.RunFailed as exc:
@@ -233,10 +234,12 @@ def report(
     output_dir: Optional[Path] = OutputOpt,
     tahun: Optional[int] = typer.Option(None, "--tahun"),
     skpd: Optional[str] = typer.Option(None, "--skpd", help="Kode SKPD."),
+    force: bool = typer.Option(False, "--force", help="Terbitkan ulang semua SKPD, juga yang datanya tidak berubah."),
 ) -> None:
-    """Bangun ulang keluaran dari gudang data, tanpa membaca input."""
+    """Bangun ulang keluaran dari gudang data, tanpa membaca input (hanya SKPD yang datanya berubah)."""
     cfg = _cfg(workspace, None, output_dir)
-    raise typer.Exit(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd, show_progress=err.is_terminal))
+    raise typer.Exit(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd, show_progress=err.is_terminal,
+                                  force=force))
 
 
 @app.command()
@@ -539,6 +542,9 @@ def prefect_server(
     args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
             "--analytics-off"]
     console.print(f"Server Prefect: http://127.0.0.1:{port} (PREFECT_HOME={os.environ['PREFECT_HOME']})")
+    from lkip import workspace_server
+
+    workspace_server.record(f"http://127.0.0.1:{port}/api")  # `lkip run`/`watch` of this workspace use it
     sys.stdout.flush()
     from lkip.supervise import run_supervised
 

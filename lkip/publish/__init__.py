@@ -9,7 +9,9 @@ writes under `output_dir/<tahun>/<kode_skpd | kota>/`:
   laporan_<kode>_<tahun>.html   self-contained page: narrative, charts, tables
   BAB_III_<kode>_<tahun>.docx   draft of BAB III
   validasi.xlsx                 the warnings of the files behind the numbers
-Every file is written to a temporary name and renamed into place.
+Every file is written to a temporary name and renamed into place. Each view is read once per run
+(snapshot.py); runner.py publishes only the units whose digest changed (digest.py), one unit's
+failure never stopping the others.
 """
 
 from __future__ import annotations
@@ -24,25 +26,30 @@ from .charts import Chart, build_charts
 from lkip.safe_fs import ensure_tree
 
 from .csv_out import write_csv
-from .data import KOTA, UnitData, list_units, list_views, load_unit
+from .data import KOTA, UnitData
 from .docx_out import write_docx
 from .fmt import format_angka, format_persen, format_rupiah
 from .html import write_html
 from .narrative import render_narrative
+from .safe_text import file_stem
 from .xlsx import write_validasi_workbook, write_workbook
 
 __all__ = [
-    "publish_all", "publish_unit", "format_angka", "format_persen", "format_rupiah", "KOTA",
+    "publish_all", "publish_unit", "PublishError", "format_angka", "format_persen", "format_rupiah", "KOTA",
 ]
 
 log = logging.getLogger(__name__)
+
+
+class PublishError(RuntimeError):
+    """Some units could not be published (the others were); the message says which and why."""
 
 
 def publish_unit(unit: UnitData, output_dir: Path, config: Any = None) -> list[Path]:
     """All outputs of one loaded SKPD/city; returns the paths written."""
     folder = Path(output_dir) / str(unit.tahun) / unit.folder
     ensure_tree(output_dir, (str(unit.tahun), unit.folder), ("csv",), ("charts",))  # no link followed
-    kode, tahun = unit.kode_skpd, unit.tahun
+    kode, tahun = (unit.kode_skpd if unit.is_kota else file_stem(unit.kode_skpd)), unit.tahun
     written: list[Path] = []
 
     for table in unit.tables.values():
@@ -66,15 +73,20 @@ def publish_all(
     config: Any,
     tahun: int | None = None,
     kode_skpd: str | None = None,
+    force: bool = True,
+    workers: int = 1,
 ) -> list[Path]:
     """Publish every (tahun, kode_skpd) of laporan.lampiran_3, the city ('KOTA' -> folder kota) included.
 
-    `tahun` / `kode_skpd` restrict the set (kode_skpd='KOTA' publishes only the city).
+    `tahun` / `kode_skpd` restrict the set (kode_skpd='KOTA' publishes only the city). With
+    force=False only the units whose digest changed are written (the others' paths are not
+    returned); `workers` > 1 publishes on that many processes. Every unit is attempted; when some
+    failed, PublishError names them after the others were written.
     """
-    views = list_views(con)
-    written: list[Path] = []
-    for t, k in list_units(con, tahun, kode_skpd):
-        unit = load_unit(con, t, k, config, views)
-        log.info("publish %s %s: %d tabel", t, k, len(unit.tables))
-        written.extend(publish_unit(unit, Path(output_dir), config))
-    return written
+    from .runner import publish_changed
+
+    results = publish_changed(con, Path(output_dir), config, tahun, kode_skpd, force=force, workers=workers)
+    failed = [r.error for r in results if r.error]
+    if failed:
+        raise PublishError("\n".join(failed))
+    return [Path(p) for r in results for p in r.paths]

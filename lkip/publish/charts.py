@@ -12,13 +12,16 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from . import labels  # noqa: E402
 from .data import ROMAWI, UnitData, num  # noqa: E402
 from .fmt import atomic_path, format_angka, format_persen  # noqa: E402
+from .safe_text import chart_text, clean, file_stem, shorten  # noqa: E402
 
-DPI = 110
+DPI = 110  # figures are made at the dpi they are saved at: the layout pass and the drawing then
+# share one renderer and its cache of text extents (each text is measured once, not twice)
 BLUE, ORANGE, GREEN, RED, GREY = "#1f4e79", "#e07b00", "#2e7d32", "#c62828", "#7f7f7f"
 
 
@@ -33,7 +36,9 @@ class Chart:
 
 def _save(fig: Figure, target: Path) -> tuple[int, int]:
     FigureCanvasAgg(fig)
-    fig.tight_layout()
+    # What fig.tight_layout() computes, without leaving a layout engine on the figure: with one
+    # set, savefig draws the whole figure twice (a layout pass, then the pixels).
+    TightLayoutEngine().execute(fig)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI)
     w, h = fig.get_size_inches() * DPI
@@ -44,8 +49,15 @@ def _miliar(v: float, _pos: Any = None) -> str:
     return format_angka(v / 1e9)
 
 
-def _wrap(text: str, width: int = 38) -> str:
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+def _wrap(text: str, width: int = 38, max_lines: int = 4) -> str:
+    """Wrapped to `width`, at most about `max_lines` lines (shortened at a word), safe for mathtext."""
+    text = shorten(clean(str(text)), width * max_lines)
+    return _tex_safe("\n".join(textwrap.wrap(text, width)) or text)
+
+
+def _tex_safe(text: str) -> str:
+    # after wrapping, so an escape is never split across lines
+    return text.replace("$", r"\$")
 
 
 def _cumulative(values: list[float | None]) -> list[float | None]:
@@ -62,7 +74,7 @@ def _cumulative(values: list[float | None]) -> list[float | None]:
 def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
             s_d_triwulan: int | None) -> tuple[int, int]:
     """Planned (anggaran kas) vs realised cumulative Rp per quarter."""
-    fig = Figure(figsize=(8, 4.6))
+    fig = Figure(figsize=(8, 4.6), dpi=DPI)
     ax = fig.add_subplot()
     x = [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)]
     rencana = _cumulative([v or 0.0 for v in kas])
@@ -93,7 +105,7 @@ TANPA_PAGU = "tanpa pagu"  # a program with pagu 0 has no serapan to draw (not 0
 def serapan_program(target: Path, judul: str, program: list[str], persen: list[float | None],
                     total: float | None) -> tuple[int, int]:
     """Serapan per program; a program whose persen is None (pagu 0) is listed, marked `tanpa pagu`."""
-    fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)))
+    fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)), dpi=DPI)
     ax = fig.add_subplot()
     names = [_wrap(p, 45) for p in program]
     y = list(range(len(program)))[::-1]
@@ -120,9 +132,9 @@ def serapan_program(target: Path, judul: str, program: list[str], persen: list[f
 
 
 def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:
-    fig = Figure(figsize=(9, 5))
+    fig = Figure(figsize=(9, 5), dpi=DPI)
     ax = fig.add_subplot()
-    names = [f"IKU {r['no']}" for r in iku]
+    names = [chart_text(f"IKU {r['no']}") for r in iku]
     vals = [r["capaian_pct"] or 0.0 for r in iku]
     bars = ax.bar(names, vals, color=[GREEN if round(v, 2) >= 100 else RED for v in vals], width=0.6)
     for b, v in zip(bars, vals):
@@ -149,7 +161,7 @@ def tren_iku(target: Path, judul: str, series: list[dict[str, Any]], tahun: int)
     n = max(len(series), 1)
     ncols = 2 if n > 1 else 1
     nrows = (n + ncols - 1) // ncols
-    fig = Figure(figsize=(9, 2.9 * nrows + 0.6))
+    fig = Figure(figsize=(9, 2.9 * nrows + 0.6), dpi=DPI)
     for i, s in enumerate(series):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         years = [y for y, _ in s["realisasi"]]
@@ -163,7 +175,7 @@ def tren_iku(target: Path, judul: str, series: list[dict[str, Any]], tahun: int)
                     label=f"Target {tahun}")
         if s.get("target_akhir_renstra") is not None:
             ax.axhline(s["target_akhir_renstra"], color=GREEN, linestyle="--", linewidth=1,
-                       label=f"Target akhir Renstra {s.get('tahun_akhir_renstra') or ''}".strip())
+                       label=chart_text(f"Target akhir Renstra {s.get('tahun_akhir_renstra') or ''}".strip()))
         top = max(vals + [s.get("target_akhir_renstra") or 0, s.get("target_tahun_ini") or 0, 1])
         ax.set_ylim(0, top * 1.25)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v)))
@@ -219,7 +231,7 @@ def build_charts(unit: UnitData, charts_dir: Path) -> list[Chart]:
                 continue  # a program without pagu has no curve worth drawing
             kode = str(r.get("kode"))
             nama_prog = r.get("program") or r.get("uraian") or kode
-            add(f"kurva_s_program_{kode.replace(' ', '')}", f"Kurva S {nama_prog}", kurva_s,
+            add(f"kurva_s_program_{file_stem(kode.replace(' ', ''))}", f"Kurva S {nama_prog}", kurva_s,
                 f"Kurva S {nama_prog} ({kode}) {periode}", kas, real_rows.get(r.get("kode"), [None] * 4),
                 unit.s_d_triwulan)
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import duckdb
 
+from .safe_text import file_stem
+
 LINEAGE = ("tahun", "kode_skpd", "s_d_triwulan")
 KOTA = "KOTA"
 
@@ -60,7 +62,7 @@ class UnitData:
 
     @property
     def folder(self) -> str:
-        return "kota" if self.is_kota else self.kode_skpd
+        return "kota" if self.is_kota else file_stem(self.kode_skpd)
 
     @property
     def periode(self) -> str:

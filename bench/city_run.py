@@ -1,0 +1,269 @@
+"""The whole job an office runs, at city scale (issue 13): ratios measured in the same run.
+
+    .venv/bin/python bench/city_run.py --city-skpd 44 --city-rows 25000 --out bench/results/X.md
+
+1. **floor**: fastexcel reads every sheet of every file of the drop to Arrow, one process (a
+   fresh child; its wall time after its imports).
+2. **full**: `lkip run` on a fresh workspace holding the drop (whole process, wall clock from
+   outside, peak RSS of its largest process); `publish` from the run's own durations.
+3. **re-drop**: one SKPD drops a corrected register (bench/generate.py `write_redrop`) into the
+   same workspace; `lkip run` again. Which unit folders changed is read from the files themselves
+   (bytes and modification times of every output before and after).
+4. **example**: `lkip run` of the bundled example (5 files) on a fresh workspace, with the
+   temporary Prefect server, then against a running `lkip prefect-server` of that workspace.
+
+Ratios: full / floor (≤ 6), re-drop / full (≤ 0,10), publish (≤ 15 s), peak (≤ 1 536 MB),
+example (≤ 10 s temporary server, ≤ 6 s running server). `--no-example`, `--no-redrop` skip parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+from run_bench import hardware, peak_of_command, run_child  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "bekasi-setda-2020" / "input"
+
+
+def floor_child(folder: str) -> int:
+    """Child: fastexcel reads every sheet of every file to Arrow; prints JSON."""
+    import fastexcel
+    import pyarrow  # noqa: F401  (loaded by to_arrow on first use: before the clock)
+
+    files = sorted(Path(folder).rglob("*.xlsx"))
+    t = time.perf_counter()
+    rows = 0
+    for f in files:
+        reader = fastexcel.read_excel(str(f))
+        for name in reader.sheet_names:
+            rows += reader.load_sheet_by_name(name, header_row=None).to_arrow().num_rows
+    print(json.dumps({"seconds": time.perf_counter() - t, "files": len(files), "rows": rows}))
+    return 0
+
+
+def _outputs(output: Path) -> dict[str, tuple[int, int]]:
+    """Every published file (not the warehouse nor run reports): (size, mtime_ns), by path."""
+    out = {}
+    for p in output.rglob("*"):
+        rel = p.relative_to(output)
+        if p.is_file() and rel.parts[0].isdigit():
+            st = p.stat()
+            out[str(rel)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _last_report(ws: Path) -> dict[str, Any]:
+    runs = sorted((ws / "output" / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+    return json.loads(runs[-1].read_text()) if runs else {}
+
+
+def _settle(folder: Path) -> None:
+    old = time.time() - 3600  # settled files: no waiting for the copy-in-progress check
+    for p in folder.rglob("*"):
+        os.utime(p, (old, old))
+
+
+def _lkip(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("lkip")), *args]
+
+
+def city(n_skpd: int, rows: int, data: Path, timeout: float, redrop: bool) -> dict[str, Any]:
+    folder = generate.ensure_city(n_skpd, rows, data=data)
+    res: dict[str, Any] = {"desc": f"{n_skpd} SKPD × (Renja ~100 kegiatan, register {rows:,} rows, form)"}
+    res["floor"] = run_child([sys.executable, __file__, "--floor-child", str(folder)], timeout)
+    ws = Path(tempfile.mkdtemp(prefix="lkip-bench-city-"))
+    try:
+        inp = ws / "input"
+        inp.mkdir()
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            shutil.copytree(sub, inp / sub.name)
+        _settle(inp)
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        cmd = _lkip("run", "--workspace", str(ws), "--no-progress")
+        res["full"] = peak_of_command(cmd, timeout, env=env, cwd=ws)
+        rep = _last_report(ws)
+        res["full"]["durations"] = rep.get("durations_seconds")
+        res["full"]["terbitkan"] = rep.get("terbitkan")
+        res["full"]["files"] = rep.get("files_by_outcome")
+        if redrop:
+            before = _outputs(ws / "output")
+            kode = generate.skpd_code(min(3, n_skpd))
+            generate.write_redrop(inp, min(3, n_skpd), rows, 100)
+            _settle(inp)
+            res["redrop"] = peak_of_command(cmd, timeout, env=env, cwd=ws)
+            rep = _last_report(ws)
+            res["redrop"]["durations"] = rep.get("durations_seconds")
+            res["redrop"]["terbitkan"] = rep.get("terbitkan")
+            after = _outputs(ws / "output")
+            changed = sorted({rel.split("/")[1] for rel in set(before) | set(after)
+                              if before.get(rel) != after.get(rel)})
+            res["redrop"]["skpd"] = kode
+            res["redrop"]["folders_changed"] = changed
+            res["redrop"]["only_skpd_and_kota"] = changed == sorted([kode, "kota"])
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+    return res
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_health(url: str, timeout: float) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def example(timeout: float) -> dict[str, Any]:
+    """`lkip run` of the bundled example: temporary server, then the workspace's running server."""
+    res: dict[str, Any] = {}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    for mode in ("temporary", "running"):
+        ws = Path(tempfile.mkdtemp(prefix="lkip-bench-ex-"))
+        server = None
+        try:
+            (ws / "input").mkdir()
+            for f in EXAMPLE.glob("*.xlsx"):
+                shutil.copy2(f, ws / "input" / f.name)
+            _settle(ws / "input")
+            if mode == "running":
+                port = _free_port()
+                server = subprocess.Popen(_lkip("prefect-server", "--workspace", str(ws), "--port", str(port)),
+                                          env=env, cwd=ws, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          start_new_session=True)
+                if not _wait_health(f"http://127.0.0.1:{port}/api", 120):
+                    res[mode] = {"error": "lkip prefect-server did not start"}
+                    continue
+            r = peak_of_command(_lkip("run", "--workspace", str(ws), "--no-progress"), timeout, env=env, cwd=ws)
+            r["durations"] = _last_report(ws).get("durations_seconds")
+            r["temporary_server_started"] = (ws / ".prefect" / "temporary-server.log").exists()
+            res[mode] = r
+        finally:
+            if server is not None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+            shutil.rmtree(ws, ignore_errors=True)
+    return res
+
+
+def _r(a: float | None, b: float | None) -> float | None:
+    return None if not a or not b else a / b
+
+
+def checks(res: dict[str, Any]) -> list[tuple[str, float | None, str, bool | None]]:
+    c = res.get("city", {})
+    full = c.get("full", {}).get("wall")
+    out = []
+    if c:
+        floor = c.get("floor", {}).get("seconds")
+        v = _r(full, floor)
+        out.append(("full city run / fastexcel reading every sheet (floor)", v, "≤ 6", None if v is None else v <= 6))
+        if c.get("redrop"):
+            v = _r(c["redrop"].get("wall"), full)
+            out.append(("one SKPD re-drops one file / full city run", v, "≤ 0,10", None if v is None else v <= 0.10))
+            out.append(("re-drop rewrote only that SKPD's and the city's folders",
+                        float(bool(c["redrop"].get("only_skpd_and_kota"))), "= 1", c["redrop"].get("only_skpd_and_kota")))
+        pub = (c.get("full", {}).get("durations") or {}).get("publish")
+        out.append(("publish of the full city run (s)", pub, "≤ 15", None if pub is None else pub <= 15))
+        peak = c.get("full", {}).get("peak_mb")
+        out.append(("peak RSS of the full city run (MB)", peak, "≤ 1536", None if peak is None else peak <= 1536))
+    ex = res.get("example", {})
+    for mode, limit in (("temporary", 10), ("running", 6)):
+        w = ex.get(mode, {}).get("wall")
+        if mode in ex:
+            out.append((f"`lkip run` of the bundled example, {mode} Prefect server (s)", w, f"≤ {limit}",
+                        None if w is None else w <= limit))
+    return out
+
+
+def markdown(res: dict[str, Any]) -> str:
+    hw = res["hardware"]
+    lines = [f"# City run benchmark (issue 13), {res['date']}", "",
+             f"Machine: {hw['nproc']} cores, {hw['cpu']}, {hw['ram_gib']} GiB RAM; Python {hw['python']}; "
+             f"load average at start {res.get('load_start')}, at end {res.get('load_end')}.", "",
+             f"Command: `{res['command']}`", "", "| check | value | target | met |", "|---|---:|---|---|"]
+    for what, v, target, ok in checks(res):
+        lines.append(f"| {what} | {'–' if v is None else f'{v:,.2f}'} | {target} | "
+                     f"{'–' if ok is None else 'yes' if ok else '**no**'} |")
+    c = res.get("city")
+    if c:
+        lines += ["", f"- drop: {c['desc']}",
+                  f"- floor (fastexcel, every sheet to Arrow): {c['floor'].get('seconds', c['floor'].get('error'))} s, "
+                  f"{c['floor'].get('files')} files, {c['floor'].get('rows')} rows",
+                  f"- full run: {c['full'].get('wall', 0):.1f} s, peak {c['full'].get('peak_mb')} MB, "
+                  f"durations {c['full'].get('durations')}, publish {c['full'].get('terbitkan')}"]
+        if c.get("redrop"):
+            r = c["redrop"]
+            lines.append(f"- re-drop of {r.get('skpd')}'s register: {r.get('wall', 0):.1f} s, durations "
+                         f"{r.get('durations')}, publish {r.get('terbitkan')}; folders rewritten: {r.get('folders_changed')}")
+    for mode, r in (res.get("example") or {}).items():
+        lines.append(f"- bundled example, {mode} server: {r.get('wall', 0):.1f} s "
+                     f"(flow durations {r.get('durations')}; temporary server started: "
+                     f"{r.get('temporary_server_started')}){' ' + r['error'] if r.get('error') else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--floor-child"]:
+        return floor_child(argv[1])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--city-skpd", type=int, default=44)
+    ap.add_argument("--city-rows", type=int, default=25_000)
+    ap.add_argument("--city", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--redrop", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--example", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--data", type=Path, default=generate.DATA)
+    ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args(argv)
+    import datetime as dt
+
+    res: dict[str, Any] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                           "command": "python bench/city_run.py " + " ".join(argv), "hardware": hardware(),
+                           "load_start": os.getloadavg()}
+    if a.city:
+        res["city"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop)
+    if a.example:
+        res["example"] = example(a.timeout)
+    res["load_end"] = os.getloadavg()
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.with_suffix(".json").write_text(json.dumps(res, indent=1, default=str))
+    a.out.write_text(markdown(res))
+    print(markdown(res))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

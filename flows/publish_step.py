@@ -1,0 +1,90 @@
+"""The flow's publish step: one Prefect task run per unit (SKPD or city), on processes.
+
+    paths, summary = publish_units(cfg, con, tahun=None, kode_skpd=None, force=False)
+
+`lkip.publish.runner.plan` reads every `laporan` view once and keeps the units whose digest
+changed (all of them with force=True); each is then one task run `terbitkan-<SKPD>` in the UI.
+matplotlib is not thread-safe and the work is CPU-bound Python, so with enough units they run on
+a ProcessPoolTaskRunner (`[publish] workers`, default the number of cores), or on the Dask
+cluster when `[runner] kind = "dask"`; with few units (`[publish] min_units_parallel`, default
+4) they run in the flow's process, where starting worker processes would cost more than it saves.
+A unit that fails is reported (SKPD and cause, in Indonesian) and the others are still published.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lkip.config import Config
+
+
+@task(name="terbitkan-unit", task_run_name="terbitkan-{label}", cache_policy=NO_CACHE, persist_result=False)
+def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = ""):
+    from lkip.publish.runner import run_job
+
+    return run_job(job, output_dir, cfg)
+
+
+def publish_workers(cfg: Config) -> int:
+    value = cfg.get("publish.workers", None)
+    return int(value) if value else (os.cpu_count() or 1)
+
+
+def make_publish_runner(cfg: Config, n_jobs: int):
+    """None (run in this process) for few units or one worker; else a process or Dask runner."""
+    kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
+    workers = min(publish_workers(cfg), n_jobs)
+    if workers <= 1 or n_jobs < int(cfg.get("publish.min_units_parallel", 4) or 4):
+        return None
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        address = cfg.get("runner.dask_address") or None
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True})
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    return ProcessPoolTaskRunner(max_workers=workers)
+
+
+def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
+                  force: bool = False) -> tuple[list[str], dict[str, Any]]:
+    """Publish the units that changed; (paths written, summary for the run report)."""
+    from lkip.publish import runner as pub
+
+    logger = get_run_logger()
+    out = Path(cfg.output_dir)
+    jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force)
+    results: list[Any] = []
+    task_runner = make_publish_runner(cfg, len(jobs)) if jobs else None
+    if task_runner is None:
+        for job in jobs:
+            results.append(publish_unit_task(job, str(out), cfg, label=job.unit.folder))
+    else:
+        # The city first: its report (one Kurva S per SKPD, every SKPD's rows) costs several SKPD's
+        # worth; started last it would run alone at the end while the other workers idle.
+        jobs = sorted(jobs, key=lambda j: not j.unit.is_kota)
+        with task_runner as tr:
+            futures = [tr.submit(publish_unit_task, parameters={
+                "job": job, "output_dir": str(out), "cfg": cfg, "label": job.unit.folder}) for job in jobs]
+            for job, fut in zip(jobs, futures):
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # the worker itself died: still report the unit, go on
+                    res = pub.UnitResult(job.unit.tahun, job.unit.kode_skpd, job.unit.folder)
+                    res.error = (f"Keluaran {job.label} gagal diterbitkan ({type(exc).__name__}: {exc}); "
+                                 "SKPD lain tetap diterbitkan.")
+                    results.append(res)
+    for r in results:
+        if r.error:
+            logger.error("%s", r.error)
+    summary = pub.summary(results + skipped)
+    logger.info("%d unit diterbitkan, %d tidak berubah, %d gagal", summary["unit_diterbitkan"],
+                summary["unit_tidak_berubah"], len(summary["unit_gagal"]))
+    return [p for r in results for p in r.paths], summary

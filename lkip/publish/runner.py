@@ -1,0 +1,144 @@
+"""Publishing a run: plan which units need new outputs, publish each one on its own, report.
+
+    jobs, skipped = plan(con, output_dir, config, tahun=None, kode_skpd=None, force=False)
+    results = [run_job(job, output_dir, config) for job in jobs]     # or on a process pool
+    results = publish_changed(con, output_dir, config, force=False, workers=1)
+
+* `plan` reads every `laporan` view once (snapshot.load_units) and computes each unit's digest
+  (digest.py); a unit whose folder already holds the outputs of the same digest is skipped,
+  unless `force`.
+* `run_job` publishes one unit and never raises: a failure is returned as a `UnitResult` whose
+  `error` names the SKPD, the year and the cause in Bahasa Indonesia, so one SKPD's failure never
+  stops the others. On success the manifest records the digest and the files (files of the
+  previous build that are no longer produced are removed); on failure the manifest is removed so
+  the next run tries again.
+* `publish_jobs(jobs, ..., workers=n)` runs the jobs on n processes (matplotlib is not
+  thread-safe; `spawn`, so no DuckDB handle or lock crosses into a child). The flow instead
+  submits `run_job` as one Prefect task per unit (flows/pipeline.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .data import KOTA, UnitData, list_units
+from .digest import MANIFEST, settings_digest, unit_digest, up_to_date, write_manifest
+from .snapshot import load_units
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class UnitJob:
+    unit: UnitData
+    digest: str
+
+    @property
+    def label(self) -> str:
+        return unit_label(self.unit.kode_skpd, self.unit.tahun)
+
+
+@dataclass
+class UnitResult:
+    tahun: int
+    kode_skpd: str
+    folder: str
+    paths: list[str] = field(default_factory=list)
+    skipped: bool = False
+    error: str | None = None
+
+
+def unit_label(kode: str, tahun: int) -> str:
+    return f"kota (konsolidasi) tahun {tahun}" if kode == KOTA else f"SKPD {kode} tahun {tahun}"
+
+
+def unit_folder(output_dir: Path, unit: UnitData) -> Path:
+    return Path(output_dir) / str(unit.tahun) / unit.folder
+
+
+def plan(
+    con: duckdb.DuckDBPyConnection,
+    output_dir: Path,
+    config: Any,
+    tahun: int | None = None,
+    kode_skpd: str | None = None,
+    force: bool = False,
+) -> tuple[list[UnitJob], list[UnitResult]]:
+    """(units to publish, units whose outputs are up to date), every view read once."""
+    units = load_units(con, config, list_units(con, tahun, kode_skpd))
+    settings = settings_digest(config)
+    jobs: list[UnitJob] = []
+    skipped: list[UnitResult] = []
+    for unit in units:
+        digest = unit_digest(unit, config, settings)
+        if not force and up_to_date(unit_folder(output_dir, unit), digest):
+            skipped.append(UnitResult(unit.tahun, unit.kode_skpd, unit.folder, skipped=True))
+        else:
+            jobs.append(UnitJob(unit, digest))
+    return jobs, skipped
+
+
+def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
+    """Publish one unit; a failure is returned, in Indonesian, never raised."""
+    from . import publish_unit  # late: the package imports this module
+
+    unit = job.unit
+    folder = unit_folder(Path(output_dir), unit)
+    result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
+    try:
+        paths = publish_unit(unit, Path(output_dir), config)
+        write_manifest(folder, job.digest, paths)
+        result.paths = [str(p) for p in paths]
+    except Exception as exc:  # one unit's failure must not stop the others
+        (folder / MANIFEST).unlink(missing_ok=True)
+        cause = f"{type(exc).__name__}: {exc}".strip()
+        result.error = f"Keluaran {job.label} gagal diterbitkan ({cause}); SKPD lain tetap diterbitkan."
+        log.error("%s", result.error, exc_info=log.isEnabledFor(logging.DEBUG))
+    return result
+
+
+def _init_worker() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def publish_jobs(jobs: list[UnitJob], output_dir: Path, config: Any, workers: int = 1) -> list[UnitResult]:
+    """Run the jobs, in order, serially or on `workers` processes; results in the jobs' order."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [run_job(j, output_dir, config) for j in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"),
+                             initializer=_init_worker) as pool:
+        futures = [pool.submit(run_job, j, str(output_dir), config) for j in jobs]
+        return [f.result() for f in futures]
+
+
+def publish_changed(
+    con: duckdb.DuckDBPyConnection,
+    output_dir: Path,
+    config: Any,
+    tahun: int | None = None,
+    kode_skpd: str | None = None,
+    force: bool = False,
+    workers: int = 1,
+) -> list[UnitResult]:
+    """Plan and publish; results of the published units first, then the skipped ones."""
+    jobs, skipped = plan(con, output_dir, config, tahun, kode_skpd, force=force)
+    return publish_jobs(jobs, Path(output_dir), config, workers) + skipped
+
+
+def summary(results: list[UnitResult]) -> dict[str, Any]:
+    """Counts and failures for the run report."""
+    failed = [r for r in results if r.error]
+    return {
+        "unit_diterbitkan": sum(1 for r in results if not r.skipped and not r.error),
+        "unit_tidak_berubah": sum(1 for r in results if r.skipped),
+        "unit_gagal": [{"tahun": r.tahun, "kode_skpd": r.kode_skpd, "pesan": r.error} for r in failed],
+    }

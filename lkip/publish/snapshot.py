@@ -1,0 +1,125 @@
+"""Everything publishing reads, read once per run: one query per `laporan` view, split by unit.
+
+`load_unit` (data.py) queries every view for one (tahun, SKPD): with 18 views and 45 units the
+whole model was evaluated hundreds of times. `load_units` asks each view once, in the order a
+unit's own query gives (`order by urutan` when the view has it, else the view's order), and
+splits the rows by (tahun, kode_skpd) keeping that order; the warnings of `meta.issues` are read
+once too. What each unit gets is what `load_unit` returns for it (tests/test_publish_runner.py
+compares both on the bundled example), with every text cleaned for XML (safe_text.clean).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import duckdb
+
+from .data import (
+    KOTA,
+    WARNING_VIEWS,
+    Table,
+    UnitData,
+    _fetch,
+    _peringatan,
+    flatten,
+    list_views,
+    nama_skpd,
+    sort_ids,
+)
+from .safe_text import clean, clean_row
+
+_ISSUES_SQL = (
+    "select i.severity, f.source_file, i.sheet, i.excel_row, i.kolom, i.nilai, i.diharapkan, i.pesan, "
+    "f.tahun as _tahun, f.kode_skpd as _kode "
+    "from meta.issues i left join meta.files f on f.file_sha256 = i.file_sha256 "
+    "order by f.source_file, i.sheet, i.excel_row"
+)
+
+
+def _view_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'laporan' order by table_name, ordinal_position"
+    ).fetchall()
+    out: dict[str, list[str]] = defaultdict(list)
+    for view, col in rows:
+        out[view].append(col)
+    return out
+
+
+def _issues_by_unit(con: duckdb.DuckDBPyConnection, units: list[tuple[int, str]]) -> dict[tuple[int, str], list]:
+    """meta.issues for each unit, as data.load_issues selects them, from one query."""
+    try:
+        _, rows = _fetch(con, _ISSUES_SQL, [])
+    except duckdb.Error:
+        try:
+            _, rows = _fetch(con, "select * from meta.issues", [])
+        except duckdb.Error:
+            rows = []
+        return {u: [clean_row(dict(r)) for r in rows] for u in units}
+    out: dict[tuple[int, str], list] = {}
+    for tahun, kode in units:
+        picked = []
+        for r in rows:
+            t, k = r["_tahun"], r["_kode"]
+            if (t is None or t == tahun) and (kode == KOTA or k is None or k == kode):
+                picked.append(clean_row({c: v for c, v in r.items() if c not in ("_tahun", "_kode")}))
+        out[(tahun, kode)] = picked
+    return out
+
+
+def load_units(
+    con: duckdb.DuckDBPyConnection, config: Any, units: list[tuple[int, str]]
+) -> list[UnitData]:
+    """The UnitData of every (tahun, kode_skpd) in `units`, each view queried once."""
+    views = list_views(con)
+    columns = _view_columns(con)
+    wanted = set(units)
+    tables: dict[tuple[int, str], dict[str, Table]] = {u: {} for u in units}
+    issues = _issues_by_unit(con, units)
+    sdt: dict[tuple[int, str], list[int]] = {u: [] for u in units}
+    for v in views:
+        cols = columns.get(v, [])
+        sql = f'select * from laporan."{v}"'
+        if "urutan" in cols:
+            sql += " order by urutan"
+        cols, rows = _fetch(con, sql, [])
+        has_t, has_k = "tahun" in cols, "kode_skpd" in cols
+        parts: dict[tuple[int, str], list[dict]] = {u: [] for u in units}
+        for r in rows:
+            t, k = r.get("tahun"), r.get("kode_skpd")
+            if (has_t and t is None) or (has_k and k is None):
+                continue  # `tahun = ?` never matches a NULL
+            if has_t and has_k:
+                key = (int(t), str(k))
+                if key in wanted:
+                    parts[key].append(r)
+                continue
+            for u in units:  # a view without one of the keys applies to every unit it matches
+                if (not has_t or int(t) == u[0]) and (not has_k or str(k) == u[1]):
+                    parts[u].append(dict(r))
+        for u in units:
+            unit_rows = [clean_row(r) for r in parts[u]]
+            if v in WARNING_VIEWS:
+                issues[u].extend(_peringatan(v, r) for r in unit_rows)
+                continue
+            if "s_d_triwulan" in cols:
+                marks = {r["s_d_triwulan"] for r in unit_rows if r.get("s_d_triwulan") is not None}
+                if len(marks) > 1:
+                    unit_rows = [r for r in unit_rows if r.get("s_d_triwulan") in (None, max(marks))]
+                sdt[u].extend(int(m) for m in marks)
+            for t in flatten(Table(v, list(cols), unit_rows)):
+                tables[u][t.id] = t
+    out = []
+    for u in units:
+        tahun, kode = u
+        out.append(UnitData(
+            tahun=tahun,
+            kode_skpd=kode,
+            nama_skpd=clean(nama_skpd(con, kode, config, tahun)),
+            s_d_triwulan=max(sdt[u]) if sdt[u] else None,
+            tables={k: tables[u][k] for k in sort_ids(list(tables[u]))},
+            issues=issues[u],
+        ))
+    return out
