@@ -1,6 +1,8 @@
 -- laporan.peringatan: warnings of the model (messages in Bahasa Indonesia). It reads
 -- laporan.rekonsiliasi; lkip/model.py builds it after that view (order from the references).
+-- Ordered, so the Validasi sheet and the HTML list the same warnings in the same order on every run.
 CREATE OR REPLACE VIEW laporan.peringatan AS
+SELECT * FROM (
 SELECT tahun, kode_skpd, 'lampiran_3' AS tabel, kode_kegiatan AS kode, indikator,
        'Target indikator kegiatan nol atau kosong: capaian dihitung 0 %' AS pesan
 FROM core.indikator_capaian WHERE target IS NULL OR target = 0
@@ -29,4 +31,5 @@ SELECT tahun, kode_skpd, 'rekonsiliasi', kode_kegiatan, NULL,
             CASE WHEN selisih_sp2d_form <> 0 THEN 'SP2D - form = ' || CAST(selisih_sp2d_form AS VARCHAR) END)
 FROM laporan.rekonsiliasi
 WHERE kode_skpd <> 'KOTA'
-  AND (coalesce(selisih_lra_sp2d, 0) <> 0 OR coalesce(selisih_lra_form, 0) <> 0 OR coalesce(selisih_sp2d_form, 0) <> 0);
+  AND (coalesce(selisih_lra_sp2d, 0) <> 0 OR coalesce(selisih_lra_form, 0) <> 0 OR coalesce(selisih_sp2d_form, 0) <> 0)
+) ORDER BY tahun, kode_skpd, tabel, kode NULLS FIRST, indikator NULLS FIRST, pesan;
