@@ -20,6 +20,7 @@ from lkip.extract.register_sp2d import (
     text_or_none,
 )
 from lkip.extract.sheets import grid, head_grid
+from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
@@ -70,13 +71,16 @@ def read_sheet(sheet: Any) -> ReadResult:
     records: list[dict[str, Any]] = []
     totals: list[tuple[int, dict[str, Any], int]] = []
     last_kode: str | None = None
-    for dr in iter_data_rows(rows, header, text_fields={"nama_kegiatan", "indikator", "satuan", "keterangan"}):
+    skpd_cells: list[Any] = []
+    for dr in iter_data_rows(rows, header, text_fields={"nama_kegiatan", "indikator", "satuan", "keterangan"},
+                             key_fields=("kode_kegiatan", "indikator"), label_fields=("no", "nama_kegiatan")):
         v = dr.values
         # "Jumlah Kegiatan" is an indicator, not a JUMLAH row: a total row carries no code.
-        if dr.is_total and text_or_none(v.get("kode_kegiatan")) is None:
+        if dr.is_total:
             totals.append((dr.excel_row, v, len(records)))
             continue
         row = dr.excel_row
+        skpd_cells.append(v.get("kode_skpd"))
         try:
             kode = normalize_code(v.get("kode_kegiatan"))
         except ParseError as exc:
@@ -132,6 +136,9 @@ def read_sheet(sheet: Any) -> ReadResult:
             if abs(total - s) > TOTAL_TOLERANCE:
                 issues.append(cell_error(name, row, lbl[f], v.get(f), f"jumlah baris di atasnya = {s}",
                                          f"Baris JUMLAH {total} tidak sama dengan jumlah baris di atasnya {s}"))
+
+    resolve_skpd(meta, [r["kode_kegiatan"] for r in records], column_codes(skpd_cells), name, issues,
+                 lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
 
     # s.d. triwulan: from the title, else the last quarter with any value.
     sd = meta.s_d_triwulan
