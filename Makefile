@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 EXAMPLE = examples/bekasi-setda-2020
 EXAMPLE_WS = build/example
 
-.PHONY: setup run test test-server bench clean
+.PHONY: setup run test test-server fuzz bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ run: setup
 	$(BIN)/lkip run --input $(EXAMPLE_WS)/input --output output
 
 test: setup
-	$(BIN)/python -m pytest -q -m "not server"
+	$(BIN)/python -m pytest -q -m "not server and not fuzz"
+
+# The layout fuzzer's long run (LKIP_FUZZ_EXAMPLES examples, default 1000; hours on 2 cores).
+fuzz: setup
+	$(BIN)/python -m pytest -q -m fuzz tests/test_fuzz_layouts.py
 
 test-server: setup
 	$(BIN)/python -m pytest -q -m server
