@@ -179,7 +179,8 @@ class Layout:
     signature: bool = True
     hidden_sheet: bool = False
     sheet_name: int = 0
-    split_sheets: int = 1            # Renja/LRA: rows over this many sheets (at program boundaries)
+    split_sheets: int = 1            # Renja/LRA/form: rows over this many sheets (program/kegiatan boundaries)
+    cont_code_blank: bool = False    # form: no code on a kegiatan's further indicator rows
     folder: int = 0
     cell_seed: int = 0
 
@@ -215,7 +216,8 @@ def layouts(kind: str) -> st.SearchStrategy[Layout]:
         lay.signature = d(st.booleans())
         lay.hidden_sheet = d(st.booleans())
         lay.sheet_name = d(st.integers(0, len(SHEET_NAMES) - 1))
-        lay.split_sheets = d(st.integers(1, 3)) if kind in ("renja", "lra") else 1
+        lay.split_sheets = d(st.integers(1, 3)) if kind in ("renja", "lra", "realisasi_fisik") else 1
+        lay.cont_code_blank = kind == "realisasi_fisik" and d(st.booleans())
         lay.folder = d(st.integers(0, len(FOLDERS) - 1))
         n_title = lay.pemda + lay.skpd_line + lay.doc_line + lay.year_line + 2 + lay.extra_title
         lay.pad = d(st.integers(0, max(0, 27 - n_title)))
@@ -225,8 +227,10 @@ def layouts(kind: str) -> st.SearchStrategy[Layout]:
     return draw()
 
 
-def drops() -> st.SearchStrategy[dict[str, Layout]]:
-    return st.fixed_dictionaries({k: layouts(k) for k in KINDS})
+def drops() -> st.SearchStrategy[dict[str, Any]]:
+    from layout_fuzz_pk import pk_layouts
+
+    return st.fixed_dictionaries({**{k: layouts(k) for k in KINDS}, "pk_iku": pk_layouts()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,6 +426,9 @@ def _records(kind: str) -> list[dict[str, Any]]:
 
 
 def _program_starts(kind: str, recs: list[dict[str, Any]]) -> list[int]:
+    """Where a sheet may start: a program row (Renja, LRA), a new kegiatan (form)."""
+    if kind == "realisasi_fisik":
+        return [i for i, r in enumerate(recs) if i == 0 or r["kode_kegiatan"] != recs[i - 1]["kode_kegiatan"]]
     return [i for i, r in enumerate(recs) if r.get("baris_jenis") == "program"]
 
 
@@ -437,6 +444,8 @@ def _cell(c: Col, rec: dict[str, Any], rng: random.Random, lay: Layout, prev: di
     if c.kind == "percent":
         return percent_cell(v, rng, lay.numbers)
     if c.kind == "code":
+        if lay.cont_code_blank and prev is not None and prev.get(c.field) == v:
+            return None                       # a further indicator of the kegiatan above
         return code_cell(v, rng, lay.codes)
     if c.kind == "date":
         if lay.repeat_dates_blank and prev is not None and prev.get("tanggal") == v:
@@ -484,7 +493,8 @@ def render_file(lay: Layout, folder: Path, name: str) -> Rendered:
     parts: list[list[dict[str, Any]]] = [recs]
     if lay.split_sheets > 1:
         starts = _program_starts(kind, recs)
-        cut = sorted(set(starts[1:]))[: lay.split_sheets - 1]
+        step = max(1, len(starts) // lay.split_sheets)
+        cut = sorted(set(starts[step::step]))[: lay.split_sheets - 1]
         if cut:
             bounds = [0, *cut, len(recs)]
             parts = [recs[a:b] for a, b in zip(bounds, bounds[1:])]
@@ -577,12 +587,19 @@ MISLEADING = {"renja": "lra_sd_desember.xlsx", "lra": "register.xlsx", "register
               "realisasi_fisik": "pk_iku.xlsx"}
 
 
-def render_drop(drop: dict[str, Layout], input_dir: Path) -> dict[str, Rendered]:
-    """Write the drop: every kind re-rendered, the PK/IKU workbook copied as it is."""
+def render_drop(drop: dict[str, Any], input_dir: Path) -> dict[str, Rendered]:
+    """Write the drop: every kind re-rendered (the PK/IKU workbook copied when it has no layout)."""
+    from layout_fuzz_pk import render_pk
+
     input_dir.mkdir(parents=True, exist_ok=True)
     out = {}
     for kind, lay in drop.items():
+        if kind == "pk_iku":
+            continue
         folder = input_dir / FOLDERS[lay.folder] if FOLDERS[lay.folder] else input_dir
         out[kind] = render_file(lay, folder, MISLEADING[kind])
-    shutil.copy(EXAMPLE_INPUT / FILES["pk_iku"], input_dir / "data_2020.xlsx")
+    if "pk_iku" in drop:
+        render_pk(drop["pk_iku"], input_dir)
+    else:
+        shutil.copy(EXAMPLE_INPUT / FILES["pk_iku"], input_dir / "data_2020.xlsx")
     return out

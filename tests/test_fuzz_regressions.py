@@ -280,3 +280,22 @@ def test_sp2d_for_unknown_kegiatan_still_rejects_the_register(tmp_path):
     assert o.outcome == "rejected"
     assert any("4.01.4.01.03.01.99" in i.pesan and i.is_error for i in o.issues)
     assert Decimal(1000) > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Found by the layout fuzzer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_form_of_several_bagian_in_one_workbook_reads_every_sheet(tmp_path):
+    """One sheet per Bagian: every sheet's rows count (the reader read only the best sheet)."""
+    a = [[1, "4.01.4.01.03.01.02", "Penyediaan Jasa", "Jumlah rekening", 432, "Rekening", 100, 100, 100, 132]]
+    b = [[1, "4.01.4.01.03.01.03", "Peralatan", "Jumlah peralatan", 10, "Unit", 1, 2, 3, 4],
+         [2, None, None, "Cetak foto", 5, "Kegiatan", 1, 1, 1, 1]]
+    path = write_sheets(tmp_path / "f.xlsx", {"Bagian Umum": form_sheet(a), "Bagian Protokol": form_sheet(b)})
+    res = realisasi_fisik.read(open_test_workbook(path))
+    assert _errors(res) == []
+    df = res.tables["realisasi_fisik"]
+    assert df["kode_kegiatan"].tolist() == ["4.01.4.01.03.01.02", "4.01.4.01.03.01.03", "4.01.4.01.03.01.03"]
+    assert df["sheet"].tolist() == ["Bagian Umum", "Bagian Protokol", "Bagian Protokol"]
+    assert df["urutan"].tolist() == [1, 2, 3] and res.meta.s_d_triwulan == 4

@@ -19,7 +19,7 @@ from lkip.extract.register_sp2d import (
     printed_label,
     text_or_none,
 )
-from lkip.extract.sheets import grid, head_grid
+from lkip.extract.sheets import chosen_sheets, grid, head_grid
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
@@ -46,7 +46,30 @@ def read(workbook: Any) -> ReadResult:
     sheets = sheets_of(workbook)
     if not sheets:
         return ReadResult(KIND, FileMeta(), {TABLE: _empty()}, [error("Workbook tidak memiliki sheet yang terlihat")])
-    return read_sheet(max(sheets, key=matches))
+    # Every recognised sheet that holds a form table (not an instructions sheet).
+    cmap = load_column_map(KIND)
+    chosen = ([s for s in chosen_sheets(workbook, matches) if find_header(head_grid(s), cmap) is not None]
+              or [max(sheets, key=matches)])
+    if len(chosen) == 1:
+        return read_sheet(chosen[0])
+    # The form of several Bagian in one workbook, a sheet each: their rows together.
+    parts = [read_sheet(s) for s in chosen]
+    meta, issues = parts[0].meta, []
+    for s, part in zip(chosen, parts):
+        issues.extend(part.issues)
+        for f in ("kode_skpd", "tahun"):
+            mine, first = getattr(part.meta, f), getattr(meta, f)
+            if mine is not None and first is not None and mine != first:
+                issues.append(error(f"Sheet '{s.name}' menyebut {f} {mine}, berbeda dari sheet pertama ({first})",
+                                    sheet=s.name, nilai=str(mine), diharapkan=str(first)))
+        if meta.kode_skpd is None:
+            meta.kode_skpd = part.meta.kode_skpd
+    sds = [p.meta.s_d_triwulan for p in parts if p.meta.s_d_triwulan is not None]
+    meta.s_d_triwulan = max(sds) if sds else None
+    df = pd.concat([p.tables[TABLE] for p in parts], ignore_index=True)
+    df["urutan"] = pd.array(range(1, len(df) + 1), dtype="Int64")
+    df["s_d_triwulan"] = pd.array([meta.s_d_triwulan] * len(df), dtype="Int64")
+    return ReadResult(KIND, meta, {TABLE: df}, issues)
 
 
 def read_sheet(sheet: Any) -> ReadResult:
