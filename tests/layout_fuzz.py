@@ -532,9 +532,8 @@ def render_file(lay: Layout, folder: Path, name: str) -> Rendered:
             prev = rec
             if k in blanks:
                 rows.append([None] * width)
-        if lay.total_row and p == len(parts) - 1 and not (kind == "lra" and len(parts) > 1) \
-                and not (kind == "renja" and len(parts) > 1):
-            tot = _totals(kind, recs)
+        if lay.total_row:                    # each sheet's JUMLAH totals that sheet's rows
+            tot = _totals(kind, part)
             tr: list[Any] = [None] * width
             for f, v in tot.items():
                 if f in col_index:
