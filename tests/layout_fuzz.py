@@ -185,6 +185,13 @@ class Layout:
     cell_seed: int = 0
 
 
+def plain_layout(kind: str, **kw: Any) -> Layout:
+    """The plainest layout of a kind (columns in spec order, first synonyms), with ``kw`` changes:
+    for the explicit regression examples."""
+    n = len(SPECS[kind])
+    return Layout(kind, **{"order": list(range(n)), "synonym": [0] * n, "case": [0] * n, **kw})
+
+
 SHEET_NAMES = ["Sheet1", "Data", "Lap", "Export", "Cetak", "Hal 1", "Laporan (2)", "renja", "LRA", "form"]
 FOLDERS = ["", "lra", "arsip/renja", "register/lama", "Bagian Umum", "kiriman 2021/final", "form"]
 

@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
 
 from conftest import ingest_folder
-from layout_fuzz import KINDS, SPECS, Layout, _clean, canonical_data, drops, layouts, render_drop, render_file
+from layout_fuzz import (KINDS, SPECS, Layout, _clean, canonical_data, drops, layouts, plain_layout, render_drop,
+                         render_file)
 
 FAST_EXAMPLES = int(os.environ.get("LKIP_FUZZ_FAST", "3"))
 FUZZ_EXAMPLES = int(os.environ.get("LKIP_FUZZ_EXAMPLES", "1000"))
@@ -207,9 +208,17 @@ def check_reader(lay: Layout) -> None:
         tmp.cleanup()
 
 
+# Failures the fuzzer found, fixed, kept as explicit examples (each failed before its fix).
+_MURNI = [1 if i == 6 else 0 for i in range(13)]      # 'Pagu Anggaran (Rp)' over 'Murni'
+
+
 @seed(11)
 @settings(max_examples=READER_EXAMPLES, **COMMON)
 @given(lay=st.sampled_from(KINDS).flatmap(layouts))
+@example(lay=plain_layout("renja", two_row=True, synonym=_MURNI))
+@example(lay=plain_layout("realisasi_fisik", split_sheets=2, cont_code_blank=True))
+@example(lay=plain_layout("renja", extras=[0, 3, 4], skpd_line=False))
+@example(lay=plain_layout("register_sp2d", extras=[1, 2, 4], skpd_line=False, year_line=False))
 def test_reader_reads_random_layouts_to_the_canonical_rows(lay):
     check_reader(lay)
 

@@ -299,3 +299,16 @@ def test_form_of_several_bagian_in_one_workbook_reads_every_sheet(tmp_path):
     assert df["kode_kegiatan"].tolist() == ["4.01.4.01.03.01.02", "4.01.4.01.03.01.03", "4.01.4.01.03.01.03"]
     assert df["sheet"].tolist() == ["Bagian Umum", "Bagian Protokol", "Bagian Protokol"]
     assert df["urutan"].tolist() == [1, 2, 3] and res.meta.s_d_triwulan == 4
+
+
+def test_pagu_anggaran_group_over_murni_and_perubahan(tmp_path):
+    """'Pagu Anggaran (Rp)' merged over 'Murni' | 'Perubahan': the first is the pagu murni."""
+    from tests.xlsx_builders import RENJA_COLUMNS
+
+    cols = [(f, "Pagu Anggaran (Rp)" if f == "pagu_murni" else top,
+             {"pagu_murni": "Murni", "pagu_perubahan": "Perubahan"}.get(f, sub)) for f, top, sub in RENJA_COLUMNS]
+    rows, _w, merges, _t = table_rows(cols, renja_records(), title=TITLE, total=renja_total(renja_records()))
+    res = renja.read(open_test_workbook(write_xlsx(tmp_path / "r.xlsx", [("Renja", rows)], {"Renja": merges})))
+    assert _errors(res) == []
+    prog = res.tables["renja"].iloc[0]
+    assert (prog["pagu_murni"], prog["pagu_perubahan"]) == (Decimal("8000000000.00"), Decimal("6050300020.00"))
