@@ -237,7 +237,13 @@ def layouts(kind: str) -> st.SearchStrategy[Layout]:
 def drops() -> st.SearchStrategy[dict[str, Any]]:
     from layout_fuzz_pk import pk_layouts
 
-    return st.fixed_dictionaries({**{k: layouts(k) for k in KINDS}, "pk_iku": pk_layouts()})
+    def name_somewhere(drop: dict[str, Any]) -> dict[str, Any]:
+        # The SKPD's name is data printed only in a title's SKPD line: one file keeps it.
+        if not any(lay.skpd_line for lay in drop.values()):
+            drop["renja"].skpd_line = True
+        return drop
+
+    return st.fixed_dictionaries({**{k: layouts(k) for k in KINDS}, "pk_iku": pk_layouts()}).map(name_somewhere)
 
 
 # ---------------------------------------------------------------------------------------------
