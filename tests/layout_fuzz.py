@@ -181,6 +181,7 @@ class Layout:
     sheet_name: int = 0
     split_sheets: int = 1            # Renja/LRA/form: rows over this many sheets (program/kegiatan boundaries)
     cont_code_blank: bool = False    # form: no code on a kegiatan's further indicator rows
+    alt: bool = False                # the kind's other layout (tests/layout_fuzz_alt.py)
     folder: int = 0
     cell_seed: int = 0
 
@@ -196,12 +197,27 @@ SHEET_NAMES = ["Sheet1", "Data", "Lap", "Export", "Cetak", "Hal 1", "Laporan (2)
 FOLDERS = ["", "lra", "arsip/renja", "register/lama", "Bagian Umum", "kiriman 2021/final", "form"]
 
 
-def layouts(kind: str) -> st.SearchStrategy[Layout]:
-    n = len(SPECS[kind])
+def spec_of(lay: Layout) -> list[Col]:
+    from layout_fuzz_alt import alt_spec
+
+    return alt_spec(lay.kind) if lay.alt else SPECS[lay.kind]
+
+
+def records_of(lay: Layout) -> list[dict[str, Any]]:
+    from layout_fuzz_alt import alt_records
+
+    recs = canonical_data()[lay.kind]
+    return alt_records(lay.kind, recs) if lay.alt else recs
+
+
+def layouts(kind: str, alt_ok: bool = False) -> st.SearchStrategy[Layout]:
+    from layout_fuzz_alt import ALT_KINDS, alt_spec
 
     @st.composite
     def draw(d: Any) -> Layout:
         lay = Layout(kind)
+        lay.alt = alt_ok and kind in ALT_KINDS and d(st.booleans())
+        n = len(alt_spec(kind) if lay.alt else SPECS[kind])
         lay.pemda = d(st.booleans())
         lay.skpd_line = d(st.booleans())
         lay.doc_line = True if kind in ("renja", "lra") else d(st.booleans())
@@ -226,6 +242,8 @@ def layouts(kind: str) -> st.SearchStrategy[Layout]:
         lay.split_sheets = d(st.integers(1, 3)) if kind in ("renja", "lra", "realisasi_fisik") else 1
         lay.cont_code_blank = kind == "realisasi_fisik" and d(st.booleans())
         lay.folder = d(st.integers(0, len(FOLDERS) - 1))
+        if lay.alt and kind == "register_sp2d":
+            lay.skpd_line = True             # no codes: only the title says the SKPD
         n_title = lay.pemda + lay.skpd_line + lay.doc_line + lay.year_line + 2 + lay.extra_title
         lay.pad = d(st.integers(0, max(0, 27 - n_title)))
         lay.cell_seed = d(st.integers(0, 2 ** 16))
@@ -353,7 +371,7 @@ def _columns(lay: Layout) -> tuple[list[Col | tuple[str, Any]], list[str], list[
     from lkip.extract.header import load_column_map, normalize_header
 
     cmap = load_column_map(lay.kind)
-    spec = SPECS[lay.kind]
+    spec = spec_of(lay)
     cols: list[Col | tuple[str, Any]] = [spec[i] for i in lay.order]
     for e in lay.extras:
         name, vals = EXTRAS[e]
@@ -378,8 +396,8 @@ def _columns(lay: Layout) -> tuple[list[Col | tuple[str, Any]], list[str], list[
             sub.append(None)
             prev_group = None
             continue
-        k = lay.synonym[SPECS[lay.kind].index(c)]
-        case = lay.case[SPECS[lay.kind].index(c)]
+        k = lay.synonym[spec.index(c)]
+        case = lay.case[spec.index(c)]
         if lay.two_row and c.group:
             top.append(c.group[lay.cell_seed % len(c.group)] if prev_group != c.group else None)
             sub.append(variant(c.subs[k % len(c.subs)], case))
@@ -414,7 +432,8 @@ def _title(lay: Layout, rng: random.Random, sheet_no: int) -> list[str]:
         lines.append("PEMERINTAH KOTA BEKASI")
     if lay.doc_line:
         lines.append({"renja": "RENCANA KERJA PERUBAHAN PERANGKAT DAERAH (RENJA-P)",
-                      "lra": "LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH",
+                      "lra": ("REALISASI BELANJA LANGSUNG PER KEGIATAN" if lay.alt
+                              else "LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH"),
                       "register_sp2d": "REGISTER SP2D",
                       "realisasi_fisik": "FORM REALISASI KINERJA"}[kind])
     if lay.year_line:
@@ -499,7 +518,7 @@ def _totals(kind: str, recs: list[dict[str, Any]]) -> dict[str, Any]:
 def render_file(lay: Layout, folder: Path, name: str) -> Rendered:
     rng = random.Random(lay.cell_seed)
     kind = lay.kind
-    recs = [_row_for(kind, r) for r in _records(kind)]
+    recs = [_row_for(kind, r) for r in records_of(lay)]
     cols, top, sub = _columns(lay)
     width = len(cols)
     # sheets: split at program boundaries

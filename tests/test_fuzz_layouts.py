@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
 
 from conftest import ingest_folder
-from layout_fuzz import (KINDS, SPECS, Layout, _clean, canonical_data, drops, layouts, plain_layout, render_drop,
+from layout_fuzz import (KINDS, SPECS, Layout, _clean, drops, layouts, plain_layout, records_of, render_drop,
                          render_file)
 
 FAST_EXAMPLES = int(os.environ.get("LKIP_FUZZ_FAST", "3"))
@@ -203,7 +203,7 @@ def check_reader(lay: Layout) -> None:
         errors = [i.text() for i in prep.issues if i.is_error]
         assert prep.kind == lay.kind and not errors, (prep.kind, errors[:5])
         got = prep.tables[lay.kind].to_dict("records")
-        assert _rows(lay.kind, got) == _rows(lay.kind, canonical_data()[lay.kind])
+        assert _rows(lay.kind, got) == _rows(lay.kind, records_of(lay))
     finally:
         tmp.cleanup()
 
@@ -214,11 +214,13 @@ _MURNI = [1 if i == 6 else 0 for i in range(13)]      # 'Pagu Anggaran (Rp)' ove
 
 @seed(11)
 @settings(max_examples=READER_EXAMPLES, **COMMON)
-@given(lay=st.sampled_from(KINDS).flatmap(layouts))
+@given(lay=st.sampled_from(KINDS).flatmap(lambda k: layouts(k, alt_ok=True)))
 @example(lay=plain_layout("renja", two_row=True, synonym=_MURNI))
 @example(lay=plain_layout("realisasi_fisik", split_sheets=2, cont_code_blank=True))
 @example(lay=plain_layout("renja", extras=[0, 3, 4], skpd_line=False))
 @example(lay=plain_layout("register_sp2d", extras=[1, 2, 4], skpd_line=False, year_line=False))
+@example(lay=Layout("lra", alt=True, order=list(range(9)), synonym=[0] * 9, case=[0] * 9, two_row=True))
+@example(lay=Layout("register_sp2d", alt=True, order=list(range(6)), synonym=[0] * 6, case=[0] * 6))
 def test_reader_reads_random_layouts_to_the_canonical_rows(lay):
     check_reader(lay)
 
@@ -227,6 +229,6 @@ def test_reader_reads_random_layouts_to_the_canonical_rows(lay):
 @pytest.mark.timeout(0)
 @seed(12)
 @settings(max_examples=FUZZ_EXAMPLES * 5, **COMMON)
-@given(lay=st.sampled_from(KINDS).flatmap(layouts))
+@given(lay=st.sampled_from(KINDS).flatmap(lambda k: layouts(k, alt_ok=True)))
 def test_fuzz_reader_random_layouts(lay):
     check_reader(lay)
