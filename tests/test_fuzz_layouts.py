@@ -221,6 +221,8 @@ _MURNI = [1 if i == 6 else 0 for i in range(13)]      # 'Pagu Anggaran (Rp)' ove
 @example(lay=plain_layout("register_sp2d", extras=[1, 2, 4], skpd_line=False, year_line=False))
 @example(lay=Layout("lra", alt=True, order=list(range(9)), synonym=[0] * 9, case=[0] * 9, two_row=True))
 @example(lay=Layout("register_sp2d", alt=True, order=list(range(6)), synonym=[0] * 6, case=[0] * 6))
+@example(lay=Layout("lra", alt=True, order=[4, 0, 1, 2, 3, 5, 6, 7, 8], synonym=[0] * 9, case=[0] * 9,
+                    total_row=True, total_label_at=1))      # JUMLAH printed in a money column
 def test_reader_reads_random_layouts_to_the_canonical_rows(lay):
     check_reader(lay)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.header import find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
+from lkip.extract.header import find_header, is_total_label, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.register_sp2d import (
     cell_error,
@@ -146,7 +146,7 @@ def read_sheet(sheet: Any) -> ReadResult:
     # JUMLAH rows: Rp columns checked against the sum of the rows above.
     for row, v, pos in totals:
         for f in RP:
-            if f not in cols:
+            if f not in cols or is_total_label(v.get(f)):
                 continue
             try:
                 total = to_money(v.get(f))

@@ -667,6 +667,9 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     for i, raw in totals_at:
         pos = int(np.searchsorted(idx, i))
         row = int(i + first_excel)
+        if slow.is_total_label(raw):    # the label printed in the Nilai column: nothing to check
+            prev = pos
+            continue
         try:
             total = slow.to_money(raw)
         except ParseError as exc:

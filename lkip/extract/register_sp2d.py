@@ -24,6 +24,7 @@ from lkip.extract.header import (
     Header,
     best_header_guess,
     find_header,
+    is_total_label,
     iter_data_rows,
     load_column_map,
     read_title_meta,
@@ -338,6 +339,9 @@ def read_sheet(sheet: Any) -> ReadResult:
     # rows since the previous JUMLAH); then skipped.
     prev_pos = 0
     for row, raw, pos in totals:
+        if is_total_label(raw):         # the label printed in the Nilai column: nothing to check
+            prev_pos = pos
+            continue
         try:
             total = to_money(raw)
         except ParseError as exc:

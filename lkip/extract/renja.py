@@ -28,6 +28,7 @@ from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.header import (
     Header,
     best_header_guess,
+    is_total_label,
     iter_data_rows,
     load_column_map,
     read_title_meta,
@@ -441,6 +442,8 @@ def check_jumlah_row(sheet: str, header: Header, dr: Any, totalled: list[dict[st
         if f not in header.columns:
             continue
         raw = dr.values.get(f)
+        if is_total_label(raw):
+            continue                    # the JUMLAH label itself, printed in this column
         try:
             written = to_money(raw)
         except ParseError as exc:
