@@ -312,3 +312,13 @@ def test_pagu_anggaran_group_over_murni_and_perubahan(tmp_path):
     assert _errors(res) == []
     prog = res.tables["renja"].iloc[0]
     assert (prog["pagu_murni"], prog["pagu_perubahan"]) == (Decimal("8000000000.00"), Decimal("6050300020.00"))
+
+
+def test_register_fast_path_without_skpd_line_takes_it_from_codes(tmp_path):
+    n = register_fast.FAST_MIN_ROWS + 10
+    rows = register_sheet(register_rows(n), title=["REGISTER SP2D", "TAHUN ANGGARAN 2020"])
+    path = write_sheets(tmp_path / "reg.xlsx", {"Register SP2D": rows})
+    sheet = open_test_workbook(path).visible_sheets[0]
+    res = register_fast.read_fast(sheet, register_sp2d.KIND, register_sp2d.COLUMNS)
+    assert res is not None and _errors(res) == [] and res.meta.kode_skpd == "4.01.03"
+    assert any("dipakai 4.01.03" in w.pesan for w in res.warnings)
