@@ -40,11 +40,18 @@ def _views(con: Any) -> dict[str, list[tuple]]:
     return {v: con.execute(f'SELECT * FROM laporan."{v}" ORDER BY ALL').fetchall() for v in names}
 
 
+class _Views(dict):
+    """The canonical views (a short repr: hypothesis prints the arguments of a failing example)."""
+
+    def __repr__(self) -> str:
+        return f"<canonical laporan views: {', '.join(self)}>"
+
+
 @pytest.fixture(scope="session")
 def canonical_views(sample_ingest):
     con, outcomes, _cfg = sample_ingest
     assert {o.outcome for o in outcomes} == {"accepted"}
-    return _views(con)
+    return _Views(_views(con))
 
 
 def _same(a: Any, b: Any) -> bool:
