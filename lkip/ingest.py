@@ -25,7 +25,7 @@ from lkip.cells import locate, name_cells
 from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
-from lkip.issues import ERROR, FileIncomplete, FileRejected, Issue, error, warning
+from lkip.issues import ERROR, WARNING, FileIncomplete, FileRejected, Issue, error, warning
 
 # Staging order: the Renja first, so that SP2D and form rows can be checked against it.
 KIND_ORDER = {"renja": 0, "pk_iku": 1, "lra": 2, "register_sp2d": 3, "realisasi_fisik": 4, None: 9}
@@ -190,7 +190,7 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
             name_cells(prepared, wb)       # the header positions: schema issues are told by cell
             prepared.issues.extend(schema_issues(result, prepared.headers))
             prepared.issues.extend(_formula_issues(wb, result))
-            prepared.issues.extend(_meta_issues(result.meta))
+            prepared.issues.extend(_meta_issues(result.meta, result.issues))
             prepared.raw = raw_rows(wb, result.tables)
     except FileRejected as exc:
         prepared.issues.extend(exc.issues)
@@ -304,12 +304,14 @@ def _formula_issues(wb: Any, result: Any) -> list[Issue]:
     return out
 
 
-def _meta_issues(meta: FileMeta) -> list[Issue]:
+def _meta_issues(meta: FileMeta, reported: list[Issue] | None = None) -> list[Issue]:
+    """A missing SKPD or year, unless the reader already reported it (one problem, one message)."""
+    said = " ".join(i.pesan.lower() for i in reported or [] if i.is_error)
     out = []
-    if not meta.kode_skpd:
+    if not meta.kode_skpd and "perangkat daerah" not in said:
         out.append(error("Kode Perangkat Daerah tidak ditemukan di judul berkas",
                          diharapkan="baris judul seperti 'Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH'"))
-    if not meta.tahun:
+    if not meta.tahun and "tahun" not in said:
         out.append(error("Tahun anggaran tidak ditemukan di judul berkas",
                          diharapkan="baris judul seperti 'TAHUN ANGGARAN 2020'"))
     return out
@@ -374,7 +376,9 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     """SP2D and form kegiatan must exist in the Renja of the same SKPD and year (``batch_renja``:
     the kegiatan of Renja files checked in the same `lkip validate`, as a run would stage them first)."""
     checks = {"register_sp2d": ("register_sp2d", "Kode Kegiatan", ERROR),
-              "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", ERROR)}
+              # A form row for an unknown kegiatan is staged with a warning and left out of the
+              # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
+              "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", WARNING)}
     if prepared.kind not in checks:
         return []
     table, kolom, severity = checks[prepared.kind]
@@ -396,7 +400,8 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     mask = df["kode_kegiatan"].notna() & ~df["kode_kegiatan"].isin(known)
     for rec in df.loc[mask, ["sheet", "excel_row", "kode_kegiatan"]].itertuples(index=False):
         out.append(Issue(
-            pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun}",
+            pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun}"
+                  + ("" if severity == ERROR else ": baris dimuat tetapi tidak dihitung di tabel"),
             severity=severity, sheet=rec.sheet, excel_row=int(rec.excel_row), kolom=kolom,
             nilai=rec.kode_kegiatan, diharapkan="kode kegiatan yang tercantum di Renja/DPA",
             file=prepared.path.name,

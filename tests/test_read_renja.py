@@ -1,4 +1,4 @@
-"""Renja / DPA reader: the sample and every layout variation of shared/spec/inputs.md section 1."""
+"""Renja / DPA reader: the sample and every layout variation of docs/input-formats.md section 1."""
 
 from __future__ import annotations
 
@@ -122,7 +122,12 @@ def test_header_at_row_1_without_title(tmp_path):
     res = _read(path)
     _check_standard(res.tables["renja"])
     msgs = " | ".join(i.pesan for i in _errors(res))
-    assert "Perangkat Daerah" in msgs and "tahun" in msgs   # title block missing: rejected, says what
+    # Title block missing: the year is nowhere, so rejected, saying so once; the SKPD comes from
+    # the Permendagri 13/2006 codes (inputs.md section 1), with a warning.
+    assert "tahun" in msgs and "Perangkat Daerah" not in msgs
+    assert sum("tahun" in i.pesan.lower() for i in _errors(res)) == 1
+    assert res.meta.kode_skpd == "4.01.03"
+    assert any("dipakai 4.01.03" in w.pesan for w in res.warnings)
 
 
 def test_header_at_row_25(tmp_path):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from lkip.extract.base import FileMeta
 from lkip.extract.parse import ROMAN, find_date_in_text, parse_triwulan, quarter_of
@@ -312,13 +312,40 @@ class DataRow:
     is_total: bool = False
 
 
-def iter_data_rows(rows: list[list[Any]], header: Header, text_fields: set[str]) -> Iterator[DataRow]:
+def total_label_row(row: list[Any], values: dict[str, Any],
+                    key_fields: Iterable[str], label_fields: Iterable[str]) -> bool:
+    """Is this a JUMLAH/TOTAL row? A total label counts only where a label is printed.
+
+    A row that holds a key (a code, an SP2D number, an indicator: ``key_fields``) is data, whatever
+    other cells say (``Cara Hitung: Jumlah``, satuan ``Jumlah``). Otherwise the label counts in a
+    label column (``label_fields``: code, name, No), or as the first non-empty cell of the row (a
+    merged ``JUMLAH`` over the first columns).
+    """
+    for f in key_fields:
+        v = values.get(f)
+        if v is not None and not (isinstance(v, str) and not v.strip()) and not is_total_label(v):
+            return False
+    if any(is_total_label(values.get(f)) for f in label_fields):
+        return True
+    for v in row:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        return is_total_label(v)
+    return False
+
+
+def iter_data_rows(rows: list[list[Any]], header: Header, text_fields: set[str],
+                   key_fields: Iterable[str] = (), label_fields: Iterable[str] = ()) -> Iterator[DataRow]:
     """Data rows below the header: blank rows, repeated headers and signature blocks skipped.
 
-    A JUMLAH/TOTAL row is yielded with ``is_total`` so the reader can check it, then skip it.
+    A JUMLAH/TOTAL row is yielded with ``is_total`` so the reader can check it, then skip it; which
+    rows are totals is decided by :func:`total_label_row` with the reader's ``key_fields`` (a
+    filled one makes the row data) and ``label_fields`` (where a total label is printed).
     Everything after the signature block starts is footer.
     """
     cols = header.columns
+    key_fields = tuple(key_fields)
+    label_fields = tuple(label_fields)
     header_texts = header.texts
     n_header_rows = header.n_rows
     i = header.first_data_row
@@ -375,7 +402,8 @@ def iter_data_rows(rows: list[list[Any]], header: Header, text_fields: set[str])
             col = next(j for j, v in enumerate(row) if v is non_empty[0])
             if col not in {cols[f] for f in text_fields if f in cols}:
                 continue
-        total = any(is_total_label(v) for v in non_empty if isinstance(v, str))
+        total = (any(is_total_label(v) for v in non_empty if isinstance(v, str))
+                 and total_label_row(row, values, key_fields, label_fields))
         yield DataRow(excel_row=i, values=values, raw=row, is_total=total)
 
 

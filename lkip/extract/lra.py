@@ -1,4 +1,4 @@
-"""SIMDA Laporan Realisasi Anggaran per kegiatan, both layouts (shared/spec/inputs.md section 2).
+"""SIMDA Laporan Realisasi Anggaran per kegiatan, both layouts (docs/input-formats.md section 2).
 
 * layout ``lra``: program, kegiatan and belanja account rows; anggaran, realisasi s.d. periode lalu /
   periode ini / s.d. periode ini, sisa, %.
@@ -29,10 +29,10 @@ from lkip.extract.renja import (
     cell_issue,
     code_parents,
     column_label,
-    is_total_row,
     no_header_issue,
     text_or_none,
 )
+from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, visible_sheets
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
@@ -96,9 +96,6 @@ def _meta(lines: list[str], sheet: str, issues: list[Issue]) -> FileMeta:
         issues.append(warning(f"Periode dimulai {meta.periode_awal:%d/%m/%Y}, bukan 1 Januari; LRA dianggap "
                               "kumulatif sejak 1 Januari", sheet=sheet, nilai=str(meta.periode_awal),
                               diharapkan="periode 1 Januari s.d. ..."))
-    if meta.kode_skpd is None:
-        issues.append(error("Judul tidak memuat kode Perangkat Daerah (mis. 'Perangkat Daerah : 4.01.03 - "
-                            "SEKRETARIAT DAERAH')", sheet=sheet, diharapkan="judul dengan kode Perangkat Daerah"))
     if meta.periode_akhir is None:
         issues.append(error("Judul tidak memuat periode (mis. 'Periode : 1 Januari 2020 s.d. 31 Maret 2020')",
                             sheet=sheet, diharapkan="judul dengan periode laporan"))
@@ -132,11 +129,14 @@ def read_sheet(sheet: Any) -> tuple[FileMeta, pd.DataFrame, list[Issue]]:
 
     parsed: list[dict[str, Any]] = []
     totals = []
-    for dr in iter_data_rows(rows, header, {"kode", "uraian"}):
-        if is_total_row(dr):
+    skpd_cells: list[Any] = []
+    for dr in iter_data_rows(rows, header, {"kode", "uraian"}, key_fields=("kode",),
+                             label_fields=("kode", "uraian")):
+        if dr.is_total:
             totals.append(dr)
             continue
         v = dr.values
+        skpd_cells.append(v.get("kode_skpd"))
         raw_code = v.get("kode")
         if blank(raw_code):
             if not blank(v.get("uraian")):
@@ -171,6 +171,9 @@ def read_sheet(sheet: Any) -> tuple[FileMeta, pd.DataFrame, list[Issue]]:
         parsed.append(rec)
 
     _classify(parsed, name, issues)
+    resolve_skpd(meta, [r["kode"] for r in parsed if r["baris_jenis"] in ("program", "kegiatan")],
+                 column_codes(skpd_cells), name, issues, column_label(header, "kode"),
+                 column_label(header, "kode_skpd"))
     df = pd.DataFrame(parsed, columns=COLUMNS) if parsed else _empty_frame()
     for dr in totals:
         _check_total(name, header, dr, parsed, issues)

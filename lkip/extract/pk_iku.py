@@ -24,6 +24,7 @@ from lkip.extract.header import (
 from lkip.extract.parse import ParseError, normalize_code, to_float
 from lkip.extract.register_sp2d import cell_error, printed_label, text_or_none
 from lkip.extract.sheets import grid, title_text
+from lkip.extract.skpd import resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import head_grid
 from lkip.issues import Issue, error, warning
@@ -48,6 +49,16 @@ SPECS: dict[str, tuple[str, tuple[str, ...], set[str], list[str]]] = {
              ["no", "perangkat_daerah", "nilai", "kategori"]),
     "bumd": ("pk_bumd", ("bumd",), {"nama", "opini", "kategori", "keterangan"},
              ["no", "nama", "opini", "kategori", "skor", "keterangan"]),
+}
+# table -> (key fields: a filled one makes a row data; label fields: where a JUMLAH/TOTAL label counts)
+TOTAL_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "iku": (("indikator",), ("no", "sasaran")),
+    "renstra": (("indikator",), ("tingkat", "uraian")),
+    "dukungan_anggaran": (("kode_kegiatan",), ("indikator", "nama_kegiatan")),
+    "iku_indikator_program": (("indikator_program",), ("iku",)),
+    "skm": ((), ("no", "unit")),
+    "akip": ((), ("no", "perangkat_daerah")),
+    "bumd": ((), ("no", "nama")),
 }
 EVIDENCE = {"SKM": "skm", "AKIP": "akip", "BUMD": "bumd"}
 _POLARITAS = {
@@ -156,7 +167,8 @@ def read(workbook: Any) -> ReadResult:
         s, h = found[table]
         ctx = _Ctx(s.name, h, issues)
         recs = []
-        for dr in iter_data_rows(grid(s), h, text_fields):
+        keys, labels = TOTAL_FIELDS[table]
+        for dr in iter_data_rows(grid(s), h, text_fields, key_fields=keys, label_fields=labels):
             if dr.is_total:
                 continue
             recs.extend(readers[table](ctx, dr.values, dr.excel_row, dr.raw))
@@ -164,6 +176,11 @@ def read(workbook: Any) -> ReadResult:
         df["excel_row"] = df["excel_row"].astype("Int64")
         tables[table] = df
     _typed(tables)
+    dukungan = tables["dukungan_anggaran"]
+    if meta.kode_skpd is None and not dukungan.empty:
+        # No SKPD in the IKU title: the kegiatan codes of Dukungan Anggaran may carry it.
+        resolve_skpd(meta, dukungan["kode_kegiatan"].dropna().tolist(), set(), found["dukungan_anggaran"][0].name,
+                     issues, printed_label(found["dukungan_anggaran"][1], "kode_kegiatan", "Kode Kegiatan"))
     # IKU cross-sheet: Dihitung Dari names a sheet that must be present.
     iku = tables["iku"]
     for _, r in iku.iterrows():

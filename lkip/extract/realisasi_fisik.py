@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.header import find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
+from lkip.extract.header import find_header, is_total_label, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.register_sp2d import (
     cell_error,
@@ -19,7 +19,8 @@ from lkip.extract.register_sp2d import (
     printed_label,
     text_or_none,
 )
-from lkip.extract.sheets import grid, head_grid
+from lkip.extract.sheets import chosen_sheets, grid, head_grid
+from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
@@ -45,7 +46,30 @@ def read(workbook: Any) -> ReadResult:
     sheets = sheets_of(workbook)
     if not sheets:
         return ReadResult(KIND, FileMeta(), {TABLE: _empty()}, [error("Workbook tidak memiliki sheet yang terlihat")])
-    return read_sheet(max(sheets, key=matches))
+    # Every recognised sheet that holds a form table (not an instructions sheet).
+    cmap = load_column_map(KIND)
+    chosen = ([s for s in chosen_sheets(workbook, matches) if find_header(head_grid(s), cmap) is not None]
+              or [max(sheets, key=matches)])
+    if len(chosen) == 1:
+        return read_sheet(chosen[0])
+    # The form of several Bagian in one workbook, a sheet each: their rows together.
+    parts = [read_sheet(s) for s in chosen]
+    meta, issues = parts[0].meta, []
+    for s, part in zip(chosen, parts):
+        issues.extend(part.issues)
+        for f in ("kode_skpd", "tahun"):
+            mine, first = getattr(part.meta, f), getattr(meta, f)
+            if mine is not None and first is not None and mine != first:
+                issues.append(error(f"Sheet '{s.name}' menyebut {f} {mine}, berbeda dari sheet pertama ({first})",
+                                    sheet=s.name, nilai=str(mine), diharapkan=str(first)))
+        if meta.kode_skpd is None:
+            meta.kode_skpd = part.meta.kode_skpd
+    sds = [p.meta.s_d_triwulan for p in parts if p.meta.s_d_triwulan is not None]
+    meta.s_d_triwulan = max(sds) if sds else None
+    df = pd.concat([p.tables[TABLE] for p in parts], ignore_index=True)
+    df["urutan"] = pd.array(range(1, len(df) + 1), dtype="Int64")
+    df["s_d_triwulan"] = pd.array([meta.s_d_triwulan] * len(df), dtype="Int64")
+    return ReadResult(KIND, meta, {TABLE: df}, issues)
 
 
 def read_sheet(sheet: Any) -> ReadResult:
@@ -70,13 +94,16 @@ def read_sheet(sheet: Any) -> ReadResult:
     records: list[dict[str, Any]] = []
     totals: list[tuple[int, dict[str, Any], int]] = []
     last_kode: str | None = None
-    for dr in iter_data_rows(rows, header, text_fields={"nama_kegiatan", "indikator", "satuan", "keterangan"}):
+    skpd_cells: list[Any] = []
+    for dr in iter_data_rows(rows, header, text_fields={"nama_kegiatan", "indikator", "satuan", "keterangan"},
+                             key_fields=("kode_kegiatan", "indikator"), label_fields=("no", "nama_kegiatan")):
         v = dr.values
         # "Jumlah Kegiatan" is an indicator, not a JUMLAH row: a total row carries no code.
-        if dr.is_total and text_or_none(v.get("kode_kegiatan")) is None:
+        if dr.is_total:
             totals.append((dr.excel_row, v, len(records)))
             continue
         row = dr.excel_row
+        skpd_cells.append(v.get("kode_skpd"))
         try:
             kode = normalize_code(v.get("kode_kegiatan"))
         except ParseError as exc:
@@ -119,7 +146,7 @@ def read_sheet(sheet: Any) -> ReadResult:
     # JUMLAH rows: Rp columns checked against the sum of the rows above.
     for row, v, pos in totals:
         for f in RP:
-            if f not in cols:
+            if f not in cols or is_total_label(v.get(f)):
                 continue
             try:
                 total = to_money(v.get(f))
@@ -132,6 +159,9 @@ def read_sheet(sheet: Any) -> ReadResult:
             if abs(total - s) > TOTAL_TOLERANCE:
                 issues.append(cell_error(name, row, lbl[f], v.get(f), f"jumlah baris di atasnya = {s}",
                                          f"Baris JUMLAH {total} tidak sama dengan jumlah baris di atasnya {s}"))
+
+    resolve_skpd(meta, [r["kode_kegiatan"] for r in records], column_codes(skpd_cells), name, issues,
+                 lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
 
     # s.d. triwulan: from the title, else the last quarter with any value.
     sd = meta.s_d_triwulan

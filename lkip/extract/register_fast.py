@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lkip.extract.base import ReadResult
+from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.header import (
     find_header,
     iter_data_rows,
@@ -430,10 +431,11 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     kept_special: list[int] = []
     totals_at: list[tuple[int, Any]] = []   # (index in data, raw nilai)
     yielded: set[int] = set()
-    for dr in iter_data_rows(grid, header, text_fields={"uraian"}):
+    for dr in iter_data_rows(grid, header, text_fields={"uraian"}, key_fields=slow.KEY_FIELDS,
+                             label_fields=slow.LABEL_FIELDS):
         i = int(rest_idx[dr.excel_row - header.excel_row - 1])
         yielded.add(i)
-        if dr.is_total and slow.text_or_none(dr.values.get("nomor_sp2d")) is None:
+        if dr.is_total:
             totals_at.append((i, dr.values.get("nilai")))
             continue
         kept_special.append(i)
@@ -665,6 +667,9 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
     for i, raw in totals_at:
         pos = int(np.searchsorted(idx, i))
         row = int(i + first_excel)
+        if slow.is_total_label(raw):    # the label printed in the Nilai column: nothing to check
+            prev = pos
+            continue
         try:
             total = slow.to_money(raw)
         except ParseError as exc:
@@ -682,6 +687,13 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, columns: list[str], h
                 f"Baris JUMLAH {slow._rp(total)} tidak sama dengan jumlah baris SP2D di atasnya {slow._rp(cum)} "
                 f"(selisih {slow._rp(total - cum)})"))
         prev = pos
+
+    kk_codes = (kode_kegiatan[0].dropna().unique().tolist()
+                if has_kegiatan and kode_kegiatan is not None else [])
+    skpd_col = col("kode_skpd")
+    resolve_skpd(meta, kk_codes,
+                 column_codes(pc.unique(skpd_col.trimmed).to_pylist()) if skpd_col is not None else set(),
+                 name, issues, lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
 
     no_codes = np.full(n, -1, dtype=np.int8)
     none_cat = pd.Categorical.from_codes(no_codes, dtype=pd.CategoricalDtype(pd.Index([], dtype="str")))

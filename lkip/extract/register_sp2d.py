@@ -24,6 +24,7 @@ from lkip.extract.header import (
     Header,
     best_header_guess,
     find_header,
+    is_total_label,
     iter_data_rows,
     load_column_map,
     read_title_meta,
@@ -33,6 +34,7 @@ from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
 from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract import register_fast
+from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.issues import Issue, error, warning
 
 KIND = "register_sp2d"
@@ -44,6 +46,9 @@ COLUMNS = [
 JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
 REALISASI_JENIS = ("LS", "GU", "GU NIHIL")
 TOTAL_TOLERANCE = Decimal("1")
+# A row with an SP2D number or a code is data; a total label counts in No/Tanggal/Uraian only.
+KEY_FIELDS = ("nomor_sp2d", "kode_kegiatan", "kode_rekening")
+LABEL_FIELDS = ("no", "tanggal", "uraian")
 
 # ---------------------------------------------------------------------------------------------
 # Shared helpers (used by realisasi_fisik and pk_iku too)
@@ -216,9 +221,10 @@ def read_sheet(sheet: Any) -> ReadResult:
     excel_rows: list[int] = []
     col_vals: dict[str, list[Any]] = {f: [] for f in cols}
     totals: list[tuple[int, Any, int]] = []  # (excel_row, raw nilai, number of data rows before it)
-    for dr in iter_data_rows(rows, header, text_fields={"uraian"}):
-        # A JUMLAH row carries no SP2D number ("Jumlah ..." may start an uraian).
-        if dr.is_total and text_or_none(dr.values.get("nomor_sp2d")) is None:
+    for dr in iter_data_rows(rows, header, text_fields={"uraian"}, key_fields=KEY_FIELDS,
+                             label_fields=LABEL_FIELDS):
+        # A JUMLAH row carries no SP2D number nor code ("Jumlah ..." may start an uraian).
+        if dr.is_total:
             totals.append((dr.excel_row, dr.values.get("nilai"), len(excel_rows)))
             continue
         excel_rows.append(dr.excel_row)
@@ -333,6 +339,9 @@ def read_sheet(sheet: Any) -> ReadResult:
     # rows since the previous JUMLAH); then skipped.
     prev_pos = 0
     for row, raw, pos in totals:
+        if is_total_label(raw):         # the label printed in the Nilai column: nothing to check
+            prev_pos = pos
+            continue
         try:
             total = to_money(raw)
         except ParseError as exc:
@@ -350,6 +359,9 @@ def read_sheet(sheet: Any) -> ReadResult:
                 f"Baris JUMLAH {_rp(total)} tidak sama dengan jumlah baris SP2D di atasnya {_rp(cum)} "
                 f"(selisih {_rp(total - cum)})"))
         prev_pos = pos
+
+    resolve_skpd(meta, kode_kegiatan if has_kegiatan else [], column_codes(col_vals.get("kode_skpd", [])),
+                 name, issues, lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
 
     df = pd.DataFrame({
         "urutan": pd.array(range(1, n + 1), dtype="Int64"),

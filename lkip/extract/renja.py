@@ -1,4 +1,4 @@
-"""SIENCANG Renja / DPA (plan and budget), shared/spec/inputs.md section 1.
+"""SIENCANG Renja / DPA (plan and budget), docs/input-formats.md section 1.
 
 Row kinds (design.md, ``staging.renja``):
 
@@ -34,12 +34,16 @@ from lkip.extract.header import (
     read_title_meta,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
 from lkip.issues import Issue, error, warning
 
 KIND = "renja"
 TABLE = "renja"
 TOLERANCE = Decimal("1")
+# A row with a code or an indicator is data; a total label counts in the code/name column only.
+KEY_FIELDS = ("kode", "indikator")
+LABEL_FIELDS = ("kode", "uraian")
 
 MONEY = ["pagu_murni", "pagu_perubahan", "kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
 COLUMNS = [
@@ -52,7 +56,7 @@ FIELD_LABEL = {
     "pagu_murni": "Pagu Murni", "pagu_perubahan": "Pagu Perubahan",
     "kas_tw1": "Anggaran Kas TW I", "kas_tw2": "Anggaran Kas TW II",
     "kas_tw3": "Anggaran Kas TW III", "kas_tw4": "Anggaran Kas TW IV",
-    "penanggung_jawab": "Penanggung Jawab",
+    "penanggung_jawab": "Penanggung Jawab", "kode_skpd": "Kode SKPD",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -111,13 +115,9 @@ def no_header_issue(sheet: str, rows: list[list[Any]], kind: str, what: str) -> 
 
 
 def is_total_row(dr: Any, free_text_field: str | None = None) -> bool:
-    """A JUMLAH/TOTAL row -- but an indicator named 'Jumlah Kegiatan' is data, not a total."""
-    if not dr.is_total:
-        return False
-    if is_total_label(dr.values.get("kode")) or is_total_label(dr.values.get("uraian")):
-        return True
-    return free_text_field is None or blank(dr.values.get(free_text_field)) or not is_total_label(
-        dr.values.get(free_text_field))
+    """A JUMLAH/TOTAL row (decided by ``header.total_label_row`` from the reader's key and label
+    fields): 'Jumlah' in Cara Hitung or an indicator 'Jumlah Kegiatan' is data."""
+    return bool(dr.is_total)
 
 
 def code_parents(codes: list[str]) -> dict[str, str | None]:
@@ -239,15 +239,21 @@ def read_sheet(sheet: Any) -> tuple[FileMeta, pd.DataFrame, list[Issue]]:
 
     parsed: list[_Row] = []
     totals = []
-    for dr in iter_data_rows(rows, header, {"kode", "uraian", "indikator"}):
-        if is_total_row(dr, "indikator"):
+    skpd_cells: list[Any] = []
+    for dr in iter_data_rows(rows, header, {"kode", "uraian", "indikator"},
+                             key_fields=KEY_FIELDS, label_fields=LABEL_FIELDS):
+        if dr.is_total:
             totals.append(dr)
             continue
+        skpd_cells.append(dr.values.get("kode_skpd"))
         r = _parse_row(name, header, dr.excel_row, dr.values, issues)
         if r is not None:
             parsed.append(r)
 
     records = _classify(name, parsed, meta, issues, set(header.columns))
+    resolve_skpd(meta, [r["kode"] for r in records if r["baris_jenis"] in ("program", "kegiatan")],
+                 column_codes(skpd_cells), name, issues, column_label(header, "kode"),
+                 column_label(header, "kode_skpd"))
     df = pd.DataFrame(records, columns=COLUMNS) if records else _empty_frame()
     for dr in totals:
         _check_total(name, header, dr, records, issues)
@@ -268,14 +274,11 @@ def _meta(lines: list[str], sheet: str, issues: list[Issue]) -> FileMeta:
                               diharapkan="judul 'RENCANA KERJA ...' atau 'DOKUMEN PELAKSANAAN ANGGARAN ...'"))
     if re.search(r"\bDPPA\b|\bRENJA\s*-\s*P\b", title):
         meta.is_perubahan = True
-    missing = []
-    if meta.kode_skpd is None:
-        missing.append("kode Perangkat Daerah (mis. 'Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH')")
+    # A missing SKPD is resolved (from the codes or a Kode SKPD column) or reported once by
+    # lkip.extract.skpd.resolve_skpd, after the rows are read.
     if meta.tahun is None:
-        missing.append("tahun (mis. 'TAHUN ANGGARAN 2020')")
-    for m in missing:
-        issues.append(error(f"Judul tidak memuat {m}", sheet=sheet,
-                            diharapkan="judul dengan kode Perangkat Daerah dan tahun anggaran"))
+        issues.append(error("Judul tidak memuat tahun (mis. 'TAHUN ANGGARAN 2020')", sheet=sheet,
+                            diharapkan="judul dengan tahun anggaran"))
     return meta
 
 
@@ -439,6 +442,8 @@ def check_jumlah_row(sheet: str, header: Header, dr: Any, totalled: list[dict[st
         if f not in header.columns:
             continue
         raw = dr.values.get(f)
+        if is_total_label(raw):
+            continue                    # the JUMLAH label itself, printed in this column
         try:
             written = to_money(raw)
         except ParseError as exc:

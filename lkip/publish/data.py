@@ -21,7 +21,7 @@ from .safe_text import file_stem
 LINEAGE = ("tahun", "kode_skpd", "s_d_triwulan")
 KOTA = "KOTA"
 
-# Order of the report (shared/spec/reports.md); views not listed follow, derived ids after their base.
+# Order of the report (docs/reports.md); views not listed follow, derived ids after their base.
 TABLE_ORDER = [
     "tabel_2_1", "tabel_2_3", "tabel_2_4", "tabel_2_5",
     "tabel_3_1", "tabel_3_efisiensi", "tabel_3_program_ind", "tabel_3_renstra",
