@@ -105,9 +105,9 @@ def test_disk_full_is_one_indonesian_message(tmp_path):
         import errno, os, sys
         if os.environ.get("LKIP_TEST_ENOSPC") and sys.argv[0].endswith("lkip"):
             import lkip.publish as p
-            def full(con, output_dir, *a, **k):
+            def full(unit, output_dir, *a, **k):
                 raise OSError(errno.ENOSPC, "No space left on device", os.path.join(str(output_dir), "x.xlsx"))
-            p.publish_all = full
+            p.publish_unit = full   # what the publish step runs for each unit (lkip.publish.runner)
     """))
     env = lkip_env({"PYTHONPATH": str(hook), "LKIP_TEST_ENOSPC": "1"})
     ws = make_workspace(tmp_path / "ws")

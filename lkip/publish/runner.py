@@ -98,10 +98,23 @@ def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
         result.paths = [str(p) for p in paths]
     except Exception as exc:  # one unit's failure must not stop the others
         (folder / MANIFEST).unlink(missing_ok=True)
-        cause = f"{type(exc).__name__}: {exc}".strip()
+        cause = _cause(exc, output_dir, config)
         result.error = f"Keluaran {job.label} gagal diterbitkan ({cause}); SKPD lain tetap diterbitkan."
         log.error("%s", result.error, exc_info=log.isEnabledFor(logging.DEBUG))
     return result
+
+
+def _cause(exc: BaseException, output_dir: Path | str, config: Any) -> str:
+    """The exception in a line; a full disk as the one Indonesian sentence of lkip.safe_fs."""
+    from lkip import safe_fs
+
+    if safe_fs.is_disk_full(exc):
+        try:
+            needed = safe_fs.run_space_estimate(config)
+        except Exception:  # an estimate is a courtesy, never a second failure
+            needed = None
+        return safe_fs.disk_full_message(exc, Path(output_dir), needed)
+    return f"{type(exc).__name__}: {exc}".strip()
 
 
 def _init_worker() -> None:
