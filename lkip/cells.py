@@ -13,19 +13,13 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
+from lkip.extract.workbook.refs import col_letters
 from lkip.issues import Issue
 
 HEAD_ROWS = 40            # the header is in the first 30 rows; a two-row header needs one more
 LETTERS = re.compile(r"^[A-Z]{1,3}$")
 
 
-def col_letters(n: int) -> str:
-    """1 -> A, 27 -> AA."""
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _maps_of(kind: str | None) -> list[str]:

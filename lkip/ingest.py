@@ -379,8 +379,10 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
               # A form row for an unknown kegiatan is staged with a warning and left out of the
               # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
               "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", WARNING)}
-    if prepared.kind not in checks:
+    if prepared.kind not in checks or prepared.meta is None:
         return []
+    if prepared.meta.kode_skpd is None or prepared.meta.tahun is None:
+        return []   # which Renja to check against is unknown; the reader has already said so, once
     table, kolom, severity = checks[prepared.kind]
     df = prepared.tables.get(table)
     if df is None or df.empty or "kode_kegiatan" not in df.columns:

@@ -38,13 +38,9 @@ def record(url: str, pid: int | None = None, prefect_home: str | Path | None = N
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from lkip.lock import pid_alive
+
+    return pid_alive(pid)
 
 
 def _healthy(url: str, timeout: float) -> bool:

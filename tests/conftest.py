@@ -50,3 +50,14 @@ def sample_ingest(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_warehouse(sample_ingest):
     return sample_ingest[0]
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(tmp_path_factory):
+    """One real Prefect server for the tests that run `lkip` as a process: each run then skips the
+    start of a temporary server (~10 s). Tests about the temporary server itself don't use it."""
+    from test_reliability_helpers import PrefectServer
+
+    srv = PrefectServer(tmp_path_factory.mktemp("prefect") / "home")
+    yield srv.url
+    srv.stop()

@@ -32,8 +32,8 @@ def _files_under(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def test_poison_items_never_fail_a_run_and_links_are_refused(tmp_path):
-    env = lkip_env({"COLUMNS": "250"})
+def test_poison_items_never_fail_a_run_and_links_are_refused(tmp_path, prefect_api_url):
+    env = lkip_env({"COLUMNS": "250"}, api_url=prefect_api_url)
     ws = make_workspace(tmp_path / "ws")
     _drop(ws, "processed", b"berkas biasa bernama processed")
     _drop(ws, "rejected", b"berkas biasa bernama rejected")
@@ -72,8 +72,8 @@ def test_poison_items_never_fail_a_run_and_links_are_refused(tmp_path):
     assert evil.read_bytes().startswith(b"import os")  # left in input/, nothing lost
 
 
-def test_rebuild_ignores_files_planted_in_processed(tmp_path):
-    env = lkip_env()
+def test_rebuild_ignores_files_planted_in_processed(tmp_path, prefect_api_url):
+    env = lkip_env(api_url=prefect_api_url)
     ws = make_workspace(tmp_path / "ws")
     r = run_lkip(["run", "-w", str(ws)], env)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -97,7 +97,7 @@ def test_rebuild_ignores_files_planted_in_processed(tmp_path):
     assert planted.read_bytes() == bytes(data) + b"\0"  # left where it was, untouched
 
 
-def test_disk_full_is_one_indonesian_message(tmp_path):
+def test_disk_full_is_one_indonesian_message(tmp_path, prefect_api_url):
     """ENOSPC simulated in the real process (sitecustomize patches the publish step)."""
     hook = tmp_path / "hook"
     hook.mkdir()
@@ -109,7 +109,7 @@ def test_disk_full_is_one_indonesian_message(tmp_path):
                 raise OSError(errno.ENOSPC, "No space left on device", os.path.join(str(output_dir), "x.xlsx"))
             p.publish_unit = full   # what the publish step runs for each unit (lkip.publish.runner)
     """))
-    env = lkip_env({"PYTHONPATH": str(hook), "LKIP_TEST_ENOSPC": "1"})
+    env = lkip_env({"PYTHONPATH": str(hook), "LKIP_TEST_ENOSPC": "1"}, api_url=prefect_api_url)
     ws = make_workspace(tmp_path / "ws")
     r = run_lkip(["run", "-w", str(ws)], env)
     out = r.stdout + r.stderr

@@ -15,9 +15,9 @@ def _outputs(ws):
     return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
 
 
-def test_report_republishes_only_changed_units_and_force_all(tmp_path):
+def test_report_republishes_only_changed_units_and_force_all(tmp_path, prefect_api_url):
     ws = make_workspace(tmp_path / "ws")
-    env = lkip_env()
+    env = lkip_env(api_url=prefect_api_url)
     r = run_lkip(["run", "-w", str(ws), "--no-progress"], env)
     assert r.returncode == 0, r.stdout + r.stderr
     first = run_reports(ws)[-1]["terbitkan"]

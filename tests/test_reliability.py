@@ -24,7 +24,6 @@ import pytest
 
 from test_reliability_helpers import (
     EXAMPLE_INPUT,
-    PrefectServer,
     assert_files_conserved,
     assert_outputs_whole,
     csv_digest,
@@ -45,15 +44,8 @@ SEED = int(os.environ.get("LKIP_RELIABILITY_SEED", str(int(time.time()))))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = PrefectServer(tmp_path_factory.mktemp("prefect") / "home")
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
-def env(server):
-    return lkip_env(api_url=server.url)
+def env(prefect_api_url):
+    return lkip_env(api_url=prefect_api_url)
 
 
 @pytest.fixture(scope="module")
