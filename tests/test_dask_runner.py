@@ -11,10 +11,10 @@ from test_reliability_helpers import lkip_env, make_workspace, run_lkip, warehou
 pytestmark = pytest.mark.timeout(400)
 
 
-def test_flow_on_a_dask_localcluster_gives_the_same_tables(tmp_path):
+def test_flow_on_a_dask_localcluster_gives_the_same_tables(tmp_path, prefect_api_url):
     from distributed import Client, LocalCluster
 
-    env = lkip_env()
+    env = lkip_env(api_url=prefect_api_url)   # one server for both runs (tests/conftest.py)
     default_ws = make_workspace(tmp_path / "threads")
     r = run_lkip(["run", "-w", str(default_ws)], env)
     assert r.returncode == 0, r.stdout + r.stderr
