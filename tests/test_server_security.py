@@ -82,8 +82,12 @@ def test_authenticated_server_refuses_strangers_and_foreign_workspaces(tmp_path)
         assert not (evil / "output").exists() and not (evil / ".prefect").exists()
         assert sorted(p.name for p in (evil / "input").iterdir()) == sorted(
             p.name for p in (tmp_path / "asing" / "input").iterdir())   # nothing moved
-        logs = api.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run["id"]]}}}).json()
-        assert any("Flow run ditolak" in (entry.get("message") or "") for entry in logs), logs[-5:]
+        # The run's logs reach the server in batches, possibly after its final state: wait for them.
+        def refusal_logged():
+            logs = api.post("/logs/filter", json={"logs": {"flow_run_id": {"any_": [run["id"]]}}}).json()
+            return any("Flow run ditolak" in (entry.get("message") or "") for entry in logs)
+
+        _wait(refusal_logged, 60, "the refusal in the flow run's log")
     finally:
         if serve is not None:
             _stop(serve)
