@@ -62,6 +62,16 @@ def kill_group(p: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         pass
 
 
+def stop_process(p: subprocess.Popen) -> tuple[str, str]:
+    """SIGTERM to the group, then SIGKILL if it has not gone within 20 s; its output."""
+    kill_group(p, signal.SIGTERM)
+    try:
+        p.wait(timeout=20)
+    except Exception:
+        kill_group(p)
+    return p.communicate()
+
+
 def run_lkip(args: list[str], env: dict, timeout: float = 240) -> subprocess.CompletedProcess:
     p = start_lkip(args, env)
     try:

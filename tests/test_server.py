@@ -8,13 +8,13 @@ Run with `make test-server` (pytest -m server).
 from __future__ import annotations
 
 import shutil
-import signal
 import time
 
 import httpx
 import pytest
 
 from test_reliability_helpers import (
+    stop_process,
     EXAMPLE_INPUT,
     PrefectServer,
     kill_group,
@@ -34,13 +34,7 @@ def server(tmp_path_factory):
     srv.stop()
 
 
-def _stop(p):
-    kill_group(p, signal.SIGTERM)
-    try:
-        p.wait(timeout=20)
-    except Exception:
-        kill_group(p)
-    return p.communicate()
+_stop = stop_process  # tests/test_reliability_helpers.py
 
 
 def _flow_runs_of(api: httpx.Client, workspace: str) -> list[dict]:

@@ -6,26 +6,19 @@ fails without executing it or writing there. Run with `make test-server` (pytest
 
 from __future__ import annotations
 
-import signal
 import time
 
 import httpx
 import pytest
 
-from test_reliability_helpers import free_port, kill_group, lkip_env, make_workspace, run_lkip, start_lkip
+from test_reliability_helpers import free_port, stop_process, kill_group, lkip_env, make_workspace, run_lkip, start_lkip
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 
 AUTH = ("lkip", "rahasia-uji")
 
 
-def _stop(p):
-    kill_group(p, signal.SIGTERM)
-    try:
-        p.wait(timeout=20)
-    except Exception:
-        kill_group(p)
-    return p.communicate()
+_stop = stop_process  # tests/test_reliability_helpers.py
 
 
 def _wait(predicate, seconds, what, proc=None):
