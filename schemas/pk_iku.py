@@ -48,4 +48,9 @@ def validate(tables: dict[str, pd.DataFrame], file: str | None = None) -> list[I
     return issues
 
 
-__all__ = ["Iku", "Renstra", "MODELS", "validate"]
+def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate)."""
+    return validate(frames)
+
+
+__all__ = ["Iku", "Renstra", "MODELS", "validate", "validate_frames"]

@@ -49,4 +49,10 @@ def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
     return issues
 
 
-__all__ = ["RealisasiFisik", "validate", "WARNING"]
+def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate): the file's form rows."""
+    df = frames.get("realisasi_fisik")
+    return [] if df is None else validate(df)
+
+
+__all__ = ["RealisasiFisik", "validate", "validate_frames", "WARNING"]

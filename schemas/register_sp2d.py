@@ -196,6 +196,12 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
     return out
 
 
+def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate): the file's register, its year from the title."""
+    df = frames.get("register_sp2d")
+    return [] if df is None or df.empty else validate(df, getattr(meta, "tahun", None))
+
+
 def _warm_up() -> None:
     """One validation of a two-row frame of each kind: pandera imports its backends on first use."""
     rows = {
@@ -213,4 +219,4 @@ def _warm_up() -> None:
 
 _warm_up()
 
-__all__ = ["RegisterSp2d", "SCHEMA", "validate", "JENIS"]
+__all__ = ["RegisterSp2d", "SCHEMA", "validate", "validate_frames", "JENIS"]

@@ -23,14 +23,16 @@ from lkip.extract.sheets import chosen_sheets, grid, head_grid
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
+from lkip.extract.reader import Reader
 from lkip.issues import Issue, error, warning
+from lkip.tables.realisasi_fisik import REALISASI_FISIK
+from schemas import realisasi_fisik as schema
 
 KIND = "realisasi_fisik"
 TABLE = "realisasi_fisik"
 K = [f"k_tw{i}" for i in range(1, 5)]
 RP = [f"rp_tw{i}" for i in range(1, 5)]
-COLUMNS = ["urutan", "kode_kegiatan", "nama_kegiatan", "indikator", "target", "satuan", *K, *RP,
-           "s_d_triwulan", "sheet", "excel_row"]
+COLUMNS = REALISASI_FISIK.reader_columns
 TOTAL_TOLERANCE = Decimal("1")
 
 
@@ -39,7 +41,7 @@ def matches(sheet: Any) -> int:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return REALISASI_FISIK.empty_frame()
 
 
 def read(workbook: Any) -> ReadResult:
@@ -190,3 +192,7 @@ def read_sheet(sheet: Any) -> ReadResult:
     df = df[COLUMNS]
     issues.sort(key=lambda x: (x.excel_row or 0))
     return ReadResult(KIND, meta, {TABLE: df}, issues)
+
+
+READER = Reader(kind=KIND, label="Form Realisasi Kinerja", order=4, tables=(REALISASI_FISIK,), matches=matches,
+                read=read, column_map=KIND, validate=schema.validate_frames)

@@ -35,14 +35,14 @@ from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract import register_fast
 from lkip.extract.skpd import column_codes, resolve_skpd
+from lkip.extract.reader import Reader
 from lkip.issues import Issue, error, warning
+from lkip.tables.register_sp2d import REGISTER_SP2D
+from schemas import register_sp2d as schema
 
 KIND = "register_sp2d"
 TABLE = "register_sp2d"
-COLUMNS = [
-    "urutan", "no", "tanggal", "nomor_sp2d", "kode_kegiatan", "kode_rekening", "uraian",
-    "jenis", "nilai", "has_kode_kegiatan", "sheet", "excel_row",
-]
+COLUMNS = REGISTER_SP2D.reader_columns
 JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
 REALISASI_JENIS = ("LS", "GU", "GU NIHIL")
 TOTAL_TOLERANCE = Decimal("1")
@@ -185,7 +185,7 @@ def matches(sheet: Any) -> int:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return REGISTER_SP2D.empty_frame()
 
 
 def read(workbook: Any) -> ReadResult:
@@ -410,3 +410,7 @@ def _rp(v: Decimal) -> str:
 
 
 __all__: Iterable[str] = ["KIND", "matches", "read", "read_sheet", "normalize_jenis", "JENIS"]
+
+
+READER = Reader(kind=KIND, label="Register SP2D", order=3, tables=(REGISTER_SP2D,), matches=matches,
+                read=read, column_map=KIND, validate=schema.validate_frames)

@@ -12,7 +12,8 @@ Row kinds (design.md, ``staging.renja``):
   kegiatan above (a further outcome indicator when the row above is a program or an
   indikator-program row: then it is staged as ``indikator_program`` without amounts).
 
-The helpers at the top are shared with :mod:`lkip.extract.lra`.
+The helpers at the top are shared with :mod:`lkip.extract.lra`. Staged as ``staging.renja``
+(declared in :mod:`lkip.tables.renja`), checked by :mod:`schemas.renja` (``READER.validate``).
 """
 
 from __future__ import annotations
@@ -34,9 +35,13 @@ from lkip.extract.header import (
     read_title_meta,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.extract.reader import Reader
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
 from lkip.issues import Issue, error, warning
+from lkip.tables.renja import MONEY_COLUMNS, RENJA
+from schemas import renja as schema
+from schemas.base import rupiah  # noqa: F401  (kept importable from here)
 
 KIND = "renja"
 TABLE = "renja"
@@ -45,11 +50,8 @@ TOLERANCE = Decimal("1")
 KEY_FIELDS = ("kode", "indikator")
 LABEL_FIELDS = ("kode", "uraian")
 
-MONEY = ["pagu_murni", "pagu_perubahan", "kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
-COLUMNS = [
-    "urutan", "baris_jenis", "kode", "kode_induk", "uraian", "indikator", "target", "satuan",
-    "cara_hitung", *MONEY, "penanggung_jawab", "dokumen", "is_perubahan", "sheet", "excel_row",
-]
+MONEY = list(MONEY_COLUMNS)
+COLUMNS = RENJA.reader_columns
 FIELD_LABEL = {
     "kode": "Kode Rekening", "uraian": "Program / Kegiatan", "indikator": "Indikator Kinerja",
     "target": "Target", "satuan": "Satuan", "cara_hitung": "Cara Hitung",
@@ -74,21 +76,6 @@ def text_or_none(v: Any) -> str | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return re.sub(r"\s+", " ", str(v)).strip()
-
-
-def rupiah(v: Decimal | None) -> str:
-    """85575010100 -> '85.575.010.100' (cents only when present)."""
-    if v is None:
-        return "kosong"
-    q = Decimal(v).quantize(Decimal("0.01"))
-    sign = "-" if q < 0 else ""
-    whole, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    out = sign + ".".join(groups)
-    return out + ("," + frac if frac != "00" else "")
 
 
 def column_label(header: Header, field: str) -> str:
@@ -181,7 +168,7 @@ def normalize_cara_hitung(value: Any) -> str:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return RENJA.empty_frame()
 
 
 @dataclass
@@ -222,9 +209,6 @@ def read(workbook: Any) -> ReadResult:
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if not df.empty:
         df["urutan"] = range(1, len(df) + 1)
-        from schemas.renja import validate
-
-        issues.extend(validate(df))
     return ReadResult(KIND, meta or FileMeta(), {TABLE: df}, issues)
 
 
@@ -459,3 +443,7 @@ def check_jumlah_row(sheet: str, header: Header, dr: Any, totalled: list[dict[st
                 sheet=sheet, excel_row=dr.excel_row, kolom=column_label(header, f), nilai=raw,
                 diharapkan=rupiah(computed),
             ))
+
+
+READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,
+                column_map=KIND, validate=schema.validate_frames)
