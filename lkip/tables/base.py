@@ -61,8 +61,10 @@ TEXT, INTEGER, NUMBER, MONEY, DATE, BOOLEAN = (_T[k] for k in ("TEXT", "INTEGER"
 
 @dataclass(frozen=True)
 class Column:
-    """One staged column. ``isin``/``ge``/``le``/``unique`` become pandera checks; ``nullable=False``
-    makes an empty cell an error; ``required=False``: the frame may lack the column (it stages NULL)."""
+    """One staged column. ``isin``/``ge``/``le``/``unique`` become pandera checks (``unique``: no
+    value twice in a file); ``nullable=False`` makes an empty cell an error; ``required=False``: the
+    frame may lack the column (it stages NULL); ``type_message`` replaces the generic message of a
+    value of the wrong type."""
 
     name: str
     type: Type
@@ -73,6 +75,7 @@ class Column:
     unique: bool = False
     required: bool = True
     doc: str = ""
+    type_message: str | None = None   # the officer's message when a value has the wrong type
 
 
 @dataclass(frozen=True)
@@ -106,19 +109,24 @@ class Table:
         """The table's own columns as SQL (``lkip.stage`` puts the lineage columns first)."""
         return ", ".join(f"{c.name} {c.type.sql}" for c in self.columns)
 
-    def markdown(self) -> str:
-        """The table's section of docs/design.md (compared with the doc by a test)."""
-        lines = [f"`staging.{self.name}` — {self.doc}", "", "| column | type | note |", "|---|---|---|"]
+    def markdown(self, source: str = "") -> str:
+        """The table's section of docs/design.md (``source``: who fills it; compared with the doc
+        by a test)."""
+        head = f"`staging.{self.name}`" + (f" ({source})" if source else "") + f" — {self.doc}"
+        lines = [head, "", "| column | type | note |", "|---|---|---|"]
         for c in self.columns:
-            note = c.doc
+            notes = [c.doc] if c.doc else []
             if c.isin:
-                allowed = ", ".join(f"`{v}`" for v in c.isin)
-                note = f"{note}; one of {allowed}" if note else f"one of {allowed}"
+                notes.append("one of " + ", ".join(f"`{v}`" for v in c.isin))
+            if c.ge is not None:
+                notes.append(f"≥ {c.ge:g}")
+            if c.le is not None:
+                notes.append(f"≤ {c.le:g}")
             if not c.nullable:
-                note = f"{note}; never empty" if note else "never empty"
+                notes.append("never empty")
             if c.unique:
-                note = f"{note}; unique in a file" if note else "unique in a file"
-            lines.append(f"| {c.name} | {c.type.doc} | {note} |")
+                notes.append("unique in a file")
+            lines.append(f"| {c.name} | {c.type.doc} | {'; '.join(notes)} |")
         return "\n".join(lines)
 
 

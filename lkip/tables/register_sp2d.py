@@ -6,17 +6,18 @@ from lkip.tables.base import BOOLEAN, DATE, INTEGER, MONEY, TEXT, Column, Table
 
 JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
 
-# nilai >= 0, nomor_sp2d unique and the dates inside the budget year are checked by
-# schemas/register_sp2d.py (column-wise over Arrow data, with their own messages).
+# nilai >= 0 and the dates inside the budget year are checked by schemas/register_sp2d.py
+# (column-wise over Arrow data, with their own messages).
 REGISTER_SP2D = Table("register_sp2d", (
     Column("urutan", INTEGER, nullable=False, doc="order in the file"),
     Column("no", TEXT),
-    Column("tanggal", DATE, nullable=False, doc="a blank repeats the date above"),
-    Column("nomor_sp2d", TEXT, nullable=False, doc="unique in a file"),
+    Column("tanggal", DATE, nullable=False, doc="a blank repeats the date above",
+           type_message="Tanggal SP2D bukan tanggal"),
+    Column("nomor_sp2d", TEXT, nullable=False, unique=True),
     Column("kode_kegiatan", TEXT, doc="NULL when absent"),
     Column("kode_rekening", TEXT),
     Column("uraian", TEXT),
     Column("jenis", TEXT, nullable=False, isin=JENIS),
-    Column("nilai", MONEY, nullable=False, doc="≥ 0"),
-    Column("has_kode_kegiatan", BOOLEAN, doc="file level: the register has a kegiatan column"),
+    Column("nilai", MONEY, nullable=False, doc="≥ 0 (schemas/register_sp2d.py)"),
+    Column("has_kode_kegiatan", BOOLEAN, nullable=False, doc="file level: the register has a kegiatan column"),
 ), doc="one row per SP2D")

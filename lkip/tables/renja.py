@@ -11,7 +11,7 @@ MONEY_COLUMNS = ("pagu_murni", "pagu_perubahan", "kas_tw1", "kas_tw2", "kas_tw3"
 RENJA = Table("renja", (
     Column("urutan", INTEGER, nullable=False, doc="order in the file"),
     Column("baris_jenis", TEXT, nullable=False, isin=BARIS_JENIS,
-           doc="`indikator`: a continuation row, a further indicator of the kegiatan above"),
+           doc="row kind (`indikator`: a continuation row, a further indicator of the kegiatan above)"),
     Column("kode", TEXT, nullable=False,
            doc="own code; for `indikator_program` the program's code, for `indikator` the kegiatan's code"),
     Column("kode_induk", TEXT, required=False,
