@@ -43,7 +43,8 @@ class Reader:
     messages; ``order``: staging order (lower first: the Renja, so that SP2D and form rows can be
     checked against it); ``tables``: the staged tables it fills; ``column_map``: the map whose
     header the "closest format" hint of an unrecognised workbook uses (a name in
-    ``lkip/extract/columns`` or a path); ``validate``: checks beyond the tables' generated schemas
+    ``lkip/extract/columns`` or a path; ``other_maps``: the further maps it reads, e.g. one per
+    sheet kind of a workbook); ``validate``: checks beyond the tables' generated schemas
     (cross-row totals, messages that need computed values), given all frames of a file and its
     metadata. Without it, each table is checked by its generated schema
     (``schemas.table.check_tables``); a kind's own ``validate`` usually runs those schemas too.
@@ -57,6 +58,14 @@ class Reader:
     read: Callable[[Any], ReadResult]
     column_map: str | Path
     validate: Callable[[Frames, FileMeta], list[Issue]] | None = None
+    other_maps: tuple[str | Path, ...] = ()
+
+    @property
+    def column_maps(self) -> list[str | Path]:
+        """Every column map the kind reads (``column_map`` and ``other_maps``), by name: the
+        header positions that name an issue's cell (lkip.cells) are found with them."""
+        maps = {self.column_map, *self.other_maps}
+        return sorted(maps, key=lambda m: m.stem if isinstance(m, Path) else m)
 
     @property
     def table_names(self) -> list[str]:
