@@ -9,10 +9,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from lkip.extract.common import TOLERANCE
+from lkip.fmt import rupiah_pesan as _rp
 from lkip.issues import Issue, error
 from schemas.base import run_schema
 
-TOLERANCE = Decimal("1")
 SUMMED = [("anggaran", "Anggaran"), ("realisasi_sd_ini", "Realisasi s.d. Periode Ini")]
 
 
@@ -41,12 +42,6 @@ def _num(v: Any) -> Decimal:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return Decimal(0)
     return Decimal(str(v))
-
-
-def _rp(v: Decimal) -> str:
-    from lkip.extract.renja import rupiah
-
-    return rupiah(v)
 
 
 def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:

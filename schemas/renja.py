@@ -9,10 +9,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from lkip.extract.common import TOLERANCE
+from lkip.fmt import rupiah_pesan as _rp
 from lkip.issues import Issue, error
 from schemas.base import run_schema
 
-TOLERANCE = Decimal("1")
 BARIS_JENIS = ["program", "indikator_program", "kegiatan", "indikator"]
 KAS = ["kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
 
@@ -42,12 +43,6 @@ class RenjaModel(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = False
-
-
-def _rp(v: Any) -> str:
-    from lkip.extract.renja import rupiah
-
-    return rupiah(v)
 
 
 def _num(v: Any) -> Decimal:
