@@ -55,7 +55,7 @@ def _debug() -> bool:
 
 
 class _RichProgress:
-    """Receives flow events (see flows.pipeline.PROGRESS) and shows them with rich."""
+    """Receives flow events (see lkip.drop.Observer) and shows them with rich."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
@@ -135,8 +135,9 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         from flows import pipeline
 
         prefect_env.wait_server_ready()
-        with _RichProgress(show_progress and not quiet) as progress:
-            pipeline.PROGRESS = progress
+        from lkip.drop import observing
+
+        with _RichProgress(show_progress and not quiet) as progress, observing(progress) as run_observer:
             try:
                 report = pipeline.lkip_run(
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),
@@ -149,7 +150,7 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                 err.print(f"[bold red]Gagal:[/] {exc.message()}")
                 return 1
             except Exception as exc:  # never a traceback for the officer
-                report, code = pipeline.LAST_SUMMARY, 1
+                report, code = run_observer.summary, 1
                 if report is None or report.get("run_id") != run_id:
                     if _debug():
                         raise
@@ -159,8 +160,6 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
                             if safe_fs.is_disk_full(exc) else f"{type(exc).__name__}: {exc}")
                     err.print(f"[bold red]Run gagal:[/] {plain(text)}")
                     return 1
-            finally:
-                pipeline.PROGRESS = None
         if not quiet:
             runreport.print_summary(report, console)
         if code and str(report.get("error", "")).startswith("WarehouseDamaged"):
