@@ -42,24 +42,11 @@ for _i in range(1, 5):
     LABEL[f"target_tw{_i}"] = f"Target TW {_i}"
 
 
+from lkip.fmt import rupiah_pesan as rupiah  # noqa: E402,F401  (one rupiah for messages: lkip.fmt)
+
 # What a failed type check (schemas.table) names as expected, per logical type.
 TYPE_EXPECTED = {"text": "teks", "integer": "bilangan bulat", "number": "angka", "money": "angka rupiah",
                  "date": "tanggal", "boolean": "ya/tidak"}
-
-
-def rupiah(v: Decimal | None) -> str:
-    """85575010100 -> '85.575.010.100' (cents only when present); None -> 'kosong'."""
-    if v is None:
-        return "kosong"
-    q = Decimal(v).quantize(Decimal("0.01"))
-    sign = "-" if q < 0 else ""
-    whole, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    out = sign + ".".join(groups)
-    return out + ("," + frac if frac != "00" else "")
 
 
 def label(column: Any) -> str:

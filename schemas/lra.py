@@ -8,12 +8,13 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta
+from lkip.extract.common import TOLERANCE
+from lkip.fmt import rupiah_pesan as _rp
 from lkip.issues import Issue, error
 from lkip.tables.lra import LRA
-from schemas.base import rupiah, run_schema
+from schemas.base import run_schema
 from schemas.table import build_schema
 
-TOLERANCE = Decimal("1")
 SUMMED = [("anggaran", "Anggaran"), ("realisasi_sd_ini", "Realisasi s.d. Periode Ini")]
 
 
@@ -25,10 +26,6 @@ def _num(v: Any) -> Decimal:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return Decimal(0)
     return Decimal(str(v))
-
-
-def _rp(v: Decimal) -> str:
-    return rupiah(v)
 
 
 def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:

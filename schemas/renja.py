@@ -8,21 +8,18 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta
+from lkip.extract.common import TOLERANCE
+from lkip.fmt import rupiah_pesan as _rp
 from lkip.issues import Issue, error
 from lkip.tables.renja import BARIS_JENIS, RENJA
-from schemas.base import rupiah, run_schema
+from schemas.base import run_schema
 from schemas.table import build_schema
 
-TOLERANCE = Decimal("1")
 KAS = ["kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
 
 
 # The typed schema of staging.renja, generated from its declaration (lkip.tables.renja).
 SCHEMA = build_schema(RENJA)
-
-
-def _rp(v: Any) -> str:
-    return rupiah(v)
 
 
 def _num(v: Any) -> Decimal:

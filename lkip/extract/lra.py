@@ -24,7 +24,7 @@ from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.header import Header, iter_data_rows, read_title_meta
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.reader import Reader
-from lkip.extract.renja import (
+from lkip.extract.common import (
     check_jumlah_row,
     blank,
     cell_issue,

@@ -23,7 +23,7 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float
-from lkip.extract.register_sp2d import cell_error, printed_label, text_or_none
+from lkip.extract.common import cell_error, printed_label, text_or_none
 from lkip.extract.sheets import grid, title_text
 from lkip.extract.skpd import resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of

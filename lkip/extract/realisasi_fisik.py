@@ -13,7 +13,8 @@ import pandas as pd
 from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.header import find_header, is_total_label, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
-from lkip.extract.register_sp2d import (
+from lkip.extract.common import (
+    TOLERANCE,
     cell_error,
     no_header_issue,
     printed_label,
@@ -33,7 +34,6 @@ TABLE = "realisasi_fisik"
 K = [f"k_tw{i}" for i in range(1, 5)]
 RP = [f"rp_tw{i}" for i in range(1, 5)]
 COLUMNS = REALISASI_FISIK.reader_columns
-TOTAL_TOLERANCE = Decimal("1")
 
 
 def matches(sheet: Any) -> int:
@@ -158,7 +158,7 @@ def read_sheet(sheet: Any) -> ReadResult:
             if total is None:
                 continue
             s = sum((r[f] for r in records[:pos] if r[f] is not None), Decimal("0.00"))
-            if abs(total - s) > TOTAL_TOLERANCE:
+            if abs(total - s) > TOLERANCE:
                 issues.append(cell_error(name, row, lbl[f], v.get(f), f"jumlah baris di atasnya = {s}",
                                          f"Baris JUMLAH {total} tidak sama dengan jumlah baris di atasnya {s}"))
 
