@@ -446,4 +446,5 @@ def check_jumlah_row(sheet: str, header: Header, dr: Any, totalled: list[dict[st
 
 
 READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,
-                column_map=KIND, validate=schema.validate_frames)
+                column_map=KIND, validate=schema.validate_frames,
+                replacement_codes=(TABLE, "kode", "baris_jenis = 'kegiatan'", "kegiatan"))
