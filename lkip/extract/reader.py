@@ -48,6 +48,13 @@ class Reader:
     (cross-row totals, messages that need computed values), given all frames of a file and its
     metadata. Without it, each table is checked by its generated schema
     (``schemas.table.check_tables``); a kind's own ``validate`` usually runs those schemas too.
+
+    How a newer file replaces an older one (``lkip.replacement``): ``replaced_by`` ``"file"``
+    (same kind, SKPD and year: every row), ``"period"`` (and same period end) or ``"row"`` (only
+    the rows it holds); ``replacement_codes`` (staging table, code column, SQL condition of the
+    rows that carry a code, the word for them): the codes whose disappearance a replacement
+    warns about. ``renja_check`` (staging table, column label, severity): its ``kode_kegiatan``
+    must be a kegiatan of the Renja/DPA of the same SKPD and year (``lkip.ingest``).
     """
 
     kind: str
@@ -59,6 +66,9 @@ class Reader:
     column_map: str | Path
     validate: Callable[[Frames, FileMeta], list[Issue]] | None = None
     other_maps: tuple[str | Path, ...] = ()
+    replaced_by: str = "file"
+    replacement_codes: tuple[str, str, str, str] | None = None
+    renja_check: tuple[str, str, str] | None = None
 
     @property
     def column_maps(self) -> list[str | Path]:
