@@ -47,7 +47,7 @@ from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.reader import Reader
-from lkip.issues import ERROR, Issue, error, warning
+from lkip.issues import ERROR, Issue, error
 from lkip.tables.register_sp2d import REGISTER_SP2D
 from schemas import register_sp2d as schema
 
