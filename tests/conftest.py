@@ -11,11 +11,12 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bekasi-setda-2020"
 
 
-def ingest_folder(cfg, run_id: str = "test-run"):
-    """Run discover → prepare → stage → archive without Prefect (what the flow's tasks do)."""
+def ingest_folder(cfg, run_id: str = "test-run", warehouse: str | None = None):
+    """Run discover → prepare → stage → archive without Prefect (what the flow's tasks do);
+    ``warehouse=":memory:"``: into an in-memory DuckDB instead of the workspace's file."""
     from lkip import ingest, stage
 
-    con = stage.connect(cfg)
+    con = stage.connect(cfg, path=warehouse)
     stage.start_run(con, run_id)
     prepared = [ingest.prepare(p, cfg) for p in ingest.discover(cfg, settle_check=False)]
     outcomes = []

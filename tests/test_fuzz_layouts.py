@@ -30,6 +30,12 @@ FAST_EXAMPLES = int(os.environ.get("LKIP_FUZZ_FAST", "3"))
 FUZZ_EXAMPLES = int(os.environ.get("LKIP_FUZZ_EXAMPLES", "1000"))
 READER_EXAMPLES = int(os.environ.get("LKIP_FUZZ_READER", "40"))
 FUZZ_SEED = int(os.environ.get("LKIP_FUZZ_SEED", "1"))      # make fuzz: another seed, other examples
+# make fuzz on several cores: the examples split over this many tests (pytest-xdist runs them in
+# parallel: -n), shard k drawing from seed FUZZ_SEED + 1000 k (shard 0: the unsharded run's seed).
+SHARDS = max(1, int(os.environ.get("LKIP_FUZZ_SHARDS", "1")))
+# Each example's warehouse: in memory (the same SQL as on disk, without the file and its
+# write-ahead log; a third of an example's time on a busy disk). The canonical run is on disk.
+WAREHOUSE = os.environ.get("LKIP_FUZZ_WAREHOUSE", ":memory:") or None
 COMMON: dict[str, Any] = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck),
                               print_blob=True)
 if os.environ.get("LKIP_FUZZ_NO_SHRINK"):      # exploring: report the first failure as drawn
@@ -89,7 +95,7 @@ def run_drop(drop: dict[str, Layout], build: bool = True):
     ws = Path(tmp.name)
     rendered = render_drop(drop, ws / "input")
     cfg = _config(ws)
-    con, outcomes = ingest_folder(cfg)
+    con, outcomes = ingest_folder(cfg, warehouse=WAREHOUSE)
     if build:
         model.build(con, cfg)
     return tmp, con, outcomes, rendered
@@ -156,7 +162,7 @@ def check_bad_cell(drop: dict[str, Layout], kind: str, which: int, fld: int, bad
         wb = openpyxl.load_workbook(r.path)
         wb[sheet].cell(row=row, column=col, value=value)
         wb.save(r.path)
-        con, outcomes = ingest_folder(_config(ws))
+        con, outcomes = ingest_folder(_config(ws), warehouse=WAREHOUSE)
         con.close()
         o = next((o for o in outcomes if o.path == r.path), None)
         assert o is not None and o.kind == kind and o.outcome == "rejected", (kind, o and (o.kind, o.outcome))
@@ -197,30 +203,6 @@ def test_random_layouts_give_the_canonical_tables(drop, canonical_views):
 @given(drop=drops(), kind=st.sampled_from(KINDS), which=st.integers(0, 10_000), fld=st.integers(0, 20),
        bad=st.integers(0, 9), what=st.sampled_from(BAD_KINDS))
 def test_one_bad_cell_rejects_only_its_file_and_names_it(drop, kind, which, fld, bad, what):
-    check_bad_cell(drop, kind, which, fld, bad, what)
-
-
-# ---------------------------------------------------------------------------------------------
-# make fuzz: many more
-# ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.fuzz
-@pytest.mark.timeout(0)
-@seed(FUZZ_SEED)
-@settings(max_examples=FUZZ_EXAMPLES, **COMMON)
-@given(drop=drops())
-def test_fuzz_random_layouts(drop, canonical_views):
-    check_same_tables(drop, canonical_views)
-
-
-@pytest.mark.fuzz
-@pytest.mark.timeout(0)
-@seed(FUZZ_SEED + 1)
-@settings(max_examples=max(1, FUZZ_EXAMPLES // 4), **COMMON)
-@given(drop=drops(), kind=st.sampled_from(KINDS), which=st.integers(0, 10_000), fld=st.integers(0, 20),
-       bad=st.integers(0, 9), what=st.sampled_from(BAD_KINDS))
-def test_fuzz_one_bad_cell(drop, kind, which, fld, bad, what):
     check_bad_cell(drop, kind, which, fld, bad, what)
 
 
@@ -274,10 +256,51 @@ def test_reader_reads_random_layouts_to_the_canonical_rows(lay):
     check_reader(lay)
 
 
-@pytest.mark.fuzz
-@pytest.mark.timeout(0)
-@seed(FUZZ_SEED + 11)
-@settings(max_examples=FUZZ_EXAMPLES * 5, **COMMON)
-@given(lay=st.sampled_from(KINDS).flatmap(lambda k: layouts(k, alt_ok=True)))
-def test_fuzz_reader_random_layouts(lay):
-    check_reader(lay)
+# ---------------------------------------------------------------------------------------------
+# make fuzz: many more (marker fuzz), in LKIP_FUZZ_SHARDS shards
+# ---------------------------------------------------------------------------------------------
+
+
+def _share(total: int, shard: int) -> int:
+    """Shard ``shard``'s part of ``total`` examples (at least 1)."""
+    return max(1, total // SHARDS + (1 if shard < total % SHARDS else 0))
+
+
+def _suffix(shard: int) -> str:
+    return "" if SHARDS == 1 else f"_shard{shard}"
+
+
+def _fuzz_tests(shard: int) -> dict[str, Any]:
+    base = FUZZ_SEED + 1000 * shard
+
+    @pytest.mark.fuzz
+    @pytest.mark.timeout(0)
+    @seed(base)
+    @settings(max_examples=_share(FUZZ_EXAMPLES, shard), **COMMON)
+    @given(drop=drops())
+    def test_fuzz_random_layouts(drop, canonical_views):
+        check_same_tables(drop, canonical_views)
+
+    @pytest.mark.fuzz
+    @pytest.mark.timeout(0)
+    @seed(base + 1)
+    @settings(max_examples=_share(max(1, FUZZ_EXAMPLES // 4), shard), **COMMON)
+    @given(drop=drops(), kind=st.sampled_from(KINDS), which=st.integers(0, 10_000), fld=st.integers(0, 20),
+           bad=st.integers(0, 9), what=st.sampled_from(BAD_KINDS))
+    def test_fuzz_one_bad_cell(drop, kind, which, fld, bad, what):
+        check_bad_cell(drop, kind, which, fld, bad, what)
+
+    @pytest.mark.fuzz
+    @pytest.mark.timeout(0)
+    @seed(base + 11)
+    @settings(max_examples=_share(FUZZ_EXAMPLES * 5, shard), **COMMON)
+    @given(lay=st.sampled_from(KINDS).flatmap(lambda k: layouts(k, alt_ok=True)))
+    def test_fuzz_reader_random_layouts(lay):
+        check_reader(lay)
+
+    tests = (test_fuzz_random_layouts, test_fuzz_one_bad_cell, test_fuzz_reader_random_layouts)
+    return {t.__name__ + _suffix(shard): t for t in tests}
+
+
+for _shard in range(SHARDS):
+    globals().update(_fuzz_tests(_shard))
