@@ -13,6 +13,7 @@ import math
 import os
 import random
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,24 @@ SHARDS = max(1, int(os.environ.get("LKIP_FUZZ_SHARDS", "1")))
 # Each example's warehouse: in memory (the same SQL as on disk, without the file and its
 # write-ahead log; a third of an example's time on a busy disk). The canonical run is on disk.
 WAREHOUSE = os.environ.get("LKIP_FUZZ_WAREHOUSE", ":memory:") or None
+# A long run's progress: one line per example (check, pass/fail, seconds) appended to this file.
+PROGRESS = os.environ.get("LKIP_FUZZ_LOG")
+
+
+def _logged(check: Any) -> Any:
+    if not PROGRESS:
+        return check
+
+    def run(*args: Any, **kw: Any) -> None:
+        started, ok = time.perf_counter(), "fail"
+        try:
+            check(*args, **kw)
+            ok = "pass"
+        finally:
+            with open(PROGRESS, "a", encoding="utf-8") as fh:
+                fh.write(f"{time.strftime('%H:%M:%S')} {os.getpid()} {check.__name__} {ok} "
+                         f"{time.perf_counter() - started:.2f}\n")
+    return run
 COMMON: dict[str, Any] = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck),
                               print_blob=True)
 if os.environ.get("LKIP_FUZZ_NO_SHRINK"):      # exploring: report the first failure as drawn
@@ -279,7 +298,7 @@ def _fuzz_tests(shard: int) -> dict[str, Any]:
     @settings(max_examples=_share(FUZZ_EXAMPLES, shard), **COMMON)
     @given(drop=drops())
     def test_fuzz_random_layouts(drop, canonical_views):
-        check_same_tables(drop, canonical_views)
+        _logged(check_same_tables)(drop, canonical_views)
 
     @pytest.mark.fuzz
     @pytest.mark.timeout(0)
@@ -288,7 +307,7 @@ def _fuzz_tests(shard: int) -> dict[str, Any]:
     @given(drop=drops(), kind=st.sampled_from(KINDS), which=st.integers(0, 10_000), fld=st.integers(0, 20),
            bad=st.integers(0, 9), what=st.sampled_from(BAD_KINDS))
     def test_fuzz_one_bad_cell(drop, kind, which, fld, bad, what):
-        check_bad_cell(drop, kind, which, fld, bad, what)
+        _logged(check_bad_cell)(drop, kind, which, fld, bad, what)
 
     @pytest.mark.fuzz
     @pytest.mark.timeout(0)
@@ -296,7 +315,7 @@ def _fuzz_tests(shard: int) -> dict[str, Any]:
     @settings(max_examples=_share(FUZZ_EXAMPLES * 5, shard), **COMMON)
     @given(lay=st.sampled_from(KINDS).flatmap(lambda k: layouts(k, alt_ok=True)))
     def test_fuzz_reader_random_layouts(lay):
-        check_reader(lay)
+        _logged(check_reader)(lay)
 
     tests = (test_fuzz_random_layouts, test_fuzz_one_bad_cell, test_fuzz_reader_random_layouts)
     return {t.__name__ + _suffix(shard): t for t in tests}
