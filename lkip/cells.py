@@ -71,27 +71,30 @@ def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[
     return out
 
 
-def _column(kolom: str, where: dict[str, Any]) -> int | None:
+def _column(kolom: str, where: dict[str, Any], schema_fields: dict[str, list[str]] | None = None) -> int | None:
     from lkip.extract.header import normalize_header
 
     norm = normalize_header(kolom)
     cols = where["labels"].get(norm, [])
     if len(cols) == 1:
         return cols[0]
-    for name in (norm.replace(" ", "_"), *_schema_fields().get(kolom, ())):   # a canonical name: 'Kode Kegiatan'
+    fields = _schema_fields() if schema_fields is None else schema_fields
+    for name in (norm.replace(" ", "_"), *fields.get(kolom, ())):   # a canonical name: 'Kode Kegiatan'
         if name and where["fields"].get(name) is not None:
             return where["fields"][name]
     return None
 
 
 def _schema_fields() -> dict[str, list[str]]:
-    """The column labels of schema messages (schemas.base.LABEL) -> their fields ('Kode Rekening':
-    the Renja's and LRA's ``kode``, the register's ``kode_rekening``)."""
-    from schemas.base import LABEL
+    """The column labels of schema messages (each declared column's ``label``, lkip.tables) -> their
+    fields ('Kode Rekening': the Renja's and LRA's ``kode``, the register's ``kode_rekening``)."""
+    from lkip import sources
 
     out: dict[str, list[str]] = {}
-    for k, v in LABEL.items():
-        out.setdefault(v, []).append(k)
+    for table in sources.tables().values():
+        for name, label in table.labels().items():
+            if name not in out.setdefault(label, []):
+                out[label].append(name)
     return out
 
 
@@ -105,12 +108,15 @@ def _as_printed(kolom: str, col: int, where: dict[str, Any]) -> str:
 def locate(issues: list[Issue], headers: dict[str, dict[str, Any]] | None) -> list[Issue]:
     """The issues, each with a sheet, a row and a column placed given its ``sel`` (``H12``)."""
     out = []
+    schema_fields: dict[str, list[str]] | None = None
     for issue in issues:
         if issue.sel is None and issue.sheet and issue.excel_row and issue.kolom:
             col: int | None = None
             where = (headers or {}).get(issue.sheet)
             if where is not None:
-                col = _column(issue.kolom, where)
+                if schema_fields is None:
+                    schema_fields = _schema_fields()
+                col = _column(issue.kolom, where, schema_fields)
             if col is not None:
                 issue = replace(issue, sel=f"{col_letters(col + 1)}{issue.excel_row}",
                                 kolom=_as_printed(issue.kolom, col, where))

@@ -26,8 +26,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.common import (  # noqa: F401  (TOLERANCE, FIELD_LABEL, rupiah: old names kept)
-    FIELD_LABEL,
+from lkip.extract.common import (  # noqa: F401  (TOLERANCE, rupiah: old names kept)
     TOLERANCE,
     blank,
     cell_issue,
