@@ -55,6 +55,12 @@ class Reader:
     rows that carry a code, the word for them): the codes whose disappearance a replacement
     warns about. ``renja_check`` (staging table, column label, severity): its ``kode_kegiatan``
     must be a kegiatan of the Renja/DPA of the same SKPD and year (``lkip.ingest``).
+
+    ``replacement_rows`` (column, value): the rows of a new file's frame that carry those codes,
+    when not every row with a code does (the Renja: only its kegiatan rows); the frame-side twin
+    of ``replacement_codes``' SQL condition ``<column> = '<value>'`` (a test holds them equal).
+    ``templates``: the words of its blank input templates (``lkip template <word>``, written by
+    ``lkip.extract.templates.write_template``).
     """
 
     kind: str
@@ -69,6 +75,8 @@ class Reader:
     replaced_by: str = "file"
     replacement_codes: tuple[str, str, str, str] | None = None
     renja_check: tuple[str, str, str] | None = None
+    replacement_rows: tuple[str, str] | None = None
+    templates: tuple[str, ...] = ()
 
     @property
     def column_maps(self) -> list[str | Path]:

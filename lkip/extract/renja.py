@@ -346,4 +346,5 @@ def _check_total(sheet: str, header: Header, dr: Any, records: list[dict[str, An
 
 READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,
                 column_map=KIND, validate=schema.validate_frames,
-                replacement_codes=(TABLE, "kode", "baris_jenis = 'kegiatan'", "kegiatan"))
+                replacement_codes=(TABLE, "kode", "baris_jenis = 'kegiatan'", "kegiatan"),
+                replacement_rows=("baris_jenis", "kegiatan"))
