@@ -5,7 +5,8 @@ How to add a source kind (three things to write, nothing else to touch):
 1. its **column map** ``lkip/extract/columns/<kind>.csv``: per canonical field, the header
    keywords that recognise the column (``lkip.extract.header``);
 2. its **table declaration(s)**: a ``lkip.tables.base.Table`` per staged table it fills (columns,
-   SQL/pandas types, nullability, checks), e.g. in ``lkip/tables/<kind>.py``. The staging DDL,
+   SQL/pandas types, nullability, checks, the label officers read in messages), e.g. in
+   ``lkip/tables/<kind>.py``. The staging DDL,
    the typed pandera schema, the ``core.stg_<table>`` view and the reader's column order are
    generated from it;
 3. its **reader module** ``lkip/extract/<kind>.py`` with ``matches(sheet) -> int`` (a recognition
