@@ -245,7 +245,7 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
             r.kind = "coded"
         elif r.uraian is not None:
             issues.append(error(f"Baris '{r.uraian}' tidak memiliki Kode Rekening", sheet=sheet,
-                                excel_row=r.excel_row, kolom="Kode Rekening", nilai=r.uraian,
+                                excel_row=r.excel_row, kolom=RENJA.column("kode").title, nilai=r.uraian,
                                 diharapkan="kode program/kegiatan (mis. '4.01.4.01.03.01.02')"))
             continue
         elif r.indikator is not None:
@@ -253,13 +253,14 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
             if r.kind == "group":
                 if last_owner is None:
                     issues.append(error("Baris indikator program sebelum baris program pertama",
-                                        sheet=sheet, excel_row=r.excel_row, kolom="Indikator Kinerja",
+                                        sheet=sheet, excel_row=r.excel_row, kolom=RENJA.column("indikator").title,
                                         nilai=r.indikator, diharapkan="baris program di atasnya"))
                     continue
             else:
                 if last_owner is None:
                     issues.append(error("Indikator lanjutan tanpa kegiatan di atasnya", sheet=sheet,
-                                        excel_row=r.excel_row, kolom="Indikator Kinerja", nilai=r.indikator,
+                                        excel_row=r.excel_row, kolom=RENJA.column("indikator").title,
+                                        nilai=r.indikator,
                                         diharapkan="baris kegiatan di atasnya"))
                     continue
             r.owner = last_owner
