@@ -235,13 +235,14 @@ def _is_total(row: dict[str, Any], *cols: str) -> bool:
     return any(str(row.get(c) or "").strip().upper() in ("JUMLAH", "TOTAL") for c in cols)
 
 
-def build_charts(unit: UnitData, charts_dir: Path) -> list[Chart]:
+def build_charts(unit: UnitData, charts_dir: Path, cache: Any = None) -> list[Chart]:
+    """The unit's charts; with a chart_cache.ChartCache, those whose inputs did not change are kept."""
     out: list[Chart] = []
     nama, periode = unit.nama_skpd, unit.periode
 
     def add(key: str, label: str, fn, *args) -> None:
         path = charts_dir / f"{key}.png"
-        w, h = fn(path, *args)
+        w, h = cache.draw(path, fn, args) if cache is not None else fn(path, *args)
         out.append(Chart(key, label, path, w, h))
 
     kas_t, lamp = unit.get("tabel_2_4"), unit.get("lampiran_3")
