@@ -48,3 +48,17 @@ def test_kurva_s_figure_is_per_thread(tmp_path):
     t.join()
     assert seen and seen[0] is not mine
     assert (tmp_path / "main.png").read_bytes() == (tmp_path / "thread.png").read_bytes()
+
+
+def test_one_pass_tight_layout_gives_the_two_pass_result(tmp_path, monkeypatch):
+    """The Kurva S is laid out in one tight-layout pass; matplotlib's default (two) gives the same PNG."""
+    from matplotlib.layout_engine import TightLayoutEngine
+
+    assert charts._tight_engine(True)._params["rect"] is None
+    assert charts._tight_engine(False)._params["rect"] == (0, 0, 1, 1)
+    one = [charts._KurvaS().draw(tmp_path / f"one_{i}.png", *case) for i, case in enumerate(CASES)]
+    monkeypatch.setattr(charts, "_tight_engine", lambda single_axes: TightLayoutEngine())
+    two = [charts._KurvaS().draw(tmp_path / f"two_{i}.png", *case) for i, case in enumerate(CASES)]
+    assert one == two
+    for i in range(len(CASES)):
+        assert (tmp_path / f"one_{i}.png").read_bytes() == (tmp_path / f"two_{i}.png").read_bytes()

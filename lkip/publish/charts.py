@@ -35,12 +35,23 @@ class Chart:
     height: int
 
 
-def _save(fig: Figure, target: Path) -> tuple[int, int]:
+def _tight_engine(single_axes: bool) -> TightLayoutEngine:
+    engine = TightLayoutEngine()
+    params = getattr(engine, "_params", None)
+    if single_axes and isinstance(params, dict) and params.get("rect") == (0, 0, 1, 1):
+        # With the default rect, tight_layout measures every text twice: a second pass fits "the
+        # subplots area" into rect = the first pass's own margins, which for one Axes gives the
+        # first pass's result again. One pass (rect None) for the one-Axes Kurva S.
+        params["rect"] = None
+    return engine
+
+
+def _save(fig: Figure, target: Path, single_axes: bool = False) -> tuple[int, int]:
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     # What fig.tight_layout() computes, without leaving a layout engine on the figure: with one
     # set, savefig draws the whole figure twice (a layout pass, then the pixels).
-    TightLayoutEngine().execute(fig)
+    _tight_engine(single_axes).execute(fig)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI)
     w, h = fig.get_size_inches() * DPI
@@ -124,7 +135,7 @@ class _KurvaS:
         self.ax.set_ylim(bottom=0, top=max(rencana + ys + [1.0]) * 1.15)
         self.title.set_text(_wrap(judul, 70))
         self.fig.subplots_adjust(**self.defaults)  # the layout starts where a new figure's does
-        return _save(self.fig, target)
+        return _save(self.fig, target, single_axes=True)
 
 
 _figures = threading.local()
