@@ -47,13 +47,14 @@ def floor_child(folder: str) -> int:
     import pyarrow  # noqa: F401  (loaded by to_arrow on first use: before the clock)
 
     files = sorted(Path(folder).rglob("*.xlsx"))
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     rows = 0
     for f in files:
         reader = fastexcel.read_excel(str(f))
         for name in reader.sheet_names:
             rows += reader.load_sheet_by_name(name, header_row=None).to_arrow().num_rows
-    print(json.dumps({"seconds": time.perf_counter() - t, "files": len(files), "rows": rows}))
+    print(json.dumps({"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "files": len(files),
+                      "rows": rows}))
     return 0
 
 
@@ -227,6 +228,15 @@ def markdown(res: dict[str, Any]) -> str:
             r = c["redrop"]
             lines.append(f"- re-drop of {r.get('skpd')}'s register: {r.get('wall', 0):.1f} s, durations "
                          f"{r.get('durations')}, publish {r.get('terbitkan')}; folders rewritten: {r.get('folders_changed')}")
+        cpu = {k: (c.get(k) or {}).get("cpu") for k in ("floor", "full", "redrop")}
+        if all(cpu.values()):
+            lines.append(f"- CPU seconds (user+sys of the whole process tree; less sensitive to other work on "
+                         f"the machine than wall times): floor {cpu['floor']:.1f}, full run {cpu['full']:.1f} "
+                         f"({cpu['full'] / cpu['floor']:.1f}× the floor), re-drop {cpu['redrop']:.1f} "
+                         f"({cpu['redrop'] / cpu['full']:.2f} of the full run)")
+    for mode, r in (res.get("example") or {}).items():
+        if r.get("cpu"):
+            lines.append(f"- bundled example, {mode} server: {r['cpu']:.1f} CPU-s")
     for mode, r in (res.get("example") or {}).items():
         lines.append(f"- bundled example, {mode} server: {r.get('wall', 0):.1f} s "
                      f"(flow durations {r.get('durations')}; temporary server started: "

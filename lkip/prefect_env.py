@@ -212,6 +212,13 @@ class TemporaryServer:
         ]
         # Its own log file: uvicorn's messages must not mix with the officer's progress display.
         log_path = Path(env.get("PREFECT_HOME", ".")) / "temporary-server.log"
+        from lkip import prefect_db  # a new workspace starts from a migrated database (prefect_db.py)
+
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            self.db_state = prefect_db.seed(log_path.parent)
+        except OSError:
+            self.db_state = "existing"
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
             self.log = open(log_path, "ab")
@@ -220,6 +227,7 @@ class TemporaryServer:
         kwargs: dict = {"env": env, "stdin": subprocess.DEVNULL, "stdout": self.log, "stderr": subprocess.STDOUT}
         if sys.platform.startswith("linux"):
             kwargs["preexec_fn"] = _die_with_parent
+        self.log_path = log_path
         self.started = time.monotonic()
         self.process = subprocess.Popen(cmd, **kwargs)
         self._ready = False
@@ -237,6 +245,10 @@ class TemporaryServer:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=1) as r:  # loopback only
                     if r.status == 200:
                         self._ready = True
+                        if self.db_state == "fresh":  # keep it for the next new workspace
+                            from lkip import prefect_db
+
+                            prefect_db.save_template(self.log_path.parent)
                         return
             except OSError:
                 pass

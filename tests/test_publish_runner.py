@@ -62,7 +62,7 @@ def city(city_template, tmp_path) -> Path:
 @pytest.fixture()
 def no_charts(monkeypatch):
     """Charts are the slow part and beside the point of the test (covered by the others)."""
-    monkeypatch.setattr(publish_pkg, "build_charts", lambda unit, folder: [])
+    monkeypatch.setattr(publish_pkg, "build_charts", lambda unit, folder, cache=None: [])
 
 
 @pytest.fixture(scope="module")

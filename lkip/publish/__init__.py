@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from .chart_cache import ChartCache
 from .charts import Chart, build_charts
 from lkip.safe_fs import ensure_tree
 
@@ -45,8 +46,12 @@ class PublishError(RuntimeError):
     """Some units could not be published (the others were); the message says which and why."""
 
 
-def publish_unit(unit: UnitData, output_dir: Path, config: Any = None) -> list[Path]:
-    """All outputs of one loaded SKPD/city; returns the paths written."""
+def publish_unit(unit: UnitData, output_dir: Path, config: Any = None, reuse_charts: bool = False) -> list[Path]:
+    """All outputs of one loaded SKPD/city; returns the paths written (or, for charts, kept).
+
+    reuse_charts: a chart drawn from the same inputs by the previous build is kept as it is
+    (chart_cache.py); off, every chart is drawn.
+    """
     folder = Path(output_dir) / str(unit.tahun) / unit.folder
     ensure_tree(output_dir, (str(unit.tahun), unit.folder), ("csv",), ("charts",))  # no link followed
     kode, tahun = (unit.kode_skpd if unit.is_kota else file_stem(unit.kode_skpd)), unit.tahun
@@ -55,7 +60,9 @@ def publish_unit(unit: UnitData, output_dir: Path, config: Any = None) -> list[P
     for table in unit.tables.values():
         written.append(write_csv(folder / "csv" / f"{table.id}.csv", table, config))
 
-    charts: list[Chart] = build_charts(unit, folder / "charts")
+    cache = ChartCache(folder / "charts", reuse=reuse_charts)
+    charts: list[Chart] = build_charts(unit, folder / "charts", cache)
+    cache.save()
     written.extend(c.path for c in charts)
 
     narrative = render_narrative(unit, config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,23 @@ class Chart:
     height: int
 
 
-def _save(fig: Figure, target: Path) -> tuple[int, int]:
-    FigureCanvasAgg(fig)
+def _tight_engine(single_axes: bool) -> TightLayoutEngine:
+    engine = TightLayoutEngine()
+    params = getattr(engine, "_params", None)
+    if single_axes and isinstance(params, dict) and params.get("rect") == (0, 0, 1, 1):
+        # With the default rect, tight_layout measures every text twice: a second pass fits "the
+        # subplots area" into rect = the first pass's own margins, which for one Axes gives the
+        # first pass's result again. One pass (rect None) for the one-Axes Kurva S.
+        params["rect"] = None
+    return engine
+
+
+def _save(fig: Figure, target: Path, single_axes: bool = False) -> tuple[int, int]:
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
     # What fig.tight_layout() computes, without leaving a layout engine on the figure: with one
     # set, savefig draws the whole figure twice (a layout pass, then the pixels).
-    TightLayoutEngine().execute(fig)
+    _tight_engine(single_axes).execute(fig)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI)
     w, h = fig.get_size_inches() * DPI
@@ -71,32 +84,70 @@ def _cumulative(values: list[float | None]) -> list[float | None]:
     return out
 
 
+class _KurvaS:
+    """One Kurva S figure per thread, drawn again for each chart with new data and texts.
+
+    A Kurva S is ~600 of a city's charts. Building a Figure, its axes, ticks and legend costs as
+    much as drawing it, and a new figure gets a new renderer, whose cache of text extents is
+    then empty. Here the artists are made once; each chart sets the lines' data, the labels,
+    the limits and the title, puts the subplot parameters back to their defaults and lays the
+    figure out again: the PNG is byte for byte the one a fresh figure gives
+    (tests/test_publish_charts.py).
+    """
+
+    def __init__(self) -> None:
+        self.fig = fig = Figure(figsize=(8, 4.6), dpi=DPI)
+        FigureCanvasAgg(fig)
+        self.ax = ax = fig.add_subplot()
+        self.x = x = [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)]
+        (self.rencana,) = ax.plot(x, [0.0] * 4, marker="o", color=BLUE, linewidth=2,
+                                  label="Rencana (anggaran kas) kumulatif")
+        (self.real,) = ax.plot(x, [0.0] * 4, marker="s", color=ORANGE, linewidth=2, label="Realisasi kumulatif")
+        self.rencana_txt = [ax.annotate("", (xi, 0.0), textcoords="offset points", xytext=(0, 7), ha="center",
+                                        fontsize=8, color=BLUE) for xi in x]
+        self.real_txt = [ax.annotate("", (xi, 0.0), textcoords="offset points", xytext=(0, -14), ha="center",
+                                     fontsize=8, color=ORANGE) for xi in x]
+        ax.yaxis.set_major_formatter(FuncFormatter(_miliar))
+        ax.set_ylabel("Rupiah (miliar)")
+        self.title = ax.set_title("", fontsize=10)
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(loc="upper left", fontsize=8)
+        self.defaults = {k: matplotlib.rcParams[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top")}
+
+    def draw(self, target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
+             s_d_triwulan: int | None) -> tuple[int, int]:
+        x = self.x
+        rencana = _cumulative([v or 0.0 for v in kas])
+        n = s_d_triwulan or 4
+        real = _cumulative([(realisasi[i] or 0.0) if i < n else None for i in range(4)])
+        xs = [x[i] for i in range(4) if real[i] is not None]
+        ys = [real[i] for i in range(4) if real[i] is not None]
+        self.rencana.set_data(x, rencana)
+        self.real.set_data(xs, ys)
+        for txt, xi, yi in zip(self.rencana_txt, x, rencana):
+            txt.set_text(_miliar(yi))
+            txt.xy = (xi, yi)
+        for i, txt in enumerate(self.real_txt):
+            txt.set_visible(i < len(xs))
+            if i < len(xs):
+                txt.set_text(_miliar(ys[i]))
+                txt.xy = (xs[i], ys[i])
+        self.ax.set_ylim(bottom=0, top=max(rencana + ys + [1.0]) * 1.15)
+        self.title.set_text(_wrap(judul, 70))
+        self.fig.subplots_adjust(**self.defaults)  # the layout starts where a new figure's does
+        return _save(self.fig, target, single_axes=True)
+
+
+_figures = threading.local()
+
+
 def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
             s_d_triwulan: int | None) -> tuple[int, int]:
     """Planned (anggaran kas) vs realised cumulative Rp per quarter."""
-    fig = Figure(figsize=(8, 4.6), dpi=DPI)
-    ax = fig.add_subplot()
-    x = [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)]
-    rencana = _cumulative([v or 0.0 for v in kas])
-    n = s_d_triwulan or 4
-    real = _cumulative([(realisasi[i] or 0.0) if i < n else None for i in range(4)])
-    ax.plot(x, rencana, marker="o", color=BLUE, linewidth=2, label="Rencana (anggaran kas) kumulatif")
-    xs = [x[i] for i in range(4) if real[i] is not None]
-    ys = [real[i] for i in range(4) if real[i] is not None]
-    ax.plot(xs, ys, marker="s", color=ORANGE, linewidth=2, label="Realisasi kumulatif")
-    for xi, yi in zip(x, rencana):
-        ax.annotate(_miliar(yi), (xi, yi), textcoords="offset points", xytext=(0, 7), ha="center",
-                    fontsize=8, color=BLUE)
-    for xi, yi in zip(xs, ys):
-        ax.annotate(_miliar(yi), (xi, yi), textcoords="offset points", xytext=(0, -14), ha="center",
-                    fontsize=8, color=ORANGE)
-    ax.yaxis.set_major_formatter(FuncFormatter(_miliar))
-    ax.set_ylabel("Rupiah (miliar)")
-    ax.set_ylim(bottom=0, top=max(rencana + ys + [1.0]) * 1.15)
-    ax.set_title(_wrap(judul, 70), fontsize=10)
-    ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
-    return _save(fig, target)
+    fig = getattr(_figures, "kurva_s", None)
+    if fig is None:
+        fig = _figures.kurva_s = _KurvaS()
+    return fig.draw(target, judul, kas, realisasi, s_d_triwulan)
 
 
 TANPA_PAGU = "tanpa pagu"  # a program with pagu 0 has no serapan to draw (not 0,00 %)
@@ -195,13 +246,14 @@ def _is_total(row: dict[str, Any], *cols: str) -> bool:
     return any(str(row.get(c) or "").strip().upper() in ("JUMLAH", "TOTAL") for c in cols)
 
 
-def build_charts(unit: UnitData, charts_dir: Path) -> list[Chart]:
+def build_charts(unit: UnitData, charts_dir: Path, cache: Any = None) -> list[Chart]:
+    """The unit's charts; with a chart_cache.ChartCache, those whose inputs did not change are kept."""
     out: list[Chart] = []
     nama, periode = unit.nama_skpd, unit.periode
 
     def add(key: str, label: str, fn, *args) -> None:
         path = charts_dir / f"{key}.png"
-        w, h = fn(path, *args)
+        w, h = cache.draw(path, fn, args) if cache is not None else fn(path, *args)
         out.append(Chart(key, label, path, w, h))
 
     kas_t, lamp = unit.get("tabel_2_4"), unit.get("lampiran_3")

@@ -178,20 +178,23 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     _cell_margins(t)
     sec = doc.sections[-1]
     page_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU per cm
-    for i, w in enumerate(_widths(view, points, page_cm) if view["body"] else [page_cm / n] * n):
-        t.columns[i].width = Cm(w)  # the grid (LibreOffice reads it) and each cell (Word reads those)
-        for cell in t.columns[i].cells:
-            cell.width = Cm(w)
+    widths = [Cm(w) for w in (_widths(view, points, page_cm) if view["body"] else [page_cm / n] * n)]
+    rows = list(t.rows)  # row by row: Table.cell() and Column.cells walk the whole table each call
+    for i, w in enumerate(widths):
+        t.columns[i].width = w  # the grid (LibreOffice reads it) and each cell (Word reads those)
+    for row in rows:
+        for cell, w in zip(row.cells, widths):
+            cell.width = w
     used: set[tuple[int, int]] = set()
     for r, hr in enumerate(view["head"]):
-        _row_flag(t.rows[r], "w:tblHeader")  # repeated at the top of every page the table spans
+        _row_flag(rows[r], "w:tblHeader")  # repeated at the top of every page the table spans
         col = 0
         for c in hr:
             while (r, col) in used:
                 col += 1
-            cell = t.cell(r, col)
+            cell = rows[r].cells[col]
             if c["colspan"] > 1 or c["rowspan"] > 1:
-                cell = cell.merge(t.cell(r + c["rowspan"] - 1, col + c["colspan"] - 1))
+                cell = cell.merge(rows[r + c["rowspan"] - 1].cells[col + c["colspan"] - 1])
             cell.text = c["text"]
             used.update((rr, i) for rr in range(r, r + c["rowspan"]) for i in range(col, col + c["colspan"]))
             for p in cell.paragraphs:
@@ -200,9 +203,8 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
                     run.bold = True
                     run.font.size = size
     for r, row in enumerate(view["body"], start=depth):
-        _row_flag(t.rows[r], "w:cantSplit")
-        for i, c in enumerate(row["cells"]):
-            cell = t.cell(r, i)
+        _row_flag(rows[r], "w:cantSplit")
+        for c, cell in zip(row["cells"], rows[r].cells):
             cell.text = c["text"]
             for p in cell.paragraphs:
                 if "num" in c["cls"]:

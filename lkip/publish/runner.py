@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 class UnitJob:
     unit: UnitData
     digest: str
+    reuse_charts: bool = False  # keep charts whose inputs did not change (chart_cache.py); not with force
 
     @property
     def label(self) -> str:
@@ -81,7 +82,7 @@ def plan(
         if not force and up_to_date(unit_folder(output_dir, unit), digest):
             skipped.append(UnitResult(unit.tahun, unit.kode_skpd, unit.folder, skipped=True))
         else:
-            jobs.append(UnitJob(unit, digest))
+            jobs.append(UnitJob(unit, digest, reuse_charts=not force))
     return jobs, skipped
 
 
@@ -93,7 +94,7 @@ def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
     folder = unit_folder(Path(output_dir), unit)
     result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
     try:
-        paths = publish_unit(unit, Path(output_dir), config)
+        paths = publish_unit(unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
         write_manifest(folder, job.digest, paths)
         result.paths = [str(p) for p in paths]
     except Exception as exc:  # one unit's failure must not stop the others

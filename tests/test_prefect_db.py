@@ -1,0 +1,70 @@
+"""A new workspace's temporary Prefect server starts from a migrated database kept as a template."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from lkip import prefect_db
+
+
+def _db(path, rows=("x",)):
+    con = sqlite3.connect(path)
+    con.execute("create table alembic_version (version_num text)")
+    con.executemany("insert into alembic_version values (?)", [(r,) for r in rows])
+    con.commit()
+    con.close()
+
+
+def _rows(path):
+    con = sqlite3.connect(path)
+    try:
+        return [r[0] for r in con.execute("select version_num from alembic_version")]
+    finally:
+        con.close()
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for var in (*prefect_db.URL_VARS, "LKIP_PREFECT_DB_TEMPLATE"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path / "cache"
+
+
+def test_first_workspace_keeps_the_template_the_next_starts_from_it(cache, tmp_path):
+    first, second = tmp_path / "ws1" / ".prefect", tmp_path / "ws2" / ".prefect"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    assert prefect_db.seed(first) == "fresh"  # no template yet: Prefect migrates
+    _db(first / "prefect.db", ["head"])  # what the server created
+    template = prefect_db.save_template(first)
+    assert template is not None and template.parent == cache / "lkip"
+    assert prefect_db.seed(second) == "seeded"
+    assert _rows(second / "prefect.db") == ["head"]
+    # a workspace that has its database keeps it
+    _db(second / "other.db")
+    assert prefect_db.seed(first) == "existing"
+    assert _rows(first / "prefect.db") == ["head"]
+    # the template is written once
+    _db(tmp_path / "newer.db", ["newer"])
+    assert prefect_db.save_template(tmp_path) is None
+
+
+def test_no_template_with_a_database_elsewhere_or_turned_off(cache, tmp_path, monkeypatch):
+    home = tmp_path / ".prefect"
+    home.mkdir()
+    _db(home / "prefect.db")
+    monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
+    assert prefect_db.save_template(home) is None
+    assert not (cache / "lkip").exists()
+    monkeypatch.delenv("PREFECT_SERVER_DATABASE_CONNECTION_URL")
+    monkeypatch.setenv("LKIP_PREFECT_DB_TEMPLATE", "0")
+    assert prefect_db.save_template(home) is None
+    monkeypatch.delenv("LKIP_PREFECT_DB_TEMPLATE")
+    assert prefect_db.save_template(home) is not None
+    fresh = tmp_path / "ws" / ".prefect"
+    fresh.mkdir(parents=True)
+    monkeypatch.setenv("LKIP_PREFECT_DB_TEMPLATE", "0")
+    assert prefect_db.seed(fresh) == "existing" and not (fresh / "prefect.db").exists()
