@@ -25,6 +25,7 @@ from lkip.cells import locate, name_cells
 from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
+from lkip import sipd_codes
 from lkip.issues import ERROR, WARNING, FileIncomplete, FileRejected, Issue, error, warning
 
 # Staging order: the Renja first, so that SP2D and form rows can be checked against it.
@@ -215,7 +216,8 @@ def schema_issues(result: Any, headers: dict[str, Any] | None = None) -> list[Is
         found = validate(result.tables.get("register_sp2d", pd.DataFrame()), result.meta.tahun)
     elif result.kind == "realisasi_fisik":
         from schemas.realisasi_fisik import validate
-        found = validate(result.tables.get("realisasi_fisik", pd.DataFrame()))
+        found = validate(result.tables.get("realisasi_fisik", pd.DataFrame()),
+                         negative_rp=sipd_codes.era_sipd(result.meta.kode_skpd))
     elif result.kind == "pk_iku":
         from schemas.pk_iku import validate
         found = validate(result.tables)
@@ -378,15 +380,20 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     checks = {"register_sp2d": ("register_sp2d", "Kode Kegiatan", ERROR),
               # A form row for an unknown kegiatan is staged with a warning and left out of the
               # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
-              "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", WARNING)}
+              "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", WARNING),
+              # SIPD documents: money, strict like the SP2D register (docs/sipd.md 4, 6b)
+              "realisasi_dokumen": ("realisasi_dokumen", "Kode Sub Kegiatan", ERROR)}
+    column = {"realisasi_dokumen": "kode_sub_kegiatan"}.get(prepared.kind, "kode_kegiatan")
     if prepared.kind not in checks or prepared.meta is None:
         return []
     if prepared.meta.kode_skpd is None or prepared.meta.tahun is None:
         return []   # which Renja to check against is unknown; the reader has already said so, once
     table, kolom, severity = checks[prepared.kind]
     df = prepared.tables.get(table)
-    if df is None or df.empty or "kode_kegiatan" not in df.columns:
+    if df is None or df.empty or column not in df.columns:
         return []
+    if column != "kode_kegiatan":
+        df = df.rename(columns={"kode_kegiatan": "_kode_kegiatan", column: "kode_kegiatan"})
     renja_key = (prepared.meta.kode_skpd, prepared.meta.tahun)
     if batch_renja and renja_key in batch_renja:
         known: set[str] | None = batch_renja[renja_key]
@@ -399,7 +406,10 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
             diharapkan="berkas Renja/DPA Perangkat Daerah yang sama ikut diletakkan di input/",
         )]
     out = []
-    mask = df["kode_kegiatan"].notna() & ~df["kode_kegiatan"].isin(known)
+    # SIPD era: codes compared canonical (two- and four-digit sub kegiatan tails), program codes
+    # included (their indicators are on the form too); lkip.sipd_codes.
+    known, codes = sipd_codes.comparable(prepared.meta.kode_skpd, known, df["kode_kegiatan"])
+    mask = df["kode_kegiatan"].notna() & ~codes.isin(known)
     for rec in df.loc[mask, ["sheet", "excel_row", "kode_kegiatan"]].itertuples(index=False):
         out.append(Issue(
             pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun}"

@@ -43,6 +43,14 @@ STAGING_TABLES: dict[str, str] = {
     "register_sp2d": f"""
         urutan INTEGER, no VARCHAR, tanggal DATE, nomor_sp2d VARCHAR, kode_kegiatan VARCHAR,
         kode_rekening VARCHAR, uraian VARCHAR, jenis VARCHAR, nilai {MONEY}, has_kode_kegiatan BOOLEAN""",
+    # SIPD "Laporan Realisasi Per Dokumen" (docs/sipd.md 4, 6b): one row per document x sub kegiatan x rekening.
+    "realisasi_dokumen": f"""
+        urutan INTEGER, kode_sub_skpd VARCHAR, nama_sub_skpd VARCHAR, kode_program VARCHAR, kode_kegiatan VARCHAR,
+        kode_sub_kegiatan VARCHAR, nama_sub_kegiatan VARCHAR, kode_rekening VARCHAR, nama_rekening VARCHAR,
+        nomor_dokumen VARCHAR, jenis_dokumen VARCHAR, jenis_transaksi VARCHAR,
+        tanggal_dokumen DATE, tanggal_sp2d DATE, tanggal_transfer DATE,
+        nilai_realisasi {MONEY}, nilai_setoran {MONEY}, nilai_sp2d {MONEY},
+        nomor_sp2d VARCHAR, nomor_spp VARCHAR, nomor_spm VARCHAR, keterangan VARCHAR, periode_akhir DATE""",
     "realisasi_fisik": f"""
         urutan INTEGER, kode_kegiatan VARCHAR, nama_kegiatan VARCHAR, indikator VARCHAR,
         target DOUBLE, satuan VARCHAR, k_tw1 DOUBLE, k_tw2 DOUBLE, k_tw3 DOUBLE, k_tw4 DOUBLE,

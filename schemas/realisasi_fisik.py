@@ -35,10 +35,13 @@ class RealisasiFisik(pa.DataFrameModel):
         strict = False
 
 
-def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
+def validate(df: pd.DataFrame, file: str | None = None, negative_rp: bool = False) -> list[Issue]:
+    """``negative_rp``: a SIPD-era form, whose quarter Rp may be net negative (returns)."""
     if df.empty:
         return []
     issues = run_schema(RealisasiFisik, df, file=file)
+    if negative_rp:
+        issues = [i for i in issues if "Realisasi Rp negatif" not in i.pesan]
     key = df["indikator"].map(lambda t: " ".join(str(t).lower().split()) if t is not None else None)
     dup = df[pd.Series(list(zip(df["kode_kegiatan"], key)), index=df.index).duplicated(keep="first")]
     for _, r in dup.iterrows():

@@ -15,10 +15,12 @@ READERS = (
     "lkip.extract.register_sp2d",
     "lkip.extract.realisasi_fisik",
     "lkip.extract.pk_iku",
+    "lkip.extract.realisasi_dokumen",
 )
 LABELS = {
     "renja": "Renja/DPA", "lra": "LRA", "register_sp2d": "Register SP2D",
     "realisasi_fisik": "Form Realisasi Kinerja", "pk_iku": "PK/IKU",
+    "realisasi_dokumen": "Laporan Realisasi Per Dokumen (SIPD)",
 }
 UNKNOWN = ("Jenis berkas tidak dikenali: judul/header tidak cocok dengan format Renja/DPA, LRA, "
            "Register SP2D, Form Realisasi Kinerja, atau PK/IKU")

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
+from lkip import sipd_codes
 from lkip.extract.header import find_header, is_total_label, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.register_sp2d import (
@@ -92,6 +93,7 @@ def read_sheet(sheet: Any) -> ReadResult:
             return None
 
     records: list[dict[str, Any]] = []
+    negative_rp: list[Issue] = []
     totals: list[tuple[int, dict[str, Any], int]] = []
     last_kode: str | None = None
     skpd_cells: list[Any] = []
@@ -138,7 +140,8 @@ def read_sheet(sheet: Any) -> ReadResult:
             last_kode = kode
         for f in K + RP:
             if rec[f] is not None and rec[f] < 0:
-                issues.append(cell_error(name, row, lbl[f], v.get(f), "angka ≥ 0", f"Nilai negatif: {v.get(f)!r}"))
+                (negative_rp if f in RP else issues).append(
+                    cell_error(name, row, lbl[f], v.get(f), "angka ≥ 0", f"Nilai negatif: {v.get(f)!r}"))
         rec["sheet"] = name
         rec["excel_row"] = row
         records.append(rec)
@@ -162,6 +165,9 @@ def read_sheet(sheet: Any) -> ReadResult:
 
     resolve_skpd(meta, [r["kode_kegiatan"] for r in records], column_codes(skpd_cells), name, issues,
                  lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
+    # SIPD era: a quarter's Rp may be net negative (returns, STS, above its spending; docs/sipd.md 6b).
+    if not sipd_codes.era_sipd(meta.kode_skpd):
+        issues.extend(negative_rp)
 
     # s.d. triwulan: from the title, else the last quarter with any value.
     sd = meta.s_d_triwulan

@@ -99,7 +99,8 @@ COLUMNS = {
     "tahun_lalu": "Tahun", "realisasi_lalu": "Realisasi Tahun Lalu", "tahun_target": "Tahun",
     "lra": "LRA", "sp2d": "SP2D", "form": "Form Realisasi",
     "selisih_lra_sp2d": "Selisih LRA – SP2D", "selisih_lra_form": "Selisih LRA – Form",
-    "selisih_sp2d_form": "Selisih SP2D – Form",
+    "selisih_sp2d_form": "Selisih SP2D – Form", "dokumen": "Realisasi Per Dokumen (SIPD)",
+    "selisih_dokumen_sp2d": "Selisih Dokumen – SP2D", "selisih_dokumen_form": "Selisih Dokumen – Form",
 }
 
 # Words written in capitals wherever a header is made from a column name.

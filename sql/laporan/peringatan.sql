@@ -28,8 +28,11 @@ SELECT tahun, kode_skpd, 'rekonsiliasi', kode_kegiatan, NULL,
        || concat_ws('; ',
             CASE WHEN selisih_lra_sp2d <> 0 THEN 'LRA - SP2D = ' || CAST(selisih_lra_sp2d AS VARCHAR) END,
             CASE WHEN selisih_lra_form <> 0 THEN 'LRA - form = ' || CAST(selisih_lra_form AS VARCHAR) END,
-            CASE WHEN selisih_sp2d_form <> 0 THEN 'SP2D - form = ' || CAST(selisih_sp2d_form AS VARCHAR) END)
+            CASE WHEN selisih_sp2d_form <> 0 THEN 'SP2D - form = ' || CAST(selisih_sp2d_form AS VARCHAR) END,
+            CASE WHEN selisih_dokumen_sp2d <> 0 THEN 'Dokumen - SP2D = ' || CAST(selisih_dokumen_sp2d AS VARCHAR) END,
+            CASE WHEN selisih_dokumen_form <> 0 THEN 'Dokumen - form = ' || CAST(selisih_dokumen_form AS VARCHAR) END)
 FROM laporan.rekonsiliasi
 WHERE kode_skpd <> 'KOTA'
-  AND (coalesce(selisih_lra_sp2d, 0) <> 0 OR coalesce(selisih_lra_form, 0) <> 0 OR coalesce(selisih_sp2d_form, 0) <> 0)
+  AND (coalesce(selisih_lra_sp2d, 0) <> 0 OR coalesce(selisih_lra_form, 0) <> 0 OR coalesce(selisih_sp2d_form, 0) <> 0
+       OR coalesce(selisih_dokumen_sp2d, 0) <> 0 OR coalesce(selisih_dokumen_form, 0) <> 0)
 ) ORDER BY tahun, kode_skpd, tabel, kode NULLS FIRST, indikator NULLS FIRST, pesan;
