@@ -26,7 +26,7 @@ from pandera.typing import Series
 from lkip.issues import Issue, error
 from schemas.base import run_schema
 
-JENIS = ["LS", "GU", "GU NIHIL", "TU", "UP"]
+JENIS = ["LS", "GU", "GU NIHIL", "GU KKPD", "TU", "UP"]  # GU KKPD: SIPD (docs/sipd.md 6c)
 _EPOCH = dt.date(1970, 1, 1)
 DUPLICATE = "Nomor SP2D ganda"      # the uniqueness check of nomor_sp2d
 

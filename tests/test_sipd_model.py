@@ -104,17 +104,21 @@ def _rp(con, kode: str) -> list[Decimal]:
 
 
 @pytest.mark.parametrize("variant", [
-    dict(dpa_tail=4, form_tail=2),
-    dict(dpa_tail=2, form_tail=4, dokumen_title=False),
-    dict(dpa_tail=2, form_tail=2, skpd_in="column", blank_parents=True),
+    dict(dpa_tail=4, form_tail=2, register_layout="two_row"),
+    dict(dpa_tail=2, form_tail=4, register_layout="flat", dokumen_title=False),
+    dict(dpa_tail=2, form_tail=2, register_layout="flat", skpd_in="column", blank_parents=True),
+    dict(dpa_tail=4, form_tail=4, register_layout="two_row", register_dates="text"),
+    dict(dpa_tail=4, form_tail=2, register_layout="flat", register_dates="dmy"),
 ])
 def test_builder_drops(tmp_path, variant):
     """Both tail widths (DPA / form / documents disagree on them), SKPD in a column, blank parent
     amounts computed, documents without their title block: the hand-worked realisation of
     sipd_builders.DEFAULT_REALISASI (SPP LS dated by transfer across a quarter boundary, by SP2D when
-    the transfer is blank; STS negative and positive; SPP UP/GU/TU and STS NIHIL not counted)."""
+    the transfer is blank; STS negative and positive; SPP UP/GU/TU and STS NIHIL not counted); the
+    SIPD register flat or with merged SP2D cells over deduction rows, dates as Excel dates, text
+    `1 Juli 2024` or `01/07/2024`: each SP2D once, LS and GU by Tanggal Pencairan, UP and TU not."""
     con, outcomes = _build(B.write_drop(tmp_path / "drop", **variant), tmp_path / "ws")
-    for name in (B.FILES["dpa"], B.FILES["dokumen"], B.FILES["form"], B.FILES["pk"]):
+    for name in B.FILES.values():
         assert outcomes[name].outcome in ("accepted", "accepted_with_warnings"), (name, outcomes[name].issues)
     for kode, expected in B.DEFAULT_REALISASI.items():
         assert _rp(con, kode) == expected, kode
@@ -127,6 +131,11 @@ def test_builder_drops(tmp_path, variant):
     # every form indicator (program, kegiatan, sub kegiatan, either tail width) matched the DPA
     assert con.execute("SELECT count(*) FROM core.realisasi_fisik_tak_cocok").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM core.realisasi_fisik WHERE cocok").fetchone()[0] == 7
+    skpd = [r for r in _rows(con, "rekonsiliasi", B.SKPD[0]) if r["level"] == "skpd"]
+    assert [r["sp2d"] for r in skpd] == B.DEFAULT_REGISTER
+    assert [r["dokumen"] for r in skpd] == [sum(v[q] for v in B.DEFAULT_REALISASI.values()) for q in range(4)]
+    assert [r["selisih_dokumen_form"] for r in skpd] == [0, 0, 0, 0]
+    assert con.execute("SELECT count(*) FROM staging.register_sp2d").fetchone()[0] == len(B.default_sp2d())
     con.close()
 
 
@@ -189,3 +198,48 @@ def test_newer_documents_file_replaces_the_older(tmp_path):
     assert con.execute("SELECT count(DISTINCT file_sha256) FROM core.realisasi_dokumen").fetchone()[0] == 1
     assert _rp(con, B.SUB_A[0]) == B.DEFAULT_REALISASI[B.SUB_A[0]]
     con.close()
+
+
+def _register_issues(tmp_path, sp2ds, layout="two_row"):
+    folder = tmp_path / "drop"
+    B.write_dpa(folder / B.FILES["dpa"])
+    B.write_register(folder / B.FILES["register"], sp2ds, layout=layout)
+    con, outcomes = _build(folder, tmp_path / "ws")
+    con.close()
+    return outcomes[B.FILES["register"]]
+
+
+def test_register_neto_not_bruto_minus_potongan(tmp_path):
+    bad = B.default_sp2d() + [B.sp2d(6, "LS", 700_000, dt.date(2024, 9, 2), potongan=[("Pajak", "PPN", 10_000)],
+                                     neto=Decimal(695_000))]
+    out = _register_issues(tmp_path, bad)
+    assert out.outcome == "rejected"
+    err = next(i for i in out.issues if "Neto" in i.pesan)
+    assert err.kolom == "Neto" and err.nilai == 695000 and "690000" in err.diharapkan and err.excel_row
+
+
+def test_register_rows_of_one_sp2d_disagree_on_bruto(tmp_path):
+    """An export that repeats the SP2D cells on each deduction row: the rows must agree on Bruto."""
+    twice = B.default_sp2d() + [B.sp2d(2, "LS", 2_100_000, dt.date(2024, 2, 15))]
+    out = _register_issues(tmp_path, twice, layout="flat")
+    assert out.outcome == "rejected"
+    err = next(i for i in out.issues if "berbeda dari baris" in i.pesan)
+    assert err.kolom == "Bruto" and err.nilai == 2100000
+
+
+def test_register_gu_kkpd_counts_and_each_sp2d_once(tmp_path):
+    sp2ds = B.default_sp2d() + [B.sp2d(6, "GU-KKPD", 250_000, dt.date(2024, 11, 4),
+                                       potongan=[("Pajak", "PPN", 1_000), ("Pajak", "PPh Pasal 22", 2_000)])]
+    folder = B.write_drop(tmp_path / "drop")
+    B.write_register(folder / B.FILES["register"], sp2ds, layout="two_row")
+    con, outcomes = _build(folder, tmp_path / "ws")
+    assert outcomes[B.FILES["register"]].outcome == "accepted"
+    skpd = [r for r in _rows(con, "rekonsiliasi", B.SKPD[0]) if r["level"] == "skpd"]
+    assert [r["sp2d"] for r in skpd] == B.DEFAULT_REGISTER[:3] + [Decimal(250_000)]
+    con.close()
+
+
+def test_register_sp2d_date_outside_the_year(tmp_path):
+    out = _register_issues(tmp_path, B.default_sp2d() + [B.sp2d(6, "LS", 1_000, dt.date(2025, 1, 3))])
+    assert out.outcome == "rejected"
+    assert any("di luar tahun anggaran 2024" in i.pesan and i.kolom for i in out.issues)

@@ -33,7 +33,7 @@ from lkip.extract.header import (
 from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
 from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
-from lkip.extract import register_fast
+from lkip.extract import register_fast, register_sp2d_sipd
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.issues import Issue, error, warning
 
@@ -198,6 +198,10 @@ def read(workbook: Any) -> ReadResult:
 
 
 def read_sheet(sheet: Any) -> ReadResult:
+    # SIPD-RI's register (Bruto / Potongan / Neto, deductions under merged SP2D cells): its own layout.
+    sipd_header = register_sp2d_sipd.header_of(head_grid(sheet))
+    if sipd_header is not None:
+        return register_sp2d_sipd.read_sheet(sheet, grid(sheet), sipd_header)
     if getattr(sheet, "n_rows_hint", 0) >= register_fast.FAST_MIN_ROWS and hasattr(sheet, "strings"):
         fast = register_fast.read_fast(sheet, KIND, COLUMNS)
         if fast is not None:
