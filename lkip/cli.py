@@ -390,12 +390,13 @@ def sql_command(
         write_table(console, columns, rows, max_rows)
 
 
-TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "pk-iku": "pk_iku"}
+TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "realisasi-fisik-sipd": "realisasi_fisik_sipd",
+                  "pk-iku": "pk_iku"}
 
 
 @app.command()
 def template(
-    kind: str = typer.Argument(..., help="realisasi-fisik | pk-iku"),
+    kind: str = typer.Argument(..., help="realisasi-fisik | realisasi-fisik-sipd | pk-iku"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Berkas keluaran .xlsx."),
     skpd: Optional[str] = typer.Option(None, "--skpd", help="Kode Perangkat Daerah: form diisi dari Renja/DPA di gudang data."),
     bagian: Optional[str] = typer.Option(None, "--bagian", help="Hanya kegiatan Bagian ini (Penanggung Jawab di Renja)."),
@@ -411,7 +412,7 @@ def template(
 
     prefill = None
     if skpd or bagian:
-        if kind != "realisasi-fisik" or not skpd:
+        if kind not in ("realisasi-fisik", "realisasi-fisik-sipd") or not skpd:
             err.print("[bold red]--skpd/--bagian hanya untuk templat realisasi-fisik, dan --bagian perlu --skpd[/]")
             raise typer.Exit(2)
         from lkip import template_prefill

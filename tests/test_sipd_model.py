@@ -98,6 +98,58 @@ def test_example_realisation_source_is_documents(example):
     assert con.execute("SELECT s_d_triwulan FROM core.skpd WHERE kode_skpd = ?", [SKPD]).fetchone()[0] == 4
 
 
+def test_example_efficiency_names_kegiatan_or_sub_kegiatan(example):
+    """Dukungan Anggaran names sub kegiatan and kegiatan: a kegiatan with its rolled-up money."""
+    con, _ = example
+    got = _rows(con, "tabel_3_efisiensi")
+    for e in EXPECTED["tables"]["tabel_3_efisiensi"]:
+        iku = next(r for r in got if r["baris"] == "iku" and r["no"] == e["no"])
+        for key in ("pagu", "realisasi", "serapan_pct", "capaian_pct", "efisiensi_pct", "kategori_efisiensi"):
+            assert _same(iku[key], e[key]), (e["no"], key)
+        rows = [r for r in got if r["baris"] == "kegiatan" and r["no"] == e["no"]]
+        assert [r["kode"] for r in rows] == [d["kode"] for d in e["dukungan"]]
+        for r, d in zip(rows, e["dukungan"]):
+            assert _same(r["pagu"], d["pagu"]) and _same(r["realisasi"], d["realisasi"])
+            assert _same(r["serapan_pct"], d["serapan_pct"])
+
+
+def test_example_iku(example):
+    con, _ = example
+    got = [r for r in _rows(con, "tabel_3_1") if r["baris"] == "iku"]
+    exp = EXPECTED["tables"]["tabel_3_1"]
+    assert [r["indikator"] for r in got] == [e["indikator"] for e in exp["iku"]]
+    for r, e in zip(got, exp["iku"]):
+        assert _same(r["capaian_pct"], e["capaian_pct"]) and r["predikat"] == e["predikat"]
+    rata = next(r for r in _rows(con, "tabel_3_1") if r["baris"] == "rata_rata")
+    assert _same(rata["rata_rata_capaian_pct"], exp["rata_rata_capaian_pct"])
+
+
+def test_example_city_consolidation(example):
+    """KOTA 2024 (one SIPD-era SKPD): its SKPD row and JUMLAH carry the SKPD's three-level totals."""
+    con, _ = example
+    exp = EXPECTED["tables"]["lampiran_3"][-1]
+    kota = _rows(con, "lampiran_3", "KOTA")
+    assert [r["level"] for r in kota] == ["skpd", "jumlah"] and kota[0]["kode"] == SKPD
+    for r in kota:
+        for key in ("pagu", "rp_realisasi", "capaian_k_pct", "capaian_rp_pct", "rp_pct_tertimbang"):
+            assert _same(r[key], exp[key]), key
+    assert _rows(con, "tabel_2_5", "KOTA")[-1]["pagu"] == Decimal(exp["pagu"])
+    assert _rows(con, "tabel_3_31", "KOTA")[-1]["realisasi"] == Decimal(exp["rp_realisasi"])
+    rek = [r for r in _rows(con, "rekonsiliasi", "KOTA") if r["level"] == "skpd"]
+    assert [r["dokumen"] for r in rek] == [Decimal(r["dokumen"]) for r in EXPECTED["tables"]["rekonsiliasi"]
+                                           if r["level"] == "skpd"]
+
+
+def test_kegiatan_and_its_own_sub_kegiatan_in_one_iku_warns(tmp_path):
+    folder = B.write_drop(tmp_path / "drop")
+    B.write_pk_iku(folder / B.FILES["pk"], dukungan=[["Angka Kematian Ibu", B.KEGIATAN[0][0], B.KEGIATAN[0][1]],
+                                                     ["Angka Kematian Ibu", B.SUB_A[0], B.SUB_A[1]]])
+    con, _ = _build(folder, tmp_path / "ws")
+    w = con.execute("SELECT kode, pesan FROM laporan.peringatan WHERE tabel = 'tabel_3_efisiensi'").fetchall()
+    assert w and w[0][0] == B.SUB_A[0] and "terhitung dua kali" in w[0][1]
+    con.close()
+
+
 def _rp(con, kode: str) -> list[Decimal]:
     row = next(r for r in _rows(con, "lampiran_3", B.SKPD[0]) if r["level"] == "sub_kegiatan" and r["kode"] == kode)
     return [row[f"rp_tw{q}"] for q in (1, 2, 3, 4)]
