@@ -183,7 +183,8 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
         module, issues = detect_mod.detect(wb)
         prepared.issues.extend(issues)
         if module is not None:
-            result = module.read(wb)
+            # a reader whose rules are configuration (SIPD documents: [[sipd.dokumen]]) gets the config
+            result = module.read(wb, config=cfg) if getattr(module, "READS_CONFIG", False) else module.read(wb)
             prepared.kind = result.kind
             prepared.meta = result.meta
             prepared.tables = result.tables

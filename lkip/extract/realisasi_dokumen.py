@@ -68,12 +68,15 @@ def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
 
 
-def read(workbook: Any, rules: list[sipd_rules.Rule] | None = None) -> ReadResult:
+READS_CONFIG = True      # lkip.ingest passes the configuration: the rule may be overridden in lkip.toml
+
+
+def read(workbook: Any, rules: list[sipd_rules.Rule] | None = None, config: Any = None) -> ReadResult:
     sheets = visible_sheets(workbook)
     if not sheets:
         return ReadResult(KIND, FileMeta(), {TABLE: _empty_frame()},
                           [error("Workbook tidak memiliki sheet yang terlihat")])
-    rules = rules if rules is not None else sipd_rules.load_rules()
+    rules = rules if rules is not None else sipd_rules.load_rules(config)
     sheet = chosen_sheets(workbook, matches)[0]
     return read_sheet(sheet, rules)
 
