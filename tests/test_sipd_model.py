@@ -295,3 +295,11 @@ def test_register_sp2d_date_outside_the_year(tmp_path):
     out = _register_issues(tmp_path, B.default_sp2d() + [B.sp2d(6, "LS", 1_000, dt.date(2025, 1, 3))])
     assert out.outcome == "rejected"
     assert any("di luar tahun anggaran 2024" in i.pesan and i.kolom for i in out.issues)
+
+
+def test_make_run_builds_both_examples():
+    """`make run` copies both bundled drops (SIMDA 2020, SIPD 2024) into one workspace."""
+    text = (B.ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = text[text.index("\nrun:"):].split("\n\n")[0]
+    assert "$(EXAMPLE)/input/*.xlsx" in recipe and "$(SIPD_EXAMPLE)/input/*.xlsx" in recipe
+    assert "SIPD_EXAMPLE = examples/sipd-dinkes-2024" in text

@@ -56,7 +56,8 @@ TABLES: dict[str, TableLabel] = {
     "lampiran_3": TableLabel("Lampiran III", "Realisasi Fisik dan Keuangan {nama} {periode}",
                              "Realisasi Fisik dan Keuangan"),
     "rekonsiliasi": TableLabel(
-        None, "Rekonsiliasi Realisasi Anggaran (SIMDA LRA, Register SP2D dan Form Realisasi) {nama} {periode}",
+        None, "Rekonsiliasi Realisasi Anggaran (LRA SIMDA atau Realisasi Per Dokumen SIPD, Register SP2D dan Form "
+        "Realisasi) {nama} {periode}",
         "Rekonsiliasi Realisasi"),
 }
 
