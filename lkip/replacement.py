@@ -26,6 +26,14 @@ import pandas as pd
 from lkip.issues import Issue, warning
 
 PER_ROW_KINDS = frozenset({"realisasi_fisik"})
+# Cumulative exports (SIPD Realisasi Per Dokumen): every document up to the file's last date, so a
+# file replaces the earlier versions up to that date only; core.realisasi_dokumen takes the latest.
+CUMULATIVE_KINDS = frozenset({"realisasi_dokumen"})
+
+
+def cumulative_upto(kind: str | None, periode_akhir: Any) -> Any:
+    """The date up to which a file of ``kind`` replaces earlier versions (None: all of them)."""
+    return periode_akhir if kind in CUMULATIVE_KINDS else None
 ACCEPTED_OUTCOMES = ("accepted", "accepted_with_warnings")
 
 # The codes whose disappearance a whole-file replacement reports, per kind: (staging table, code
@@ -47,17 +55,21 @@ def _kode(x: str) -> str:
     return f"nullif(rtrim(regexp_replace(CAST({x} AS VARCHAR), '\\s+', '', 'g'), '.'), '')"
 
 
-def earlier_versions(con: duckdb.DuckDBPyConnection, key: tuple, sha256: str) -> list[dict[str, Any]]:
-    """The accepted, not yet superseded files that ``key`` (``stage.replacement_key``) replaces."""
+def earlier_versions(con: duckdb.DuckDBPyConnection, key: tuple, sha256: str,
+                     upto: Any = None) -> list[dict[str, Any]]:
+    """The accepted, not yet superseded files that ``key`` (``stage.replacement_key``) replaces.
+    ``upto``: the last date of a cumulative file (``CUMULATIVE_KINDS``), which replaces only files
+    up to that date (an older export dropped later does not replace a newer one)."""
     kind, kode_skpd, tahun, periode = key
     cur = con.execute(
         """SELECT file_sha256, source_file, n_rows FROM meta.files
            WHERE kind = ? AND kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?
              AND (? IS NULL OR periode_akhir = ?)
+             AND (? IS NULL OR periode_akhir IS NULL OR periode_akhir <= ?)
              AND outcome IN ('accepted', 'accepted_with_warnings') AND superseded_by IS NULL
              AND file_sha256 <> ?
            ORDER BY staged_at, file_sha256""",
-        [kind, kode_skpd, tahun, periode, periode, sha256],
+        [kind, kode_skpd, tahun, periode, periode, upto, upto, sha256],
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
@@ -95,7 +107,12 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
     new_rows = sum(len(df) for df in tables.values() if df is not None)
     new_codes = _new_codes(kind, tables)
     out = []
-    for old in earlier_versions(con, key, sha256):
+    upto = None
+    if kind in CUMULATIVE_KINDS:
+        dates = [df["periode_akhir"].dropna().max() for df in tables.values()
+                 if df is not None and "periode_akhir" in df.columns and df["periode_akhir"].notna().any()]
+        upto = max(dates) if dates else None
+    for old in earlier_versions(con, key, sha256, upto):
         old_rows = int(old["n_rows"] or 0)
         gone: list[str] = []
         if new_codes is not None:

@@ -303,3 +303,23 @@ def test_make_run_builds_both_examples():
     recipe = text[text.index("\nrun:"):].split("\n\n")[0]
     assert "$(EXAMPLE)/input/*.xlsx" in recipe and "$(SIPD_EXAMPLE)/input/*.xlsx" in recipe
     assert "SIPD_EXAMPLE = examples/sipd-dinkes-2024" in text
+
+
+def test_older_documents_file_dropped_later_does_not_replace_the_newer(tmp_path):
+    """Run 1 stages the file up to December; run 2 an older one up to March: the December file
+    still counts (the newer file of an SKPD and year wins, whatever the order they arrive in)."""
+    from lkip import model
+
+    folder = tmp_path / "drop"
+    B.write_dpa(folder / B.FILES["dpa"])
+    B.write_dokumen(folder / B.FILES["dokumen"])
+    cfg = make_workspace(tmp_path / "ws", sorted(folder.glob("*.xlsx")))
+    con, _ = ingest_folder(cfg, "run1")
+    con.close()
+    early = [d for d in B.default_docs() if d["Tanggal Dokumen"].split()[1] in ("Januari", "Februari", "Maret")]
+    B.write_dokumen(cfg.input_dir / "dokumen_maret.xlsx", early)
+    con, outcomes = ingest_folder(cfg, "run2")
+    assert [o.outcome for o in outcomes] == ["accepted"]
+    model.build(con, cfg)
+    assert _rp(con, B.SUB_A[0]) == B.DEFAULT_REALISASI[B.SUB_A[0]]
+    con.close()
