@@ -22,13 +22,12 @@ LETTERS = re.compile(r"^[A-Z]{1,3}$")
 
 
 
-def _maps_of(kind: str | None) -> list[str]:
-    from lkip.extract.header import COLUMNS_DIR
+def _maps_of(kind: str | None) -> list[Any]:
+    """The column maps of a kind (its Reader's, lkip.sources)."""
+    from lkip import sources
 
-    if not kind:
-        return []
-    return sorted(p.stem for p in COLUMNS_DIR.glob("*.csv")
-                  if p.stem == kind or (kind == "pk_iku" and p.stem.startswith("pk_")))
+    reader = sources.reader(kind)
+    return reader.column_maps if reader is not None else []
 
 
 def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Iterable
 
 import xlsxwriter
 
+from lkip.fmt import file_mode, safe_text
 from lkip.issues import Issue
 from lkip.safe_fs import SafeDir, open_dir, shorten_name
 
@@ -15,19 +16,12 @@ HEADERS = ["No", "Tingkat", "Sheet", "Sel", "Baris", "Kolom", "Nilai", "Diharapk
 TINGKAT = {"error": "Kesalahan", "warning": "Peringatan"}
 
 
-def safe_text(value: object) -> str:
-    """Text that can never become a formula in Excel or in a CSV opened by Excel."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _atomic_write(folder: SafeDir, name: str, write) -> Path:
-    """Build the file in memory, then write it as a whole into ``folder`` (no link followed)."""
+    """Build the file in memory, then write it as a whole into ``folder`` (no link followed),
+    with the mode of every other output (lkip.fmt.file_mode)."""
     buf = io.BytesIO()
     write(buf)
-    return folder.write_atomic(name, buf.getvalue())
+    return folder.write_atomic(name, buf.getvalue(), mode=file_mode())
 
 
 def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verdict: str,

@@ -28,8 +28,6 @@ from lkip.extract.base import FileMeta
 from lkip import sipd_codes
 from lkip.issues import ERROR, WARNING, FileIncomplete, FileRejected, Issue, error, warning
 
-# Staging order: the Renja first, so that SP2D and form rows can be checked against it.
-KIND_ORDER = {"renja": 0, "pk_iku": 1, "lra": 2, "register_sp2d": 3, "realisasi_fisik": 4, None: 9}
 SKIP_DIRS = {"processed", "rejected"}
 SKIP_NAME = re.compile(r"(^~\$|^\.|\.tmp$|\.part$|\.crdownload$|\.errors\.(xlsx|txt)$)", re.I)
 
@@ -184,7 +182,7 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
         prepared.issues.extend(issues)
         if module is not None:
             # a reader whose rules are configuration (SIPD documents: [[sipd.dokumen]]) gets the config
-            result = module.read(wb, config=cfg) if getattr(module, "READS_CONFIG", False) else module.read(wb)
+            result = module.read(wb, config=cfg) if module.reads_config else module.read(wb)
             prepared.kind = result.kind
             prepared.meta = result.meta
             prepared.tables = result.tables
@@ -209,20 +207,13 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
 
 
 def schema_issues(result: Any, headers: dict[str, Any] | None = None) -> list[Issue]:
-    """The pandera schema of each staged table the reader does not already validate itself (the
-    Renja and LRA readers run theirs inside ``read``). A cell the reader already reported is not
-    reported twice (``headers``: lkip.cells.sheet_labels; without the cell, the row)."""
-    if result.kind == "register_sp2d":
-        from schemas.register_sp2d import validate
-        found = validate(result.tables.get("register_sp2d", pd.DataFrame()), result.meta.tahun)
-    elif result.kind == "realisasi_fisik":
-        from schemas.realisasi_fisik import validate
-        found = validate(result.tables.get("realisasi_fisik", pd.DataFrame()),
-                         negative_rp=sipd_codes.era_sipd(result.meta.kode_skpd))
-    elif result.kind == "pk_iku":
-        from schemas.pk_iku import validate
-        found = validate(result.tables)
-    else:
+    """The kind's validation (``lkip.sources.validate``: typed schemas and cross-row checks) of
+    the frames the reader returned. A cell the reader already reported is not reported twice
+    (``headers``: lkip.cells.sheet_labels; without the cell, the row)."""
+    from lkip import sources
+
+    found = sources.validate(result.kind, result.tables, result.meta)
+    if not found:
         return []
     told = locate(list(result.issues), headers)
     cells = {(i.sheet, i.sel) for i in told if i.sel}
@@ -549,4 +540,8 @@ def _check_against_warehouse(prepared: list[Prepared], cfg: Any) -> None:
 def sort_for_staging(prepared: list[Prepared]) -> list[Prepared]:
     # Within a kind and period the order given is kept (sorted paths for a run, archive order for a
     # rebuild): a later form replaces the rows it holds, so a rebuild must stage in drop order.
-    return sorted(prepared, key=lambda p: (KIND_ORDER.get(p.kind, 9), p.meta.periode_akhir or dt.date.min))
+    from lkip import sources
+
+    # Staging order (lkip.sources): the Renja first, so that SP2D and form rows can be checked against it.
+    order = sources.staging_order()
+    return sorted(prepared, key=lambda p: (order.get(p.kind, order[None]), p.meta.periode_akhir or dt.date.min))

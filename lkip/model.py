@@ -121,11 +121,16 @@ class ModelError(RuntimeError):
 
 @dataclass(frozen=True)
 class SqlFile:
-    """One model file: the objects it creates and the model objects it reads."""
+    """One model file: the objects it creates and the model objects it reads. ``sql``: the text of
+    a generated file (``path`` then names it but is not on disk), else None (read from ``path``)."""
 
     path: Path
     defines: tuple[str, ...]
     reads: frozenset[str]
+    sql: str | None = None
+
+    def text(self) -> str:
+        return self.sql if self.sql is not None else self.path.read_text(encoding="utf-8")
 
     @property
     def label(self) -> str:
@@ -142,8 +147,27 @@ def parse_sql_file(path: Path, schema: str | None = None) -> SqlFile:
     Checks the naming rule: a file creates exactly one object, `<schema>.<file stem>` (schema =
     the folder's name); `macros.sql` creates only macros. Raises ModelError otherwise.
     """
+    return _parse(path, path.read_text(encoding="utf-8"), schema)
+
+
+def staging_views(folder: Path) -> list[SqlFile]:
+    """``core.stg_<table>`` for every staged table a reader fills (lkip.sources): the rows of the
+    files that count (``core.aktif``), generated, as if ``<folder>/stg_<table>.sql`` held it."""
+    from lkip import sources
+
+    out = []
+    for name in sources.tables():
+        sql = (f"-- The rows of staging.{name} that count (files of core.file_aktif; see core.aktif).\n"
+               f"CREATE OR REPLACE VIEW core.stg_{name} AS FROM core.aktif('staging.{name}');\n")
+        path = folder / f"stg_{name}.sql"
+        parsed = _parse(path, sql, "core")
+        out.append(SqlFile(path, parsed.defines, parsed.reads, sql))
+    return out
+
+
+def _parse(path: Path, text: str, schema: str | None) -> SqlFile:
     schema = (schema or path.parent.name).lower()
-    sql = _strip_noise(path.read_text(encoding="utf-8"))
+    sql = _strip_noise(text)
     found = [(m.group(1).upper(), f"{m.group(2)}.{m.group(3)}".lower())
              for m in _DEFINITION.finditer(sql)]
     defines = tuple(name for _, name in found)
@@ -187,15 +211,25 @@ def _cycle(files: dict[str, SqlFile], owner: dict[str, str]) -> list[str]:
 
 
 def build_order(
-    folder: Path, known: Iterable[str] = (), schema: str | None = None
+    folder: Path, known: Iterable[str] = (), schema: str | None = None,
+    generated: Iterable[SqlFile] | None = None,
 ) -> list[SqlFile]:
     """The `*.sql` files of `folder` in an order where each runs after what it reads.
 
     `known`: objects that exist before the folder runs (the parameter tables, the core objects
-    for sql/laporan). Ties are broken by file name, so the order is stable.
+    for sql/laporan). `generated`: files made in code, ordered with the others (by default, for
+    the project's sql/core, the `core.stg_<table>` views of `staging_views`). Ties are broken by
+    file name, so the order is stable.
     """
     existing = {k.lower() for k in known}
     files = {p.name: parse_sql_file(p, schema) for p in sorted(folder.glob("*.sql"))}
+    if generated is None and folder.resolve() == (sql_dir() / "core").resolve():
+        generated = staging_views(folder)      # the project's core: the declared tables' views
+    for g in generated or ():
+        if g.path.name in files:
+            raise ModelError(f"{files[g.path.name].label} is generated from the table declarations "
+                             "(lkip.tables); remove the file")
+        files[g.path.name] = g
     owner: dict[str, str] = {}
     for key, f in files.items():
         for name in f.defines:
@@ -246,7 +280,7 @@ def run_sql_files(con: duckdb.DuckDBPyConnection, folder: Path,
 def _run(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> list[Path]:
     for f in files:
         try:
-            con.execute(f.path.read_text(encoding="utf-8"))
+            con.execute(f.text())
         except duckdb.Error as exc:  # name the file that failed
             raise RuntimeError(f"{f.path.name}: {exc}") from exc
     return [f.path for f in files]

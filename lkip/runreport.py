@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -52,22 +51,10 @@ def new_run_id() -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    """``path`` replaced as a whole, on disk before the rename, with the mode of other outputs."""
+    from lkip.fmt import write_text_atomic
+
+    return write_text_atomic(Path(path), text, fsync=True)
 
 
 def _jsonable(value: Any) -> Any:

@@ -27,50 +27,15 @@ LINEAGE = """
     kode_skpd VARCHAR,
     tahun INTEGER"""
 
-STAGING_TABLES: dict[str, str] = {
-    "renja": f"""
-        urutan INTEGER, baris_jenis VARCHAR, kode VARCHAR, kode_induk VARCHAR, uraian VARCHAR,
-        indikator VARCHAR, target DOUBLE, satuan VARCHAR, cara_hitung VARCHAR,
-        pagu_murni {MONEY}, pagu_perubahan {MONEY},
-        kas_tw1 {MONEY}, kas_tw2 {MONEY}, kas_tw3 {MONEY}, kas_tw4 {MONEY},
-        penanggung_jawab VARCHAR, dokumen VARCHAR, is_perubahan BOOLEAN""",
-    "lra": f"""
-        urutan INTEGER, baris_jenis VARCHAR, kode VARCHAR, kode_kegiatan VARCHAR, uraian VARCHAR,
-        anggaran {MONEY}, realisasi_sd_lalu {MONEY}, realisasi_periode_ini {MONEY},
-        realisasi_sd_ini {MONEY}, sisa {MONEY}, persen DOUBLE,
-        belanja_pegawai {MONEY}, belanja_barang_jasa {MONEY}, belanja_modal {MONEY},
-        periode_awal DATE, periode_akhir DATE, s_d_triwulan INTEGER, layout VARCHAR""",
-    "register_sp2d": f"""
-        urutan INTEGER, no VARCHAR, tanggal DATE, nomor_sp2d VARCHAR, kode_kegiatan VARCHAR,
-        kode_rekening VARCHAR, uraian VARCHAR, jenis VARCHAR, nilai {MONEY}, has_kode_kegiatan BOOLEAN""",
-    # SIPD "Laporan Realisasi Per Dokumen" (docs/sipd.md 4, 6b): one row per document x sub kegiatan x rekening.
-    "realisasi_dokumen": f"""
-        urutan INTEGER, kode_sub_skpd VARCHAR, nama_sub_skpd VARCHAR, kode_program VARCHAR, kode_kegiatan VARCHAR,
-        kode_sub_kegiatan VARCHAR, nama_sub_kegiatan VARCHAR, kode_rekening VARCHAR, nama_rekening VARCHAR,
-        nomor_dokumen VARCHAR, jenis_dokumen VARCHAR, jenis_transaksi VARCHAR,
-        tanggal_dokumen DATE, tanggal_sp2d DATE, tanggal_transfer DATE,
-        nilai_realisasi {MONEY}, nilai_setoran {MONEY}, nilai_sp2d {MONEY},
-        nomor_sp2d VARCHAR, nomor_spp VARCHAR, nomor_spm VARCHAR, keterangan VARCHAR, periode_akhir DATE""",
-    "realisasi_fisik": f"""
-        urutan INTEGER, kode_kegiatan VARCHAR, nama_kegiatan VARCHAR, indikator VARCHAR,
-        target DOUBLE, satuan VARCHAR, k_tw1 DOUBLE, k_tw2 DOUBLE, k_tw3 DOUBLE, k_tw4 DOUBLE,
-        rp_tw1 {MONEY}, rp_tw2 {MONEY}, rp_tw3 {MONEY}, rp_tw4 {MONEY}, s_d_triwulan INTEGER""",
-    "iku": """
-        no INTEGER, sasaran VARCHAR, indikator VARCHAR, satuan VARCHAR, polaritas VARCHAR,
-        target DOUBLE, target_tw1 DOUBLE, target_tw2 DOUBLE, target_tw3 DOUBLE, target_tw4 DOUBLE,
-        realisasi DOUBLE, dihitung_dari VARCHAR, sumber_data VARCHAR""",
-    "renstra": """
-        tingkat VARCHAR, uraian VARCHAR, indikator VARCHAR, satuan VARCHAR, tahun_data INTEGER,
-        jenis VARCHAR, nilai DOUBLE""",
-    "dukungan_anggaran": "indikator VARCHAR, kode_kegiatan VARCHAR, nama_kegiatan VARCHAR",
-    "iku_indikator_program": """
-        iku VARCHAR, indikator_program VARCHAR, satuan VARCHAR, target DOUBLE, realisasi DOUBLE""",
-    "skm": """
-        no INTEGER, unit VARCHAR, nilai_ikm DOUBLE, u1 DOUBLE, u2 DOUBLE, u3 DOUBLE, u4 DOUBLE,
-        u5 DOUBLE, u6 DOUBLE, u7 DOUBLE, u8 DOUBLE, u9 DOUBLE""",
-    "akip": "no INTEGER, perangkat_daerah VARCHAR, nilai DOUBLE, kategori VARCHAR",
-    "bumd": "no INTEGER, nama VARCHAR, opini VARCHAR, kategori VARCHAR, skor DOUBLE, keterangan VARCHAR",
-}
+
+
+def staging_tables() -> dict[str, str]:
+    """Each staging table's own columns as SQL, generated from its declaration (lkip.tables),
+    for every table a reader of lkip.sources fills."""
+    from lkip import sources
+
+    return {name: table.ddl() for name, table in sources.tables().items()}
+
 
 META_DDL = """
 CREATE TABLE IF NOT EXISTS meta.files (
@@ -183,7 +148,7 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
 def init_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     for schema in ("raw", "staging", "meta", "core", "laporan"):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    for name, cols in STAGING_TABLES.items():
+    for name, cols in staging_tables().items():
         con.execute(f"CREATE TABLE IF NOT EXISTS staging.{name} ({LINEAGE}, {cols})")
     con.execute(RAW_DDL)
     con.execute(META_DDL)
@@ -482,8 +447,9 @@ def _supersede(con: duckdb.DuckDBPyConnection, kind: str, meta: Any, sha256: str
         [key[0], key[1], key[2], key[3], key[3], sha256, upto, upto],
     ).fetchall()
     old = [r[0] for r in rows]
+    tables = staging_tables()
     for sha in old:
-        for table in STAGING_TABLES:
+        for table in tables:
             con.execute(f"DELETE FROM staging.{table} WHERE file_sha256 = ?", [sha])
         con.execute("DELETE FROM raw.baris WHERE file_sha256 = ?", [sha])
         con.execute("UPDATE meta.files SET superseded_by = ? WHERE file_sha256 = ?", [sha256, sha])

@@ -7,6 +7,7 @@ into :class:`lkip.issues.Issue` with sheet, Excel row, column and value.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,13 @@ for _i in range(1, 5):
     LABEL[f"k_tw{_i}"] = f"Realisasi Kinerja TW {_i}"
     LABEL[f"rp_tw{_i}"] = f"Realisasi Rp TW {_i}"
     LABEL[f"target_tw{_i}"] = f"Target TW {_i}"
+
+
+from lkip.fmt import rupiah_pesan as rupiah  # noqa: E402,F401  (one rupiah for messages: lkip.fmt)
+
+# What a failed type check (schemas.table) names as expected, per logical type.
+TYPE_EXPECTED = {"text": "teks", "integer": "bilangan bulat", "number": "angka", "money": "angka rupiah",
+                 "date": "tanggal", "boolean": "ya/tidak"}
 
 
 def label(column: Any) -> str:
@@ -168,6 +176,8 @@ def _message(check: str, column: Any, value: Any) -> tuple[str, str | None]:
         return f"{col} tidak dikenal: {_shown(value)}", check[len("isin("):-1]
     if check.startswith("field_uniqueness") or check.startswith("unique") or check.startswith("multiple_fields_uniqueness"):
         return f"Kode ganda di kolom {col}: {_shown(value)}", "kode unik"
+    if check.startswith("type("):
+        return f"Tipe data kolom {col} tidak sesuai: {_shown(value)}", TYPE_EXPECTED.get(check[5:-1], check)
     if check.startswith("dtype("):
         return f"Tipe data kolom {col} tidak sesuai", check
     if check.startswith("column_in_dataframe"):

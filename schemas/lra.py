@@ -6,35 +6,20 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
+from lkip.extract.base import FileMeta
+from lkip.extract.common import TOLERANCE
+from lkip.fmt import rupiah_pesan as _rp
 from lkip.issues import Issue, error
+from lkip.tables.lra import LRA
 from schemas.base import run_schema
+from schemas.table import build_schema
 
-TOLERANCE = Decimal("1")
 SUMMED = [("anggaran", "Anggaran"), ("realisasi_sd_ini", "Realisasi s.d. Periode Ini")]
 
 
-class LraModel(pa.DataFrameModel):
-    urutan: Series[Any] = pa.Field(nullable=False)
-    baris_jenis: Series[Any] = pa.Field(isin=["program", "kegiatan", "rekening"], nullable=False)
-    kode: Series[Any] = pa.Field(nullable=False)
-    kode_kegiatan: Series[Any] = pa.Field(nullable=True)
-    uraian: Series[Any] = pa.Field(nullable=True)
-    anggaran: Series[Any] = pa.Field(ge=0, nullable=True)
-    realisasi_sd_lalu: Series[Any] = pa.Field(nullable=True)
-    realisasi_periode_ini: Series[Any] = pa.Field(nullable=True)
-    realisasi_sd_ini: Series[Any] = pa.Field(nullable=True)
-    sisa: Series[Any] = pa.Field(nullable=True)          # may be negative (overspend)
-    persen: Series[Any] = pa.Field(nullable=True)
-    layout: Series[Any] = pa.Field(isin=["lra", "realisasi_per_kegiatan"], nullable=False)
-    sheet: Series[Any] = pa.Field(nullable=False)
-    excel_row: Series[Any] = pa.Field(nullable=False)
-
-    class Config:
-        strict = False
-        coerce = False
+# The typed schema of staging.lra, generated from its declaration (lkip.tables.lra).
+SCHEMA = build_schema(LRA)
 
 
 def _num(v: Any) -> Decimal:
@@ -43,16 +28,16 @@ def _num(v: Any) -> Decimal:
     return Decimal(str(v))
 
 
-def _rp(v: Decimal) -> str:
-    from lkip.extract.renja import rupiah
-
-    return rupiah(v)
-
-
 def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
-    issues = run_schema(LraModel, df, file=file)
+    issues = run_schema(SCHEMA, df, file=file)
     issues.extend(cross_row_checks(df, file=file))
     return issues
+
+
+def validate_frames(frames: dict[str, pd.DataFrame], meta: FileMeta | None = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate): the file's staging.lra frame."""
+    df = frames.get(LRA.name)
+    return [] if df is None or df.empty else validate(df)
 
 
 def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:

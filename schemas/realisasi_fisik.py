@@ -1,4 +1,5 @@
-"""staging.realisasi_fisik: pandera model; duplicate (kode_kegiatan, indikator) is a warning."""
+"""staging.realisasi_fisik: the typed schema generated from its declaration (lkip.tables), the
+Rp columns' own message, and duplicate (kode_kegiatan, indikator) as a warning."""
 
 from __future__ import annotations
 
@@ -6,40 +7,27 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from lkip.issues import WARNING, Issue, warning
+from lkip.tables.realisasi_fisik import REALISASI_FISIK
 from schemas.base import run_schema
+from schemas.table import build_schema
 
 
 def _non_negative(s: pd.Series) -> pd.Series:
     return s.map(lambda v: v is None or pd.isna(v) or v >= 0).astype(bool)
 
 
-class RealisasiFisik(pa.DataFrameModel):
-    urutan: Series[pd.Int64Dtype]
-    kode_kegiatan: Series[Any] = pa.Field(nullable=False)
-    indikator: Series[Any] = pa.Field(nullable=False)
-    target: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    k_tw1: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    k_tw2: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    k_tw3: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    k_tw4: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
-    excel_row: Series[pd.Int64Dtype]
-
-    @pa.check("^rp_tw[1-4]$", regex=True, name="Realisasi Rp negatif", error="Realisasi Rp negatif")
-    def rp_non_negative(cls, s: pd.Series) -> pd.Series:
-        return _non_negative(s)
-
-    class Config:
-        strict = False
+_RP = pa.Check(_non_negative, name="Realisasi Rp negatif", error="Realisasi Rp negatif")
+SCHEMA = build_schema(REALISASI_FISIK, checks={f"rp_tw{i}": [_RP] for i in range(1, 5)})
+RealisasiFisik = SCHEMA    # the name callers knew (it was a DataFrameModel)
 
 
 def validate(df: pd.DataFrame, file: str | None = None, negative_rp: bool = False) -> list[Issue]:
     """``negative_rp``: a SIPD-era form, whose quarter Rp may be net negative (returns)."""
     if df.empty:
         return []
-    issues = run_schema(RealisasiFisik, df, file=file)
+    issues = run_schema(SCHEMA, df, file=file)
     if negative_rp:
         issues = [i for i in issues if "Realisasi Rp negatif" not in i.pesan]
     key = df["indikator"].map(lambda t: " ".join(str(t).lower().split()) if t is not None else None)
@@ -52,4 +40,12 @@ def validate(df: pd.DataFrame, file: str | None = None, negative_rp: bool = Fals
     return issues
 
 
-__all__ = ["RealisasiFisik", "validate", "WARNING"]
+def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate): the file's form rows."""
+    from lkip.sipd_codes import era_sipd
+
+    df = frames.get(REALISASI_FISIK.name)
+    return [] if df is None else validate(df, negative_rp=era_sipd(getattr(meta, "kode_skpd", None)))
+
+
+__all__ = ["RealisasiFisik", "SCHEMA", "validate", "validate_frames", "WARNING"]

@@ -14,19 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
-from pandera.typing import Series
 
 from lkip.issues import Issue, error
+from lkip.tables.register_sp2d import JENIS as _JENIS
+from lkip.tables.register_sp2d import REGISTER_SP2D
 from schemas.base import run_schema
+from schemas.table import build_schema
+from schemas.table import not_repeated as _not_repeated  # noqa: F401  (moved; the unique check of every table)
 
-JENIS = ["LS", "GU", "GU NIHIL", "GU KKPD", "TU", "UP"]  # GU KKPD: SIPD (docs/sipd.md 6c)
+JENIS = list(_JENIS)
 _EPOCH = dt.date(1970, 1, 1)
 DUPLICATE = "Nomor SP2D ganda"      # the uniqueness check of nomor_sp2d
 
@@ -79,21 +82,6 @@ def _outside(days: Any, year: int) -> np.ndarray:
     return np.concatenate(parts) if len(parts) != 1 else parts[0]
 
 
-def _not_repeated(s: pd.Series) -> pd.Series:
-    """False on every cell whose value occurs more than once (a null too, as pandas counts it)."""
-    if len(s) > 1 and s.dtype != object and not s.hasnans:
-        # A column of text in strictly increasing order (a register listed by number) repeats
-        # nothing: one comparison of neighbours instead of hashing every number.
-        arr = _arrow_of(s, pyarrow.types.is_string) if isinstance(s.dtype, pd.ArrowDtype) else None
-        if arr is None and isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-            arr = s.array.__arrow_array__()
-        if arr is not None:
-            n = len(arr)
-            if pc.all(pc.less(arr.slice(0, n - 1), arr.slice(1))).as_py():
-                return pd.Series(np.ones(n, dtype=bool), index=s.index, copy=False)
-    return ~s.duplicated(keep=False)
-
-
 def _wrong_year(tanggal: pd.Series, tahun: pd.Series) -> pd.Series:
     """True where a date lies outside its budget year."""
     arr = _arrow_of(tanggal, pyarrow.types.is_date32)
@@ -107,46 +95,23 @@ def _wrong_year(tanggal: pd.Series, tahun: pd.Series) -> pd.Series:
     return pd.Series(~np.isnan(years) & ~np.isnan(t) & (years != t), index=tanggal.index, dtype=bool, copy=False)
 
 
-class RegisterSp2d(pa.DataFrameModel):
-    urutan: Series[pd.Int64Dtype] = pa.Field(nullable=False)
-    no: Series[Any] = pa.Field(nullable=True)
-    tanggal: Series[Any] = pa.Field(nullable=False)
-    nomor_sp2d: Series[Any] = pa.Field(nullable=False)
-    kode_kegiatan: Series[Any] = pa.Field(nullable=True)
-    kode_rekening: Series[Any] = pa.Field(nullable=True)
-    uraian: Series[Any] = pa.Field(nullable=True)
-    jenis: Series[Any] = pa.Field(nullable=False, isin=JENIS)
-    nilai: Series[Any] = pa.Field(nullable=False)
-    has_kode_kegiatan: Series[bool]
-    sheet: Series[Any]
-    excel_row: Series[pd.Int64Dtype]
-    tahun: Optional[Series[Any]] = pa.Field(nullable=True)
-
-    @pa.check("nilai", name="Nilai SP2D negatif", error="Nilai SP2D negatif")
-    def nilai_non_negative(cls, s: pd.Series) -> pd.Series:
-        return _non_negative(s)
-
-    @pa.check("nomor_sp2d", name=DUPLICATE, error=DUPLICATE)
-    def nomor_unique(cls, s: pd.Series) -> pd.Series:
-        return _not_repeated(s)
-
-    @pa.check("tanggal", name="Tanggal SP2D bukan tanggal", error="Tanggal SP2D bukan tanggal")
-    def tanggal_is_date(cls, s: pd.Series) -> pd.Series:
-        return s.isna() | _is_date(s)
-
-    @pa.dataframe_check(name="Tanggal SP2D di luar tahun anggaran",
-                        error="Tanggal SP2D di luar tahun anggaran")
-    def tanggal_in_year(cls, df: pd.DataFrame) -> pd.Series:
-        if "tahun" not in df.columns:
-            return pd.Series(True, index=df.index)
-        return ~_wrong_year(df["tanggal"], df["tahun"])
-
-    class Config:
-        strict = False
-        coerce = False
+def _nilai_non_negative(s: pd.Series) -> pd.Series:
+    return _non_negative(s)
 
 
-SCHEMA = RegisterSp2d.to_schema()
+def _tanggal_in_year(df: pd.DataFrame) -> pd.Series:
+    if "tahun" not in df.columns:
+        return pd.Series(True, index=df.index)
+    return ~_wrong_year(df["tanggal"], df["tahun"])
+
+
+# The typed schema generated from the declaration (lkip.tables.register_sp2d: types, nullability,
+# jenis, nomor_sp2d unique, tanggal a date), with the checks whose messages are this kind's own.
+SCHEMA = build_schema(REGISTER_SP2D, checks={
+    "nilai": [pa.Check(_nilai_non_negative, name="Nilai SP2D negatif", error="Nilai SP2D negatif")],
+}, frame_checks=[pa.Check(_tanggal_in_year, name="Tanggal SP2D di luar tahun anggaran",
+                          error="Tanggal SP2D di luar tahun anggaran")])
+RegisterSp2d = SCHEMA      # the name callers knew (it was a DataFrameModel)
 
 
 def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None) -> list[Issue]:
@@ -196,6 +161,12 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
     return out
 
 
+def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate): the file's register, its year from the title."""
+    df = frames.get("register_sp2d")
+    return [] if df is None or df.empty else validate(df, getattr(meta, "tahun", None))
+
+
 def _warm_up() -> None:
     """One validation of a two-row frame of each kind: pandera imports its backends on first use."""
     rows = {
@@ -213,4 +184,4 @@ def _warm_up() -> None:
 
 _warm_up()
 
-__all__ = ["RegisterSp2d", "SCHEMA", "validate", "JENIS"]
+__all__ = ["RegisterSp2d", "SCHEMA", "validate", "validate_frames", "JENIS"]

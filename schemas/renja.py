@@ -3,51 +3,23 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
+from lkip.extract.base import FileMeta
+from lkip.extract.common import TOLERANCE
+from lkip.fmt import rupiah_pesan as _rp
 from lkip.issues import Issue, error
+from lkip.tables.renja import BARIS_JENIS, RENJA
 from schemas.base import run_schema
+from schemas.table import build_schema
 
-TOLERANCE = Decimal("1")
-BARIS_JENIS = ["program", "indikator_program", "kegiatan", "indikator"]
 KAS = ["kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
 
 
-class RenjaModel(pa.DataFrameModel):
-    urutan: Series[Any] = pa.Field(nullable=False)
-    baris_jenis: Series[Any] = pa.Field(isin=BARIS_JENIS, nullable=False)
-    kode: Series[Any] = pa.Field(nullable=False)
-    kode_induk: Optional[Series[Any]] = pa.Field(nullable=True)
-    uraian: Series[Any] = pa.Field(nullable=True)
-    indikator: Series[Any] = pa.Field(nullable=True)
-    target: Series[Any] = pa.Field(ge=0, nullable=True)
-    satuan: Series[Any] = pa.Field(nullable=True)
-    cara_hitung: Series[Any] = pa.Field(isin=["jumlah", "terakhir", "rata-rata"], nullable=True)
-    pagu_murni: Series[Any] = pa.Field(ge=0, nullable=True)
-    pagu_perubahan: Series[Any] = pa.Field(ge=0, nullable=True)
-    kas_tw1: Series[Any] = pa.Field(ge=0, nullable=True)
-    kas_tw2: Series[Any] = pa.Field(ge=0, nullable=True)
-    kas_tw3: Series[Any] = pa.Field(ge=0, nullable=True)
-    kas_tw4: Series[Any] = pa.Field(ge=0, nullable=True)
-    penanggung_jawab: Series[Any] = pa.Field(nullable=True)
-    dokumen: Series[Any] = pa.Field(isin=["renja", "dpa"], nullable=True)
-    is_perubahan: Series[Any] = pa.Field(nullable=True)
-    sheet: Series[Any] = pa.Field(nullable=False)
-    excel_row: Series[Any] = pa.Field(nullable=False)
-
-    class Config:
-        strict = False
-        coerce = False
-
-
-def _rp(v: Any) -> str:
-    from lkip.extract.renja import rupiah
-
-    return rupiah(v)
+# The typed schema of staging.renja, generated from its declaration (lkip.tables.renja).
+SCHEMA = build_schema(RENJA)
 
 
 def _num(v: Any) -> Decimal:
@@ -58,9 +30,15 @@ def _num(v: Any) -> Decimal:
 
 def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
     """Column checks, then the cross-row checks of docs/input-formats.md section 1."""
-    issues = run_schema(RenjaModel, df, file=file)
+    issues = run_schema(SCHEMA, df, file=file)
     issues.extend(cross_row_checks(df, file=file))
     return issues
+
+
+def validate_frames(frames: dict[str, pd.DataFrame], meta: FileMeta | None = None) -> list[Issue]:
+    """The Reader's entry (lkip.sources.validate): the file's staging.renja frame."""
+    df = frames.get(RENJA.name)
+    return [] if df is None or df.empty else validate(df)
 
 
 def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:

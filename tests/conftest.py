@@ -12,16 +12,15 @@ EXAMPLE = ROOT / "examples" / "bekasi-setda-2020"
 
 
 def ingest_folder(cfg, run_id: str = "test-run"):
-    """Run discover → prepare → stage → archive without Prefect (what the flow's tasks do)."""
-    from lkip import ingest, stage
+    """Discover → prepare → stage → archive without Prefect: the plain functions the flow maps
+    over its task runner (lkip.drop)."""
+    from lkip import drop, ingest, stage
 
     con = stage.connect(cfg)
     stage.start_run(con, run_id)
-    prepared = [ingest.prepare(p, cfg) for p in ingest.discover(cfg, settle_check=False)]
-    outcomes = []
-    for prep in ingest.sort_for_staging(prepared):
-        out = ingest.stage(con, prep, run_id, cfg)
-        outcomes.append(ingest.archive(prep, out, cfg, con))
+    prepared, not_prepared = drop.prepare_drop(cfg, [str(p) for p in ingest.discover(cfg, settle_check=False)])
+    assert not not_prepared, not_prepared
+    outcomes = drop.stage_drop(cfg, con, prepared, run_id).outcomes
     stage.finish_run(con, run_id, "completed", {"n_files": len(outcomes)})
     return con, outcomes
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from lkip import sources
 from lkip.extract import detect as det
+from lkip.extract import renja
 from tests.xlsx_builders import (
     RENJA_COLUMNS,
     build_lra,
@@ -63,10 +67,25 @@ def test_unknown_workbook_error_with_closest_guess(tmp_path):
     errs = [i for i in issues if i.is_error]
     assert len(errs) == 1
     assert errs[0].pesan.startswith("Jenis berkas tidak dikenali: judul/header tidak cocok dengan format "
-                                    "Renja/DPA, LRA, Register SP2D, Form Realisasi Kinerja, atau PK/IKU")
+                                    "Renja/DPA, LRA, Register SP2D, Form Realisasi Kinerja, PK/IKU, "
+                                    "atau Laporan Realisasi Per Dokumen (SIPD)")   # every kind, the SIPD one too
     assert errs[0].excel_row == 3 and "Kode Rekening" in errs[0].pesan
 
 
-def test_missing_reader_modules_tolerated(monkeypatch):
-    monkeypatch.setattr(det, "READERS", ("lkip.extract.renja", "lkip.extract.does_not_exist"))
-    assert [m.KIND for m in det.reader_modules()] == ["renja"]
+def test_a_broken_reader_fails_at_start_up():
+    """The registry imports its readers ordinarily: a reader that cannot be imported is an error at
+    start-up (it used to be skipped silently, and its files rejected as unknown)."""
+    code = ("import sys; sys.modules['lkip.extract.lra'] = None\n"
+            "try:\n    import lkip.sources\nexcept ImportError as exc:\n    print('ImportError', exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.startswith("ImportError") and "lkip.extract.lra" in out.stdout
+
+
+def test_detection_asks_the_registry(monkeypatch, tmp_path):
+    path, _, _ = build_lra(tmp_path / "l.xlsx")
+    monkeypatch.setattr(sources, "READERS", (renja.READER,))
+    mod, issues = det.detect(open_test_workbook(path))
+    assert mod is None
+    assert [i.pesan.split(":")[0] for i in issues if i.is_error] == ["Jenis berkas tidak dikenali"]
+    assert "format Renja/DPA" in issues[0].pesan and "LRA" not in issues[0].pesan.split(".")[0]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lkip import sources
 from lkip.extract import lra
 from tests.xlsx_builders import (
     REALISASI_PER_KEGIATAN_COLUMNS,
@@ -23,7 +24,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bekasi-setda-2020" 
 
 
 def _read(path):
-    return lra.read(open_test_workbook(path))
+    return sources.read_checked(lra.READER, open_test_workbook(path))  # read, then validate
 
 
 def _errors(res):

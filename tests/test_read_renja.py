@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lkip import sources
 from lkip.extract import renja
 from tests.xlsx_builders import (
     RENJA_COLUMNS,
@@ -22,7 +23,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bekasi-setda-2020" 
 
 
 def _read(path: Path):
-    return renja.read(open_test_workbook(path))
+    return sources.read_checked(renja.READER, open_test_workbook(path))  # read, then validate
 
 
 def _errors(res):

@@ -1,42 +1,21 @@
-"""Which kind a workbook is, by content (title rows and header keywords), never by file name."""
+"""Which kind a workbook is, by content (title rows and header keywords), never by file name.
+
+The candidates are the readers of ``lkip.sources`` (each kind's ``matches``), in their order."""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
+from lkip import sources
 from lkip.extract.header import best_header_guess, load_column_map
+from lkip.extract.reader import Reader
 from lkip.issues import Issue, error, warning
 
-READERS = (
-    "lkip.extract.renja",
-    "lkip.extract.lra",
-    "lkip.extract.register_sp2d",
-    "lkip.extract.realisasi_fisik",
-    "lkip.extract.pk_iku",
-    "lkip.extract.realisasi_dokumen",
-)
-LABELS = {
-    "renja": "Renja/DPA", "lra": "LRA", "register_sp2d": "Register SP2D",
-    "realisasi_fisik": "Form Realisasi Kinerja", "pk_iku": "PK/IKU",
-    "realisasi_dokumen": "Laporan Realisasi Per Dokumen (SIPD)",
-}
-UNKNOWN = ("Jenis berkas tidak dikenali: judul/header tidak cocok dengan format Renja/DPA, LRA, "
-           "Register SP2D, Form Realisasi Kinerja, atau PK/IKU")
 
-
-def reader_modules() -> list[ModuleType]:
-    """The reader modules that exist (imported lazily; a missing one is skipped)."""
-    out = []
-    for name in READERS:
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        if callable(getattr(mod, "matches", None)) and callable(getattr(mod, "read", None)):
-            out.append(mod)
-    return out
+def _unknown_text() -> str:
+    names = [r.label for r in sources.readers()]
+    listed = ", ".join(names[:-1]) + (", atau " + names[-1] if len(names) > 1 else "".join(names))
+    return f"Jenis berkas tidak dikenali: judul/header tidak cocok dengan format {listed}"
 
 
 def _visible(workbook: Any) -> list[Any]:
@@ -45,7 +24,7 @@ def _visible(workbook: Any) -> list[Any]:
     return visible_sheets(workbook)
 
 
-def detect(workbook: Any) -> tuple[ModuleType | None, list[Issue]]:
+def detect(workbook: Any) -> tuple[Reader | None, list[Issue]]:
     """The reader whose ``matches`` scores highest on a visible sheet; issues for hidden sheets and
     for a workbook that fits no kind."""
     from lkip.extract.sheets import hidden_sheet_names
@@ -56,8 +35,8 @@ def detect(workbook: Any) -> tuple[ModuleType | None, list[Issue]]:
         issues.append(error("Workbook tidak memiliki sheet yang terlihat",
                             diharapkan="minimal satu sheet yang tidak disembunyikan"))
         return None, issues
-    best: tuple[int, int, ModuleType] | None = None
-    for order, mod in enumerate(reader_modules()):
+    best: tuple[int, int, Reader] | None = None
+    for order, mod in enumerate(sources.readers()):
         for sheet in sheets:
             try:
                 score = int(mod.matches(sheet) or 0)
@@ -74,12 +53,9 @@ def detect(workbook: Any) -> tuple[ModuleType | None, list[Issue]]:
 def _unknown(sheets: list[Any]) -> Issue:
     """The error for an unrecognised workbook, with the closest header guess."""
     guess: tuple[float, str, str, int, set[str], str] | None = None
-    for mod_name in READERS:
-        kind = mod_name.rsplit(".", 1)[1]
-        try:
-            cmap = load_column_map(kind)
-        except (FileNotFoundError, KeyError):
-            continue
+    labels = sources.labels()
+    for r in sources.readers():
+        kind, cmap = r.kind, load_column_map(r.column_map)
         if not cmap.required:
             continue
         for sheet in sheets:
@@ -94,9 +70,9 @@ def _unknown(sheets: list[Any]) -> Issue:
             if guess is None or frac < guess[0]:
                 guess = (frac, kind, sheet.name, row, missing, printed)
     if guess is None:
-        return error(UNKNOWN, diharapkan="judul dan header salah satu format masukan")
+        return error(_unknown_text(), diharapkan="judul dan header salah satu format masukan")
     _frac, kind, sheet, row, missing, printed = guess
-    detail = (f". Paling mirip {LABELS.get(kind, kind)}: sheet '{sheet}' baris {row + 1} "
+    detail = (f". Paling mirip {labels.get(kind, kind)}: sheet '{sheet}' baris {row + 1} "
               f"('{printed[:120]}'), kolom yang tidak ditemukan: {', '.join(sorted(missing)) or '-'}")
-    return error(UNKNOWN + detail, sheet=sheet, excel_row=row + 1, nilai=printed[:200] or None,
-                 diharapkan=f"header {LABELS.get(kind, kind)} dengan kolom {', '.join(sorted(missing))}")
+    return error(_unknown_text() + detail, sheet=sheet, excel_row=row + 1, nilai=printed[:200] or None,
+                 diharapkan=f"header {labels.get(kind, kind)} dengan kolom {', '.join(sorted(missing))}")

@@ -126,9 +126,10 @@ class ColumnMap:
 
 
 @lru_cache(maxsize=None)
-def load_column_map(name: str) -> ColumnMap:
-    """Read ``columns/<name>.csv`` (field,keywords,exclude,required)."""
-    path = COLUMNS_DIR / f"{name}.csv"
+def load_column_map(name: str | Path) -> ColumnMap:
+    """Read ``columns/<name>.csv`` (field,keywords,exclude,required); a ``Path`` is read as it is
+    (a source kind kept outside the package, e.g. a test's toy kind)."""
+    path = name if isinstance(name, Path) else COLUMNS_DIR / f"{name}.csv"
     rules = []
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(line for line in fh if not line.startswith("#")):
@@ -136,7 +137,7 @@ def load_column_map(name: str) -> ColumnMap:
             ex = frozenset(normalize_header(row.get("exclude") or "").split())
             req = (row.get("required") or "").strip().lower() in ("yes", "ya", "true", "1")
             rules.append(Rule(row["field"].strip(), kw, ex, req))
-    return ColumnMap(name, tuple(rules))
+    return ColumnMap(name if isinstance(name, str) else path.stem, tuple(rules))
 
 
 @dataclass

@@ -23,7 +23,8 @@ import pandas as pd
 from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.header import Header, iter_data_rows, read_title_meta
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
-from lkip.extract.renja import (
+from lkip.extract.reader import Reader
+from lkip.extract.common import (
     check_jumlah_row,
     blank,
     cell_issue,
@@ -36,15 +37,14 @@ from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, visible_sheets
 from lkip.extract.sheets import recognition_score
 from lkip.issues import Issue, error, warning
+from lkip.tables.lra import LRA
+from schemas import lra as schema
 
 KIND = "lra"
 TABLE = "lra"
 MONEY = ["anggaran", "realisasi_sd_lalu", "realisasi_periode_ini", "realisasi_sd_ini", "sisa",
          "belanja_pegawai", "belanja_barang_jasa", "belanja_modal"]
-COLUMNS = [
-    "urutan", "baris_jenis", "kode", "kode_kegiatan", "uraian", *MONEY[:5], "persen", *MONEY[5:],
-    "periode_awal", "periode_akhir", "s_d_triwulan", "layout", "sheet", "excel_row",
-]
+COLUMNS = LRA.reader_columns
 
 _TITLE = re.compile(r"LAPORAN\s+REALISASI\s+ANGGARAN|REALISASI\s+BELANJA(\s+\(?LANGSUNG\)?)?(\s+PER)?\s+KEGIATAN")
 
@@ -54,7 +54,7 @@ def matches(sheet: Any) -> int:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return LRA.empty_frame()
 
 
 def read(workbook: Any) -> ReadResult:
@@ -78,9 +78,6 @@ def read(workbook: Any) -> ReadResult:
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if not df.empty:
         df["urutan"] = range(1, len(df) + 1)
-        from schemas.lra import validate
-
-        issues.extend(validate(df))
     return ReadResult(KIND, meta or FileMeta(), {TABLE: df}, issues)
 
 
@@ -230,3 +227,7 @@ def _check_total(sheet: str, header: Header, dr: Any, parsed: list[dict[str, Any
         programs = [r for r in parsed if r["baris_jenis"] == "kegiatan" and r.get("_root", True)]
         what = "kegiatan"
     check_jumlah_row(sheet, header, dr, programs, MONEY, what, issues)
+
+
+READER = Reader(kind=KIND, label="LRA", order=2, tables=(LRA,), matches=matches, read=read,
+                column_map=KIND, validate=schema.validate_frames)

@@ -7,6 +7,7 @@ Sheets are found by name first ("IKU", "Renstra", ...), else by a header that fi
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pandas as pd
@@ -22,44 +23,41 @@ from lkip.extract.header import (
     title_lines,
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float
-from lkip.extract.register_sp2d import cell_error, printed_label, text_or_none
+from lkip.extract.common import cell_error, printed_label, text_or_none
 from lkip.extract.sheets import grid, title_text
 from lkip.extract.skpd import resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import head_grid
+from lkip.extract.reader import Reader
 from lkip.issues import Issue, error, warning
+from lkip.tables.base import INTEGER, NUMBER, Table
+from lkip.tables.pk_iku import (AKIP, BUMD, DUKUNGAN_ANGGARAN, IKU, IKU_INDIKATOR_PROGRAM, RENSTRA, SKM,
+                                TABLES)
+from schemas import pk_iku as schema
 
 KIND = "pk_iku"
 
-# table -> (column map, sheet-name keywords (normalised), text fields, staging columns)
-SPECS: dict[str, tuple[str, tuple[str, ...], set[str], list[str]]] = {
-    "iku": ("pk_iku", ("iku", "indikator kinerja utama", "perjanjian kinerja", "pk"),
-            {"sasaran", "indikator", "satuan", "sumber_data"},
-            ["no", "sasaran", "indikator", "satuan", "polaritas", "target", "target_tw1", "target_tw2",
-             "target_tw3", "target_tw4", "realisasi", "dihitung_dari", "sumber_data"]),
-    "renstra": ("pk_renstra", ("renstra",), {"uraian", "indikator", "satuan", "tingkat"},
-                ["tingkat", "uraian", "indikator", "satuan", "tahun_data", "jenis", "nilai"]),
-    "dukungan_anggaran": ("pk_dukungan_anggaran", ("dukungan anggaran", "dukungan"), {"indikator", "nama_kegiatan"},
-                          ["indikator", "kode_kegiatan", "nama_kegiatan"]),
-    "iku_indikator_program": ("pk_indikator_program", ("indikator program",), {"iku", "indikator_program", "satuan"},
-                              ["iku", "indikator_program", "satuan", "target", "realisasi"]),
-    "skm": ("pk_skm", ("skm", "ikm", "survei kepuasan masyarakat"), {"unit"},
-            ["no", "unit", "nilai_ikm"] + [f"u{i}" for i in range(1, 10)]),
-    "akip": ("pk_akip", ("akip", "sakip"), {"perangkat_daerah", "kategori"},
-             ["no", "perangkat_daerah", "nilai", "kategori"]),
-    "bumd": ("pk_bumd", ("bumd",), {"nama", "opini", "kategori", "keterangan"},
-             ["no", "nama", "opini", "kategori", "skor", "keterangan"]),
-}
-# table -> (key fields: a filled one makes a row data; label fields: where a JUMLAH/TOTAL label counts)
-TOTAL_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "iku": (("indikator",), ("no", "sasaran")),
-    "renstra": (("indikator",), ("tingkat", "uraian")),
-    "dukungan_anggaran": (("kode_kegiatan",), ("indikator", "nama_kegiatan")),
-    "iku_indikator_program": (("indikator_program",), ("iku",)),
-    "skm": ((), ("no", "unit")),
-    "akip": ((), ("no", "perangkat_daerah")),
-    "bumd": ((), ("no", "nama")),
-}
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet kind of the workbook and the table it fills: the column map, the sheet names
+    that find it (normalised), its text fields, the fields that make a row data (``key_fields``)
+    and where a JUMLAH/TOTAL label counts (``label_fields``), its rank when found by header only
+    (most specific map first), its row reader, and the template sheet's name and header."""
+
+    table: Table
+    column_map: str
+    names: tuple[str, ...]
+    text_fields: frozenset[str]
+    key_fields: tuple[str, ...]
+    label_fields: tuple[str, ...]
+    header_rank: int
+    rows: Callable[..., list[dict[str, Any]]]
+    template_sheet: str
+    template_header: tuple[str, ...]
+
+
 EVIDENCE = {"SKM": "skm", "AKIP": "akip", "BUMD": "bumd"}
 _POLARITAS = {
     "naik": "naik", "positif": "naik", "maksimal": "naik", "maksimum": "naik", "max": "naik", "maximize": "naik",
@@ -122,7 +120,7 @@ def _find_sheets(sheets: list[Any]) -> dict[str, tuple[Any, Header]]:
                     used.add(s.name)
                     break
     # 2. by header, most specific maps first
-    for table in ["iku", "iku_indikator_program", "dukungan_anggaran", "renstra", "skm", "bumd", "akip"]:
+    for table in [spec.table.name for spec in sorted(SHEETS, key=lambda spec: spec.header_rank)]:
         if table in found:
             continue
         best = None
@@ -156,10 +154,7 @@ def read(workbook: Any) -> ReadResult:
             if m.tahun:
                 meta = m
                 break
-    readers: dict[str, Callable[..., list[dict[str, Any]]]] = {
-        "iku": _iku_rows, "renstra": _renstra_rows, "dukungan_anggaran": _dukungan_rows,
-        "iku_indikator_program": _program_rows, "skm": _skm_rows, "akip": _akip_rows, "bumd": _bumd_rows,
-    }
+    readers = {spec.table.name: spec.rows for spec in SHEETS}
     for table, (cmap_name, _n, text_fields, columns) in SPECS.items():
         if table not in found:
             tables[table] = pd.DataFrame(columns=columns + ["sheet", "excel_row"])
@@ -367,12 +362,51 @@ def _bumd_rows(c: _Ctx, v: dict[str, Any], row: int, raw: list[Any]) -> list[dic
 
 
 def _typed(tables: dict[str, pd.DataFrame]) -> None:
-    floats = {"iku": ["target", "target_tw1", "target_tw2", "target_tw3", "target_tw4", "realisasi"],
-              "renstra": ["nilai"], "iku_indikator_program": ["target", "realisasi"],
-              "skm": ["nilai_ikm"] + [f"u{i}" for i in range(1, 10)], "akip": ["nilai"], "bumd": ["skor"]}
-    ints = {"iku": ["no"], "renstra": ["tahun_data"], "skm": ["no"], "akip": ["no"], "bumd": ["no"]}
-    for t, df in tables.items():
-        for f in floats.get(t, []):
-            df[f] = pd.to_numeric(df[f]).astype("Float64")
-        for f in ints.get(t, []):
-            df[f] = pd.to_numeric(df[f]).astype("Int64")
+    """Numbers as Float64 and whole numbers as Int64 (NULL kept), as the tables declare them."""
+    for table in TABLES:
+        df = tables[table.name]
+        for c in table.columns:
+            if c.type is NUMBER:
+                df[c.name] = pd.to_numeric(df[c.name]).astype("Float64")
+            elif c.type is INTEGER:
+                df[c.name] = pd.to_numeric(df[c.name]).astype("Int64")
+
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(IKU, "pk_iku", ("iku", "indikator kinerja utama", "perjanjian kinerja", "pk"),
+              frozenset({"sasaran", "indikator", "satuan", "sumber_data"}), ("indikator",), ("no", "sasaran"),
+              0, _iku_rows, "IKU",
+              ("No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Target", "Target TW I",
+               "Target TW II", "Target TW III", "Target TW IV", "Realisasi", "Dihitung Dari", "Sumber Data")),
+    SheetSpec(RENSTRA, "pk_renstra", ("renstra",), frozenset({"uraian", "indikator", "satuan", "tingkat"}),
+              ("indikator",), ("tingkat", "uraian"), 3, _renstra_rows, "Renstra",
+              ("Tingkat", "Indikator Kinerja", "Satuan", "Target 2021", "Target 2022", "Target 2023",
+               "Target 2024", "Target 2025", "Realisasi 2019", "Realisasi 2020")),
+    SheetSpec(DUKUNGAN_ANGGARAN, "pk_dukungan_anggaran", ("dukungan anggaran", "dukungan"),
+              frozenset({"indikator", "nama_kegiatan"}), ("kode_kegiatan",), ("indikator", "nama_kegiatan"),
+              2, _dukungan_rows, "Dukungan Anggaran", ("Indikator Kinerja", "Kode Kegiatan", "Nama Kegiatan")),
+    SheetSpec(IKU_INDIKATOR_PROGRAM, "pk_indikator_program", ("indikator program",),
+              frozenset({"iku", "indikator_program", "satuan"}), ("indikator_program",), ("iku",),
+              1, _program_rows, "Indikator Program",
+              ("Indikator Kinerja (IKU)", "Indikator Program", "Satuan", "Target", "Realisasi")),
+    SheetSpec(SKM, "pk_skm", ("skm", "ikm", "survei kepuasan masyarakat"), frozenset({"unit"}), (), ("no", "unit"),
+              4, _skm_rows, "SKM", ("No", "Unit Layanan", "Nilai IKM")),
+    SheetSpec(AKIP, "pk_akip", ("akip", "sakip"), frozenset({"perangkat_daerah", "kategori"}), (),
+              ("no", "perangkat_daerah"), 6, _akip_rows, "AKIP", ("No", "Perangkat Daerah", "Nilai", "Kategori")),
+    SheetSpec(BUMD, "pk_bumd", ("bumd",), frozenset({"nama", "opini", "kategori", "keterangan"}), (),
+              ("no", "nama"), 5, _bumd_rows, "BUMD", ("No", "Nama BUMD", "Opini", "Kategori", "Skor", "Keterangan")),
+)
+assert [spec.table for spec in SHEETS] == list(TABLES), "one SheetSpec per PK/IKU table, in table order"
+# table -> (column map, sheet-name keywords (normalised), text fields, staging columns)
+SPECS: dict[str, tuple[str, tuple[str, ...], set[str], list[str]]] = {
+    spec.table.name: (spec.column_map, spec.names, set(spec.text_fields), spec.table.column_names)
+    for spec in SHEETS
+}
+# table -> (key fields: a filled one makes a row data; label fields: where a JUMLAH/TOTAL label counts)
+TOTAL_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    spec.table.name: (spec.key_fields, spec.label_fields) for spec in SHEETS
+}
+
+READER = Reader(kind=KIND, label="PK/IKU", order=1, tables=TABLES, matches=matches, read=read,
+                column_map=KIND, validate=schema.validate_frames,
+                other_maps=tuple(spec.column_map for spec in SHEETS))

@@ -24,20 +24,22 @@ import pandas as pd
 
 from lkip import sipd_rules
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.header import Header, iter_data_rows, read_title_meta
-from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
-from lkip.extract.register_sp2d import (
+from lkip.extract.common import (
     cell_error,
+    check_jumlah_row,
     convert_column,
     no_header_issue,
     printed_label,
     text_or_none,
-    year_from_dates,
 )
-from lkip.extract.renja import check_jumlah_row
+from lkip.extract.header import iter_data_rows, read_title_meta
+from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
+from lkip.extract.reader import Reader
+from lkip.extract.register_rules import year_from_dates
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.issues import Issue, error
+from lkip.tables.realisasi_dokumen import REALISASI_DOKUMEN
 
 KIND = "realisasi_dokumen"
 TABLE = "realisasi_dokumen"
@@ -47,8 +49,7 @@ TEXTS = ("nama_sub_skpd", "nama_sub_kegiatan", "nama_rekening", "nomor_dokumen",
          "nomor_sp2d", "nomor_spp", "nomor_spm")
 DATES = ("tanggal_dokumen", "tanggal_sp2d", "tanggal_transfer")
 MONEY = ("nilai_realisasi", "nilai_setoran", "nilai_sp2d")
-COLUMNS = ["urutan", *CODES, *TEXTS, "jenis_dokumen", "jenis_transaksi", *DATES, *MONEY, "periode_akhir",
-           "sheet", "excel_row"]
+COLUMNS = REALISASI_DOKUMEN.reader_columns
 KEY_FIELDS = ("nomor_dokumen", "kode_sub_kegiatan", "jenis_dokumen")
 LABEL_FIELDS = ("kode_skpd", "nama_skpd", "kode_program", "nomor_dokumen")
 FIELD_LABEL = {"jenis_dokumen": "Jenis Dokumen", "jenis_transaksi": "Jenis Transaksi",
@@ -65,10 +66,7 @@ def matches(sheet: Any) -> int:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
-
-
-READS_CONFIG = True      # lkip.ingest passes the configuration: the rule may be overridden in lkip.toml
+    return REALISASI_DOKUMEN.empty_frame()
 
 
 def read(workbook: Any, rules: list[sipd_rules.Rule] | None = None, config: Any = None) -> ReadResult:
@@ -202,3 +200,8 @@ def _check_rows(sheet: str, data: dict[str, list[Any]], vals: dict[str, list[Any
                 issues.append(cell_error(
                     sheet, rows[i], lbl.get(f, FIELD_LABEL[f]), vals[f][i], f"tanggal dalam tahun anggaran {tahun}",
                     f"{FIELD_LABEL[f]} {d:%d/%m/%Y} di luar tahun anggaran {tahun}"))
+
+
+# The configuration reaches ``read`` (reads_config): the rule may be overridden in lkip.toml.
+READER = Reader(kind=KIND, label="Laporan Realisasi Per Dokumen (SIPD)", order=5, tables=(REALISASI_DOKUMEN,),
+                matches=matches, read=read, column_map=KIND, reads_config=True)

@@ -14,7 +14,8 @@ from lkip.extract.base import FileMeta, ReadResult
 from lkip import sipd_codes
 from lkip.extract.header import find_header, is_total_label, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
-from lkip.extract.register_sp2d import (
+from lkip.extract.common import (
+    TOLERANCE,
     cell_error,
     no_header_issue,
     printed_label,
@@ -24,15 +25,16 @@ from lkip.extract.sheets import chosen_sheets, grid, head_grid
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
+from lkip.extract.reader import Reader
 from lkip.issues import Issue, error, warning
+from lkip.tables.realisasi_fisik import REALISASI_FISIK
+from schemas import realisasi_fisik as schema
 
 KIND = "realisasi_fisik"
 TABLE = "realisasi_fisik"
 K = [f"k_tw{i}" for i in range(1, 5)]
 RP = [f"rp_tw{i}" for i in range(1, 5)]
-COLUMNS = ["urutan", "kode_kegiatan", "nama_kegiatan", "indikator", "target", "satuan", *K, *RP,
-           "s_d_triwulan", "sheet", "excel_row"]
-TOTAL_TOLERANCE = Decimal("1")
+COLUMNS = REALISASI_FISIK.reader_columns
 
 
 def matches(sheet: Any) -> int:
@@ -40,7 +42,7 @@ def matches(sheet: Any) -> int:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return REALISASI_FISIK.empty_frame()
 
 
 def read(workbook: Any) -> ReadResult:
@@ -159,7 +161,7 @@ def read_sheet(sheet: Any) -> ReadResult:
             if total is None:
                 continue
             s = sum((r[f] for r in records[:pos] if r[f] is not None), Decimal("0.00"))
-            if abs(total - s) > TOTAL_TOLERANCE:
+            if abs(total - s) > TOLERANCE:
                 issues.append(cell_error(name, row, lbl[f], v.get(f), f"jumlah baris di atasnya = {s}",
                                          f"Baris JUMLAH {total} tidak sama dengan jumlah baris di atasnya {s}"))
 
@@ -196,3 +198,7 @@ def read_sheet(sheet: Any) -> ReadResult:
     df = df[COLUMNS]
     issues.sort(key=lambda x: (x.excel_row or 0))
     return ReadResult(KIND, meta, {TABLE: df}, issues)
+
+
+READER = Reader(kind=KIND, label="Form Realisasi Kinerja", order=4, tables=(REALISASI_FISIK,), matches=matches,
+                read=read, column_map=KIND, validate=schema.validate_frames)

@@ -6,169 +6,54 @@ reported with its sheet, Excel row, column and value -- never nulled. Conversion
 with fast paths for already-typed cells (numbers, dates) and a cache for repeated texts, so a
 register of a million rows is one pass over the grid plus one pass per column.
 
-The helpers at the top (sheet access, cell issues) are shared by the other readers of this
-package (``realisation_fisik``, ``pk_iku``).
+The helpers it shares with the other readers are in :mod:`lkip.extract.common`; the register's
+rules (jenis, JUMLAH rows, the year from the dates) in :mod:`lkip.extract.register_rules`, shared
+with the column reader :mod:`lkip.extract.register_fast` used for big sheets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.header import (
-    Header,
-    best_header_guess,
-    find_header,
-    is_total_label,
-    iter_data_rows,
-    load_column_map,
-    read_title_meta,
-    title_lines,
+from lkip.extract.common import (  # noqa: F401  (text_or_none, printed_label: old names kept)
+    blank,
+    cell_error,
+    convert_column,
+    no_header_issue,
+    printed_label,
+    text_or_none,
 )
+from lkip.extract.header import find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
+from lkip.extract import register_fast, register_sp2d_sipd
 from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
+from lkip.extract.register_rules import (  # noqa: F401  (the rules stay importable from here)
+    JENIS,
+    JENIS_EXPECTED,
+    KEY_FIELDS,
+    LABEL_FIELDS,
+    REALISASI_JENIS,
+    check_totals,
+    jenis_from_nomor,
+    no_kegiatan_warning,
+    normalize_jenis,
+    year_from_dates,
+)
 from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
-from lkip.extract import register_fast, register_sp2d_sipd
 from lkip.extract.skpd import column_codes, resolve_skpd
-from lkip.issues import Issue, error, warning
+from lkip.extract.reader import Reader
+from lkip.issues import Issue, error
+from lkip.tables.register_sp2d import REGISTER_SP2D
+from schemas import register_sp2d as schema
 
 KIND = "register_sp2d"
 TABLE = "register_sp2d"
-COLUMNS = [
-    "urutan", "no", "tanggal", "nomor_sp2d", "kode_kegiatan", "kode_rekening", "uraian",
-    "jenis", "nilai", "has_kode_kegiatan", "sheet", "excel_row",
-]
-JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
-REALISASI_JENIS = ("LS", "GU", "GU NIHIL")
-TOTAL_TOLERANCE = Decimal("1")
-# A row with an SP2D number or a code is data; a total label counts in No/Tanggal/Uraian only.
-KEY_FIELDS = ("nomor_sp2d", "kode_kegiatan", "kode_rekening")
-LABEL_FIELDS = ("no", "tanggal", "uraian")
-
-# ---------------------------------------------------------------------------------------------
-# Shared helpers (used by realisasi_fisik and pk_iku too)
-# ---------------------------------------------------------------------------------------------
-
-
-def cell_error(sheet: str, row: int, kolom: str, value: Any, expected: str, pesan: str | None = None) -> Issue:
-    return error(pesan or f"{value!r} bukan {expected}", sheet=sheet, excel_row=row, kolom=kolom,
-                 nilai=value, diharapkan=expected)
-
-
-def printed_label(header: Header, field: str, default: str) -> str:
-    col = header.columns.get(field)
-    if col is None or col >= len(header.printed) or not header.printed[col]:
-        return default
-    return header.printed[col]
-
-
-def no_header_issue(sheet: str, rows: list[list[Any]], kind: str, what: str) -> Issue:
-    cmap = load_column_map(kind)
-    row, missing = best_header_guess(rows, cmap)
-    return error(
-        f"Baris judul kolom {what} tidak ditemukan di 30 baris pertama; kolom yang tidak ada: "
-        + ", ".join(sorted(missing)),
-        sheet=sheet, excel_row=row + 1, diharapkan="baris judul kolom dengan: " + ", ".join(sorted(cmap.required)),
-    )
-
-
-def convert_column(
-    values: list[Any],
-    rows: list[int],
-    fn: Callable[[Any], Any],
-    fast: tuple[type, ...],
-    fast_fn: Callable[[Any], Any] | None,
-    on_error: Callable[[int, Any, ParseError], None],
-) -> list[Any]:
-    """Apply ``fn`` to a column; typed cells of ``fast`` types go through ``fast_fn``.
-
-    Text cells are parsed once per distinct text. Every failing cell is passed to ``on_error``
-    (with its Excel row) and becomes None in the output -- the caller reports it as an error.
-    """
-    out: list[Any] = [None] * len(values)
-    cache: dict[Any, Any] = {}
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        if fast and isinstance(v, fast) and not isinstance(v, bool):
-            out[i] = fast_fn(v) if fast_fn else v
-            continue
-        key = (type(v), v)
-        if key in cache:
-            res = cache[key]
-        else:
-            try:
-                res = fn(v)
-            except ParseError as exc:
-                res = exc
-            cache[key] = res
-        if isinstance(res, ParseError):
-            on_error(rows[i], v, res)
-        else:
-            out[i] = res
-    return out
-
-
-def text_or_none(v: Any) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, (dt.datetime, dt.date)):
-        return v.strftime("%d/%m/%Y")
-    s = re.sub(r"\s+", " ", str(v)).strip()
-    return s or None
-
-
-def money_fast(v: Any) -> Decimal:
-    return to_money(v)
-
-
-# ---------------------------------------------------------------------------------------------
-# Jenis SP2D
-# ---------------------------------------------------------------------------------------------
-
-_JENIS_WORDS = {
-    "LS": "LS", "LANGSUNG": "LS", "PEMBAYARAN LANGSUNG": "LS", "BELANJA LANGSUNG": "LS",
-    "GU": "GU", "GANTI UANG": "GU", "GANTI UANG PERSEDIAAN": "GU", "PENGGANTIAN UANG PERSEDIAAN": "GU",
-    "GU NIHIL": "GU NIHIL", "GUNIHIL": "GU NIHIL", "NIHIL": "GU NIHIL", "GANTI UANG NIHIL": "GU NIHIL",
-    "GU NIHIL PERTANGGUNGJAWABAN": "GU NIHIL", "PERTANGGUNGJAWABAN GU": "GU NIHIL",
-    "TU": "TU", "TAMBAHAN UANG": "TU", "TAMBAHAN UANG PERSEDIAAN": "TU",
-    "UP": "UP", "UANG PERSEDIAAN": "UP",
-}
-_LS_DETAIL = re.compile(r"^LS\b")  # "LS Gaji", "LS Barang dan Jasa", "LS-PPKD"
-_JENIS_IN_NOMOR = re.compile(r"SP2D\W*(GU\W*NIHIL|LS|GU|TU|UP)\b", re.I)
-
-
-def normalize_jenis(value: Any) -> str | None:
-    """'GU Nihil', 'GU-NIHIL', 'gu nihil', 'Ganti Uang' ... -> one of JENIS; None if unknown."""
-    if value is None:
-        return None
-    s = re.sub(r"[^A-Z0-9]+", " ", str(value).upper()).strip()
-    s = re.sub(r"^(SP2D|SPM)\s+", "", s)
-    s = re.sub(r"\s+(SP2D|SPM)$", "", s)
-    if not s:
-        return None
-    if s in _JENIS_WORDS:
-        return _JENIS_WORDS[s]
-    if s.replace(" ", "") == "GUNIHIL":
-        return "GU NIHIL"
-    if _LS_DETAIL.match(s):
-        return "LS"
-    return None
-
-
-def jenis_from_nomor(nomor: str | None) -> str | None:
-    if not nomor:
-        return None
-    m = _JENIS_IN_NOMOR.search(nomor)
-    return normalize_jenis(m.group(1)) if m else None
-
+COLUMNS = REGISTER_SP2D.reader_columns
 
 # ---------------------------------------------------------------------------------------------
 # Recognition
@@ -185,7 +70,7 @@ def matches(sheet: Any) -> int:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return REGISTER_SP2D.empty_frame()
 
 
 def read(workbook: Any) -> ReadResult:
@@ -244,7 +129,7 @@ def read_sheet(sheet: Any) -> ReadResult:
 
     # Nilai (money, exact).
     nilai_raw = col_vals["nilai"]
-    nilai = convert_column(nilai_raw, excel_rows, to_money, (int, float, Decimal), money_fast,
+    nilai = convert_column(nilai_raw, excel_rows, to_money, (int, float, Decimal), to_money,
                            reporter("nilai", "angka rupiah"))
     bad_nilai = {iss.excel_row for iss in issues if iss.kolom == lbl["nilai"]}
     for i, v in enumerate(nilai):
@@ -264,7 +149,7 @@ def read_sheet(sheet: Any) -> ReadResult:
     after_bad = False
     for i in range(n):
         if tgl[i] is None:
-            if tanggal_raw[i] is None or (isinstance(tanggal_raw[i], str) and not tanggal_raw[i].strip()):
+            if blank(tanggal_raw[i]):
                 if last is None and not after_bad:
                     issues.append(cell_error(name, excel_rows[i], lbl["tanggal"], None, "tanggal SP2D",
                                              "Tanggal SP2D kosong dan tidak ada tanggal di baris sebelumnya"))
@@ -315,18 +200,18 @@ def read_sheet(sheet: Any) -> ReadResult:
     jcache: dict[Any, str | None] = {}
     for i in range(n):
         raw = jenis_raw[i]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if blank(raw):
             j = jenis_from_nomor(nomor[i])
             if j is None:
                 issues.append(cell_error(name, excel_rows[i], lbl.get("jenis", "Jenis SP2D"), raw,
-                                         "salah satu dari " + ", ".join(JENIS), "Jenis SP2D kosong"))
+                                         JENIS_EXPECTED, "Jenis SP2D kosong"))
         else:
             if raw not in jcache:
                 jcache[raw] = normalize_jenis(raw)
             j = jcache[raw]
             if j is None:
                 issues.append(cell_error(name, excel_rows[i], lbl["jenis"], raw,
-                                         "salah satu dari " + ", ".join(JENIS),
+                                         JENIS_EXPECTED,
                                          f"Jenis SP2D tidak dikenal: {raw!r}"))
         jenis[i] = j
 
@@ -341,28 +226,9 @@ def read_sheet(sheet: Any) -> ReadResult:
 
     # JUMLAH rows: each equals the sum of all rows above it (or, for a page subtotal, of the
     # rows since the previous JUMLAH); then skipped.
-    prev_pos = 0
-    for row, raw, pos in totals:
-        if is_total_label(raw):         # the label printed in the Nilai column: nothing to check
-            prev_pos = pos
-            continue
-        try:
-            total = to_money(raw)
-        except ParseError as exc:
-            issues.append(cell_error(name, row, lbl["nilai"], raw, exc.expected, f"Baris JUMLAH: {raw!r} bukan angka"))
-            prev_pos = pos
-            continue
-        if total is None:
-            prev_pos = pos
-            continue
-        cum = sum((v for v in nilai[:pos] if v is not None), Decimal("0.00"))
-        page = sum((v for v in nilai[prev_pos:pos] if v is not None), Decimal("0.00"))
-        if abs(total - cum) > TOTAL_TOLERANCE and abs(total - page) > TOTAL_TOLERANCE:
-            issues.append(cell_error(
-                name, row, lbl["nilai"], raw, f"jumlah seluruh baris SP2D = {_rp(cum)}",
-                f"Baris JUMLAH {_rp(total)} tidak sama dengan jumlah baris SP2D di atasnya {_rp(cum)} "
-                f"(selisih {_rp(total - cum)})"))
-        prev_pos = pos
+    check_totals(name, lbl["nilai"], totals,
+                 lambda start, stop: sum((v for v in nilai[start:stop] if v is not None), Decimal("0.00")),
+                 issues)
 
     resolve_skpd(meta, kode_kegiatan if has_kegiatan else [], column_codes(col_vals.get("kode_skpd", [])),
                  name, issues, lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
@@ -388,29 +254,9 @@ def read_sheet(sheet: Any) -> ReadResult:
     return ReadResult(KIND, meta, {TABLE: df}, issues)
 
 
-def no_kegiatan_warning(sheet: str, header: Header) -> Issue:
-    return warning("Register tanpa kode kegiatan: hanya dipakai untuk total SKPD dan rekonsiliasi",
-                   sheet=sheet, excel_row=header.excel_row, kolom="Kode Kegiatan",
-                   diharapkan="kolom Kode Kegiatan (bila ingin dihitung per kegiatan)")
-
-
-def year_from_dates(meta: Any, dates: Any, sheet: str, issues: list[Issue]) -> None:
-    """No year in the title: the most common year of the SP2D dates, with a warning."""
-    if meta.tahun is not None:
-        return
-    years = pd.Series([d.year for d in dates if d is not None])
-    if not years.empty:
-        meta.tahun = int(years.mode().iloc[0])
-        issues.append(warning(
-            f"Tahun anggaran tidak ditemukan di judul; dipakai tahun dari tanggal SP2D: {meta.tahun}",
-            sheet=sheet, excel_row=1, diharapkan="judul 'TAHUN ANGGARAN 2020'"))
-
-
-def _rp(v: Decimal) -> str:
-    s = f"{abs(v):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    if s.endswith(",00"):
-        s = s[:-3]
-    return ("-" if v < 0 else "") + "Rp " + s
-
-
 __all__: Iterable[str] = ["KIND", "matches", "read", "read_sheet", "normalize_jenis", "JENIS"]
+
+
+READER = Reader(kind=KIND, label="Register SP2D", order=3, tables=(REGISTER_SP2D,), matches=matches,
+                read=read, column_map=KIND, validate=schema.validate_frames,
+                other_maps=(register_sp2d_sipd.MAP,))   # the SIPD-RI layout (docs/sipd.md 6c)

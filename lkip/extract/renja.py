@@ -12,7 +12,8 @@ Row kinds (design.md, ``staging.renja``):
   kegiatan above (a further outcome indicator when the row above is a program or an
   indikator-program row: then it is staged as ``indikator_program`` without amounts).
 
-The helpers at the top are shared with :mod:`lkip.extract.lra`.
+The helpers it shares with the other readers are in :mod:`lkip.extract.common`. Staged as
+``staging.renja`` (declared in :mod:`lkip.tables.renja`), checked by :mod:`schemas.renja` (``READER.validate``).
 """
 
 from __future__ import annotations
@@ -25,123 +26,36 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.header import (
-    Header,
-    best_header_guess,
-    is_total_label,
-    iter_data_rows,
-    load_column_map,
-    read_title_meta,
+from lkip.extract.common import (  # noqa: F401  (TOLERANCE, FIELD_LABEL, rupiah: old names kept)
+    FIELD_LABEL,
+    TOLERANCE,
+    blank,
+    cell_issue,
+    check_jumlah_row,
+    code_depth,
+    code_parents,
+    column_label,
+    no_header_issue,
+    text_or_none,
 )
+from lkip.extract.header import Header, iter_data_rows, read_title_meta
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
+from lkip.extract.reader import Reader
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
+from lkip.fmt import rupiah_pesan as rupiah  # noqa: F401
 from lkip.issues import Issue, error, warning
+from lkip.tables.renja import MONEY_COLUMNS, RENJA
+from schemas import renja as schema
 
 KIND = "renja"
 TABLE = "renja"
-TOLERANCE = Decimal("1")
 # A row with a code or an indicator is data; a total label counts in the code/name column only.
 KEY_FIELDS = ("kode", "indikator")
 LABEL_FIELDS = ("kode", "uraian")
 
-MONEY = ["pagu_murni", "pagu_perubahan", "kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
-COLUMNS = [
-    "urutan", "baris_jenis", "kode", "kode_induk", "uraian", "indikator", "target", "satuan",
-    "cara_hitung", *MONEY, "penanggung_jawab", "dokumen", "is_perubahan", "sheet", "excel_row",
-]
-FIELD_LABEL = {
-    "kode": "Kode Rekening", "uraian": "Program / Kegiatan", "indikator": "Indikator Kinerja",
-    "target": "Target", "satuan": "Satuan", "cara_hitung": "Cara Hitung",
-    "pagu_murni": "Pagu Murni", "pagu_perubahan": "Pagu Perubahan",
-    "kas_tw1": "Anggaran Kas TW I", "kas_tw2": "Anggaran Kas TW II",
-    "kas_tw3": "Anggaran Kas TW III", "kas_tw4": "Anggaran Kas TW IV",
-    "penanggung_jawab": "Penanggung Jawab", "kode_skpd": "Kode SKPD",
-}
-
-# ---------------------------------------------------------------------------------------------
-# Shared helpers (also used by lkip.extract.lra and lkip.extract.detect)
-# ---------------------------------------------------------------------------------------------
-
-
-def blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def text_or_none(v: Any) -> str | None:
-    if blank(v):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return re.sub(r"\s+", " ", str(v)).strip()
-
-
-def rupiah(v: Decimal | None) -> str:
-    """85575010100 -> '85.575.010.100' (cents only when present)."""
-    if v is None:
-        return "kosong"
-    q = Decimal(v).quantize(Decimal("0.01"))
-    sign = "-" if q < 0 else ""
-    whole, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    out = sign + ".".join(groups)
-    return out + ("," + frac if frac != "00" else "")
-
-
-def column_label(header: Header, field: str) -> str:
-    col = header.columns.get(field)
-    if col is not None and col < len(header.printed) and header.printed[col]:
-        return header.printed[col]
-    return FIELD_LABEL.get(field, field)
-
-
-def cell_issue(sheet: str, row: int, header: Header, field: str, value: Any, exc: ParseError) -> Issue:
-    return error(str(exc), sheet=sheet, excel_row=row, kolom=column_label(header, field),
-                 nilai=value, diharapkan=exc.expected)
-
-
-def no_header_issue(sheet: str, rows: list[list[Any]], kind: str, what: str) -> Issue:
-    cmap = load_column_map(kind)
-    row, missing = best_header_guess(rows, cmap)
-    names = ", ".join(sorted(missing)) or "-"
-    return error(
-        f"Header tabel {what} tidak ditemukan di 30 baris pertama; baris terdekat {row + 1} "
-        f"tidak memuat kolom: {names}",
-        sheet=sheet, excel_row=row + 1, diharapkan=f"header {what} (kolom {names})",
-    )
-
-
-def is_total_row(dr: Any, free_text_field: str | None = None) -> bool:
-    """A JUMLAH/TOTAL row (decided by ``header.total_label_row`` from the reader's key and label
-    fields): 'Jumlah' in Cara Hitung or an indicator 'Jumlah Kegiatan' is data."""
-    return bool(dr.is_total)
-
-
-def code_parents(codes: list[str]) -> dict[str, str | None]:
-    """Each code's parent: the longest other code in the list that is its prefix + segments."""
-    present = set(codes)
-    out: dict[str, str | None] = {}
-    for c in present:
-        segs = c.split(".")
-        parent = None
-        for k in range(len(segs) - 1, 0, -1):
-            p = ".".join(segs[:k])
-            if p in present:
-                parent = p
-                break
-        out[c] = parent
-    return out
-
-
-def code_depth(code: str, parents: dict[str, str | None]) -> int:
-    d, c = 0, parents.get(code)
-    while c is not None:
-        d, c = d + 1, parents.get(c)
-    return d
-
+MONEY = list(MONEY_COLUMNS)
+COLUMNS = RENJA.reader_columns
 
 # ---------------------------------------------------------------------------------------------
 # Recognition
@@ -181,7 +95,7 @@ def normalize_cara_hitung(value: Any) -> str:
 
 
 def _empty_frame() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return RENJA.empty_frame()
 
 
 @dataclass
@@ -222,9 +136,6 @@ def read(workbook: Any) -> ReadResult:
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if not df.empty:
         df["urutan"] = range(1, len(df) + 1)
-        from schemas.renja import validate
-
-        issues.extend(validate(df))
     return ReadResult(KIND, meta or FileMeta(), {TABLE: df}, issues)
 
 
@@ -458,27 +369,5 @@ def _with_computed(row: dict[str, Any], records: list[dict[str, Any]], depth: in
     return out
 
 
-def check_jumlah_row(sheet: str, header: Header, dr: Any, totalled: list[dict[str, Any]], fields: list[str],
-                     what: str, issues: list[Issue]) -> None:
-    """A JUMLAH row must equal the sum of the rows it totals (tolerance Rp 1), field by field."""
-    for f in fields:
-        if f not in header.columns:
-            continue
-        raw = dr.values.get(f)
-        if is_total_label(raw):
-            continue                    # the JUMLAH label itself, printed in this column
-        try:
-            written = to_money(raw)
-        except ParseError as exc:
-            issues.append(cell_issue(sheet, dr.excel_row, header, f, raw, exc))
-            continue
-        if written is None:
-            continue
-        computed = sum((r[f] or Decimal(0) for r in totalled), Decimal("0.00"))
-        if abs(written - computed) > TOLERANCE:
-            issues.append(error(
-                f"JUMLAH tidak sama dengan jumlah baris {what}: tertulis {rupiah(written)}, "
-                f"dihitung {rupiah(computed)}",
-                sheet=sheet, excel_row=dr.excel_row, kolom=column_label(header, f), nilai=raw,
-                diharapkan=rupiah(computed),
-            ))
+READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,
+                column_map=KIND, validate=schema.validate_frames)

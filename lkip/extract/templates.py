@@ -12,6 +12,7 @@ from typing import Any
 import xlsxwriter
 
 from lkip import sipd_codes
+from lkip.extract import pk_iku
 
 ROWS = 500  # rows prepared with validation
 SPARE_ROWS = 20  # empty rows below a pre-filled form, for indicators the officer adds
@@ -49,17 +50,8 @@ PETUNJUK_FORM_SIPD = [
     "6. Simpan sebagai .xlsx lalu letakkan di folder input/.",
 ]
 PK_TITLE = ["PERJANJIAN KINERJA DAN INDIKATOR KINERJA UTAMA", "TAHUN ....", "Perangkat Daerah : kode - nama"]
-PK_SHEETS: dict[str, list[str]] = {
-    "IKU": ["No", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Polaritas", "Target", "Target TW I",
-            "Target TW II", "Target TW III", "Target TW IV", "Realisasi", "Dihitung Dari", "Sumber Data"],
-    "Renstra": ["Tingkat", "Indikator Kinerja", "Satuan", "Target 2021", "Target 2022", "Target 2023",
-                "Target 2024", "Target 2025", "Realisasi 2019", "Realisasi 2020"],
-    "Dukungan Anggaran": ["Indikator Kinerja", "Kode Kegiatan", "Nama Kegiatan"],
-    "Indikator Program": ["Indikator Kinerja (IKU)", "Indikator Program", "Satuan", "Target", "Realisasi"],
-    "SKM": ["No", "Unit Layanan", "Nilai IKM"],
-    "AKIP": ["No", "Perangkat Daerah", "Nilai", "Kategori"],
-    "BUMD": ["No", "Nama BUMD", "Opini", "Kategori", "Skor", "Keterangan"],
-}
+# One sheet per PK/IKU table, as the reader finds it (lkip.extract.pk_iku.SHEETS).
+PK_SHEETS: dict[str, list[str]] = {spec.template_sheet: list(spec.template_header) for spec in pk_iku.SHEETS}
 
 PETUNJUK_FORM = [
     "PETUNJUK PENGISIAN FORM REALISASI KINERJA",

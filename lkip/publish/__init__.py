@@ -28,7 +28,7 @@ from lkip.safe_fs import ensure_tree
 from .csv_out import write_csv
 from .data import KOTA, UnitData
 from .docx_out import write_docx
-from .fmt import format_angka, format_persen, format_rupiah
+from lkip.fmt import format_angka, format_persen, format_rupiah
 from .html import write_html
 from .narrative import render_narrative
 from .safe_text import file_stem

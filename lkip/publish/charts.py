@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from . import labels  # noqa: E402
 from .data import ROMAWI, UnitData, num  # noqa: E402
-from .fmt import atomic_path, format_angka, format_persen  # noqa: E402
+from lkip.fmt import atomic_path, format_angka, format_persen  # noqa: E402
 from .safe_text import chart_text, clean, file_stem, shorten  # noqa: E402
 
 DPI = 110  # figures are made at the dpi they are saved at: the layout pass and the drawing then

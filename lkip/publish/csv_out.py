@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import Table
-from .fmt import neutralise, write_bytes_atomic
+from lkip.fmt import neutralise, write_bytes_atomic
 
 SEPARATORS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
 DEFAULT_SEPARATOR = ";"

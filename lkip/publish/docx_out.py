@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 from . import labels
 from .charts import Chart
 from .data import Table, UnitData
-from .fmt import atomic_path
+from lkip.fmt import atomic_path
 from .html import table_view
 
 A4_CM, MARGIN_CM = (21.0, 29.7), 2.5

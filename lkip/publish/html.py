@@ -9,7 +9,7 @@ from typing import Any
 
 from .charts import Chart
 from .data import Table, UnitData
-from .fmt import format_angka, format_persen, write_text_atomic
+from lkip.fmt import format_angka, format_persen, write_text_atomic
 from .labels import issue_for_reader, judul_laporan
 from .layout import (
     column_kind,

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from .data import Table, UnitData, num
-from .fmt import format_angka, format_persen, format_rupiah
+from lkip.fmt import format_angka, format_persen, format_rupiah
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -14,7 +14,7 @@ from typing import Any
 import xlsxwriter
 
 from .data import Table, UnitData
-from .fmt import atomic_path, is_formula_like
+from lkip.fmt import atomic_path, is_formula_like
 from . import labels
 from .layout import (
     column_kind,
