@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from decimal import Decimal
 from typing import Any, Callable
 
 import pandas as pd
 
 from lkip import sipd_rules
+from lkip.extract import realisasi_dokumen_fast
 from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.common import (
     cell_error,
@@ -80,6 +82,10 @@ def read(workbook: Any, rules: list[sipd_rules.Rule] | None = None, config: Any 
 
 
 def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
+    if getattr(sheet, "n_rows_hint", 0) >= realisasi_dokumen_fast.FAST_MIN_ROWS and hasattr(sheet, "strings"):
+        fast = realisasi_dokumen_fast.read_fast(sheet, KIND, rules, sys.modules[__name__])
+        if fast is not None:
+            return fast
     name = sheet.name
     rows, header, lines = locate_table(sheet, KIND)
     meta = read_title_meta(lines)
