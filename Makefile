@@ -30,7 +30,7 @@ test: setup
 
 # The layout fuzzer's long run (LKIP_FUZZ_EXAMPLES examples, default 1000; hours on 2 cores).
 fuzz: setup
-	$(BIN)/python -m pytest -q -m fuzz tests/test_fuzz_layouts.py
+	$(BIN)/python -m pytest -q -m fuzz tests/test_fuzz_layouts.py tests/test_fuzz_sipd.py
 
 test-server: setup
 	$(BIN)/python -m pytest -q -m server
