@@ -101,3 +101,20 @@ def test_fast_steps_aside_when_only_the_cell_type_can_tell(tmp_path, monkeypatch
     wb.save(path)
     sheet = open_workbook(path).sheets[0]
     assert F.read_fast(sheet, R.KIND, sipd_rules.load_rules(), R) is None
+
+
+def test_skpd_from_document_numbers_and_sub_units_said(tmp_path, monkeypatch):
+    """No title, no Kode SKPD column: the unit code inside the document numbers names the SKPD (a
+    warning says so); documents of a sub unit (a Puskesmas BLUD) are said once."""
+    docs = B.default_docs()
+    for i, d in enumerate(docs):
+        d["Nomor Dokumen"] = f"72.71/TBP/{i:06d}/{B.SKPD[0]}/3/2024"
+    docs[2]["Kode Sub SKPD"] = "1.02.0.00.0.00.01.0001"
+    cols = [c for c in B.layouts.DOKUMEN_COLUMNS if c not in ("Kode SKPD", "Nama SKPD")]
+    path = B.write_dokumen(tmp_path / "d.xlsx", docs, title=False, columns=cols)
+    slow, fast = _both(path, monkeypatch)
+    assert slow.meta.kode_skpd == B.SKPD[0] and not slow.errors
+    said = [i.pesan for i in slow.issues]
+    assert any("dari Nomor Dokumen" in p for p in said)
+    assert any("1 sub unit selain" in p and "1.02.0.00.0.00.01.0001" in p for p in said)
+    _same(slow, fast)

@@ -40,7 +40,7 @@ from lkip.extract.reader import Reader
 from lkip.extract.register_rules import year_from_dates
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
 from lkip.extract.skpd import column_codes, resolve_skpd
-from lkip.issues import Issue, error
+from lkip.issues import Issue, error, warning
 from lkip.tables.realisasi_dokumen import REALISASI_DOKUMEN
 
 KIND = "realisasi_dokumen"
@@ -125,6 +125,7 @@ def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
     in_column = column_codes(vals.get("kode_skpd", []))
     if meta.kode_skpd is None and len(in_column) == 1:
         meta.kode_skpd = next(iter(in_column))      # SIPD prints it in its Kode SKPD column, not the title
+    unit_from_numbers(meta, in_column, set(data["nomor_dokumen"]), name, issues)
     resolve_skpd(meta, [], in_column, name, issues,
                  lbl.get("kode_sub_kegiatan", "Kode Sub Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
     dates = [d for f in DATES for d in data[f] if d is not None and (meta.tahun is None or d.year == meta.tahun)]
@@ -146,8 +147,36 @@ def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
     if n == 0:
         issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
                             excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
+    sub_units(meta, set(data["kode_sub_skpd"]), name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)
     issues.sort(key=lambda x: (x.excel_row or 0))
     return ReadResult(KIND, meta, {TABLE: df}, issues)
+
+
+_UNIT = re.compile(r"(?<![\d.])(\d+(?:\.\d+){7})(?![\d.])")   # an eight-segment unit code inside a number
+
+
+def unit_from_numbers(meta: FileMeta, in_column: set[str], numbers: set[Any], sheet: str, issues: list[Issue]) -> None:
+    """No SKPD in the title nor a Kode SKPD column: the unit code SIPD prints inside every document
+    number (`72.71/TBP/000140/1.02.0.00.0.00.01.0000/12/2024`), when they all name the same one."""
+    if meta.kode_skpd is not None or in_column:
+        return
+    units = {m.group(1) for v in numbers if isinstance(v, str) for m in [_UNIT.search(v)] if m}
+    if len(units) == 1:
+        meta.kode_skpd = next(iter(units))
+        issues.append(warning(f"Kode Perangkat Daerah tidak ada di judul maupun kolom Kode SKPD; dipakai "
+                              f"{meta.kode_skpd} dari Nomor Dokumen", sheet=sheet, nilai=meta.kode_skpd,
+                              diharapkan="kolom Kode SKPD"))
+
+
+def sub_units(meta: FileMeta, codes: set[Any], sheet: str, kolom: str, issues: list[Issue]) -> None:
+    """Sub units (UPTD, Puskesmas as BLUD) other than the SKPD itself: their documents count for
+    the SKPD (docs/sipd.md 3); said once, so the officer knows they are consolidated."""
+    others = sorted(c for c in codes if isinstance(c, str) and c and c != meta.kode_skpd)
+    if others and meta.kode_skpd:
+        issues.append(warning(
+            f"Dokumen dari {len(others)} sub unit selain {meta.kode_skpd} ({', '.join(others[:5])}"
+            f"{', …' if len(others) > 5 else ''}) dihitung sebagai realisasi Perangkat Daerah {meta.kode_skpd}",
+            sheet=sheet, kolom=kolom, nilai=others[0], diharapkan=f"Kode Sub SKPD {meta.kode_skpd}"))
 
 
 class _Columns:

@@ -167,6 +167,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
     in_column = column_codes(pc.unique(skpd.trimmed).to_pylist()) if skpd is not None else set()
     if meta.kode_skpd is None and len(in_column) == 1:
         meta.kode_skpd = next(iter(in_column))
+    f.unit_from_numbers(meta, in_column, set(pc.unique(data_cols["nomor_dokumen"]).to_pylist()), name, issues)
     resolve_skpd(meta, [], in_column, name, issues, lbl.get("kode_sub_kegiatan", "Kode Sub Kegiatan"),
                  lbl.get("kode_skpd", "Kode SKPD"))
     dates = [pc.max(pc.filter(data_cols[fld], pc.equal(pc.year(data_cols[fld]), meta.tahun))).as_py()
@@ -190,6 +191,8 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
     if n == 0:
         issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
                             excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
+    f.sub_units(meta, set(pc.unique(data_cols["kode_sub_skpd"]).to_pylist()), name,
+                lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)
     issues.sort(key=lambda x: (x.excel_row or 0))
     sheet.strings_origin = (first_excel - (k + 1), c0)   # the raw layer's cells come from the Arrow table
     return ReadResult(kind, meta, {f.TABLE: df}, issues)
