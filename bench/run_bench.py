@@ -119,6 +119,14 @@ def _timed_parts(timings: dict[str, float]) -> Callable[[], None]:
     from lkip.extract import register_sp2d
 
     wrap(register_sp2d, "read", "parse", minus=("text",))
+    # ingest reaches the reader through its Reader (lkip.sources), not the module attribute
+    import dataclasses
+
+    from lkip import sources
+
+    undo.append((sources, "READERS", sources.READERS))
+    sources.READERS = tuple(dataclasses.replace(r, read=register_sp2d.read) if r is register_sp2d.READER else r
+                            for r in sources.READERS)
     wrap(ingest, "schema_issues", "validate")
     wrap(ingest, "raw_rows", "raw")
     wrap(stage, "insert_file", "stage")

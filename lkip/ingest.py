@@ -26,7 +26,7 @@ from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
 from lkip import sipd_codes
-from lkip.issues import ERROR, WARNING, FileIncomplete, FileRejected, Issue, error, warning
+from lkip.issues import ERROR, FileIncomplete, FileRejected, Issue, error, warning
 
 SKIP_DIRS = {"processed", "rejected"}
 SKIP_NAME = re.compile(r"(^~\$|^\.|\.tmp$|\.part$|\.crdownload$|\.errors\.(xlsx|txt)$)", re.I)
@@ -369,18 +369,15 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
                       batch_renja: dict[tuple, set[str]] | None = None) -> list[Issue]:
     """SP2D and form kegiatan must exist in the Renja of the same SKPD and year (``batch_renja``:
     the kegiatan of Renja files checked in the same `lkip validate`, as a run would stage them first)."""
-    checks = {"register_sp2d": ("register_sp2d", "Kode Kegiatan", ERROR),
-              # A form row for an unknown kegiatan is staged with a warning and left out of the
-              # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
-              "realisasi_fisik": ("realisasi_fisik", "Kode Kegiatan", WARNING),
-              # SIPD documents: money, strict like the SP2D register (docs/sipd.md 4, 6b)
-              "realisasi_dokumen": ("realisasi_dokumen", "Kode Sub Kegiatan", ERROR)}
-    column = {"realisasi_dokumen": "kode_sub_kegiatan"}.get(prepared.kind, "kode_kegiatan")
-    if prepared.kind not in checks or prepared.meta is None:
+    from lkip import sources
+
+    reader = sources.reader(prepared.kind)     # which kinds, against what: the Reader's renja_check
+    if reader is None or reader.renja_check is None or prepared.meta is None:
         return []
     if prepared.meta.kode_skpd is None or prepared.meta.tahun is None:
         return []   # which Renja to check against is unknown; the reader has already said so, once
-    table, kolom, severity = checks[prepared.kind]
+    table, kolom, severity, *column = reader.renja_check
+    column = column[0] if column else "kode_kegiatan"      # SIPD documents: kode_sub_kegiatan
     df = prepared.tables.get(table)
     if df is None or df.empty or column not in df.columns:
         return []
@@ -519,8 +516,11 @@ def _check_against_warehouse(prepared: list[Prepared], cfg: Any) -> None:
 
     con, why = validate_ws.open_read_only(cfg)
     if con is None:
+        from lkip import sources
+
         for prep in prepared if why else []:
-            if prep.kind in ("register_sp2d", "realisasi_fisik"):
+            reader = sources.reader(prep.kind)
+            if reader is not None and reader.renja_check is not None:
                 prep.issues.append(warning(why, file=prep.path.name))
         return
     try:

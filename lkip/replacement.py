@@ -4,7 +4,7 @@ Two ways a file replaces an earlier one (inputs: "What a file gets"):
 
 - whole file (Renja, LRA, SP2D register, PK/IKU): the newer file of the same kind, SKPD, year and
   period replaces every row of the earlier one (``stage._supersede``);
-- per row (Form Realisasi Kinerja, ``PER_ROW_KINDS``): forms come per Bagian and corrections per
+- per row (Form Realisasi Kinerja: its Reader's ``replaced_by="row"``, ``per_row``): forms come per Bagian and corrections per
   row, so a newer form replaces only the rows it holds, keyed by kegiatan code and normalised
   indicator text; rows it does not hold keep their latest value. The core view ``core.form``
   takes, per key, the rows of the latest staged form; an earlier form whose every key a newer
@@ -25,25 +25,36 @@ import pandas as pd
 
 from lkip.issues import Issue, warning
 
-PER_ROW_KINDS = frozenset({"realisasi_fisik"})
-# Cumulative exports (SIPD Realisasi Per Dokumen): every document up to the file's last date, so a
-# file replaces the earlier versions up to that date only; core.realisasi_dokumen takes the latest.
-CUMULATIVE_KINDS = frozenset({"realisasi_dokumen"})
+ACCEPTED_OUTCOMES = ("accepted", "accepted_with_warnings")
+
+
+def per_row(kind: str | None) -> bool:
+    """A kind whose newer file replaces only the rows it holds (its Reader's ``replaced_by``)."""
+    from lkip import sources
+
+    reader = sources.reader(kind)
+    return reader is not None and reader.replaced_by == "row"
 
 
 def cumulative_upto(kind: str | None, periode_akhir: Any) -> Any:
-    """The date up to which a file of ``kind`` replaces earlier versions (None: all of them)."""
-    return periode_akhir if kind in CUMULATIVE_KINDS else None
-ACCEPTED_OUTCOMES = ("accepted", "accepted_with_warnings")
+    """The date up to which a file of ``kind`` replaces earlier versions (None: all of them). A
+    cumulative export (the Reader's ``replaced_by`` ``"cumulative"``: SIPD Realisasi Per Dokumen,
+    every document up to the file's last date) replaces only the versions up to its own last date;
+    core.realisasi_dokumen takes the latest."""
+    from lkip import sources
 
-# The codes whose disappearance a whole-file replacement reports, per kind: (staging table, code
-# column, the SQL condition of the rows that carry such a code, the word for them).
-CODES: dict[str, tuple[str, str, str, str]] = {
-    "renja": ("renja", "kode", "baris_jenis = 'kegiatan'", "kegiatan"),
-    "lra": ("lra", "kode_kegiatan", "kode_kegiatan IS NOT NULL", "kegiatan"),
-    "register_sp2d": ("register_sp2d", "kode_kegiatan", "kode_kegiatan IS NOT NULL", "kegiatan"),
-    "pk_iku": ("iku", "indikator", "indikator IS NOT NULL", "indikator IKU"),
-}
+    reader = sources.reader(kind)
+    return periode_akhir if reader is not None and reader.replaced_by == "cumulative" else None
+
+
+def _codes(kind: str | None) -> tuple[str, str, str, str] | None:
+    """The codes whose disappearance a whole-file replacement reports (the Reader's
+    ``replacement_codes``): (staging table, code column, the SQL condition of the rows that carry
+    such a code, the word for them)."""
+    from lkip import sources
+
+    reader = sources.reader(kind)
+    return reader.replacement_codes if reader is not None else None
 SHOWN_CODES = 10  # codes named in the warning; the rest are counted
 
 # Matching key of an indicator text, as core.kunci (sql/core/macros.sql) builds it.
@@ -58,7 +69,7 @@ def _kode(x: str) -> str:
 def earlier_versions(con: duckdb.DuckDBPyConnection, key: tuple, sha256: str,
                      upto: Any = None) -> list[dict[str, Any]]:
     """The accepted, not yet superseded files that ``key`` (``stage.replacement_key``) replaces.
-    ``upto``: the last date of a cumulative file (``CUMULATIVE_KINDS``), which replaces only files
+    ``upto``: the last date of a cumulative file (``cumulative_upto``), which replaces only files
     up to that date (an older export dropped later does not replace a newer one)."""
     kind, kode_skpd, tahun, periode = key
     cur = con.execute(
@@ -76,20 +87,21 @@ def earlier_versions(con: duckdb.DuckDBPyConnection, key: tuple, sha256: str,
 
 
 def _new_codes(kind: str, tables: dict[str, pd.DataFrame]) -> set[str] | None:
-    if kind not in CODES:
+    codes = _codes(kind)
+    if codes is None:
         return None
-    table, column, _, _ = CODES[kind]
+    table, column, _, _ = codes
     df = tables.get(table)
     if df is None or df.empty or column not in df.columns:
         return set()
-    if kind == "renja" and "baris_jenis" in df.columns:
+    if table == "renja" and "baris_jenis" in df.columns:
         df = df[df["baris_jenis"] == "kegiatan"]
     values = df[column].dropna().astype(str).str.replace(r"\s+", "", regex=True).str.rstrip(".")
     return set(values[values != ""].tolist())
 
 
 def _old_codes(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> set[str]:
-    table, column, condition, _ = CODES[kind]
+    table, column, condition, _ = _codes(kind)  # type: ignore[misc]
     rows = con.execute(
         f"SELECT DISTINCT {_kode(column)} FROM staging.{table} WHERE file_sha256 = ? AND {condition}",
         [sha256],
@@ -101,17 +113,15 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
                        tables: dict[str, pd.DataFrame]) -> list[Issue]:
     """A warning per earlier version this file replaces with fewer rows or without some codes:
     ``menggantikan <file>: 180 → 5 baris, 41 kegiatan tidak ada lagi (…)``. A form
-    (``PER_ROW_KINDS``) replaces only the rows it holds, so it never removes any: no warning."""
-    if kind is None or kind in PER_ROW_KINDS:
+    (``per_row``) replaces only the rows it holds, so it never removes any: no warning."""
+    if kind is None or per_row(kind):
         return []
     new_rows = sum(len(df) for df in tables.values() if df is not None)
     new_codes = _new_codes(kind, tables)
     out = []
-    upto = None
-    if kind in CUMULATIVE_KINDS:
-        dates = [df["periode_akhir"].dropna().max() for df in tables.values()
-                 if df is not None and "periode_akhir" in df.columns and df["periode_akhir"].notna().any()]
-        upto = max(dates) if dates else None
+    dates = [df["periode_akhir"].dropna().max() for df in tables.values()
+             if df is not None and "periode_akhir" in df.columns and df["periode_akhir"].notna().any()]
+    upto = cumulative_upto(kind, max(dates) if dates else None)
     for old in earlier_versions(con, key, sha256, upto):
         old_rows = int(old["n_rows"] or 0)
         gone: list[str] = []
@@ -121,7 +131,7 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
             continue
         text = f"menggantikan {old['source_file']}: {old_rows} → {new_rows} baris"
         if gone:
-            word = CODES[kind][3]
+            word = _codes(kind)[3]  # type: ignore[index]
             shown = ", ".join(gone[:SHOWN_CODES]) + (f", … (+{len(gone) - SHOWN_CODES})" if len(gone) > SHOWN_CODES else "")
             text += f", {len(gone)} {word} tidak ada lagi ({shown})"
         out.append(warning(
@@ -142,7 +152,7 @@ def supersede_covered_rows(con: duckdb.DuckDBPyConnection, kind: str, meta: Any,
     whose every (kegiatan, indicator) key the new file holds are superseded by it (their rows are
     removed from staging, as a whole-file replacement does). Files it covers only in part stay:
     ``core.form`` takes the latest row per key. Returns the superseded hashes."""
-    if kind not in PER_ROW_KINDS:
+    if not per_row(kind):
         return []
     kunci = KUNCI.format(x="indikator")
     rows = con.execute(

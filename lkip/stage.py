@@ -203,7 +203,10 @@ def staged_file(con: duckdb.DuckDBPyConnection, sha256: str) -> dict | None:
 
 def replacement_key(kind: str, meta: Any) -> tuple:
     """Files with the same key are versions of one export: the newer replaces the older."""
-    periode = meta.periode_akhir if kind in ("lra", "register_sp2d") else None
+    from lkip import sources
+
+    reader = sources.reader(kind)
+    periode = meta.periode_akhir if reader is not None and reader.replaced_by == "period" else None
     return (kind, meta.kode_skpd, meta.tahun, periode)
 
 
@@ -377,7 +380,8 @@ def insert_file(
         con.execute("DELETE FROM meta.issues WHERE file_sha256 = ?", [sha256])
         con.execute("DELETE FROM meta.files WHERE file_sha256 = ?", [sha256])
         if outcome != "rejected":
-            superseded = [] if kind in replacement.PER_ROW_KINDS else _supersede(con, kind, meta, sha256)
+            per_row = replacement.per_row(kind)
+            superseded = [] if per_row else _supersede(con, kind, meta, sha256)
             lineage = {
                 "file_sha256": sha256, "source_file": source_file, "run_id": run_id,
                 "kode_skpd": meta.kode_skpd, "tahun": meta.tahun,
@@ -390,7 +394,7 @@ def insert_file(
                     raise RuntimeError(f"simulated crash after staging.{table}")
             for part in _raw_parts(raw_rows):
                 _insert_raw(con, part, lineage, kind)
-            if kind in replacement.PER_ROW_KINDS:   # a form replaces the rows it holds
+            if per_row:   # a form replaces the rows it holds
                 superseded = replacement.supersede_covered_rows(con, kind, meta, sha256)
         n_rows = sum(len(df) for df in tables.values() if df is not None) if outcome != "rejected" else 0
         con.execute(

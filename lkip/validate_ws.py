@@ -24,11 +24,12 @@ def open_read_only(cfg: Any) -> tuple[duckdb.DuckDBPyConnection | None, str | No
 
 
 def batch_renja(prepared: list[Any]) -> dict[tuple, set[str]]:
-    """Kegiatan codes of the Renja files checked together: a run stages them before the others."""
+    """Kegiatan codes of the Renja files checked together (the files that fill staging.renja,
+    whatever their kind): a run stages them before the others."""
     out: dict[tuple, set[str]] = {}
     for prep in prepared:
         df = prep.tables.get("renja")
-        if prep.kind != "renja" or prep.has_errors or df is None or df.empty:
+        if prep.has_errors or df is None or df.empty:
             continue
         codes = df.loc[df["baris_jenis"] == "kegiatan", "kode"].dropna().astype(str)
         out[(prep.meta.kode_skpd, prep.meta.tahun)] = set(codes)

@@ -163,7 +163,7 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
 
 def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
     """The Reader's entry (lkip.sources.validate): the file's register, its year from the title."""
-    df = frames.get("register_sp2d")
+    df = frames.get(REGISTER_SP2D.name)
     return [] if df is None or df.empty else validate(df, getattr(meta, "tahun", None))
 
 

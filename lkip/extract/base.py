@@ -1,4 +1,4 @@
-"""What every reader returns."""
+"""What every reader returns (the kinds themselves: lkip.sources)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lkip.issues import Issue
-
-KINDS = ("renja", "lra", "register_sp2d", "realisasi_fisik", "pk_iku")
-
 
 @dataclass
 class FileMeta:

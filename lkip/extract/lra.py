@@ -230,4 +230,5 @@ def _check_total(sheet: str, header: Header, dr: Any, parsed: list[dict[str, Any
 
 
 READER = Reader(kind=KIND, label="LRA", order=2, tables=(LRA,), matches=matches, read=read,
-                column_map=KIND, validate=schema.validate_frames)
+                column_map=KIND, validate=schema.validate_frames, replaced_by="period",
+                replacement_codes=(TABLE, "kode_kegiatan", "kode_kegiatan IS NOT NULL", "kegiatan"))

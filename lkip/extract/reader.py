@@ -48,6 +48,15 @@ class Reader:
     (cross-row totals, messages that need computed values), given all frames of a file and its
     metadata. Without it, each table is checked by its generated schema
     (``schemas.table.check_tables``); a kind's own ``validate`` usually runs those schemas too.
+
+    How a newer file replaces an older one (``lkip.replacement``): ``replaced_by`` ``"file"``
+    (same kind, SKPD and year: every row), ``"period"`` (and same period end) or ``"row"`` (only
+    the rows it holds); ``replacement_codes`` (staging table, code column, SQL condition of the
+    rows that carry a code, the word for them): the codes whose disappearance a replacement
+    warns about; ``"cumulative"``: an export of every document up to its last date, replacing
+    the versions up to that date only (SIPD Realisasi Per Dokumen). ``renja_check`` (staging
+    table, column label, severity[, code column]): its ``kode_kegiatan`` (or the code column
+    named) must be a kegiatan of the Renja/DPA of the same SKPD and year (``lkip.ingest``).
     """
 
     kind: str
@@ -59,6 +68,9 @@ class Reader:
     column_map: str | Path
     validate: Callable[[Frames, FileMeta], list[Issue]] | None = None
     other_maps: tuple[str | Path, ...] = ()
+    replaced_by: str = "file"
+    replacement_codes: tuple[str, str, str, str] | None = None
+    renja_check: tuple[str, ...] | None = None
     # True: ``read(workbook, config=...)`` gets the run's configuration (lkip.config.Config or
     # None), for a kind whose rules are configuration (SIPD documents: [[sipd.dokumen]]).
     reads_config: bool = False

@@ -40,7 +40,7 @@ from lkip.extract.reader import Reader
 from lkip.extract.register_rules import year_from_dates
 from lkip.extract.sheets import chosen_sheets, head_grid, locate_table, recognition_score, visible_sheets
 from lkip.extract.skpd import column_codes, resolve_skpd
-from lkip.issues import Issue, error, warning
+from lkip.issues import ERROR, Issue, error, warning
 from lkip.tables.realisasi_dokumen import REALISASI_DOKUMEN
 
 KIND = "realisasi_dokumen"
@@ -238,5 +238,9 @@ def _check_rows(sheet: str, data: dict[str, list[Any]], vals: dict[str, list[Any
 
 
 # The configuration reaches ``read`` (reads_config): the rule may be overridden in lkip.toml.
+# A cumulative export (every document up to its last date); its sub kegiatan must be in the DPA
+# (money: an error, as for the SP2D register).
 READER = Reader(kind=KIND, label="Laporan Realisasi Per Dokumen (SIPD)", order=5, tables=(REALISASI_DOKUMEN,),
-                matches=matches, read=read, column_map=KIND, reads_config=True)
+                matches=matches, read=read, column_map=KIND, reads_config=True, replaced_by="cumulative",
+                replacement_codes=(TABLE, "kode_sub_kegiatan", "kode_sub_kegiatan IS NOT NULL", "sub kegiatan"),
+                renja_check=(TABLE, "Kode Sub Kegiatan", ERROR, "kode_sub_kegiatan"))

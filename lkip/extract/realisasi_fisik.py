@@ -26,7 +26,7 @@ from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import recognition_score
 from lkip.extract.reader import Reader
-from lkip.issues import Issue, error, warning
+from lkip.issues import WARNING, Issue, error, warning
 from lkip.tables.realisasi_fisik import REALISASI_FISIK
 from schemas import realisasi_fisik as schema
 
@@ -201,4 +201,7 @@ def read_sheet(sheet: Any) -> ReadResult:
 
 
 READER = Reader(kind=KIND, label="Form Realisasi Kinerja", order=4, tables=(REALISASI_FISIK,), matches=matches,
-                read=read, column_map=KIND, validate=schema.validate_frames)
+                read=read, column_map=KIND, validate=schema.validate_frames, replaced_by="row",
+                # A form row for an unknown kegiatan is staged with a warning and left out of the
+                # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
+                renja_check=(TABLE, "Kode Kegiatan", WARNING))

@@ -47,7 +47,7 @@ from lkip.extract.sheets import grid, head_grid, recognition_score
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.reader import Reader
-from lkip.issues import Issue, error
+from lkip.issues import ERROR, Issue, error
 from lkip.tables.register_sp2d import REGISTER_SP2D
 from schemas import register_sp2d as schema
 
@@ -258,5 +258,7 @@ __all__: Iterable[str] = ["KIND", "matches", "read", "read_sheet", "normalize_je
 
 
 READER = Reader(kind=KIND, label="Register SP2D", order=3, tables=(REGISTER_SP2D,), matches=matches,
-                read=read, column_map=KIND, validate=schema.validate_frames,
+                read=read, column_map=KIND, validate=schema.validate_frames, replaced_by="period",
+                replacement_codes=(TABLE, "kode_kegiatan", "kode_kegiatan IS NOT NULL", "kegiatan"),
+                renja_check=(TABLE, "Kode Kegiatan", ERROR),
                 other_maps=(register_sp2d_sipd.MAP,))   # the SIPD-RI layout (docs/sipd.md 6c)

@@ -370,4 +370,5 @@ def _with_computed(row: dict[str, Any], records: list[dict[str, Any]], depth: in
 
 
 READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,
-                column_map=KIND, validate=schema.validate_frames)
+                column_map=KIND, validate=schema.validate_frames,
+                replacement_codes=(TABLE, "kode", "baris_jenis = 'kegiatan'", "kegiatan"))
