@@ -29,6 +29,15 @@ def _build(folder: Path, tmp: Path):
     return con, {o.path.name: o for o in outcomes}
 
 
+def _build_files(files: list[Path], tmp: Path):
+    from lkip import model
+
+    cfg = make_workspace(tmp, files)
+    con, outcomes = ingest_folder(cfg)
+    model.build(con, cfg)
+    return con, {o.path.name: o for o in outcomes}
+
+
 def _rows(con, view: str, kode_skpd: str = SKPD) -> list[dict]:
     cur = con.execute(f"SELECT * FROM laporan.{view} WHERE kode_skpd = ? ORDER BY urutan", [kode_skpd])
     cols = [d[0] for d in cur.description]
@@ -322,4 +331,36 @@ def test_older_documents_file_dropped_later_does_not_replace_the_newer(tmp_path)
     assert [o.outcome for o in outcomes] == ["accepted"]
     model.build(con, cfg)
     assert _rp(con, B.SUB_A[0]) == B.DEFAULT_REALISASI[B.SUB_A[0]]
+    con.close()
+
+
+def test_city_of_two_sipd_skpd_and_a_simda_year(tmp_path):
+    """A city drop: two SIPD-era SKPD for 2024 (the small builder drop twice, the second under
+    another eight-segment code) and the SIMDA-era example for 2020. KOTA 2024 consolidates the two
+    SKPD (money summed, % the mean of the SKPD rows); KOTA 2020 is the SIMDA example's alone."""
+    from tests.conftest import EXAMPLE
+
+    other = ("1.03.0.00.0.00.01.0000", "DINAS PEKERJAAN UMUM")
+    folder = B.write_drop(tmp_path / "a", register_layout="flat")
+    b = tmp_path / "b"
+    B.layouts.write_dpa(b / "dpa_pu.xlsx", B.plan_rows(), pemda=B.PEMDA, tahun=B.TAHUN, skpd=other)
+    docs = B.default_docs()
+    for d in docs:
+        d.update({"Kode SKPD": other[0], "Nama SKPD": other[1], "Kode Sub SKPD": other[0], "Nama Sub SKPD": other[1]})
+    B.layouts.write_dokumen(b / "dokumen_pu.xlsx", docs, pemda=B.PEMDA, tahun=B.TAHUN)
+    files = sorted(folder.glob("*.xlsx")) + sorted(b.glob("*.xlsx")) + sorted((EXAMPLE / "input").glob("*.xlsx"))
+    con, outcomes = _build_files(files, tmp_path / "ws")
+    assert {o.outcome for o in outcomes.values()} <= {"accepted", "accepted_with_warnings"}, \
+        {n: [i.pesan for i in o.issues if i.is_error] for n, o in outcomes.items()}
+    kota = [r for r in _rows(con, "lampiran_3", "KOTA") if r["tahun"] == 2024]
+    assert [r["level"] for r in kota] == ["skpd", "skpd", "jumlah"]
+    assert sorted(r["kode"] for r in kota[:2]) == sorted([B.SKPD[0], other[0]])
+    a_, b_ = kota[0], kota[1]
+    assert kota[2]["pagu"] == a_["pagu"] + b_["pagu"] == 2 * 5_500_000
+    assert kota[2]["rp_realisasi"] == a_["rp_realisasi"] + b_["rp_realisasi"]
+    assert kota[2]["capaian_k_pct"] == pytest.approx((a_["capaian_k_pct"] + b_["capaian_k_pct"]) / 2)
+    pu = [r for r in _rows(con, "lampiran_3", other[0]) if r["level"] == "sub_kegiatan"]
+    assert [r["kode"] for r in pu] == ["1.02.02.2.02.0001", "1.02.02.2.02.0033", "1.02.02.2.03.0001"]
+    simda = [r for r in _rows(con, "lampiran_3", "KOTA") if r["tahun"] == 2020]
+    assert [r["level"] for r in simda] == ["skpd", "jumlah"] and simda[0]["kode"] == "4.01.03"
     con.close()
