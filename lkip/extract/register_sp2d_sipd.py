@@ -16,7 +16,6 @@ out with a warning.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from lkip.extract.base import FileMeta, ReadResult
+from lkip.extract.base import ReadResult
 from lkip.extract.header import Header, find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, parse_date, to_money
 from lkip.extract.skpd import resolve_skpd
@@ -120,8 +119,8 @@ def read_sheet(sheet: Any, rows: list[list[Any]], header: Header) -> ReadResult:
             current.deductions.append((dr.excel_row, v.get("potongan_jumlah")))
 
     records = []
-    for i, nomor in enumerate(order, 1):
-        rec = _record(groups[nomor], nomor, meta, err, issues, name, lbl)
+    for nomor in order:
+        rec = _record(groups[nomor], nomor, err, issues, name, lbl)
         if rec is not None:
             rec.update(urutan=len(records) + 1, sheet=name)
             records.append(rec)
@@ -163,8 +162,9 @@ def _money(v: Any) -> Decimal | None:
         return None
 
 
-def _record(g: _Sp2d, nomor: str, meta: FileMeta, err: Any, issues: list[Issue], sheet: str,
+def _record(g: _Sp2d, nomor: str, err: Any, issues: list[Issue], sheet: str,
             lbl: dict[str, str]) -> dict[str, Any] | None:
+    """One SP2D's staged row (None when it cannot be staged: its errors or warning are added)."""
     c, row = g.cells, g.first_row
     values: dict[str, Any] = {}
     for f in ("bruto", "potongan", "neto"):
