@@ -28,9 +28,11 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q -m "not server and not fuzz"
 
-# The layout fuzzer's long run (LKIP_FUZZ_EXAMPLES examples, default 1000; hours on 2 cores).
+# The layout fuzzer's long run (LKIP_FUZZ_EXAMPLES examples, default 1000), split in
+# FUZZ_SHARDS shards run in parallel by pytest-xdist (one per core).
+FUZZ_SHARDS ?= 2
 fuzz: setup
-	$(BIN)/python -m pytest -q -m fuzz tests/test_fuzz_layouts.py tests/test_fuzz_sipd.py
+	LKIP_FUZZ_SHARDS=$(FUZZ_SHARDS) $(BIN)/python -m pytest -q -m fuzz -p xdist -n $(FUZZ_SHARDS) tests/test_fuzz_layouts.py tests/test_fuzz_sipd.py
 
 test-server: setup
 	$(BIN)/python -m pytest -q -m server

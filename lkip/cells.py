@@ -32,8 +32,9 @@ def _maps_of(kind: str | None) -> list[Any]:
 
 def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Per sheet: ``labels`` (normalised header title -> the 0-based columns it stands in, single
-    and two-row headers of the first rows) and ``fields`` (a field of the kind's column maps ->
-    its column, the header found as the readers find it)."""
+    and two-row headers of the first rows), ``fields`` (a field of the kind's column maps -> its
+    column, the header found as the readers find it) and ``printed`` (that column -> its title as
+    printed, a two-row header's group and sub-label together)."""
     from lkip.extract.header import _combine, _cell_text, find_header, load_column_map, normalize_header
     from lkip.extract.sheets import head_grid
 
@@ -57,46 +58,68 @@ def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[
                     if t:
                         labels.setdefault(normalize_header(t), set()).add(j)
         fields: dict[str, int] = {}
+        printed: dict[int, str] = {}
         for cmap in maps:
             header = find_header(rows, cmap)
             if header is not None:
                 for f, j in header.columns.items():
                     fields.setdefault(f, j)
-        out[sheet.name] = {"labels": {k: sorted(v) for k, v in labels.items()}, "fields": fields}
+                    if j < len(header.printed) and header.printed[j]:
+                        printed.setdefault(j, header.printed[j])
+        out[sheet.name] = {"labels": {k: sorted(v) for k, v in labels.items()}, "fields": fields,
+                           "printed": printed}
     return out
 
 
-def _column(kolom: str, where: dict[str, Any]) -> int | None:
+def _column(kolom: str, where: dict[str, Any], schema_fields: dict[str, list[str]] | None = None) -> int | None:
     from lkip.extract.header import normalize_header
 
     norm = normalize_header(kolom)
     cols = where["labels"].get(norm, [])
     if len(cols) == 1:
         return cols[0]
-    for name in (norm.replace(" ", "_"), _schema_fields().get(kolom)):   # a canonical name: 'Kode Kegiatan'
+    fields = _schema_fields() if schema_fields is None else schema_fields
+    for name in (norm.replace(" ", "_"), *fields.get(kolom, ())):   # a canonical name: 'Kode Kegiatan'
         if name and where["fields"].get(name) is not None:
             return where["fields"][name]
     return None
 
 
-def _schema_fields() -> dict[str, str]:
-    """The column labels of schema messages (schemas.base.LABEL) -> their field."""
-    from schemas.base import LABEL
+def _schema_fields() -> dict[str, list[str]]:
+    """The column labels of schema messages (each declared column's ``label``, lkip.tables) -> their
+    fields ('Kode Rekening': the Renja's and LRA's ``kode``, the register's ``kode_rekening``)."""
+    from lkip import sources
 
-    return {v: k for k, v in LABEL.items()}
+    out: dict[str, list[str]] = {}
+    for table in sources.tables().values():
+        for name, label in table.labels().items():
+            if name not in out.setdefault(label, []):
+                out[label].append(name)
+    return out
+
+
+def _as_printed(kolom: str, col: int, where: dict[str, Any]) -> str:
+    """The column's title as printed in the officer's file (``Pagu Sebelum Perubahan`` for the
+    canonical ``Pagu Murni``, ``ANGGARAN`` for ``Anggaran``) when it is one of the kind's columns,
+    else ``kolom`` as given."""
+    return where.get("printed", {}).get(col) or kolom
 
 
 def locate(issues: list[Issue], headers: dict[str, dict[str, Any]] | None) -> list[Issue]:
     """The issues, each with a sheet, a row and a column placed given its ``sel`` (``H12``)."""
     out = []
+    schema_fields: dict[str, list[str]] | None = None
     for issue in issues:
         if issue.sel is None and issue.sheet and issue.excel_row and issue.kolom:
             col: int | None = None
             where = (headers or {}).get(issue.sheet)
             if where is not None:
-                col = _column(issue.kolom, where)
+                if schema_fields is None:
+                    schema_fields = _schema_fields()
+                col = _column(issue.kolom, where, schema_fields)
             if col is not None:
-                issue = replace(issue, sel=f"{col_letters(col + 1)}{issue.excel_row}")
+                issue = replace(issue, sel=f"{col_letters(col + 1)}{issue.excel_row}",
+                                kolom=_as_printed(issue.kolom, col, where))
             elif LETTERS.match(issue.kolom):      # the column given as letters (a formula cell)
                 issue = replace(issue, sel=f"{issue.kolom}{issue.excel_row}")
         out.append(issue)

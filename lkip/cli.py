@@ -226,8 +226,12 @@ def sql_command(
         write_table(console, columns, rows, max_rows)
 
 
-TEMPLATE_KINDS = {"realisasi-fisik": "realisasi_fisik", "realisasi-fisik-sipd": "realisasi_fisik_sipd",
-                  "pk-iku": "pk_iku"}
+def template_kinds() -> dict[str, str]:
+    """`lkip template <word>` -> the default file's name part, for every template a source kind
+    offers (its Reader's ``templates``, lkip.sources)."""
+    from lkip import sources
+
+    return {word: word.replace("-", "_") for r in sources.readers() for word in r.templates}
 
 
 @app.command()
@@ -241,8 +245,9 @@ def template(
 ) -> None:
     """Tulis templat input (judul kolom, daftar pilihan, petunjuk); dengan --skpd, form realisasi
     kinerja terisi dari Renja/DPA di gudang data."""
-    if kind not in TEMPLATE_KINDS:
-        err.print(f"[bold red]Jenis templat tidak dikenal:[/] {kind!r}; pilih salah satu: {', '.join(TEMPLATE_KINDS)}")
+    names = template_kinds()
+    if kind not in names:
+        err.print(f"[bold red]Jenis templat tidak dikenal:[/] {kind!r}; pilih salah satu: {', '.join(names)}")
         raise typer.Exit(2)
     from lkip.extract import templates
 
@@ -258,7 +263,7 @@ def template(
         except template_prefill.PrefillError as exc:
             _fail(str(exc))
     suffix = re.sub(r"[^\w.-]+", "_", "".join(f"_{x}" for x in (skpd, bagian) if x))
-    path = out or Path(f"template_{TEMPLATE_KINDS[kind]}{suffix}.xlsx")
+    path = out or Path(f"template_{names[kind]}{suffix}.xlsx")
     written = templates.write_template(kind, path, prefill)
     if prefill is not None:
         console.print(f"Templat ditulis: {written or path} ({len(prefill.rows)} indikator dari Renja/DPA "

@@ -55,6 +55,17 @@ def _codes(kind: str | None) -> tuple[str, str, str, str] | None:
 
     reader = sources.reader(kind)
     return reader.replacement_codes if reader is not None else None
+
+
+def _rows(kind: str | None) -> tuple[str, str] | None:
+    """The frame rows that carry the codes (the Reader's ``replacement_rows``: column, value), when
+    not every row with a code does."""
+    from lkip import sources
+
+    reader = sources.reader(kind)
+    return reader.replacement_rows if reader is not None else None
+
+
 SHOWN_CODES = 10  # codes named in the warning; the rest are counted
 
 # Matching key of an indicator text, as core.kunci (sql/core/macros.sql) builds it.
@@ -94,8 +105,9 @@ def _new_codes(kind: str, tables: dict[str, pd.DataFrame]) -> set[str] | None:
     df = tables.get(table)
     if df is None or df.empty or column not in df.columns:
         return set()
-    if table == "renja" and "baris_jenis" in df.columns:
-        df = df[df["baris_jenis"] == "kegiatan"]
+    rows = _rows(kind)
+    if rows is not None and rows[0] in df.columns:
+        df = df[df[rows[0]] == rows[1]]
     values = df[column].dropna().astype(str).str.replace(r"\s+", "", regex=True).str.rstrip(".")
     return set(values[values != ""].tolist())
 

@@ -1,8 +1,9 @@
 """Running a pandera model lazily and telling every failure to the officer.
 
-Each staged table has a DataFrameModel in ``schemas/<kind>.py``. Checks carry their officer-facing
-message (Bahasa Indonesia) in the check's ``error`` text; this module turns pandera's failure cases
-into :class:`lkip.issues.Issue` with sheet, Excel row, column and value.
+Each staged table's schema is generated from its declaration (``schemas.table``, ``lkip.tables``).
+Checks carry their officer-facing message (Bahasa Indonesia) in the check's ``error`` text; this
+module turns pandera's failure cases into :class:`lkip.issues.Issue` with sheet, Excel row, column
+(named by the column's declared label, the schema column's ``title``) and value.
 """
 
 from __future__ import annotations
@@ -15,42 +16,26 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
+from lkip.fmt import rupiah_pesan as rupiah  # noqa: F401  (one rupiah for messages: lkip.fmt)
 from lkip.issues import ERROR, Issue
-
-# Column labels as officers know them, for messages.
-LABEL = {
-    "kode": "Kode Rekening",
-    "kode_kegiatan": "Kode Kegiatan",
-    "kode_rekening": "Kode Rekening",
-    "uraian": "Uraian",
-    "indikator": "Indikator Kinerja",
-    "target": "Target",
-    "satuan": "Satuan",
-    "pagu_murni": "Pagu Murni",
-    "pagu_perubahan": "Pagu Perubahan",
-    "anggaran": "Anggaran",
-    "nilai": "Nilai",
-    "tanggal": "Tanggal SP2D",
-    "jenis": "Jenis SP2D",
-    "polaritas": "Polaritas",
-    "cara_hitung": "Cara Hitung",
-}
-for _i in range(1, 5):
-    LABEL[f"kas_tw{_i}"] = f"Anggaran Kas TW {_i}"
-    LABEL[f"k_tw{_i}"] = f"Realisasi Kinerja TW {_i}"
-    LABEL[f"rp_tw{_i}"] = f"Realisasi Rp TW {_i}"
-    LABEL[f"target_tw{_i}"] = f"Target TW {_i}"
-
-
-from lkip.fmt import rupiah_pesan as rupiah  # noqa: E402,F401  (one rupiah for messages: lkip.fmt)
 
 # What a failed type check (schemas.table) names as expected, per logical type.
 TYPE_EXPECTED = {"text": "teks", "integer": "bilangan bulat", "number": "angka", "money": "angka rupiah",
                  "date": "tanggal", "boolean": "ya/tidak"}
 
 
-def label(column: Any) -> str:
-    return LABEL.get(str(column), str(column))
+def label(column: Any, labels: dict[str, str] | None = None) -> str:
+    """The column's name in a message: its declared label (``labels``, from the schema), else its
+    own name."""
+    return (labels or {}).get(str(column), str(column))
+
+
+def labels_of(model: Any) -> dict[str, str]:
+    """Column name -> the label a schema's columns carry as their ``title`` (``schemas.table``
+    sets it from each column's declaration, ``lkip.tables``)."""
+    schema = model.to_schema() if isinstance(model, type) else model
+    return {str(name): col.title for name, col in getattr(schema, "columns", {}).items()
+            if getattr(col, "title", None)}
 
 
 def run_schema(
@@ -75,10 +60,12 @@ def run_schema(
         cases = exc.failure_cases
     except SchemaError as exc:  # pragma: no cover - lazy=True raises SchemaErrors
         cases = exc.failure_cases if exc.failure_cases is not None else pd.DataFrame()
-    return _to_issues(cases, df, severity, file)
+    return _to_issues(cases, df, severity, file, labels_of(model))
 
 
-def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str | None) -> list[Issue]:
+def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str | None,
+               titles: dict[str, str] | None = None) -> list[Issue]:
+    """``titles``: column name -> its declared label (``labels_of``)."""
     issues: list[Issue] = []
     seen: set[tuple] = set()
     if cases is None or cases.empty:
@@ -118,7 +105,7 @@ def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str |
                 row = int(rec["excel_row"]) if pd.notna(rec.get("excel_row")) else None
                 if column in df.columns:
                     value = rec[column]
-        pesan, diharapkan = _message(check, column, value)
+        pesan, diharapkan = _message(check, column, value, titles)
         key = (sheet, row, column, pesan)
         if key in seen:
             continue
@@ -129,7 +116,7 @@ def _to_issues(cases: pd.DataFrame, df: pd.DataFrame, severity: str, file: str |
                 severity=severity,
                 sheet=sheet,
                 excel_row=row,
-                kolom=label(column) if column is not None and str(column) != "nan" else None,
+                kolom=label(column, titles) if column is not None and str(column) != "nan" else None,
                 nilai=None if _missing(value) else value,
                 diharapkan=diharapkan,
                 file=file,
@@ -166,8 +153,8 @@ def _shown(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _message(check: str, column: Any, value: Any) -> tuple[str, str | None]:
-    col = label(column)
+def _message(check: str, column: Any, value: Any, labels: dict[str, str] | None = None) -> tuple[str, str | None]:
+    col = label(column, labels)
     if check.startswith("not_nullable"):
         return f"Kolom {col} kosong", "nilai terisi"
     if check.startswith("greater_than_or_equal_to(0") or check.startswith("ge(0"):

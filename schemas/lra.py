@@ -15,7 +15,8 @@ from lkip.tables.lra import LRA
 from schemas.base import run_schema
 from schemas.table import build_schema
 
-SUMMED = [("anggaran", "Anggaran"), ("realisasi_sd_ini", "Realisasi s.d. Periode Ini")]
+# The totals checked across rows, each with its declared label (lkip.tables.lra).
+SUMMED = [(f, LRA.column(f).title) for f in ("anggaran", "realisasi_sd_ini")]
 
 
 # The typed schema of staging.lra, generated from its declaration (lkip.tables.lra).
@@ -59,7 +60,8 @@ def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
         key = (r["sheet"], r["kode"])
         if key in seen:
             issues.append(error(f"Kode kegiatan {r['kode']} ganda", sheet=r["sheet"], excel_row=int(r["excel_row"]),
-                                kolom="Kode Rekening", nilai=r["kode"], diharapkan="kode kegiatan unik", file=file))
+                                kolom=LRA.column("kode").title, nilai=r["kode"], diharapkan="kode kegiatan unik",
+                                file=file))
             continue
         seen.add(key)
         kids = rek.get(key)

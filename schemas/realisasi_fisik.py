@@ -35,7 +35,8 @@ def validate(df: pd.DataFrame, file: str | None = None, negative_rp: bool = Fals
     for _, r in dup.iterrows():
         issues.append(warning(
             f"Indikator ganda untuk kegiatan {r['kode_kegiatan']}: {r['indikator']!r}",
-            sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Indikator Kinerja", nilai=r["indikator"],
+            sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom=REALISASI_FISIK.column("indikator").title,
+            nilai=r["indikator"],
             diharapkan="satu baris per (kode kegiatan, indikator)", file=file))
     return issues
 

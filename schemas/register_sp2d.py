@@ -132,7 +132,8 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
                         kolom="Nomor SP2D", nilai=iss.nilai, diharapkan="nomor SP2D unik", file=file)
         if iss.pesan == "Nilai SP2D negatif":
             iss = error(f"Nilai SP2D negatif: {iss.nilai!r}", sheet=iss.sheet, excel_row=iss.excel_row,
-                        kolom="Nilai", nilai=iss.nilai, diharapkan="angka ≥ 0", file=file)
+                        kolom=REGISTER_SP2D.column("nilai").title, nilai=iss.nilai, diharapkan="angka ≥ 0",
+                        file=file)
         out.append(iss)
     out = [i for i in out if i.kolom != "Nomor SP2D"]
     # Duplicate numbers: name every row that repeats an earlier number (pandera lists them too,
@@ -156,7 +157,8 @@ def validate(df: pd.DataFrame, tahun: int | None = None, file: str | None = None
                 r = work.iloc[i]
                 d, t = r["tanggal"], r["tahun"]
                 out.append(error(f"Tanggal SP2D {d:%d/%m/%Y} di luar tahun anggaran {int(t)}",
-                                 sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Tanggal SP2D",
+                                 sheet=r["sheet"], excel_row=int(r["excel_row"]),
+                                 kolom=REGISTER_SP2D.column("tanggal").title,
                                  nilai=d, diharapkan=f"tanggal dalam tahun {int(t)}", file=file))
     return out
 

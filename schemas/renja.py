@@ -16,6 +16,8 @@ from schemas.base import run_schema
 from schemas.table import build_schema
 
 KAS = ["kas_tw1", "kas_tw2", "kas_tw3", "kas_tw4"]
+# The pagu checked against the children's sum, each with its declared label (lkip.tables.renja).
+PAGU = [(f, RENJA.column(f).title) for f in ("pagu_murni", "pagu_perubahan")]
 
 
 # The typed schema of staging.renja, generated from its declaration (lkip.tables.renja).
@@ -55,7 +57,7 @@ def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
         if k in first:
             issues.append(error(
                 f"Kode {k} ganda: sudah dipakai di baris {first[k]['excel_row']}",
-                sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom="Kode Rekening", nilai=k,
+                sheet=r["sheet"], excel_row=int(r["excel_row"]), kolom=RENJA.column("kode").title, nilai=k,
                 diharapkan="kode program/kegiatan unik", file=file))
         else:
             first[k] = r
@@ -82,7 +84,7 @@ def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
             continue
         kids = kids or []
         what = "kegiatan" if parent["baris_jenis"] == "program" else "sub kegiatan"
-        for f, lab in (("pagu_murni", "Pagu Murni"), ("pagu_perubahan", "Pagu Perubahan")):
+        for f, lab in PAGU:
             if parent.get(f) is None or pd.isna(parent.get(f)):
                 continue
             total = sum((value(k, f) for k in kids), Decimal(0))

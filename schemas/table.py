@@ -4,7 +4,8 @@ Each column gets a type check (the values a reader may hold for its logical type
 in an object column, or a pandas/Arrow dtype of that type), its nullability, ``isin``/bounds and
 ``unique``; ``sheet`` and ``excel_row`` are checked on every table. A kind adds its own checks
 (``checks``: per column, ``frame_checks``: on the whole frame) where a message needs more than the
-generic one.
+generic one. A column's ``label`` (the name officers read) becomes its ``title``, with which
+``schemas.base`` words every failure of the column.
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ def _column(c: Column, extra: Iterable[pa.Check]) -> pa.Column:
     if c.le is not None:
         checks.append(pa.Check.le(c.le))
     checks.extend(extra)
-    return pa.Column(None, checks=checks, nullable=c.nullable, required=c.required, name=c.name)
+    return pa.Column(None, checks=checks, nullable=c.nullable, required=c.required, name=c.name,
+                     title=c.label or None)      # the name messages give it (schemas.base)
 
 
 def build_schema(table: Table, checks: dict[str, list[pa.Check]] | None = None,

@@ -11,12 +11,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bekasi-setda-2020"
 
 
-def ingest_folder(cfg, run_id: str = "test-run"):
+def ingest_folder(cfg, run_id: str = "test-run", warehouse: str | None = None):
     """Discover → prepare → stage → archive without Prefect: the plain functions the flow maps
-    over its task runner (lkip.drop)."""
+    over its task runner (lkip.drop); ``warehouse=":memory:"``: into an in-memory DuckDB instead
+    of the workspace's file."""
     from lkip import drop, ingest, stage
 
-    con = stage.connect(cfg)
+    con = stage.connect(cfg, path=warehouse)
     stage.start_run(con, run_id)
     prepared, not_prepared = drop.prepare_drop(cfg, [str(p) for p in ingest.discover(cfg, settle_check=False)])
     assert not not_prepared, not_prepared

@@ -183,6 +183,8 @@ class Layout:
     cont_code_blank: bool = False    # form: no code on a kegiatan's further indicator rows
     alt: bool = False                # the kind's other layout (tests/layout_fuzz_alt.py)
     folder: int = 0
+    files: int = 1                   # form: one file per Bagian; LRA: 2 = an earlier period's file too
+    split_folders: list[int] = field(default_factory=list)    # their folders (layout_fuzz_split.FOLDERS)
     cell_seed: int = 0
 
 
@@ -242,6 +244,9 @@ def layouts(kind: str, alt_ok: bool = False) -> st.SearchStrategy[Layout]:
         lay.split_sheets = d(st.integers(1, 3)) if kind in ("renja", "lra", "realisasi_fisik") else 1
         lay.cont_code_blank = kind == "realisasi_fisik" and d(st.booleans())
         lay.folder = d(st.integers(0, len(FOLDERS) - 1))
+        if kind in ("realisasi_fisik", "lra"):
+            from layout_fuzz_split import split_draw
+            split_draw(d, lay)
         if lay.alt and kind == "register_sp2d":
             lay.skpd_line = True             # no codes: only the title says the SKPD
         n_title = lay.pemda + lay.skpd_line + lay.doc_line + lay.year_line + 2 + lay.extra_title
@@ -338,7 +343,7 @@ def _printed(top: list[Any], sub: list[Any], j: int) -> str:
     return f"{label} {s}".strip() if s and label != s else (label or s)
 
 
-def _title(lay: Layout, rng: random.Random, sheet_no: int) -> list[str]:
+def _title(lay: Layout, rng: random.Random, sheet_no: int, periode: str = "31 Desember 2020") -> list[str]:
     kind = lay.kind
     lines = []
     if lay.pemda:
@@ -355,7 +360,7 @@ def _title(lay: Layout, rng: random.Random, sheet_no: int) -> list[str]:
         lines.append(rng.choice(["Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH", "SKPD : 4.01.03 - SEKRETARIAT DAERAH",
                                  "Perangkat Daerah: 4 . 01 . 03 - SEKRETARIAT DAERAH"]))
     if kind == "lra":
-        lines.append("Periode : 1 Januari 2020 s.d. 31 Desember 2020")
+        lines.append(f"Periode : 1 Januari 2020 s.d. {periode}")
     if kind == "realisasi_fisik":
         lines.append("s.d. Triwulan IV")
     if kind == "renja" and not lay.doc_line:
@@ -425,13 +430,16 @@ def _totals(kind: str, recs: list[dict[str, Any]]) -> dict[str, Any]:
         tops, fields = recs, ["nilai"]
     else:
         tops, fields = recs, [f"rp_tw{i}" for i in range(1, 5)]
-    return {f: sum((r.get(f) or Decimal(0) for r in tops), Decimal("0.00")) for f in fields}
+    return {f: sum((r.get(f) or Decimal(0) for r in tops), Decimal("0.00")) for f in fields
+            if any(r.get(f) is not None for r in tops)}
 
 
-def render_file(lay: Layout, folder: Path, name: str) -> Rendered:
+def render_file(lay: Layout, folder: Path, name: str, records: list[dict[str, Any]] | None = None,
+                periode: str = "31 Desember 2020") -> Rendered:
+    """One file of ``lay`` (``records``: another part of the kind's data, tests/layout_fuzz_split.py)."""
     rng = random.Random(lay.cell_seed)
     kind = lay.kind
-    recs = [_row_for(kind, r) for r in records_of(lay)]
+    recs = [_row_for(kind, r) for r in (records if records is not None else records_of(lay))]
     cols, top, sub = _columns(lay)
     width = len(cols)
     # sheets: split at program boundaries
@@ -453,7 +461,7 @@ def render_file(lay: Layout, folder: Path, name: str) -> Rendered:
         sname = base if p == 0 else f"{base} ({p + 1})"
         ws = wb.create_sheet(sname)
         out.sheets.append(sname)
-        rows: list[list[Any]] = [[t] + [None] * (width - 1) for t in _title(lay, rng, p)]
+        rows: list[list[Any]] = [[t] + [None] * (width - 1) for t in _title(lay, rng, p, periode)]
         rows += [[None] * width for _ in range(lay.pad)]
         header_rows = [list(top)] + ([list(sub)] if lay.two_row else [])
         header_at = len(rows) + 1
@@ -535,13 +543,18 @@ def render_drop(drop: dict[str, Any], input_dir: Path) -> dict[str, Rendered]:
     """Write the drop: every kind re-rendered (the PK/IKU workbook copied when it has no layout)."""
     from layout_fuzz_pk import render_pk
 
+    from layout_fuzz_split import render_split
+
     input_dir.mkdir(parents=True, exist_ok=True)
     out = {}
     for kind, lay in drop.items():
         if kind == "pk_iku":
             continue
         folder = input_dir / FOLDERS[lay.folder] if FOLDERS[lay.folder] else input_dir
-        out[kind] = render_file(lay, folder, MISLEADING[kind])
+        if lay.files > 1:
+            out[kind] = render_split(lay, input_dir, folder, MISLEADING[kind])
+        else:
+            out[kind] = render_file(lay, folder, MISLEADING[kind])
     if "pk_iku" in drop:
         render_pk(drop["pk_iku"], input_dir)
     else:

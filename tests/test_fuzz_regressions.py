@@ -5,7 +5,9 @@
 (b) no SKPD line in the title: the SKPD comes from the 13/2006 codes or a ``Kode SKPD`` column,
     with a warning; rejected (once) only when nothing says it, or two sources disagree;
 (c) a Form Realisasi Kinerja row for a kegiatan not in the Renja: the form is accepted with
-    warnings and the row left out of the tables; an SP2D for an unknown kegiatan still rejects.
+    warnings and the row left out of the tables; an SP2D for an unknown kegiatan still rejects;
+(d) the negative twin's findings: a schema check's message (a negative pagu, a duplicated code)
+    names the column as printed in the officer's file, not the standard label.
 """
 
 from __future__ import annotations
@@ -322,3 +324,36 @@ def test_register_fast_path_without_skpd_line_takes_it_from_codes(tmp_path):
     res = register_fast.read_fast(sheet, register_sp2d.KIND, register_sp2d.COLUMNS)
     assert res is not None and _errors(res) == [] and res.meta.kode_skpd == "4.01.03"
     assert any("dipakai 4.01.03" in w.pesan for w in res.warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) schema messages name the column as printed
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepared_renja(tmp_path, records):
+    from lkip import ingest
+    from lkip.config import load_config
+
+    rows, where, _m, _t = table_rows(ISSUE_RENJA_COLUMNS, records, title=TITLE, two_row=False)
+    (tmp_path / "input").mkdir()
+    path = write_xlsx(tmp_path / "input" / "renja.xlsx", [("DPPA", rows)])
+    return ingest.prepare(path, load_config(workspace=tmp_path)), where
+
+
+def test_negative_pagu_is_named_by_the_printed_column(tmp_path):
+    """The Renja prints the pagu murni as 'Anggaran Murni': the schema's 'negatif' error names
+    that column (it said 'Pagu Murni', a title the officer's file does not have)."""
+    records = [dict(r) for r in renja_records()]
+    records[1]["pagu_murni"] = -records[1]["pagu_murni"]
+    prep, where = _prepared_renja(tmp_path, records)
+    hits = [i for i in prep.issues if i.is_error and "negatif" in i.pesan]
+    assert [(i.sheet, i.excel_row, i.kolom, i.sel) for i in hits] == [("DPPA", where[1], "Anggaran Murni", f"G{where[1]}")]
+
+
+def test_duplicated_kegiatan_code_is_named_by_the_printed_column(tmp_path):
+    records = [dict(r) for r in renja_records()]
+    records[3]["kode"] = records[1]["kode"]       # the second kegiatan repeats the first one's code
+    prep, where = _prepared_renja(tmp_path, records)
+    hits = [i for i in prep.issues if i.is_error and "ganda" in i.pesan]
+    assert [(i.excel_row, i.kolom, i.sel) for i in hits] == [(where[3], "Kode", f"A{where[3]}")]

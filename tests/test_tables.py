@@ -113,7 +113,8 @@ def test_renja_and_lra_schemas_check_column_types(example_prepared):
 
 
 def test_a_declared_unique_column_reports_every_repeat():
-    table = Table("uji", (Column("kode", TEXT, nullable=False, unique=True), Column("n", INTEGER)))
+    table = Table("uji", (Column("kode", TEXT, nullable=False, unique=True, label="Kode Rekening"),
+                          Column("n", INTEGER)))
     df = pd.DataFrame({"kode": ["A", "B", "A"], "n": [1, 2, 3], "sheet": ["S"] * 3, "excel_row": [5, 6, 7]})
     issues = run_schema(build_schema(table), df)
     assert sorted((i.excel_row, i.pesan) for i in issues) == [(5, "Kode ganda di kolom Kode Rekening: 'A'"),
@@ -184,3 +185,16 @@ def test_money_declared_as_decimal_is_staged_exactly(tmp_path):
         assert typ == "DECIMAL(18,2)" and isinstance(total, Decimal)
     finally:
         con.close()
+
+
+def test_messages_name_a_column_by_its_declared_label():
+    """The label is part of the declaration: the generated schema words its failures with it; a
+    column without one is named by its own name."""
+    table = Table("uji", (Column("kode", TEXT, nullable=False, label="Kode Barang"), Column("n", INTEGER, ge=0)))
+    df = pd.DataFrame({"kode": [None], "n": [-1], "sheet": ["S"], "excel_row": [5]})
+    issues = run_schema(build_schema(table), df)
+    assert {(i.kolom, i.pesan) for i in issues} == {("Kode Barang", "Kolom Kode Barang kosong"),
+                                                    ("n", "n negatif: -1")}
+    assert table.labels() == {"kode": "Kode Barang"}
+    assert sources.tables()["renja"].column("kode").title == "Kode Rekening"
+    assert sources.tables()["register_sp2d"].column("kode_rekening").title == "Kode Rekening"

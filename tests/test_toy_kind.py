@@ -2,7 +2,8 @@
 
 The toy kind "Daftar Inventaris" lives in tmp: a column map CSV and one Python module holding the
 table declaration and the Reader. Registered (as lkip/sources.py would list it), it is detected,
-validated by its generated schema, staged, and visible as core.stg_inventaris; nothing in the
+validated by its generated schema (its messages name its columns by their declared labels:
+"Kode Barang", not another kind's "Kode Rekening"), staged, and visible as core.stg_inventaris; nothing in the
 package is edited.
 """
 
@@ -44,7 +45,7 @@ from lkip.tables.base import INTEGER, MONEY, TEXT, Column, Table
 MAP = Path(__file__).with_name("inventaris.csv")
 INVENTARIS = Table("inventaris", (
     Column("urutan", INTEGER, nullable=False),
-    Column("kode", TEXT, nullable=False, unique=True),
+    Column("kode", TEXT, nullable=False, unique=True, label="Kode Barang"),
     Column("nama", TEXT),
     Column("jumlah", INTEGER, nullable=False, ge=0),
     Column("harga", MONEY, ge=0),
@@ -120,8 +121,8 @@ def test_a_toy_kind_is_detected_validated_staged_and_modelled(toy_kind, tmp_path
         assert rejected.outcome == "rejected"
         assert {(i.excel_row, i.pesan) for i in rejected.issues} == {
             (6, "jumlah negatif: -2"),
-            (6, "Kode ganda di kolom Kode Rekening: '1.3.2.07'"),
-            (7, "Kode ganda di kolom Kode Rekening: '1.3.2.07'"),
+            (6, "Kode ganda di kolom Kode Barang: '1.3.2.07'"),
+            (7, "Kode ganda di kolom Kode Barang: '1.3.2.07'"),
         }
         typ = con.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = 'staging' "
                           "AND table_name = 'inventaris' AND column_name = 'harga'").fetchall()

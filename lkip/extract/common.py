@@ -1,4 +1,4 @@
-"""What every reader shares: blank and text cells, column labels, cell issues, the missing-header
+"""What every reader shares: blank and text cells, printed column titles, cell issues, the missing-header
 issue, column-wise conversion, code parents and the check of a JUMLAH row.
 
 One definition each (they used to live in two readers, as near-copies that behaved differently).
@@ -21,16 +21,6 @@ from lkip.issues import Issue, error
 # system): Rp 1. Used by the readers' JUMLAH checks and the schemas' cross-row checks.
 TOLERANCE = Decimal("1")
 
-# The column names shown when a header cell is blank or the column is absent.
-FIELD_LABEL = {
-    "kode": "Kode Rekening", "uraian": "Program / Kegiatan", "indikator": "Indikator Kinerja",
-    "target": "Target", "satuan": "Satuan", "cara_hitung": "Cara Hitung",
-    "pagu_murni": "Pagu Murni", "pagu_perubahan": "Pagu Perubahan",
-    "kas_tw1": "Anggaran Kas TW I", "kas_tw2": "Anggaran Kas TW II",
-    "kas_tw3": "Anggaran Kas TW III", "kas_tw4": "Anggaran Kas TW IV",
-    "penanggung_jawab": "Penanggung Jawab", "kode_skpd": "Kode SKPD",
-}
-
 blank = is_blank
 """None, NaN, or text of only whitespace."""
 
@@ -49,11 +39,13 @@ def text_or_none(v: Any) -> str | None:
 
 
 def column_label(header: Header, field: str, default: str | None = None) -> str:
-    """The column's title as printed in the file; else ``default``, else a canonical name."""
+    """The column's title as printed in the file; else (the file lacks the column) ``default``,
+    else the field's name. A matched column always has a printed title (its keywords matched it);
+    the name a schema message gives a column is its declared label (``lkip.tables``)."""
     col = header.columns.get(field)
     if col is not None and col < len(header.printed) and header.printed[col]:
         return header.printed[col]
-    return default if default is not None else FIELD_LABEL.get(field, field)
+    return default if default is not None else field
 
 
 def printed_label(header: Header, field: str, default: str) -> str:

@@ -214,7 +214,7 @@ def _classify(parsed: list[dict[str, Any]], sheet: str, issues: list[Issue]) -> 
             rec["kode_kegiatan"] = current
             if current is None:
                 issues.append(error(f"Rekening {rec['kode']} tidak berada di bawah kegiatan", sheet=sheet,
-                                    excel_row=rec["excel_row"], kolom="Kode Rekening", nilai=rec["kode"],
+                                    excel_row=rec["excel_row"], kolom=LRA.column("kode").title, nilai=rec["kode"],
                                     diharapkan="baris kegiatan di atas baris rekening"))
     for i, rec in enumerate(parsed, 1):
         rec["urutan"] = i

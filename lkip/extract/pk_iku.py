@@ -410,4 +410,5 @@ TOTAL_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 READER = Reader(kind=KIND, label="PK/IKU", order=1, tables=TABLES, matches=matches, read=read,
                 column_map=KIND, validate=schema.validate_frames,
                 other_maps=tuple(spec.column_map for spec in SHEETS),
-                replacement_codes=(IKU.name, "indikator", "indikator IS NOT NULL", "indikator IKU"))
+                replacement_codes=(IKU.name, "indikator", "indikator IS NOT NULL", "indikator IKU"),
+                templates=("pk-iku",))

@@ -5,7 +5,8 @@ How to add a source kind (three things to write, nothing else to touch):
 1. its **column map** ``lkip/extract/columns/<kind>.csv``: per canonical field, the header
    keywords that recognise the column (``lkip.extract.header``);
 2. its **table declaration(s)**: a ``lkip.tables.base.Table`` per staged table it fills (columns,
-   SQL/pandas types, nullability, checks), e.g. in ``lkip/tables/<kind>.py``. The staging DDL,
+   SQL/pandas types, nullability, checks, the label officers read in messages), e.g. in
+   ``lkip/tables/<kind>.py``. The staging DDL,
    the typed pandera schema, the ``core.stg_<table>`` view and the reader's column order are
    generated from it;
 3. its **reader module** ``lkip/extract/<kind>.py`` with ``matches(sheet) -> int`` (a recognition
@@ -57,6 +58,11 @@ class Reader:
     the versions up to that date only (SIPD Realisasi Per Dokumen). ``renja_check`` (staging
     table, column label, severity[, code column]): its ``kode_kegiatan`` (or the code column
     named) must be a kegiatan of the Renja/DPA of the same SKPD and year (``lkip.ingest``).
+    ``replacement_rows`` (column, value): the rows of a new file's frame that carry those codes,
+    when not every row with a code does (the Renja: only its kegiatan rows); the frame-side twin
+    of ``replacement_codes``' SQL condition ``<column> = '<value>'`` (a test holds them equal).
+    ``templates``: the words of its blank input templates (``lkip template <word>``, written by
+    ``lkip.extract.templates.write_template``).
     """
 
     kind: str
@@ -71,6 +77,8 @@ class Reader:
     replaced_by: str = "file"
     replacement_codes: tuple[str, str, str, str] | None = None
     renja_check: tuple[str, ...] | None = None
+    replacement_rows: tuple[str, str] | None = None
+    templates: tuple[str, ...] = ()
     # True: ``read(workbook, config=...)`` gets the run's configuration (lkip.config.Config or
     # None), for a kind whose rules are configuration (SIPD documents: [[sipd.dokumen]]).
     reads_config: bool = False

@@ -204,4 +204,5 @@ READER = Reader(kind=KIND, label="Form Realisasi Kinerja", order=4, tables=(REAL
                 read=read, column_map=KIND, validate=schema.validate_frames, replaced_by="row",
                 # A form row for an unknown kegiatan is staged with a warning and left out of the
                 # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
-                renja_check=(TABLE, "Kode Kegiatan", WARNING))
+                renja_check=(TABLE, "Kode Kegiatan", WARNING),
+                templates=("realisasi-fisik", "realisasi-fisik-sipd"))   # the SIPD-era form: three code levels

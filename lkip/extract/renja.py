@@ -26,8 +26,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
-from lkip.extract.common import (  # noqa: F401  (TOLERANCE, FIELD_LABEL, rupiah: old names kept)
-    FIELD_LABEL,
+from lkip.extract.common import (  # noqa: F401  (TOLERANCE, rupiah: old names kept)
     TOLERANCE,
     blank,
     cell_issue,
@@ -247,7 +246,7 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
             r.kind = "coded"
         elif r.uraian is not None:
             issues.append(error(f"Baris '{r.uraian}' tidak memiliki Kode Rekening", sheet=sheet,
-                                excel_row=r.excel_row, kolom="Kode Rekening", nilai=r.uraian,
+                                excel_row=r.excel_row, kolom=RENJA.column("kode").title, nilai=r.uraian,
                                 diharapkan="kode program/kegiatan (mis. '4.01.4.01.03.01.02')"))
             continue
         elif r.indikator is not None:
@@ -255,13 +254,14 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
             if r.kind == "group":
                 if last_owner is None:
                     issues.append(error("Baris indikator program sebelum baris program pertama",
-                                        sheet=sheet, excel_row=r.excel_row, kolom="Indikator Kinerja",
+                                        sheet=sheet, excel_row=r.excel_row, kolom=RENJA.column("indikator").title,
                                         nilai=r.indikator, diharapkan="baris program di atasnya"))
                     continue
             else:
                 if last_owner is None:
                     issues.append(error("Indikator lanjutan tanpa kegiatan di atasnya", sheet=sheet,
-                                        excel_row=r.excel_row, kolom="Indikator Kinerja", nilai=r.indikator,
+                                        excel_row=r.excel_row, kolom=RENJA.column("indikator").title,
+                                        nilai=r.indikator,
                                         diharapkan="baris kegiatan di atasnya"))
                     continue
             r.owner = last_owner
@@ -371,4 +371,5 @@ def _with_computed(row: dict[str, Any], records: list[dict[str, Any]], depth: in
 
 READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,
                 column_map=KIND, validate=schema.validate_frames,
-                replacement_codes=(TABLE, "kode", "baris_jenis = 'kegiatan'", "kegiatan"))
+                replacement_codes=(TABLE, "kode", "baris_jenis = 'kegiatan'", "kegiatan"),
+                replacement_rows=("baris_jenis", "kegiatan"))

@@ -64,7 +64,9 @@ class Column:
     """One staged column. ``isin``/``ge``/``le``/``unique`` become pandera checks (``unique``: no
     value twice in a file); ``nullable=False`` makes an empty cell an error; ``required=False``: the
     frame may lack the column (it stages NULL); ``type_message`` replaces the generic message of a
-    value of the wrong type."""
+    value of the wrong type; ``label``: the column's name in officers' messages (``Kode Rekening``;
+    the column's own name when empty), carried into the generated schema as its columns' ``title``
+    (``schemas.base`` words every failure with it)."""
 
     name: str
     type: Type
@@ -76,6 +78,12 @@ class Column:
     required: bool = True
     doc: str = ""
     type_message: str | None = None   # the officer's message when a value has the wrong type
+    label: str = ""                   # the name officers read in messages ('Kode Rekening')
+
+    @property
+    def title(self) -> str:
+        """The name a message gives the column: its ``label``, else its name."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class Table:
             if c.name == name:
                 return c
         raise KeyError(f"{self.name}.{name}")
+
+    def labels(self) -> dict[str, str]:
+        """Column name -> its label, for the columns that declare one."""
+        return {c.name: c.label for c in self.columns if c.label}
 
     def empty_frame(self) -> pd.DataFrame:
         """No rows, every reader column (object dtype, as a reader's own empty frame)."""

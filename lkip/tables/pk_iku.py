@@ -7,11 +7,11 @@ from lkip.tables.base import INTEGER, NUMBER, TEXT, Column, Table
 IKU = Table("iku", (
     Column("no", INTEGER),
     Column("sasaran", TEXT),
-    Column("indikator", TEXT, nullable=False),
-    Column("satuan", TEXT),
-    Column("polaritas", TEXT, nullable=False, isin=("naik", "turun")),
-    Column("target", NUMBER, ge=0),
-    *(Column(f"target_tw{i}", NUMBER, ge=0) for i in range(1, 5)),
+    Column("indikator", TEXT, nullable=False, label="Indikator Kinerja"),
+    Column("satuan", TEXT, label="Satuan"),
+    Column("polaritas", TEXT, nullable=False, isin=("naik", "turun"), label="Polaritas"),
+    Column("target", NUMBER, ge=0, label="Target"),
+    *(Column(f"target_tw{i}", NUMBER, ge=0, label=f"Target TW {i}") for i in range(1, 5)),
     Column("realisasi", NUMBER),
     Column("dihitung_dari", TEXT, isin=("SKM", "AKIP", "BUMD"), doc="NULL: realisasi typed in"),
     Column("sumber_data", TEXT),
@@ -19,25 +19,25 @@ IKU = Table("iku", (
 
 RENSTRA = Table("renstra", (
     Column("tingkat", TEXT, isin=("tujuan", "sasaran")),
-    Column("uraian", TEXT),
-    Column("indikator", TEXT),
-    Column("satuan", TEXT),
+    Column("uraian", TEXT, label="Uraian"),
+    Column("indikator", TEXT, label="Indikator Kinerja"),
+    Column("satuan", TEXT, label="Satuan"),
     Column("tahun_data", INTEGER, nullable=False, ge=1990, le=2100),
     Column("jenis", TEXT, nullable=False, isin=("target", "realisasi")),
-    Column("nilai", NUMBER),
+    Column("nilai", NUMBER, label="Nilai"),
 ), doc="the Renstra sheet, long: one row per indicator, year and target/realisasi")
 
 DUKUNGAN_ANGGARAN = Table("dukungan_anggaran", (
-    Column("indikator", TEXT),
-    Column("kode_kegiatan", TEXT),
+    Column("indikator", TEXT, label="Indikator Kinerja"),
+    Column("kode_kegiatan", TEXT, label="Kode Kegiatan"),
     Column("nama_kegiatan", TEXT),
 ), doc="the kegiatan that support each IKU")
 
 IKU_INDIKATOR_PROGRAM = Table("iku_indikator_program", (
     Column("iku", TEXT),
     Column("indikator_program", TEXT),
-    Column("satuan", TEXT),
-    Column("target", NUMBER),
+    Column("satuan", TEXT, label="Satuan"),
+    Column("target", NUMBER, label="Target"),
     Column("realisasi", NUMBER),
 ), doc="program indicators per IKU")
 
@@ -51,7 +51,7 @@ SKM = Table("skm", (
 AKIP = Table("akip", (
     Column("no", INTEGER),
     Column("perangkat_daerah", TEXT),
-    Column("nilai", NUMBER),
+    Column("nilai", NUMBER, label="Nilai"),
     Column("kategori", TEXT),
 ), doc="evidence: the AKIP score per perangkat daerah")
 

@@ -12,5 +12,7 @@ WITH kum AS (
 )
 SELECT kode_skpd, tahun, kode_kegiatan, triwulan,
        CAST(kumulatif - coalesce(sebelum, 0) AS DECIMAL(18,2)) AS nilai,
-       (triwulan = 1 OR tw_sebelum = triwulan - 1) AS lengkap
+       -- never NULL: a first file after quarter 1 (no earlier one) is not complete, and a NULL here
+       -- let laporan.rekonsiliasi take that cumulative for the quarter's own realisation
+       (triwulan = 1 OR coalesce(tw_sebelum = triwulan - 1, false)) AS lengkap
 FROM q;
