@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 EXAMPLE = examples/bekasi-setda-2020
+SIPD_EXAMPLE = examples/sipd-dinkes-2024
 EXAMPLE_WS = build/example
 
 .PHONY: setup run test test-server fuzz bench clean lock
@@ -16,11 +17,12 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 setup: $(BIN)/.installed
 
-# Runs the pipeline on a fresh copy of the bundled example drop; the warehouse and
-# reports land in output/ (input/ is left alone).
+# Runs the pipeline on a fresh copy of both bundled example drops (SIMDA era 2020, SIPD era 2024:
+# one city drop may hold both eras for different years); the warehouse and reports land in
+# output/ (input/ is left alone).
 run: setup
 	rm -rf $(EXAMPLE_WS)/input && mkdir -p $(EXAMPLE_WS)/input
-	cp $(EXAMPLE)/input/*.xlsx $(EXAMPLE_WS)/input/
+	cp $(EXAMPLE)/input/*.xlsx $(SIPD_EXAMPLE)/input/*.xlsx $(EXAMPLE_WS)/input/
 	$(BIN)/lkip run --input $(EXAMPLE_WS)/input --output output
 
 test: setup
@@ -30,7 +32,7 @@ test: setup
 # FUZZ_SHARDS shards run in parallel by pytest-xdist (one per core).
 FUZZ_SHARDS ?= 2
 fuzz: setup
-	LKIP_FUZZ_SHARDS=$(FUZZ_SHARDS) $(BIN)/python -m pytest -q -m fuzz -p xdist -n $(FUZZ_SHARDS) tests/test_fuzz_layouts.py
+	LKIP_FUZZ_SHARDS=$(FUZZ_SHARDS) $(BIN)/python -m pytest -q -m fuzz -p xdist -n $(FUZZ_SHARDS) tests/test_fuzz_layouts.py tests/test_fuzz_sipd.py
 
 test-server: setup
 	$(BIN)/python -m pytest -q -m server

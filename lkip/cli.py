@@ -236,7 +236,7 @@ def template_kinds() -> dict[str, str]:
 
 @app.command()
 def template(
-    kind: str = typer.Argument(..., help="realisasi-fisik | pk-iku"),
+    kind: str = typer.Argument(..., help="realisasi-fisik | realisasi-fisik-sipd | pk-iku"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Berkas keluaran .xlsx."),
     skpd: Optional[str] = typer.Option(None, "--skpd", help="Kode Perangkat Daerah: form diisi dari Renja/DPA di gudang data."),
     bagian: Optional[str] = typer.Option(None, "--bagian", help="Hanya kegiatan Bagian ini (Penanggung Jawab di Renja)."),
@@ -253,7 +253,7 @@ def template(
 
     prefill = None
     if skpd or bagian:
-        if kind != "realisasi-fisik" or not skpd:
+        if kind not in ("realisasi-fisik", "realisasi-fisik-sipd") or not skpd:
             err.print("[bold red]--skpd/--bagian hanya untuk templat realisasi-fisik, dan --bagian perlu --skpd[/]")
             raise typer.Exit(2)
         from lkip import template_prefill

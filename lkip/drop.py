@@ -329,6 +329,7 @@ def reconciliation_differences(con: Any) -> int | None:
             return None
         return int(_scalar(con, "select count(*) from laporan.rekonsiliasi "
                                "where kode_skpd <> 'KOTA' and (coalesce(selisih_lra_sp2d, 0) <> 0 "
-                               "or coalesce(selisih_lra_form, 0) <> 0 or coalesce(selisih_sp2d_form, 0) <> 0)") or 0)
+                               "or coalesce(selisih_lra_form, 0) <> 0 or coalesce(selisih_sp2d_form, 0) <> 0 "
+                               "or coalesce(selisih_dokumen_sp2d, 0) <> 0 or coalesce(selisih_dokumen_form, 0) <> 0)") or 0)
     except Exception:
         return None

@@ -25,6 +25,7 @@ from lkip.cells import locate, name_cells
 from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
+from lkip import sipd_codes
 from lkip.issues import ERROR, FileIncomplete, FileRejected, Issue, error, warning
 
 SKIP_DIRS = {"processed", "rejected"}
@@ -180,7 +181,8 @@ def prepare(path: Path, cfg: Any, rel_to: Path | None = None) -> Prepared:
         module, issues = detect_mod.detect(wb)
         prepared.issues.extend(issues)
         if module is not None:
-            result = module.read(wb)
+            # a reader whose rules are configuration (SIPD documents: [[sipd.dokumen]]) gets the config
+            result = module.read(wb, config=cfg) if module.reads_config else module.read(wb)
             prepared.kind = result.kind
             prepared.meta = result.meta
             prepared.tables = result.tables
@@ -374,10 +376,13 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
         return []
     if prepared.meta.kode_skpd is None or prepared.meta.tahun is None:
         return []   # which Renja to check against is unknown; the reader has already said so, once
-    table, kolom, severity = reader.renja_check
+    table, kolom, severity, *column = reader.renja_check
+    column = column[0] if column else "kode_kegiatan"      # SIPD documents: kode_sub_kegiatan
     df = prepared.tables.get(table)
-    if df is None or df.empty or "kode_kegiatan" not in df.columns:
+    if df is None or df.empty or column not in df.columns:
         return []
+    if column != "kode_kegiatan":
+        df = df.rename(columns={"kode_kegiatan": "_kode_kegiatan", column: "kode_kegiatan"})
     renja_key = (prepared.meta.kode_skpd, prepared.meta.tahun)
     if batch_renja and renja_key in batch_renja:
         known: set[str] | None = batch_renja[renja_key]
@@ -390,7 +395,10 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
             diharapkan="berkas Renja/DPA Perangkat Daerah yang sama ikut diletakkan di input/",
         )]
     out = []
-    mask = df["kode_kegiatan"].notna() & ~df["kode_kegiatan"].isin(known)
+    # SIPD era: codes compared canonical (two- and four-digit sub kegiatan tails), program codes
+    # included (their indicators are on the form too); lkip.sipd_codes.
+    known, codes = sipd_codes.comparable(prepared.meta.kode_skpd, known, df["kode_kegiatan"])
+    mask = df["kode_kegiatan"].notna() & ~codes.isin(known)
     for rec in df.loc[mask, ["sheet", "excel_row", "kode_kegiatan"]].itertuples(index=False):
         out.append(Issue(
             pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun}"

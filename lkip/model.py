@@ -88,6 +88,10 @@ def _load_parameters(con: duckdb.DuckDBPyConnection, config: Any) -> None:
     con.execute("CREATE OR REPLACE TABLE core.param (nama VARCHAR PRIMARY KEY, nilai VARCHAR)")
     con.executemany("INSERT INTO core.param VALUES (?, ?)", list(params.items()))
 
+    from lkip import sipd_rules
+
+    sipd_rules.load_table(con, config)   # core.aturan_dokumen: the SIPD realisation rule
+
     con.execute("CREATE OR REPLACE TABLE core.skpd_nama (kode_skpd VARCHAR, nama_skpd VARCHAR)")
     names = _get(config, "skpd") or {}
     if isinstance(names, dict) and names:
@@ -97,7 +101,7 @@ def _load_parameters(con: duckdb.DuckDBPyConnection, config: Any) -> None:
 
 
 # Tables _load_parameters creates from the configuration before any SQL file runs.
-PARAMETER_TABLES = frozenset({"core.skala", "core.param", "core.skpd_nama"})
+PARAMETER_TABLES = frozenset({"core.skala", "core.param", "core.skpd_nama", "core.aturan_dokumen"})
 # The one file allowed to hold several objects: scalar macros (one concern, see its header).
 MACROS_FILE = "macros.sql"
 MODEL_SCHEMAS = ("core", "laporan")

@@ -36,6 +36,17 @@ def per_row(kind: str | None) -> bool:
     return reader is not None and reader.replaced_by == "row"
 
 
+def cumulative_upto(kind: str | None, periode_akhir: Any) -> Any:
+    """The date up to which a file of ``kind`` replaces earlier versions (None: all of them). A
+    cumulative export (the Reader's ``replaced_by`` ``"cumulative"``: SIPD Realisasi Per Dokumen,
+    every document up to the file's last date) replaces only the versions up to its own last date;
+    core.realisasi_dokumen takes the latest."""
+    from lkip import sources
+
+    reader = sources.reader(kind)
+    return periode_akhir if reader is not None and reader.replaced_by == "cumulative" else None
+
+
 def _codes(kind: str | None) -> tuple[str, str, str, str] | None:
     """The codes whose disappearance a whole-file replacement reports (the Reader's
     ``replacement_codes``): (staging table, code column, the SQL condition of the rows that carry
@@ -66,17 +77,21 @@ def _kode(x: str) -> str:
     return f"nullif(rtrim(regexp_replace(CAST({x} AS VARCHAR), '\\s+', '', 'g'), '.'), '')"
 
 
-def earlier_versions(con: duckdb.DuckDBPyConnection, key: tuple, sha256: str) -> list[dict[str, Any]]:
-    """The accepted, not yet superseded files that ``key`` (``stage.replacement_key``) replaces."""
+def earlier_versions(con: duckdb.DuckDBPyConnection, key: tuple, sha256: str,
+                     upto: Any = None) -> list[dict[str, Any]]:
+    """The accepted, not yet superseded files that ``key`` (``stage.replacement_key``) replaces.
+    ``upto``: the last date of a cumulative file (``cumulative_upto``), which replaces only files
+    up to that date (an older export dropped later does not replace a newer one)."""
     kind, kode_skpd, tahun, periode = key
     cur = con.execute(
         """SELECT file_sha256, source_file, n_rows FROM meta.files
            WHERE kind = ? AND kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?
              AND (? IS NULL OR periode_akhir = ?)
+             AND (? IS NULL OR periode_akhir IS NULL OR periode_akhir <= ?)
              AND outcome IN ('accepted', 'accepted_with_warnings') AND superseded_by IS NULL
              AND file_sha256 <> ?
            ORDER BY staged_at, file_sha256""",
-        [kind, kode_skpd, tahun, periode, periode, sha256],
+        [kind, kode_skpd, tahun, periode, periode, upto, upto, sha256],
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row)) for row in cur.fetchall()]
@@ -116,7 +131,10 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
     new_rows = sum(len(df) for df in tables.values() if df is not None)
     new_codes = _new_codes(kind, tables)
     out = []
-    for old in earlier_versions(con, key, sha256):
+    dates = [df["periode_akhir"].dropna().max() for df in tables.values()
+             if df is not None and "periode_akhir" in df.columns and df["periode_akhir"].notna().any()]
+    upto = cumulative_upto(kind, max(dates) if dates else None)
+    for old in earlier_versions(con, key, sha256, upto):
         old_rows = int(old["n_rows"] or 0)
         gone: list[str] = []
         if new_codes is not None:

@@ -15,14 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-from lkip.extract import lra, pk_iku, realisasi_fisik, register_sp2d, renja
+from lkip.extract import lra, pk_iku, realisasi_dokumen, realisasi_fisik, register_sp2d, renja
 from lkip.extract.base import ReadResult
 from lkip.extract.reader import Reader
 from lkip.issues import Issue
 from lkip.tables.base import Table, check_names
 
 READERS: tuple[Reader, ...] = (renja.READER, lra.READER, register_sp2d.READER, realisasi_fisik.READER,
-                               pk_iku.READER)
+                               pk_iku.READER, realisasi_dokumen.READER)
 
 
 def readers() -> tuple[Reader, ...]:

@@ -438,13 +438,17 @@ def _raw_parts(raw_rows: Any) -> list[Any]:
 
 def _supersede(con: duckdb.DuckDBPyConnection, kind: str, meta: Any, sha256: str) -> list[str]:
     key = replacement_key(kind, meta)
+    upto = replacement.cumulative_upto(kind, getattr(meta, "periode_akhir", None))
     rows = con.execute(
         """SELECT file_sha256 FROM meta.files
            WHERE kind = ? AND kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?
              AND (? IS NULL OR periode_akhir = ?)
              AND outcome IN ('accepted', 'accepted_with_warnings') AND superseded_by IS NULL
-             AND file_sha256 <> ?""",
-        [key[0], key[1], key[2], key[3], key[3], sha256],
+             AND file_sha256 <> ?
+             -- a cumulative file (SIPD documents) replaces only files up to its own last date: an
+             -- older one dropped later stays beside the newer (core.realisasi_dokumen takes the latest)
+             AND (? IS NULL OR periode_akhir IS NULL OR periode_akhir <= ?)""",
+        [key[0], key[1], key[2], key[3], key[3], sha256, upto, upto],
     ).fetchall()
     old = [r[0] for r in rows]
     tables = staging_tables()

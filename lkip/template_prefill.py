@@ -73,17 +73,20 @@ def _load(con: duckdb.DuckDBPyConnection, kode_skpd: str, tahun: int | None, bag
         if not chosen:
             raise PrefillError(f"Bagian {bagian!r} tidak ada di Renja/DPA {kode_skpd} tahun {tahun} "
                                f"(Penanggung Jawab yang ada: {', '.join(bagians) or 'tidak ada'})")
+    # SIPD era: program indicators too (core.indikator lists them under the program's code)
     rows = con.execute(
         """SELECT i.kode_kegiatan, k.uraian, i.indikator, i.target, i.satuan
             FROM core.indikator i
-            JOIN core.kegiatan k ON k.kode_skpd = i.kode_skpd AND k.tahun = i.tahun AND k.kode = i.kode_kegiatan
+            JOIN (SELECT kode_skpd, tahun, kode, uraian, urutan FROM core.kegiatan
+                  UNION ALL SELECT kode_skpd, tahun, kode, uraian, urutan FROM core.program) k
+              ON k.kode_skpd = i.kode_skpd AND k.tahun = i.tahun AND k.kode = i.kode_kegiatan
             WHERE i.kode_skpd = ? AND i.tahun = ?
             ORDER BY k.urutan, i.urutan""",
         [kode_skpd, tahun]).fetchall()
     out = FormPrefill(kode_skpd=kode_skpd, nama_skpd=nama, tahun=tahun, bagian=chosen[0] if chosen else None,
                       kegiatan=[(r[0], r[1]) for r in kegiatan])
     for kode, uraian, indikator, target, satuan in rows:
-        if chosen and bagian_of.get(kode) not in chosen:
+        if chosen and bagian_of.get(kode) not in chosen:   # (a program has no Bagian)
             continue
         out.rows.append({"kode_kegiatan": kode, "nama_kegiatan": uraian, "indikator": indikator,
                          "target": target, "satuan": satuan})

@@ -23,10 +23,13 @@ SCHEMA = build_schema(REALISASI_FISIK, checks={f"rp_tw{i}": [_RP] for i in range
 RealisasiFisik = SCHEMA    # the name callers knew (it was a DataFrameModel)
 
 
-def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
+def validate(df: pd.DataFrame, file: str | None = None, negative_rp: bool = False) -> list[Issue]:
+    """``negative_rp``: a SIPD-era form, whose quarter Rp may be net negative (returns)."""
     if df.empty:
         return []
     issues = run_schema(SCHEMA, df, file=file)
+    if negative_rp:
+        issues = [i for i in issues if "Realisasi Rp negatif" not in i.pesan]
     key = df["indikator"].map(lambda t: " ".join(str(t).lower().split()) if t is not None else None)
     dup = df[pd.Series(list(zip(df["kode_kegiatan"], key)), index=df.index).duplicated(keep="first")]
     for _, r in dup.iterrows():
@@ -40,8 +43,10 @@ def validate(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
 
 def validate_frames(frames: dict[str, pd.DataFrame], meta: Any = None) -> list[Issue]:
     """The Reader's entry (lkip.sources.validate): the file's form rows."""
+    from lkip.sipd_codes import era_sipd
+
     df = frames.get(REALISASI_FISIK.name)
-    return [] if df is None else validate(df)
+    return [] if df is None else validate(df, negative_rp=era_sipd(getattr(meta, "kode_skpd", None)))
 
 
 __all__ = ["RealisasiFisik", "SCHEMA", "validate", "validate_frames", "WARNING"]

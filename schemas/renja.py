@@ -68,6 +68,16 @@ def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
         parent = r.get("kode_induk")
         if parent is not None and not (isinstance(parent, float) and pd.isna(parent)):
             children.setdefault(parent, []).append(r)
+    def value(row: dict[str, Any], f: str, depth: int = 0) -> Decimal:
+        """The row's amount as printed, else (blank parent, docs/sipd.md 6a) its children's sum."""
+        v = row.get(f)
+        if v is not None and not pd.isna(v):
+            return _num(v)
+        kids = children.get(row["kode"]) or []
+        if not kids or depth > 20:
+            return Decimal(0)
+        return sum((value(k, f, depth + 1) for k in kids), Decimal(0))
+
     for code, parent in first.items():
         kids = children.get(code)
         if not kids and parent["baris_jenis"] == "kegiatan":
@@ -77,7 +87,7 @@ def cross_row_checks(df: pd.DataFrame, file: str | None = None) -> list[Issue]:
         for f, lab in PAGU:
             if parent.get(f) is None or pd.isna(parent.get(f)):
                 continue
-            total = sum((_num(k[f]) for k in kids), Decimal(0))
+            total = sum((value(k, f) for k in kids), Decimal(0))
             if abs(_num(parent[f]) - total) > TOLERANCE:
                 issues.append(error(
                     f"{lab} {parent['baris_jenis']} {code} tidak sama dengan jumlah {what}-nya: "

@@ -67,7 +67,8 @@ def test_unknown_workbook_error_with_closest_guess(tmp_path):
     errs = [i for i in issues if i.is_error]
     assert len(errs) == 1
     assert errs[0].pesan.startswith("Jenis berkas tidak dikenali: judul/header tidak cocok dengan format "
-                                    "Renja/DPA, LRA, Register SP2D, Form Realisasi Kinerja, atau PK/IKU")
+                                    "Renja/DPA, LRA, Register SP2D, Form Realisasi Kinerja, PK/IKU, "
+                                    "atau Laporan Realisasi Per Dokumen (SIPD)")   # every kind, the SIPD one too
     assert errs[0].excel_row == 3 and "Kode Rekening" in errs[0].pesan
 
 

@@ -21,6 +21,8 @@ from lkip.extract.parse import (
         ("92,59%", Decimal("92.59")),
         ("(1.250.000)", Decimal("-1250000")),
         ("-1.250.000", Decimal("-1250000")),
+        ("-Rp 3.400.000", Decimal("-3400000")),       # Excel's negative rupiah (found by the SIPD fuzzer)
+        ("-Rp3.400.000,00", Decimal("-3400000")),
         ("1.800", Decimal("1800")),
         ("83,37", Decimal("83.37")),
         ("83.37", Decimal("83.37")),

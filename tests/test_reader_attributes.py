@@ -33,7 +33,8 @@ def test_new_codes_follow_the_readers_replacement_rows(monkeypatch):
 
 
 def test_template_words_come_from_the_readers(tmp_path, monkeypatch):
-    assert cli.template_kinds() == {"realisasi-fisik": "realisasi_fisik", "pk-iku": "pk_iku"}
+    assert cli.template_kinds() == {"realisasi-fisik": "realisasi_fisik", "realisasi-fisik-sipd": "realisasi_fisik_sipd",
+                                    "pk-iku": "pk_iku"}   # the SIPD-era form too (issue 12)
     for word in cli.template_kinds():
         assert write_template(word, tmp_path / f"{word}.xlsx").exists()
     toy = dataclasses.replace(lra.READER, kind="toy", templates=("toy-form",))

@@ -59,9 +59,19 @@ def test_every_table_a_reader_fills_is_declared_staged_and_viewed(tmp_path):
     assert sorted(declared) == sorted({t.name for r in sources.readers() for t in r.tables})
 
 
-def test_reader_frames_have_the_declared_columns_in_order(example_prepared):
-    assert set(example_prepared) == {r.kind for r in sources.readers()}
-    for kind, prep in example_prepared.items():
+@pytest.fixture(scope="module")
+def sipd_prepared(tmp_path_factory):
+    """The SIPD-era example (examples/sipd-dinkes-2024): the kinds only it has (Realisasi Per Dokumen)."""
+    from tests.sipd_builders import SIPD_EXAMPLE
+
+    cfg = make_workspace(tmp_path_factory.mktemp("tables_sipd"), sorted((SIPD_EXAMPLE / "input").glob("*.xlsx")))
+    return {p.kind: p for p in (ingest.prepare(f, cfg) for f in ingest.discover(cfg, settle_check=False))}
+
+
+def test_reader_frames_have_the_declared_columns_in_order(example_prepared, sipd_prepared):
+    prepared = {**sipd_prepared, **example_prepared}
+    assert set(prepared) == {r.kind for r in sources.readers()}
+    for kind, prep in prepared.items():
         assert not prep.has_errors, [i.text() for i in prep.issues][:5]
         reader = sources.reader(kind)
         assert set(prep.tables) == set(reader.table_names)

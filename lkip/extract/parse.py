@@ -69,6 +69,7 @@ def _parse_number_text(text: str) -> float | Decimal | None:
     s = _CURRENCY.sub("", s).strip()
     if s.startswith("-") or s.startswith("−"):
         negative, s = (not negative), s[1:].strip()
+        s = _CURRENCY.sub("", s).strip()       # "-Rp 3.400.000": Excel's negative rupiah
     elif s.startswith("+"):
         s = s[1:].strip()
     s = s.rstrip(",-").strip() if s.endswith(",-") else s  # "Rp58.279.356.766,-"

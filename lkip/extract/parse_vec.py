@@ -57,7 +57,8 @@ def _clean(texts: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
     s = pc.if_else(pct, pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(s, 0, -1)), s)
     s = pc.utf8_trim_whitespace(pc.replace_substring_regex(s, cur, ""))
     minus = pc.or_(pc.starts_with(s, "-"), pc.starts_with(s, "\u2212"))
-    s = pc.if_else(minus, pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(s, 1)), s)
+    s = pc.if_else(minus, pc.utf8_trim_whitespace(pc.replace_substring_regex(
+        pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(s, 1)), cur, "")), s)   # "-Rp 3.400.000"
     plus = pc.and_(pc.invert(minus), pc.starts_with(s, "+"))
     s = pc.if_else(plus, pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(s, 1)), s)
     tail = pc.ends_with(s, ",-")

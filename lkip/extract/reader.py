@@ -54,9 +54,10 @@ class Reader:
     (same kind, SKPD and year: every row), ``"period"`` (and same period end) or ``"row"`` (only
     the rows it holds); ``replacement_codes`` (staging table, code column, SQL condition of the
     rows that carry a code, the word for them): the codes whose disappearance a replacement
-    warns about. ``renja_check`` (staging table, column label, severity): its ``kode_kegiatan``
-    must be a kegiatan of the Renja/DPA of the same SKPD and year (``lkip.ingest``).
-
+    warns about; ``"cumulative"``: an export of every document up to its last date, replacing
+    the versions up to that date only (SIPD Realisasi Per Dokumen). ``renja_check`` (staging
+    table, column label, severity[, code column]): its ``kode_kegiatan`` (or the code column
+    named) must be a kegiatan of the Renja/DPA of the same SKPD and year (``lkip.ingest``).
     ``replacement_rows`` (column, value): the rows of a new file's frame that carry those codes,
     when not every row with a code does (the Renja: only its kegiatan rows); the frame-side twin
     of ``replacement_codes``' SQL condition ``<column> = '<value>'`` (a test holds them equal).
@@ -75,9 +76,12 @@ class Reader:
     other_maps: tuple[str | Path, ...] = ()
     replaced_by: str = "file"
     replacement_codes: tuple[str, str, str, str] | None = None
-    renja_check: tuple[str, str, str] | None = None
+    renja_check: tuple[str, ...] | None = None
     replacement_rows: tuple[str, str] | None = None
     templates: tuple[str, ...] = ()
+    # True: ``read(workbook, config=...)`` gets the run's configuration (lkip.config.Config or
+    # None), for a kind whose rules are configuration (SIPD documents: [[sipd.dokumen]]).
+    reads_config: bool = False
 
     @property
     def column_maps(self) -> list[str | Path]:

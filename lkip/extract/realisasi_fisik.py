@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from lkip.extract.base import FileMeta, ReadResult
+from lkip import sipd_codes
 from lkip.extract.header import find_header, is_total_label, iter_data_rows, load_column_map, read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, to_float, to_money
 from lkip.extract.common import (
@@ -94,6 +95,7 @@ def read_sheet(sheet: Any) -> ReadResult:
             return None
 
     records: list[dict[str, Any]] = []
+    negative_rp: list[Issue] = []
     totals: list[tuple[int, dict[str, Any], int]] = []
     last_kode: str | None = None
     skpd_cells: list[Any] = []
@@ -140,7 +142,8 @@ def read_sheet(sheet: Any) -> ReadResult:
             last_kode = kode
         for f in K + RP:
             if rec[f] is not None and rec[f] < 0:
-                issues.append(cell_error(name, row, lbl[f], v.get(f), "angka ≥ 0", f"Nilai negatif: {v.get(f)!r}"))
+                (negative_rp if f in RP else issues).append(
+                    cell_error(name, row, lbl[f], v.get(f), "angka ≥ 0", f"Nilai negatif: {v.get(f)!r}"))
         rec["sheet"] = name
         rec["excel_row"] = row
         records.append(rec)
@@ -164,6 +167,9 @@ def read_sheet(sheet: Any) -> ReadResult:
 
     resolve_skpd(meta, [r["kode_kegiatan"] for r in records], column_codes(skpd_cells), name, issues,
                  lbl.get("kode_kegiatan", "Kode Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
+    # SIPD era: a quarter's Rp may be net negative (returns, STS, above its spending; docs/sipd.md 6b).
+    if not sipd_codes.era_sipd(meta.kode_skpd):
+        issues.extend(negative_rp)
 
     # s.d. triwulan: from the title, else the last quarter with any value.
     sd = meta.s_d_triwulan
@@ -198,4 +204,5 @@ READER = Reader(kind=KIND, label="Form Realisasi Kinerja", order=4, tables=(REAL
                 read=read, column_map=KIND, validate=schema.validate_frames, replaced_by="row",
                 # A form row for an unknown kegiatan is staged with a warning and left out of the
                 # tables by the model (core.realisasi_fisik_tak_cocok); money (SP2D) is stricter.
-                renja_check=(TABLE, "Kode Kegiatan", WARNING), templates=("realisasi-fisik",))
+                renja_check=(TABLE, "Kode Kegiatan", WARNING),
+                templates=("realisasi-fisik", "realisasi-fisik-sipd"))   # the SIPD-era form: three code levels

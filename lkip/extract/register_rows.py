@@ -130,19 +130,23 @@ def starts_footer(cells: list[Any]) -> bool:
 
 
 def kept_rows(pool: ThreadPoolExecutor, head: list[list[Any]], header: Any, data: pa.Table,
-              sheet_cols: list[Any], c0: int) -> tuple[np.ndarray, list[tuple[int, Any]]]:
+              sheet_cols: list[Any], c0: int, *, key: str = "nomor_sp2d", key_fields: Any = KEY_FIELDS,
+              label_fields: Any = LABEL_FIELDS, text_fields: Any = ("uraian",),
+              total_field: str = "nilai") -> tuple[np.ndarray, list[tuple[int, Any]]]:
     """(which rows of ``data`` are SP2D rows, the JUMLAH rows as (index in data, raw nilai)).
 
     ``sheet_cols``: the ``arrow_text.Column`` of each column of ``data``; ``c0``: the sheet column
-    of ``data``'s first column."""
+    of ``data``'s first column. The keywords say which field every data row fills (``key``) and
+    the row reader's classification fields, for another kind read the same way (SIPD documents:
+    ``lkip.extract.realisasi_dokumen_fast``)."""
     cols = header.columns
     n_all = data.num_rows
     n_filled = np.zeros(n_all, dtype=np.int16)
     for c in sheet_cols:
         n_filled += c.filled
-    nomor = sheet_cols[cols["nomor_sp2d"] - c0]
+    nomor = sheet_cols[cols[key] - c0]
     nomor_all = nomor.trimmed
-    nomor_header = header.printed[cols["nomor_sp2d"]].strip()
+    nomor_header = header.printed[cols[key]].strip()
     special = (
         (n_filled <= 2)
         | ~nomor.filled
@@ -174,12 +178,12 @@ def kept_rows(pool: ThreadPoolExecutor, head: list[list[Any]], header: Any, data
     kept_special: list[int] = []
     totals_at: list[tuple[int, Any]] = []   # (index in data, raw nilai)
     yielded: set[int] = set()
-    for dr in iter_data_rows(grid, header, text_fields={"uraian"}, key_fields=KEY_FIELDS,
-                             label_fields=LABEL_FIELDS):
+    for dr in iter_data_rows(grid, header, text_fields=set(text_fields), key_fields=key_fields,
+                             label_fields=label_fields):
         i = int(rest_idx[dr.excel_row - header.excel_row - 1])
         yielded.add(i)
         if dr.is_total:
-            totals_at.append((i, dr.values.get("nilai")))
+            totals_at.append((i, dr.values.get(total_field)))
             continue
         kept_special.append(i)
     # Everything from the first footer row on is footer; other special rows not yielded are skipped.

@@ -29,7 +29,7 @@ from lkip.extract.common import (  # noqa: F401  (text_or_none, printed_label: o
     text_or_none,
 )
 from lkip.extract.header import find_header, iter_data_rows, load_column_map, read_title_meta, title_lines
-from lkip.extract import register_fast
+from lkip.extract import register_fast, register_sp2d_sipd
 from lkip.extract.parse import ParseError, normalize_code, parse_date, to_money
 from lkip.extract.register_rules import (  # noqa: F401  (the rules stay importable from here)
     JENIS,
@@ -83,6 +83,10 @@ def read(workbook: Any) -> ReadResult:
 
 
 def read_sheet(sheet: Any) -> ReadResult:
+    # SIPD-RI's register (Bruto / Potongan / Neto, deductions under merged SP2D cells): its own layout.
+    sipd_header = register_sp2d_sipd.header_of(head_grid(sheet))
+    if sipd_header is not None:
+        return register_sp2d_sipd.read_sheet(sheet, grid(sheet), sipd_header)
     if getattr(sheet, "n_rows_hint", 0) >= register_fast.FAST_MIN_ROWS and hasattr(sheet, "strings"):
         fast = register_fast.read_fast(sheet, KIND, COLUMNS)
         if fast is not None:
@@ -256,4 +260,5 @@ __all__: Iterable[str] = ["KIND", "matches", "read", "read_sheet", "normalize_je
 READER = Reader(kind=KIND, label="Register SP2D", order=3, tables=(REGISTER_SP2D,), matches=matches,
                 read=read, column_map=KIND, validate=schema.validate_frames, replaced_by="period",
                 replacement_codes=(TABLE, "kode_kegiatan", "kode_kegiatan IS NOT NULL", "kegiatan"),
-                renja_check=(TABLE, "Kode Kegiatan", ERROR))
+                renja_check=(TABLE, "Kode Kegiatan", ERROR),
+                other_maps=(register_sp2d_sipd.MAP,))   # the SIPD-RI layout (docs/sipd.md 6c)

@@ -31,6 +31,7 @@ from lkip.extract.common import (  # noqa: F401  (TOLERANCE, rupiah: old names k
     blank,
     cell_issue,
     check_jumlah_row,
+    code_depth,
     code_parents,
     column_label,
     no_header_issue,
@@ -290,6 +291,11 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
                                 kolom="Kode Rekening", nilai=c,
                                 diharapkan="baris program dengan kode awalan kegiatan tersebut"))
 
+    # Permendagri 90/2019 plans have three levels (program -> kegiatan -> sub kegiatan); there a
+    # further indicator under a program row is that program's own indicator (docs/sipd.md 4).
+    three_levels = any(code_depth(c, parents) >= 2 for c in codes)
+    has_children = {p for p in parents.values() if p is not None}
+
     def program_of(code: str) -> str:
         while parents.get(code) is not None:
             code = parents[code]  # type: ignore[assignment]
@@ -313,7 +319,7 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
             owner_jenis = jenis_of.get(owner_code, "program") if owner.kind == "coded" else "group"
             if r.kind == "group":
                 rec.update(baris_jenis="indikator_program", kode=program_of(owner_code) if owner_code else None)
-            elif owner_jenis == "kegiatan":
+            elif owner_jenis == "kegiatan" or (three_levels and owner.kind == "coded"):
                 rec.update(baris_jenis="indikator", kode=owner_code, kode_induk=parents.get(owner_code))
                 amounts_zero = False
             else:
@@ -321,6 +327,8 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
                 rec.update(baris_jenis="indikator_program",
                            kode=program_of(owner_code) if owner_code else None)
                 amounts_zero = False
+        if r.kind == "coded" and r.kode in has_children:
+            amounts_zero = False        # a blank parent amount is computed from its children
         for f in MONEY:
             val = r.money[f]
             # Blank/'-' is zero on program/kegiatan rows; a column the file lacks stays NULL.
@@ -341,8 +349,24 @@ def _group_code(owner: _Row, kept: list[_Row], program_of: Any) -> str | None:
 
 
 def _check_total(sheet: str, header: Header, dr: Any, records: list[dict[str, Any]], issues: list[Issue]) -> None:
-    programs = [r for r in records if r["baris_jenis"] == "program"]
+    programs = [_with_computed(r, records) for r in records if r["baris_jenis"] == "program"]
     check_jumlah_row(sheet, header, dr, programs, MONEY, "program", issues)
+
+
+def _with_computed(row: dict[str, Any], records: list[dict[str, Any]], depth: int = 0) -> dict[str, Any]:
+    """The row with each blank amount computed from its children (a SIPD program or kegiatan
+    printed without amounts, docs/sipd.md 6a); printed amounts as they are."""
+    if depth > 20 or all(row.get(f) is not None for f in MONEY):
+        return row
+    kids = [_with_computed(r, records, depth + 1) for r in records
+            if r["baris_jenis"] in ("program", "kegiatan") and r.get("kode_induk") == row.get("kode")]
+    if not kids:
+        return row
+    out = dict(row)
+    for f in MONEY:
+        if out.get(f) is None and any(k.get(f) is not None for k in kids):
+            out[f] = sum((k[f] for k in kids if k.get(f) is not None), Decimal("0.00"))
+    return out
 
 
 READER = Reader(kind=KIND, label="Renja/DPA", order=0, tables=(RENJA,), matches=matches, read=read,

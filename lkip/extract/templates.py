@@ -11,6 +11,7 @@ from typing import Any
 
 import xlsxwriter
 
+from lkip import sipd_codes
 from lkip.extract import pk_iku
 
 ROWS = 500  # rows prepared with validation
@@ -27,6 +28,27 @@ FORM_HEADER_TOP = ["No", "Kode Kegiatan", "Nama Kegiatan", "Indikator Kinerja", 
                    "Realisasi Kinerja", "", "", "", "Realisasi Keuangan (Rp)", "", "", "", "Keterangan"]
 FORM_HEADER_SUB = ["", "", "", "", "", "", "TW I", "TW II", "TW III", "TW IV", "TW I", "TW II", "TW III", "TW IV", ""]
 
+# SIPD era (Permendagri 90/2019, docs/sipd.md 6d): program, kegiatan and sub kegiatan rows, each with its
+# indicators; Rp on sub kegiatan rows (a quarter may be net negative after returns).
+FORM_HEADER_TOP_SIPD = ["No", "Kode Program/Kegiatan/Sub Kegiatan", "Program/Kegiatan/Sub Kegiatan",
+                        *FORM_HEADER_TOP[3:]]
+PETUNJUK_FORM_SIPD = [
+    "PETUNJUK PENGISIAN FORM REALISASI KINERJA (SIPD-RI, PERMENDAGRI 90/2019)",
+    "1. Isi judul: ganti 'TAHUN ANGGARAN ....' dengan tahunnya (mis. TAHUN ANGGARAN 2024), "
+    "'Perangkat Daerah : kode - nama' (mis. Perangkat Daerah : 1.02.0.00.0.00.01.0000 - DINAS KESEHATAN) "
+    "dan 's.d. Triwulan ....' (I, II, III atau IV).",
+    "2. Satu baris per indikator kinerja program, kegiatan dan sub kegiatan, dengan kodenya sebagai teks persis "
+    "seperti di DPA (program 1.02.02, kegiatan 1.02.02.2.02, sub kegiatan 1.02.02.2.02.0033; ekor dua angka "
+    "1.02.02.2.02.33 juga dikenali). Indikator kedua: baris berikutnya dengan kode yang sama.",
+    "3. Realisasi Kinerja TW I-IV: capaian fisik (K) tiap triwulan, angka ≥ 0. Biarkan KOSONG bila belum "
+    "ada data (kosong berbeda dengan 0).",
+    "4. Realisasi Keuangan (Rp) TW I-IV hanya pada baris pertama tiap sub kegiatan; dipakai untuk rekonsiliasi "
+    "dengan Laporan Realisasi Per Dokumen dan Register SP2D SIPD. Boleh negatif bila setoran (STS) suatu "
+    "triwulan melebihi belanjanya.",
+    "5. Jangan mengubah, menambah atau memindahkan judul kolom. Baris JUMLAH dan tanda tangan boleh ditambahkan "
+    "di bawah data.",
+    "6. Simpan sebagai .xlsx lalu letakkan di folder input/.",
+]
 PK_TITLE = ["PERJANJIAN KINERJA DAN INDIKATOR KINERJA UTAMA", "TAHUN ....", "Perangkat Daerah : kode - nama"]
 # One sheet per PK/IKU table, as the reader finds it (lkip.extract.pk_iku.SHEETS).
 PK_SHEETS: dict[str, list[str]] = {spec.template_sheet: list(spec.template_header) for spec in pk_iku.SHEETS}
@@ -64,9 +86,13 @@ PETUNJUK_PK = [
 
 
 def write_template(kind: str, path: str | Path, prefill: Any = None) -> Path:
-    """``prefill``: a ``lkip.template_prefill.FormPrefill`` (the Renja's indicators) for the form."""
+    """``prefill``: a ``lkip.template_prefill.FormPrefill`` (the Renja's indicators) for the form;
+    a SIPD-era SKPD's (eight-segment code) gets the SIPD-era form."""
     path = Path(path)
-    if kind == "realisasi-fisik":
+    if kind == "realisasi-fisik-sipd" or (kind == "realisasi-fisik" and prefill is not None
+                                          and sipd_codes.era_sipd(prefill.kode_skpd)):
+        _form(path, prefill, sipd=True)
+    elif kind == "realisasi-fisik":
         _form(path, prefill)
     elif kind == "pk-iku":
         _pk(path)
@@ -123,7 +149,7 @@ def _form_title(prefill: Any) -> list[str]:
             f"Unit Kerja : {prefill.bagian}" if prefill.bagian else "Unit Kerja : ....", "s.d. Triwulan ...."]
 
 
-def _form(path: Path, prefill: Any = None) -> None:
+def _form(path: Path, prefill: Any = None, sipd: bool = False) -> None:
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     f = _formats(wb)
     ws = wb.add_worksheet("Form")
@@ -136,7 +162,7 @@ def _form(path: Path, prefill: Any = None) -> None:
         "validate": "list", "source": TRIWULAN, "error_title": "Triwulan",
         "error_message": "Pilih s.d. Triwulan I, II, III atau IV.", "ignore_blank": True})
     h = len(title)
-    for j, t in enumerate(FORM_HEADER_TOP):
+    for j, t in enumerate(FORM_HEADER_TOP_SIPD if sipd else FORM_HEADER_TOP):
         if t and j not in (6, 10):
             ws.merge_range(h, j, h + 1, j, t, f["head"])
     ws.merge_range(h, 6, h, 9, "Realisasi Kinerja", f["head"])
@@ -151,11 +177,11 @@ def _form(path: Path, prefill: Any = None) -> None:
     ws.set_column(14, 14, 24)
     for col in range(4, 5):
         _non_negative(ws, first, col)
-    for col in range(6, 14):
+    for col in range(6, 10 if sipd else 14):
         _non_negative(ws, first, col)
     ws.freeze_panes(first, 0)
     if prefill is None:
-        _petunjuk(wb, PETUNJUK_FORM, f)
+        _petunjuk(wb, PETUNJUK_FORM_SIPD if sipd else PETUNJUK_FORM, f)
     else:
         _prefilled_rows(wb, ws, first, prefill, f)
     wb.close()

@@ -56,7 +56,8 @@ TABLES: dict[str, TableLabel] = {
     "lampiran_3": TableLabel("Lampiran III", "Realisasi Fisik dan Keuangan {nama} {periode}",
                              "Realisasi Fisik dan Keuangan"),
     "rekonsiliasi": TableLabel(
-        None, "Rekonsiliasi Realisasi Anggaran (SIMDA LRA, Register SP2D dan Form Realisasi) {nama} {periode}",
+        None, "Rekonsiliasi Realisasi Anggaran (LRA SIMDA atau Realisasi Per Dokumen SIPD, Register SP2D dan Form "
+        "Realisasi) {nama} {periode}",
         "Rekonsiliasi Realisasi"),
 }
 
@@ -99,7 +100,8 @@ COLUMNS = {
     "tahun_lalu": "Tahun", "realisasi_lalu": "Realisasi Tahun Lalu", "tahun_target": "Tahun",
     "lra": "LRA", "sp2d": "SP2D", "form": "Form Realisasi",
     "selisih_lra_sp2d": "Selisih LRA – SP2D", "selisih_lra_form": "Selisih LRA – Form",
-    "selisih_sp2d_form": "Selisih SP2D – Form",
+    "selisih_sp2d_form": "Selisih SP2D – Form", "dokumen": "Realisasi Per Dokumen (SIPD)",
+    "selisih_dokumen_sp2d": "Selisih Dokumen – SP2D", "selisih_dokumen_form": "Selisih Dokumen – Form",
 }
 
 # Words written in capitals wherever a header is made from a column name.

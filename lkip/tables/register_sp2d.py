@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lkip.tables.base import BOOLEAN, DATE, INTEGER, MONEY, TEXT, Column, Table
 
-JENIS = ("LS", "GU", "GU NIHIL", "TU", "UP")
+JENIS = ("LS", "GU", "GU NIHIL", "GU KKPD", "TU", "UP")  # GU KKPD: SIPD-RI (docs/sipd.md 6c)
 
 # nilai >= 0 and the dates inside the budget year are checked by schemas/register_sp2d.py
 # (column-wise over Arrow data, with their own messages).

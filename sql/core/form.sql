@@ -4,7 +4,7 @@
 -- the highest s_d_triwulan); rows no newer form holds keep their value.
 CREATE OR REPLACE TABLE core.form AS
 WITH r AS (
-    SELECT s.* REPLACE (core.kode(s.kode_kegiatan) AS kode_kegiatan), f.staged_at AS __staged_at
+    SELECT s.* REPLACE (core.kode_era(s.kode_skpd, s.kode_kegiatan) AS kode_kegiatan), f.staged_at AS __staged_at
     FROM core.stg_realisasi_fisik s
     LEFT JOIN core.file_aktif f ON f.file_sha256 = s.file_sha256
 )

@@ -1,9 +1,17 @@
--- Kegiatan indicators (first on the kegiatan row, further ones on continuation rows).
+-- Indicators of kegiatan and sub kegiatan (first on the entity's row, further ones on continuation
+-- rows), and in the SIPD era (core.era_sipd) of programs too: there every level's indicators are
+-- listed under their owner's code (docs/sipd.md), while only sub kegiatan indicators enter K %
+-- (a kegiatan with sub kegiatan takes their mean, core.kegiatan_rekap).
 CREATE OR REPLACE TABLE core.indikator AS
-WITH r AS (
+WITH pemilik AS (
+    SELECT kode_skpd, tahun, kode FROM core.kegiatan
+    UNION ALL
+    SELECT kode_skpd, tahun, kode FROM core.program WHERE core.era_sipd(kode_skpd)
+), r AS (
     SELECT *,
            coalesce(CASE WHEN baris_jenis = 'indikator' THEN kode END,
-                    last_value(CASE WHEN baris_jenis IN ('kegiatan', 'sub_kegiatan') THEN kode END IGNORE NULLS)
+                    last_value(CASE WHEN baris_jenis IN ('kegiatan', 'sub_kegiatan')
+                                      OR (baris_jenis = 'program' AND core.era_sipd(kode_skpd)) THEN kode END IGNORE NULLS)
                         OVER (PARTITION BY kode_skpd, tahun ORDER BY urutan
                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS kode_kegiatan
     FROM core.renja
@@ -13,6 +21,7 @@ SELECT r.kode_skpd, r.tahun, r.kode_kegiatan, r.urutan, trim(r.indikator) AS ind
        row_number() OVER (PARTITION BY r.kode_skpd, r.tahun, r.kode_kegiatan, core.kunci(r.indikator)
                           ORDER BY r.urutan) AS ke
 FROM r
-JOIN core.kegiatan k ON k.kode_skpd = r.kode_skpd AND k.tahun = r.tahun AND k.kode = r.kode_kegiatan
-WHERE r.baris_jenis IN ('kegiatan', 'sub_kegiatan', 'indikator')
+JOIN pemilik k ON k.kode_skpd = r.kode_skpd AND k.tahun = r.tahun AND k.kode = r.kode_kegiatan
+WHERE (r.baris_jenis IN ('kegiatan', 'sub_kegiatan', 'indikator')
+       OR (r.baris_jenis = 'program' AND core.era_sipd(r.kode_skpd)))
   AND nullif(trim(r.indikator), '') IS NOT NULL;

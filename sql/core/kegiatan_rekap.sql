@@ -33,6 +33,7 @@ WITH rp AS (
 ), anak AS (
     SELECT kode_skpd, tahun, kode_induk, count(*) AS n_anak,
            sum(pagu) AS pagu, sum(pagu_murni) AS pagu_murni,
+           sum(kas_tw1) AS kas_tw1, sum(kas_tw2) AS kas_tw2, sum(kas_tw3) AS kas_tw3, sum(kas_tw4) AS kas_tw4,
            sum(rp_tw1) AS rp_tw1, sum(rp_tw2) AS rp_tw2, sum(rp_tw3) AS rp_tw3, sum(rp_tw4) AS rp_tw4,
            sum(rp_realisasi) AS rp_realisasi,
            core.mean(k_pct) AS k_pct, core.mean(core.serapan(rp_realisasi, pagu)) AS rp_pct
@@ -42,7 +43,11 @@ SELECT d.kode_skpd, d.tahun, d.kode, d.uraian, d.tingkat, d.kode_induk, d.kode_p
        d.s_d_triwulan,
        CAST(coalesce(d.pagu_murni, a.pagu_murni) AS DECIMAL(18,2)) AS pagu_murni,
        CAST(CASE WHEN a.n_anak > 0 AND d.pagu_perubahan IS NULL THEN a.pagu ELSE d.pagu END AS DECIMAL(18,2)) AS pagu,
-       d.kas_tw1, d.kas_tw2, d.kas_tw3, d.kas_tw4,
+       -- a blank parent's (SIPD kegiatan printed without amounts) kas is its children's
+       CAST(CASE WHEN a.n_anak > 0 AND d.kas_tw1 IS NULL THEN a.kas_tw1 ELSE d.kas_tw1 END AS DECIMAL(18,2)) AS kas_tw1,
+       CAST(CASE WHEN a.n_anak > 0 AND d.kas_tw2 IS NULL THEN a.kas_tw2 ELSE d.kas_tw2 END AS DECIMAL(18,2)) AS kas_tw2,
+       CAST(CASE WHEN a.n_anak > 0 AND d.kas_tw3 IS NULL THEN a.kas_tw3 ELSE d.kas_tw3 END AS DECIMAL(18,2)) AS kas_tw3,
+       CAST(CASE WHEN a.n_anak > 0 AND d.kas_tw4 IS NULL THEN a.kas_tw4 ELSE d.kas_tw4 END AS DECIMAL(18,2)) AS kas_tw4,
        CAST(CASE WHEN a.n_anak > 0 THEN a.rp_tw1 ELSE d.rp_tw1 END AS DECIMAL(18,2)) AS rp_tw1,
        CAST(CASE WHEN a.n_anak > 0 THEN a.rp_tw2 ELSE d.rp_tw2 END AS DECIMAL(18,2)) AS rp_tw2,
        CAST(CASE WHEN a.n_anak > 0 THEN a.rp_tw3 ELSE d.rp_tw3 END AS DECIMAL(18,2)) AS rp_tw3,

@@ -77,3 +77,23 @@ CREATE OR REPLACE MACRO core.cara_hitung(c) AS
         WHEN regexp_replace(lower(c), '[^a-z]', '', 'g') IN ('terakhir', 'last', 'akhir') THEN 'terakhir'
         ELSE 'jumlah'
     END;
+
+-- SIPD-RI era (Permendagri 90/2019, docs/sipd.md): an SKPD whose code has eight segments
+-- (1.02.0.00.0.00.01.0000). Its plan has three levels and its codes are made canonical below.
+CREATE OR REPLACE MACRO core.era_sipd(kode_skpd) AS
+    coalesce(len(string_split(CAST(kode_skpd AS VARCHAR), '.')) = 8, false);
+
+-- Canonical sub kegiatan code: 2021-2022 exports print two-digit tails (1.02.02.2.02.33), later
+-- ones four (1.02.02.2.02.0033); the same sub kegiatan when the numbers are equal. The tail of a
+-- six-segment code is re-printed with four digits; other codes only as core.kode.
+CREATE OR REPLACE MACRO core.kode_sipd(x) AS
+    CASE WHEN len(string_split(core.kode(x), '.')) = 6
+              AND regexp_matches(string_split(core.kode(x), '.')[6], '^\d{1,4}$')
+         THEN array_to_string(string_split(core.kode(x), '.')[1:5], '.') || '.'
+              || lpad(string_split(core.kode(x), '.')[6], 4, '0')
+         ELSE core.kode(x) END;
+
+-- A program / kegiatan / sub kegiatan code of one SKPD's row: canonical in the SIPD era, as
+-- printed (core.kode) otherwise (a 13/2006 kegiatan 4.01.4.01.03.01 has six segments too).
+CREATE OR REPLACE MACRO core.kode_era(kode_skpd, x) AS
+    CASE WHEN core.era_sipd(kode_skpd) THEN core.kode_sipd(x) ELSE core.kode(x) END;

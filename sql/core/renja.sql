@@ -12,7 +12,7 @@ WITH per_file AS (
     QUALIFY row_number() OVER (PARTITION BY kode_skpd, tahun
                                ORDER BY perubahan DESC, staged_at DESC NULLS LAST, file_sha256 DESC NULLS LAST) = 1
 )
-SELECT r.* REPLACE (core.kode(r.kode) AS kode, core.kode(r.kode_induk) AS kode_induk,
+SELECT r.* REPLACE (core.kode_era(r.kode_skpd, r.kode) AS kode, core.kode_era(r.kode_skpd, r.kode_induk) AS kode_induk,
                     lower(trim(r.baris_jenis)) AS baris_jenis)
 FROM core.stg_renja r
 JOIN pilih p ON p.kode_skpd = r.kode_skpd AND p.tahun = r.tahun

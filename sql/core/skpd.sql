@@ -1,10 +1,12 @@
 -- SKPD and year, with s_d_triwulan = the latest quarter covered by any realisation data
--- (LRA period, register: its meta period or latest SP2D date, form s.d. triwulan).
+-- (LRA period, register: its meta period or latest SP2D date, form s.d. triwulan, SIPD documents:
+-- the file's last date).
 CREATE OR REPLACE TABLE core.skpd AS
 WITH semua AS (
     SELECT DISTINCT kode_skpd, tahun FROM core.stg_renja
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_lra
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_register_sp2d
+    UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_realisasi_dokumen
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_realisasi_fisik
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_iku
 ), tw AS (
@@ -16,6 +18,8 @@ WITH semua AS (
     FROM core.file_aktif f WHERE f.kind = 'register_sp2d' GROUP BY ALL
     UNION ALL
     SELECT kode_skpd, tahun, max(s_d_triwulan) FROM core.form GROUP BY ALL
+    UNION ALL
+    SELECT kode_skpd, tahun, max(quarter(periode_akhir)) FROM core.realisasi_dokumen GROUP BY ALL
 )
 -- The name: the configuration's [skpd] table first, else the title block of the SKPD's files.
 SELECT s.kode_skpd, s.tahun,

@@ -4,7 +4,10 @@
 CREATE OR REPLACE VIEW laporan.lampiran_3 AS
 WITH baris AS (
     SELECT kode_skpd, tahun, s_d_triwulan, urutan AS u, 0 AS r, 'program' AS level, kode, uraian,
-           coalesce(indikator, '') AS indikator, target, coalesce(satuan, '') AS satuan, NULL::VARCHAR AS cara_hitung,
+           -- SIPD era: the program's indicators are its own 'indikator' rows (core.indikator)
+           CASE WHEN core.era_sipd(kode_skpd) THEN '' ELSE coalesce(indikator, '') END AS indikator,
+           CASE WHEN core.era_sipd(kode_skpd) THEN NULL ELSE target END AS target,
+           CASE WHEN core.era_sipd(kode_skpd) THEN '' ELSE coalesce(satuan, '') END AS satuan, NULL::VARCHAR AS cara_hitung,
            pagu, NULL::DOUBLE AS k_tw1, NULL::DOUBLE AS k_tw2, NULL::DOUBLE AS k_tw3, NULL::DOUBLE AS k_tw4,
            rp_tw1, rp_tw2, rp_tw3, rp_tw4, NULL::DOUBLE AS k_realisasi, rp_realisasi,
            capaian_k_pct, capaian_rp_pct, rp_pct_tertimbang

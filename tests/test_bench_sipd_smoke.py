@@ -1,0 +1,21 @@
+"""bench/sipd_dokumen.py runs (a tiny file): both readers read it, the ratios are reported."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+
+def test_sipd_dokumen_bench_runs():
+    path = Path(__file__).resolve().parents[1] / "bench" / "sipd_dokumen.py"
+    spec = importlib.util.spec_from_file_location("bench_sipd_dokumen", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    from lkip.extract import realisasi_dokumen_fast as F
+
+    before = F.FAST_MIN_ROWS
+    try:
+        got = mod.main(["--rows", "50"])
+    finally:
+        F.FAST_MIN_ROWS = before
+    assert got["rows"] == 50 and {"floor_s", "columns_s", "rows_s", "columns_over_floor", "rows_over_columns"} <= set(got)
