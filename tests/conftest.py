@@ -61,3 +61,11 @@ def prefect_api_url(tmp_path_factory):
     srv = PrefectServer(tmp_path_factory.mktemp("prefect") / "home")
     yield srv.url
     srv.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` (real `lkip` processes, whole publishes: tens of seconds each) run first,
+    in file order. `make test` spreads the tests over parallel workers (pytest-xdist): the short
+    tests then fill in around the long ones and the workers finish together, instead of one worker
+    running a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

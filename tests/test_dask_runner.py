@@ -8,7 +8,7 @@ import pytest
 
 from test_reliability_helpers import lkip_env, make_workspace, run_lkip, warehouse_digest
 
-pytestmark = pytest.mark.timeout(400)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
 
 def test_flow_on_a_dask_localcluster_gives_the_same_tables(tmp_path, prefect_api_url):

@@ -14,7 +14,7 @@ import pytest
 
 from test_reliability_helpers import lkip_env, make_workspace, run_lkip, run_reports, warehouse_digest
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 LONG = ("realisasi_" + "nama_berkas_yang_sangat_panjang_" * 8)[:226] + ".xlsx"   # 231 bytes
 ESC = "tampilan\x1b[2J\x1b]0;judul\x07[blink]berkedip[red].xlsx"

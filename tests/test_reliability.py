@@ -37,7 +37,7 @@ from test_reliability_helpers import (
     warehouse_digest,
 )
 
-pytestmark = pytest.mark.timeout(420)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(420)]
 
 ROUNDS = int(os.environ.get("LKIP_RELIABILITY_ROUNDS", "2"))
 SEED = int(os.environ.get("LKIP_RELIABILITY_SEED", str(int(time.time()))))
