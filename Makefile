@@ -25,8 +25,10 @@ run: setup
 	cp $(EXAMPLE)/input/*.xlsx $(SIPD_EXAMPLE)/input/*.xlsx $(EXAMPLE_WS)/input/
 	$(BIN)/lkip run --input $(EXAMPLE_WS)/input --output output
 
+# TEST_WORKERS parallel pytest-xdist workers; the `slow` tests start first (tests/conftest.py).
+TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest -q -m "not server and not fuzz"
+	$(BIN)/python -m pytest -q -m "not server and not fuzz" -n $(TEST_WORKERS) --dist loadgroup
 
 # The layout fuzzer's long run (LKIP_FUZZ_EXAMPLES examples, default 1000), split in
 # FUZZ_SHARDS shards run in parallel by pytest-xdist (one per core).

@@ -61,3 +61,30 @@ def prefect_api_url(tmp_path_factory):
     srv = PrefectServer(tmp_path_factory.mktemp("prefect") / "home")
     yield srv.url
     srv.stop()
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory, prefect_api_url):
+    """The bundled example after one uninterrupted `lkip run` (a real process on the shared server):
+    the reference the process tests compare with, or copy to start from. Read-only: copy it first.
+    {"ws", "digest" (warehouse), "csv" (published CSV), "files" (input inventory), "seconds"}."""
+    import time
+
+    from test_reliability_helpers import csv_digest, input_inventory, lkip_env, run_lkip, warehouse_digest
+    from test_reliability_helpers import make_workspace as make_process_workspace
+
+    ws = make_process_workspace(tmp_path_factory.mktemp("example_run"))
+    files = input_inventory(ws)
+    t = time.monotonic()
+    r = run_lkip(["run", "-w", str(ws)], lkip_env(api_url=prefect_api_url))
+    seconds = time.monotonic() - t
+    assert r.returncode == 0, r.stdout + r.stderr
+    return {"ws": ws, "digest": warehouse_digest(ws), "csv": csv_digest(ws), "files": files, "seconds": seconds}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` (real `lkip` processes, whole publishes: tens of seconds each) run first,
+    in file order. `make test` spreads the tests over parallel workers (pytest-xdist): the short
+    tests then fill in around the long ones and the workers finish together, instead of one worker
+    running a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

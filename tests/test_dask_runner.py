@@ -8,16 +8,15 @@ import pytest
 
 from test_reliability_helpers import lkip_env, make_workspace, run_lkip, warehouse_digest
 
-pytestmark = pytest.mark.timeout(400)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
 
-def test_flow_on_a_dask_localcluster_gives_the_same_tables(tmp_path, prefect_api_url):
+def test_flow_on_a_dask_localcluster_gives_the_same_tables(tmp_path, prefect_api_url, example_run):
     from distributed import Client, LocalCluster
 
-    env = lkip_env(api_url=prefect_api_url)   # one server for both runs (tests/conftest.py)
-    default_ws = make_workspace(tmp_path / "threads")
-    r = run_lkip(["run", "-w", str(default_ws)], env)
-    assert r.returncode == 0, r.stdout + r.stderr
+    env = lkip_env(api_url=prefect_api_url)
+    # The default thread runner's tables: `example_run`, the same example run on the same server
+    # with the default settings (tests/conftest.py, shared with the reliability tests).
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
@@ -31,4 +30,4 @@ def test_flow_on_a_dask_localcluster_gives_the_same_tables(tmp_path, prefect_api
         prefixes = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
         assert any("prepare" in p for p in prefixes), prefixes
 
-    assert warehouse_digest(dask_ws) == warehouse_digest(default_ws)
+    assert warehouse_digest(dask_ws) == example_run["digest"]

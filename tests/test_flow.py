@@ -22,6 +22,7 @@ from test_reliability_helpers import (
 pytestmark = pytest.mark.timeout(400)
 
 
+@pytest.mark.slow
 def test_run_example_then_rerun_is_a_noop(tmp_path):
     ws = make_workspace(tmp_path / "ws")
     original = input_inventory(ws)

@@ -152,6 +152,7 @@ def test_unreachable_channel_is_reported_not_raised(tmp_path):
     assert len(logged) == 2 and all("gagal dikirim" in m for m in logged)
 
 
+@pytest.mark.slow
 def test_run_with_rejected_file_exits_3_and_notifies(tmp_path, smtp, webhook):
     ws = make_workspace(tmp_path / "ws", _notify_toml(smtp.port, webhook.url),
                         files=[EXAMPLE_INPUT / "renja_perubahan_2020.xlsx"])

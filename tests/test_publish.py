@@ -22,6 +22,8 @@ from lkip.publish.fmt import atomic_path
 from lkip.publish.narrative import render_narrative
 
 NAMA = "Sekretariat Daerah"
+# One worker under `make test` (pytest-xdist): the module publishes the fixture once (`published`).
+pytestmark = pytest.mark.xdist_group("test_publish")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 
 from test_reliability_helpers import lkip_env, make_workspace, run_lkip, run_reports
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def _outputs(ws):

@@ -24,6 +24,8 @@ from lkip.publish.runner import plan, publish_changed
 from lkip.publish.safe_text import chart_text, clean, file_stem, shorten
 from lkip.publish.snapshot import load_units
 
+pytestmark = pytest.mark.slow  # most tests publish a city of four units
+
 OTHERS = ("4.01.04", "4.01.05")
 UNITS = [KODE, *OTHERS, "KOTA"]
 HOSTILE_PROGRAM = r"Program $\undefinedcmd{x}$ Pelayanan"
