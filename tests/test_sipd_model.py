@@ -364,3 +364,21 @@ def test_city_of_two_sipd_skpd_and_a_simda_year(tmp_path):
     simda = [r for r in _rows(con, "lampiran_3", "KOTA") if r["tahun"] == 2020]
     assert [r["level"] for r in simda] == ["skpd", "jumlah"] and simda[0]["kode"] == "4.01.03"
     con.close()
+
+
+def test_parent_printed_with_some_amounts_keeps_dash_as_zero(tmp_path):
+    """Only a parent row printed without ANY amount is computed from its children; a '-' beside
+    printed amounts is zero, as everywhere (the SIMDA example's program rows)."""
+    from lkip.extract import renja
+
+    rows = B.plan_rows()
+    rows[0]["kas"] = [B.plan_rows()[0]["kas"][0], "-", None, None]   # program: TW I printed, TW II '-'
+    path = B.write_dpa(tmp_path / "d.xlsx", rows=rows)
+    from lkip.extract.workbook import open_workbook
+
+    df = renja.read(open_workbook(path)).tables["renja"]
+    program = df[df["baris_jenis"] == "program"].iloc[0]
+    assert program["kas_tw2"] == 0 and program["kas_tw3"] == 0
+    blank = B.plan_rows(blank_parents=True)
+    df = renja.read(open_workbook(B.write_dpa(tmp_path / "b.xlsx", rows=blank))).tables["renja"]
+    assert df[df["baris_jenis"] == "program"].iloc[0][["pagu_perubahan", "kas_tw1"]].isna().all()

@@ -327,8 +327,8 @@ def _classify(sheet: str, parsed: list[_Row], meta: FileMeta, issues: list[Issue
                 rec.update(baris_jenis="indikator_program",
                            kode=program_of(owner_code) if owner_code else None)
                 amounts_zero = False
-        if r.kind == "coded" and r.kode in has_children:
-            amounts_zero = False        # a blank parent amount is computed from its children
+        if r.kind == "coded" and r.kode in has_children and not r.has_amount:
+            amounts_zero = False        # a parent printed without any amount: computed from its children
         for f in MONEY:
             val = r.money[f]
             # Blank/'-' is zero on program/kegiatan rows; a column the file lacks stays NULL.
