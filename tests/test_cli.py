@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 
 import openpyxl
 import pytest
@@ -39,12 +38,9 @@ def test_validate_missing_file_is_usage_error(tmp_path):
 def test_validate_good_file_quickly_without_prefect(tmp_path):
     f = tmp_path / "renja.xlsx"
     shutil.copy2(EXAMPLE_INPUT / "renja_perubahan_2020.xlsx", f)
-    t = time.monotonic()
     r = lkip("validate", str(f), cwd=tmp_path)
-    elapsed = time.monotonic() - t
     assert r.returncode == 0, r.stdout + r.stderr
     assert "diterima" in r.stdout and "renja" in r.stdout
-    assert elapsed < 15  # ~2 s on an idle machine; generous for a loaded CI box
     # No staging happened and Prefect was never imported.
     assert not (tmp_path / "output" / "lkip.duckdb").exists()
     code = "import sys; from lkip import cli; assert 'prefect' not in sys.modules; print('ok')"
@@ -56,9 +52,7 @@ def test_validate_bad_file_rejected_with_report(tmp_path):
     bad.write_bytes(b"kode;uraian;nilai\n1;x;satu juta\n")
     good = tmp_path / "lra.xlsx"
     shutil.copy2(EXAMPLE_INPUT / "lra_sd_31_desember_2020.xlsx", good)
-    t = time.monotonic()
     r = lkip("validate", str(good), str(bad), cwd=tmp_path)
-    assert time.monotonic() - t < 15
     assert r.returncode == 1, r.stdout + r.stderr
     assert "ditolak" in r.stdout and "Traceback" not in r.stdout + r.stderr
     assert list(tmp_path.glob("register_rusak*.errors.*")), list(tmp_path.iterdir())
