@@ -425,13 +425,14 @@ def test_far_away_cell_is_rejected_before_reading(tmp_path):
 # still being copied
 
 
-def test_file_is_settled_old_file_answers_without_waiting(tmp_path):
+def test_file_is_settled_old_file_answers_without_waiting(tmp_path, monkeypatch):
     p = tmp_path / "lama.xlsx"
     p.write_bytes(b"x" * 10)
     time.sleep(0.35)
-    t0 = time.perf_counter()
+    slept: list[float] = []
+    monkeypatch.setattr("lkip.extract.workbook.files.time.sleep", slept.append)
     assert file_is_settled(p, 0.3)
-    assert time.perf_counter() - t0 < 0.2
+    assert slept == []          # old enough: answered at once, no wait
 
 
 def test_file_is_settled_fresh_file_being_written(tmp_path):
