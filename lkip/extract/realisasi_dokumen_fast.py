@@ -31,12 +31,11 @@ from lkip import sipd_rules
 from lkip.extract.arrow_text import Column, Distinct, str_series, text_column
 from lkip.extract.base import ReadResult
 from lkip.extract.common import cell_error, check_jumlah_row
-from lkip.extract.header import find_header, load_column_map, read_title_meta, title_lines
+from lkip.extract.header import read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, parse_date
 from lkip.extract.register_money import MONEY, money_column
-from lkip.extract.register_rows import PLAIN_NUMBER, align, kept_rows, shown
+from lkip.extract.register_rows import PLAIN_NUMBER, kept_rows, locate_text_table, shown
 from lkip.extract.register_rules import year_from_dates
-from lkip.extract.sheets import head_grid
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.workbook import TEXT_MIN_ROWS
 from lkip.issues import Issue, error
@@ -51,17 +50,10 @@ class _NeedsTypes(Exception):
 
 def read_fast(sheet: Any, kind: str, rules: list[sipd_rules.Rule], fields: Any) -> ReadResult | None:
     """``fields``: the reader module (its field lists, labels and ``finish`` step)."""
-    head = head_grid(sheet)
-    header = find_header(head, load_column_map(kind))
-    if header is None or header.n_rows != 1:
+    found = locate_text_table(sheet, kind)
+    if found is None:
         return None
-    tbl = sheet.strings()
-    pos = align(sheet, head, header, tbl)
-    if pos is None:
-        return None
-    k, c0 = pos
-    if any(c - c0 < 0 or c - c0 >= tbl.num_columns for c in header.columns.values()):
-        return None
+    head, header, tbl, k, c0 = found
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
             return _read(pool, sheet, kind, rules, fields, head, header, tbl, k, c0)

@@ -51,10 +51,10 @@ from lkip.extract.arrow_text import (
 from lkip.extract.arrow_text import few_distinct as _few_distinct  # a module name: tests replace it
 from lkip.extract.base import ReadResult
 from lkip.extract.common import cell_error, printed_label
-from lkip.extract.header import find_header, load_column_map, read_title_meta, title_lines
+from lkip.extract.header import read_title_meta, title_lines
 from lkip.extract.parse import ParseError, normalize_code, parse_date
 from lkip.extract.register_money import dsum, money_column, prefix_sums
-from lkip.extract.register_rows import PLAIN_NUMBER, align, kept_rows, shown
+from lkip.extract.register_rows import PLAIN_NUMBER, kept_rows, locate_text_table, shown
 from lkip.extract.register_rules import (
     JENIS,
     JENIS_EXPECTED,
@@ -65,7 +65,6 @@ from lkip.extract.register_rules import (
     normalize_jenis,
     year_from_dates,
 )
-from lkip.extract.sheets import head_grid
 from lkip.extract.skpd import column_codes, resolve_skpd
 from lkip.extract.workbook import TEXT_MIN_ROWS
 from lkip.issues import Issue, error
@@ -83,19 +82,10 @@ class _NeedsTypes(Exception):
 
 
 def read_fast(sheet: Any, kind: str, columns: list[str]) -> ReadResult | None:
-    head = head_grid(sheet)
-    cmap = load_column_map(kind)
-    header = find_header(head, cmap)
-    if header is None or header.n_rows != 1:
+    found = locate_text_table(sheet, kind)
+    if found is None:
         return None
-    tbl = sheet.strings()
-    pos = align(sheet, head, header, tbl)
-    if pos is None:
-        return None
-    k, c0 = pos
-    cols = header.columns
-    if any(c - c0 < 0 or c - c0 >= tbl.num_columns for c in cols.values()):
-        return None
+    head, header, tbl, k, c0 = found
     # Arrow kernels and numpy release the GIL: the columns are prepared on two threads, and the
     # one with the most text (uraian) is finished in the second while this one parses the rest.
     with ThreadPoolExecutor(max_workers=2) as pool:

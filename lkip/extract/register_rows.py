@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lkip.extract.arrow_text import text_bytes
-from lkip.extract.header import iter_data_rows, normalize_header
+from lkip.extract.header import find_header, iter_data_rows, load_column_map, normalize_header
 from lkip.extract.register_rules import KEY_FIELDS, LABEL_FIELDS
+from lkip.extract.sheets import head_grid
 
 PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _PRINTED_DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$")
@@ -53,6 +54,24 @@ def align(sheet: Any, head: list[list[Any]], header: Any, tbl: pa.Table) -> tupl
             if all(0 <= j - c0 < len(row) and (row[j - c0] or "").strip() == text for j, text in want.items()):
                 return k, c0
     return None
+
+
+def locate_text_table(sheet: Any, kind: str) -> tuple[list[list[Any]], Any, pa.Table, int, int] | None:
+    """Where a one-row-header table of ``kind`` sits in the sheet's Arrow text: (top rows, header,
+    text table, table row of the header, column offset); None when the column readers must step
+    aside (no or two-row header, header cells not found in the text, a column outside it)."""
+    head = head_grid(sheet)
+    header = find_header(head, load_column_map(kind))
+    if header is None or header.n_rows != 1:
+        return None
+    tbl = sheet.strings()
+    pos = align(sheet, head, header, tbl)
+    if pos is None:
+        return None
+    k, c0 = pos
+    if any(c - c0 < 0 or c - c0 >= tbl.num_columns for c in header.columns.values()):
+        return None
+    return head, header, tbl, k, c0
 
 
 def repeated_header(rows: pa.Table, head: list[list[Any]], header: Any, c0: int) -> np.ndarray:
