@@ -102,9 +102,9 @@ def stage_file(prepared: Any, run_id: str, cfg: Config, con: Any):
 
 @task(name="arsipkan", cache_policy=NO_CACHE, persist_result=False)
 def archive_file(prepared: Any, outcome: Any, cfg: Config, con: Any):
-    from lkip import ingest
+    from lkip import archiving
 
-    return ingest.archive(prepared, outcome, cfg, con=con)
+    return archiving.archive(prepared, outcome, cfg, con=con)
 
 
 @task(name="bangun-model", cache_policy=NO_CACHE)

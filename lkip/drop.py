@@ -236,13 +236,13 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
                logger: Any = None) -> Staged:
     """Stage one file at a time (one transaction each), then move it (``move``): a file moves only
     after its commit. ``stage(prepared, run_id, cfg, con)`` and ``archive(prepared, outcome, cfg,
-    con)`` default to ``ingest.stage`` / ``ingest.archive`` (the flow passes its tasks)."""
-    from lkip import ingest
+    con)`` default to ``ingest.stage`` / ``archiving.archive`` (the flow passes its tasks)."""
+    from lkip import archiving, ingest
 
     logger = logger or _log
     obs = observer()
     stage = stage or (lambda prep, rid, c, cn: ingest.stage(cn, prep, rid, c))
-    archive = archive or (lambda prep, out, c, cn: ingest.archive(prep, out, c, cn))
+    archive = archive or (lambda prep, out, c, cn: archiving.archive(prep, out, c, cn))
     out = Staged(durations={"stage": 0.0, "archive": 0.0})
     if prepared:
         obs.emit("phase", name="Memuat ke gudang data", total=len(prepared))

@@ -180,7 +180,7 @@ def test_file_open_for_writing_is_not_moved(tmp_path):
 
 
 def test_file_changed_since_read_is_not_moved(tmp_path):
-    from lkip import ingest, stage
+    from lkip import archiving, ingest, stage
 
     cfg = _workspace(tmp_path, good=False, bad={"tumbuh.xlsx": b"awal"})
     con = stage.connect(cfg)
@@ -188,7 +188,7 @@ def test_file_changed_since_read_is_not_moved(tmp_path):
     outcome = ingest.stage(con, prep, "r1", cfg)
     with open(cfg.input_dir / "tumbuh.xlsx", "ab") as f:
         f.write(b" dan sisanya")
-    outcome = ingest.archive(prep, outcome, cfg, con)
+    outcome = archiving.archive(prep, outcome, cfg, con)
     con.close()
     assert outcome.outcome == "skipped" and "berubah sejak dibaca" in outcome.messages[-1]
     assert (cfg.input_dir / "tumbuh.xlsx").read_bytes() == b"awal dan sisanya"
@@ -368,7 +368,7 @@ def test_validate_disk_full_is_one_indonesian_message(tmp_path, monkeypatch):
 
 def test_source_folder_swapped_for_a_link_is_not_unlinked_through(tmp_path):
     """input/sub/ replaced by a link after the file was read: nothing outside is moved or deleted."""
-    from lkip import ingest, stage
+    from lkip import archiving, ingest, stage
 
     cfg = _workspace(tmp_path, good=False)
     sub = cfg.input_dir / "sub"
@@ -383,7 +383,7 @@ def test_source_folder_swapped_for_a_link_is_not_unlinked_through(tmp_path):
     os.replace(sub / "a.xlsx", outside / "a.xlsx")
     sub.rmdir()
     sub.symlink_to(outside, target_is_directory=True)
-    outcome = ingest.archive(prep, outcome, cfg, con)
+    outcome = archiving.archive(prep, outcome, cfg, con)
     con.close()
     assert outcome.outcome == "failed" and "di luar" in outcome.messages[-1]
     assert (outside / "a.xlsx").read_bytes() == b"rusak" and os.listdir(outside) == ["a.xlsx"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lkip import ingest, stage
+from lkip import archiving, ingest, stage
 from lkip.config import load_config
 from lkip.extract.base import FileMeta
 from lkip.issues import error
@@ -91,7 +91,7 @@ def test_rejected_file_stages_nothing_and_keeps_its_issues(ws):
     assert out.outcome == ingest.REJECTED
     assert con.execute("SELECT count(*) FROM staging.renja").fetchall()[0][0] == 0
     assert con.execute("SELECT excel_row, kolom, nilai FROM meta.issues").fetchall() == [(14, "Nilai", "satu juta")]
-    archived = ingest.archive(prep, out, cfg, con)
+    archived = archiving.archive(prep, out, cfg, con)
     assert archived.archived_to.parent == cfg.rejected_dir / dt.date.today().isoformat()
     assert archived.archived_to.read_bytes() == b"bad" * 10
     txt = archived.archived_to.with_name("renja.xlsx.errors.txt").read_text(encoding="utf-8")
