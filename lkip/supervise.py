@@ -64,6 +64,10 @@ def run_supervised(cmd: list[str], env: dict[str, str] | None = None, grace_seco
         kwargs["process_group"] = 0
     if sys.platform.startswith("linux"):
         def _preexec() -> None:  # in the child, between fork and exec
+            # A signal we forward must not be ignored by the child: started in the background of a
+            # non-interactive shell (or under a test runner's worker) SIGINT is inherited ignored.
+            for sig in FORWARDED:
+                signal.signal(sig, signal.SIG_DFL)
             set_parent_death_signal()
             if os.getppid() != parent:
                 os._exit(1)

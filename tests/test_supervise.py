@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+from typing import Any
 import time
 from pathlib import Path
 
@@ -86,13 +87,15 @@ def _port_free(port: int) -> bool:
             return False
 
 
-def _start(tmp_path: Path, parent_script: str, mode: str):
+def _start(tmp_path: Path, parent_script: str, mode: str, sigint: Any = signal.SIG_DFL):
+    """``sigint``: SIGINT's disposition the supervisor starts with (SIG_IGN: as in the background of
+    a non-interactive shell, or under a pytest-xdist worker)."""
     port = free_port()
     pidfile = tmp_path / "child.pid"
     child = _script(tmp_path, "child.py", CHILD)
     parent = _script(tmp_path, "parent.py", parent_script)
     proc = subprocess.Popen([sys.executable, str(parent), str(child), str(port), str(pidfile), mode],
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
     _wait_for(pidfile.exists, "the child to listen")
     child_pid = int(pidfile.read_text())
     assert _alive(child_pid) and not _port_free(port)
@@ -104,9 +107,10 @@ def _cleanup(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.parametrize("sigint", [signal.SIG_DFL, signal.SIG_IGN], ids=["sigint-default", "sigint-ignored"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_signal_to_supervisor_is_forwarded(tmp_path, sig):
-    proc, child_pid, port = _start(tmp_path, SUPERVISOR, "plain")
+def test_signal_to_supervisor_is_forwarded(tmp_path, sig, sigint):
+    proc, child_pid, port = _start(tmp_path, SUPERVISOR, "plain", sigint=sigint)
     try:
         os.kill(proc.pid, sig)  # by PID, as systemd or an operator does
         code = proc.wait(timeout=30)
