@@ -516,23 +516,10 @@ def render_file(lay: Layout, folder: Path, name: str, records: list[dict[str, An
 
 
 def _merge(ws: Any, top: list[Any], sub: list[Any], r1: int) -> None:
-    from openpyxl.utils import get_column_letter as L
+    from tests.xlsx_builders import header_merges
 
-    j = 0
-    while j < len(top):
-        if top[j] is not None and sub[j] is None:
-            ws.merge_cells(f"{L(j + 1)}{r1}:{L(j + 1)}{r1 + 1}")
-            j += 1
-            continue
-        if top[j] is not None:
-            k = j + 1
-            while k < len(top) and top[k] is None and sub[k] is not None:
-                k += 1
-            if k - 1 > j:
-                ws.merge_cells(f"{L(j + 1)}{r1}:{L(k)}{r1}")
-            j = k
-            continue
-        j += 1
+    for rng in header_merges(top, sub, r1):
+        ws.merge_cells(rng)
 
 
 MISLEADING = {"renja": "lra_sd_desember.xlsx", "lra": "register.xlsx", "register_sp2d": "renja_2020.xlsx",

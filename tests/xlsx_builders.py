@@ -194,6 +194,28 @@ def _col_letter(i: int) -> str:
         s = chr(65 + r) + s
     return s
 
+def header_merges(top: list[Any], sub: list[Any], r1: int) -> list[str]:
+    """The merged ranges of a two-row header on rows r1, r1+1: a group label over the sub labels
+    below it, a label without sub label over both rows."""
+    merges: list[str] = []
+    j = 0
+    while j < len(top):
+        if top[j] is not None and sub[j] is None:
+            merges.append(f"{_col_letter(j)}{r1}:{_col_letter(j)}{r1 + 1}")
+            j += 1
+            continue
+        if top[j] is not None:
+            k = j + 1
+            while k < len(top) and top[k] is None and sub[k] is not None:
+                k += 1
+            if k - 1 > j:
+                merges.append(f"{_col_letter(j)}{r1}:{_col_letter(k - 1)}{r1}")
+            j = k
+            continue
+        j += 1
+    return merges
+
+
 
 SIGNATURE = ["Bekasi, 15 Januari 2021", "SEKRETARIS DAERAH,", None, None,
              "Dr. Hj. RENY HENDRAWATI, M.M.", "Pembina Utama Madya", "NIP. 19650205 199011 2 002"]
@@ -224,22 +246,7 @@ def table_rows(
         top = [c[1] for c in columns]
         sub = [c[2] for c in columns]
         header = [top, sub]
-        r1 = len(rows) + 1
-        j = 0
-        while j < len(columns):
-            if top[j] is not None and sub[j] is None:
-                merges.append(f"{_col_letter(j)}{r1}:{_col_letter(j)}{r1 + 1}")
-                j += 1
-                continue
-            if top[j] is not None:
-                k = j + 1
-                while k < len(columns) and top[k] is None and sub[k] is not None:
-                    k += 1
-                if k - 1 > j:
-                    merges.append(f"{_col_letter(j)}{r1}:{_col_letter(k - 1)}{r1}")
-                j = k
-                continue
-            j += 1
+        merges = header_merges(top, sub, len(rows) + 1)
     else:
         header = [[c[1] or c[2] for c in columns]]
     rows += [list(h) for h in header]
