@@ -129,12 +129,15 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
     if kind is None or per_row(kind):
         return []
     new_rows = sum(len(df) for df in tables.values() if df is not None)
-    new_codes = _new_codes(kind, tables)
+    new_codes: set[str] | None = None
     out = []
     dates = [df["periode_akhir"].dropna().max() for df in tables.values()
              if df is not None and "periode_akhir" in df.columns and df["periode_akhir"].notna().any()]
     upto = cumulative_upto(kind, max(dates) if dates else None)
-    for old in earlier_versions(con, key, sha256, upto):
+    earlier = earlier_versions(con, key, sha256, upto)
+    if earlier:  # the codes of the new file only when it replaces one (a city drop: mostly not)
+        new_codes = _new_codes(kind, tables)
+    for old in earlier:
         old_rows = int(old["n_rows"] or 0)
         gone: list[str] = []
         if new_codes is not None:

@@ -102,15 +102,30 @@ class ColumnMap:
         # again: each (map, header texts) is matched once.
         return dict(self._match(tuple(headers)))
 
+    @property
+    def by_token(self) -> dict[str, tuple[Rule, ...]]:
+        """The rules by their first keyword: a rule can only match a header holding that token,
+        so a header is scored against the rules of its own tokens, not against every rule."""
+        index = self.__dict__.get("_by_token")
+        if index is None:
+            grouped: dict[str, list[Rule]] = {}
+            for rule in self.rules:
+                if rule.keywords:
+                    grouped.setdefault(rule.keywords[0], []).append(rule)
+            index = {k: tuple(v) for k, v in grouped.items()}
+            object.__setattr__(self, "_by_token", index)
+        return index
+
     @lru_cache(maxsize=4096)
     def _match(self, headers: tuple[str, ...]) -> dict[str, int]:
         candidates = []
+        by_token = self.by_token
         for col, text in enumerate(headers):
             if not text:
                 continue
             tokens = tuple(text.split())
             present = frozenset(tokens)
-            for rule in self.rules:
+            for rule in (r for t in present if t in by_token for r in by_token[t]):
                 s = rule.score(tokens, present, text)
                 if s:
                     candidates.append((s, -col, rule.field, col))
@@ -183,6 +198,28 @@ def _combine(top: list[Any], sub: list[Any]) -> tuple[list[str], list[str]]:
     return texts, printed
 
 
+def _header_options(row: list[Any], nxt: list[Any] | None) -> tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...]:
+    """The header texts a row gives alone (n=1) and combined with the next row (n=2). Detection
+    asks every kind's map about the same rows: the texts are made once per pair of rows."""
+    try:
+        return _header_options_cached(tuple(row), None if nxt is None else tuple(nxt))
+    except TypeError:  # an unhashable cell value
+        return _header_options_of(row, nxt)
+
+
+def _header_options_of(row: Any, nxt: Any) -> tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...]:
+    out = [(1, tuple(normalize_header(v) for v in row), tuple(_cell_text(v) for v in row))]
+    if nxt is not None:
+        texts, printed = _combine(list(row), list(nxt))
+        out.append((2, tuple(texts), tuple(printed)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=2048)
+def _header_options_cached(row: tuple[Any, ...], nxt: tuple[Any, ...] | None):
+    return _header_options_of(row, nxt)
+
+
 def find_header(rows: list[list[Any]], cmap: ColumnMap, scan: int = HEADER_SCAN_ROWS) -> Header | None:
     """The header row (or two-row merged header) in the first ``scan`` rows that best fits the map."""
     best: tuple[tuple[int, int], Header] | None = None
@@ -192,19 +229,13 @@ def find_header(rows: list[list[Any]], cmap: ColumnMap, scan: int = HEADER_SCAN_
         row = rows[i]
         if sum(1 for v in row if isinstance(v, str) and v.strip()) < 2:
             continue
-        options = []
-        single = [normalize_header(v) for v in row]
-        options.append((i, 1, single, [_cell_text(v) for v in row]))
-        if i + 1 < len(rows):
-            texts, printed = _combine(row, rows[i + 1])
-            options.append((i + 1, 2, texts, printed))
-        for last, n, texts, printed in options:
-            cols = cmap.match(texts)
+        for n, texts, printed in _header_options(row, rows[i + 1] if i + 1 < len(rows) else None):
+            cols = cmap.match(list(texts))
             if not required <= cols.keys():
                 continue
             score = (len(cols), -n)  # more fields matched; on a tie, the single row
             if best is None or score > best[0]:
-                best = (score, Header(last, n, texts, printed, cols))
+                best = (score, Header(i + n - 1, n, list(texts), list(printed), cols))
     if best is None:
         return None
     hdr = best[1]

@@ -168,6 +168,13 @@ def _sheet_split(zf: zipfile.ZipFile, sheet_members: set[str], limits: dict[str,
         return None
 
 
+class _NoTree:
+    """An XMLParser target that keeps nothing (only ``close``, which XMLParser.close returns)."""
+
+    def close(self) -> None:
+        return None
+
+
 def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str, str],
                  scans: dict[str, _SheetScan], limits: dict[str, Any], split: Any) -> None:
     """Decompress one member once (zipfile enforces its declared size and CRC); a worksheet is
@@ -180,7 +187,10 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, by_member: dict[str
     name = info.filename
     is_xml = name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
     scan = _SheetScan(name, by_member.get(name), limits) if name in by_member else None
-    parser = DET.DefusedXMLParser(forbid_dtd=True) if is_xml else None
+    # The parse only proves the part is well-formed XML without a DTD or entities (defusedxml's
+    # handlers raise): a target without start/end methods keeps expat from calling back into
+    # Python for every element and no tree is built.
+    parser = DET.DefusedXMLParser(target=_NoTree(), forbid_dtd=True) if is_xml else None
     runs = (TextRuns(int(limits["max_cell_chars"]))
             if scan is not None or "sharedstrings" in name.lower() else None)
     fed = 0
