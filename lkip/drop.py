@@ -254,6 +254,9 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
             t = time.monotonic()
             outcome = archive(prep, outcome, cfg, con)
             out.durations["archive"] += time.monotonic() - t
+        # its rows are in the warehouse now: let go of the frames (the drop's peak memory is the
+        # prepared files waiting to be staged; each one staged frees its share)
+        prep.tables, prep.raw = {}, None
         rec = runreport.outcome_record(outcome)
         out.outcomes.append(outcome)
         out.records.append(rec)
