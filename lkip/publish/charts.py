@@ -32,11 +32,22 @@ class Chart:
     height: int
 
 
-def _save(fig: Figure, target: Path) -> tuple[int, int]:
+def _tight_engine(single_axes: bool) -> TightLayoutEngine:
+    engine = TightLayoutEngine()
+    params = getattr(engine, "_params", None)
+    if single_axes and isinstance(params, dict) and params.get("rect") == (0, 0, 1, 1):
+        # With the default rect, tight_layout measures every text twice: a second pass fits "the
+        # subplots area" into rect = the first pass's own margins, which for one Axes gives the
+        # first pass's result again. One pass (rect None) for a one-Axes chart.
+        params["rect"] = None
+    return engine
+
+
+def _save(fig: Figure, target: Path, single_axes: bool = False) -> tuple[int, int]:
     """Laid out as fig.tight_layout() does, drawn once, written by png.py."""
     canvas = fig.canvas if isinstance(fig.canvas, FastCanvas) else FastCanvas(fig)
     # No layout engine left on the figure: with one set, each draw lays the figure out again.
-    TightLayoutEngine().execute(fig)
+    _tight_engine(single_axes).execute(fig)
     canvas.draw()
     return png.write_canvas(canvas, target)
 
@@ -70,7 +81,7 @@ def serapan_program(target: Path, judul: str, program: list[str], persen: list[f
     ax.set_xlabel("Serapan anggaran (%)")
     ax.set_title(_wrap(judul, 80), fontsize=10)
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, target)
+    return _save(fig, target, single_axes=True)
 
 
 def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:

@@ -28,7 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hi
 
 MAX_CHARS = 24       # longer texts (chart titles) are unique per chart: not kept
 MAX_KEPT = 4096      # short texts kept; then the store starts again
-RECENT = 8           # long texts kept between their layout and their drawing
+RECENT = 64          # long texts kept between their layout and their drawing
 
 
 class FastTextRenderer:
