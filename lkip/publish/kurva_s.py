@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, ScaledTranslation
 
 from . import png
 from .fast_text import FastCanvas
@@ -64,10 +64,13 @@ class KurvaS:
         (self.rencana,) = ax.plot(x, [0.0] * 4, marker="o", color=BLUE, linewidth=2,
                                   label="Rencana (anggaran kas) kumulatif")
         (self.real,) = ax.plot(x, [0.0] * 4, marker="s", color=ORANGE, linewidth=2, label="Realisasi kumulatif")
-        self.rencana_txt = [ax.annotate("", (xi, 0.0), textcoords="offset points", xytext=(0, 7), ha="center",
-                                        fontsize=8, color=BLUE) for xi in x]
-        self.real_txt = [ax.annotate("", (xi, 0.0), textcoords="offset points", xytext=(0, -14), ha="center",
-                                     fontsize=8, color=ORANGE) for xi in x]
+        # the amounts: 7 points above / 14 below their point, as annotate(textcoords="offset points")
+        # places them; plain Texts (an Annotation's positioning costs more than drawing it), shown only
+        # when their point is inside the axes, as an Annotation's annotation_clip shows it
+        above = ax.transData + ScaledTranslation(0, 7 / 72, fig.dpi_scale_trans)
+        below = ax.transData + ScaledTranslation(0, -14 / 72, fig.dpi_scale_trans)
+        self.rencana_txt = [ax.text(xi, 0.0, "", transform=above, ha="center", fontsize=8, color=BLUE) for xi in x]
+        self.real_txt = [ax.text(xi, 0.0, "", transform=below, ha="center", fontsize=8, color=ORANGE) for xi in x]
         ax.set_xticks(x, [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)])
         ax.yaxis.set_major_formatter(FuncFormatter(miliar))
         ax.yaxis.set_label_coords(-0.1, 0.5)  # never placed from the tick labels' extents (empty anyway)
@@ -169,15 +172,17 @@ class KurvaS:
         ys = [real[i] for i in range(4) if real[i] is not None]
         self.rencana.set_data(x, rencana)
         self.real.set_data(xs, ys)
+        top = max(rencana + ys + [1.0]) * 1.15
         for txt, xi, yi in zip(self.rencana_txt, x, rencana):
             txt.set_text(miliar(yi))
-            txt.xy = (xi, yi)
+            txt.set_position((xi, yi))
+            txt.set_visible(0 <= yi <= top)
         for i, txt in enumerate(self.real_txt):
-            txt.set_visible(i < len(xs))
+            txt.set_visible(i < len(xs) and 0 <= ys[i] <= top)
             if i < len(xs):
                 txt.set_text(miliar(ys[i]))
-                txt.xy = (xs[i], ys[i])
-        self.ax.set_ylim(bottom=0, top=max(rencana + ys + [1.0]) * 1.15)
+                txt.set_position((xs[i], ys[i]))
+        self.ax.set_ylim(bottom=0, top=top)
         self.title.set_text(wrap(judul, 70))
         x0, y0, legend = self._layout()
         r = self.renderer
