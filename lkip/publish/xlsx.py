@@ -221,6 +221,7 @@ def new_workbook(path: Path) -> xlsxwriter.Workbook:
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "nan_inf_to_errors": True,
+        "in_memory": True,  # sheets assembled in memory, not in temporary files created and removed
     })
 
 
