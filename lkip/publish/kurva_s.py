@@ -120,6 +120,9 @@ class KurvaS:
         return int(math.ceil(w / TICK_STEP) * TICK_STEP)
 
     def _apply(self, top_px: int, tick_w: int) -> None:
+        if self.key == (top_px, tick_w):
+            return
+        self.key = (top_px, tick_w)
         left = self.pad + self.ylabel_w + self.labelpad + tick_w + self.ytick_out
         bottom, top = (self.pad + self.below) / self.H, 1 - (self.pad + top_px) / self.H
         self.fig.subplots_adjust(left=left / self.W, right=1 - (self.pad + self.right) / self.W,
@@ -130,7 +133,8 @@ class KurvaS:
         """Margins for this chart's title and y tick labels; the static pixels of that layout."""
         above = self.title.get_window_extent(self.renderer).y1 - self.ax.bbox.y1  # shaped once: drawn from it
         top_px = int(math.ceil(above))
-        self._apply(top_px, 0)  # the axes' height sets how many y ticks there are; not the width
+        if self.key is None or self.key[0] != top_px:  # the axes' height sets how many y ticks there are
+            self._apply(top_px, 0)
         key = (top_px, self._tick_width())
         self._apply(*key)
         kept = self.backgrounds.get(key)
