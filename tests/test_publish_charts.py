@@ -157,3 +157,14 @@ def test_other_charts_draw_through_the_fast_canvas(tmp_path):
     assert isinstance(canvas.get_renderer(), FastTextRenderer)
     canvas.draw()
     assert canvas.get_renderer() is canvas.renderer  # no wrapper around a wrapper
+
+
+def test_serapan_layout_is_what_tight_layout_gives(tmp_path, monkeypatch):
+    """The one-Axes layout from the decorations alone equals matplotlib's tight layout (one pass)."""
+    progs = ["PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH KABUPATEN/KOTA", "PROGRAM X",
+             "PROGRAM PEREKONOMIAN DAN PEMBANGUNAN YANG SANGAT PANJANG SEKALI NAMANYA HINGGA EMPAT BARIS ATAU LEBIH"]
+    args = ("Serapan Anggaran Per Program SEKRETARIAT DAERAH Tahun 2020", progs, [95.5, None, 120.25], 80.0)
+    charts.serapan_program(tmp_path / "fit.png", *args)
+    monkeypatch.setattr(charts, "_fit_one_axes", lambda fig, ax: charts._tight_engine(True).execute(fig))
+    charts.serapan_program(tmp_path / "tight.png", *args)
+    assert (_pixels(tmp_path / "fit.png") == _pixels(tmp_path / "tight.png")).all()

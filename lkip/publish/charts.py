@@ -43,11 +43,27 @@ def _tight_engine(single_axes: bool) -> TightLayoutEngine:
     return engine
 
 
+def _fit_one_axes(fig: Figure, ax: Any) -> None:
+    """The subplot parameters fig.tight_layout() computes for a figure of one Axes whose data
+    artists (bars, amounts, legend) lie inside it: from the Axes' decorations only (tick labels,
+    axis label, title), without measuring every bar and amount as tight_layout does."""
+    r = fig.canvas.get_renderer()
+    tight = ax.get_tightbbox(r, bbox_extra_artists=[], for_layout_only=True)
+    box = ax.get_window_extent(r)
+    pad = 1.08 * matplotlib.rcParams["font.size"] * fig.dpi / 72  # tight_layout's default pad
+    w, h = fig.bbox.width, fig.bbox.height
+    fig.subplots_adjust(left=(max(box.x0 - tight.x0, 0) + pad) / w, right=1 - (max(tight.x1 - box.x1, 0) + pad) / w,
+                        bottom=(max(box.y0 - tight.y0, 0) + pad) / h, top=1 - (max(tight.y1 - box.y1, 0) + pad) / h)
+
+
 def _save(fig: Figure, target: Path, single_axes: bool = False) -> tuple[int, int]:
     """Laid out as fig.tight_layout() does, drawn once, written by png.py."""
     canvas = fig.canvas if isinstance(fig.canvas, FastCanvas) else FastCanvas(fig)
     # No layout engine left on the figure: with one set, each draw lays the figure out again.
-    _tight_engine(single_axes).execute(fig)
+    if single_axes and len(fig.axes) == 1:
+        _fit_one_axes(fig, fig.axes[0])
+    else:
+        _tight_engine(single_axes).execute(fig)
     canvas.draw()
     return png.write_canvas(canvas, target)
 
