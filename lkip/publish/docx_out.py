@@ -279,8 +279,19 @@ class Figures:
         return f"Gambar {self.bab}.{self.n}"
 
 
+_PRISTINE: list[Any] = []
+
+
+def new_document() -> Any:
+    """`docx.Document()`: python-docx's default template, parsed once per process and copied
+    (parsing it is a third of a small unit's docx)."""
+    if not _PRISTINE:
+        _PRISTINE.append(Document())
+    return copy.deepcopy(_PRISTINE[0])
+
+
 def write_docx(target: Path, unit: UnitData, narrative: dict[str, Any], charts: list[Chart]) -> Path:
-    doc = Document()
+    doc = new_document()
     _properties(doc, unit)
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
