@@ -146,6 +146,12 @@ def _member(path: Path, name: str) -> bytes:
         return z.read(name)
 
 
+def _parts(path: Path) -> dict[str, bytes]:
+    """Every member of an OOXML file but the pictures and docProps/core.xml (creation time)."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if "/media/" not in n and n != "docProps/core.xml"}
+
+
 _IMG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 
 
@@ -177,8 +183,10 @@ def compare(a: Path, b: Path) -> dict[str, Any]:
             tally("CSV byte for byte", pa.read_bytes() == pb.read_bytes(), rel)
         elif suffix == ".xlsx":
             tally("workbook cell for cell", _cells(pa) == _cells(pb), rel)
+            tally("workbook parts but pictures and times (styles, drawings)", _parts(pa) == _parts(pb), rel)
         elif suffix == ".docx":
             tally("docx word/document.xml", _member(pa, "word/document.xml") == _member(pb, "word/document.xml"), rel)
+            tally("docx parts but pictures and times", _parts(pa) == _parts(pb), rel)
         elif suffix == ".html":
             strip = [_IMG.sub("IMG", p.read_text(encoding="utf-8")) for p in (pa, pb)]
             tally("HTML (images taken out)", strip[0] == strip[1], rel)

@@ -118,6 +118,10 @@ def test_png_writer_keeps_every_pixel(tmp_path):
     rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
     decoded = np.asarray(Image.open(io.BytesIO(png.encode(rgba))))
     assert decoded.shape == (37, 53, 4) and (decoded == rgba).all()
+    # the resolution as Pillow (matplotlib's savefig) writes it: docx and xlsx size pictures by it
+    pil = io.BytesIO()
+    Image.fromarray(rgba).save(pil, format="png", dpi=(110, 110))
+    assert Image.open(io.BytesIO(png.encode(rgba, 110))).info["dpi"] == Image.open(pil).info["dpi"]
     k = kurva_s.KurvaS()
     k.draw(tmp_path / "k.png", *CASES[0])
     assert (np.asarray(Image.open(tmp_path / "k.png")) == np.asarray(k.canvas.buffer_rgba())).all()

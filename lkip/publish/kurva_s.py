@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox, ScaledTranslation
@@ -83,6 +84,7 @@ class KurvaS:
         self.animated = [ax.yaxis, self.rencana, self.real, *ax.spines.values(), *self.rencana_txt,
                          *self.real_txt, self.title]  # then the legend (a picture of it, see _layout)
         self.legend.set_animated(True)
+        self.amounts = (*self.rencana_txt, *self.real_txt)  # one-line, centred, baseline: see _draw_amounts
         for a in self.animated:
             a.set_animated(True)
         self.renderer = self.canvas.get_renderer()  # a FastTextRenderer
@@ -164,6 +166,27 @@ class KurvaS:
         pixels = np.asarray(r.buffer_rgba())[h - y1:h - y0, x0:x1][::-1].copy()  # draw_image: bottom row first
         return x0, y0, pixels
 
+    def _draw_amounts(self) -> None:
+        """The amounts, drawn as Text.draw draws a one-line text centred on its point at its
+        baseline (origin at x − width/2 on the baseline, width as the renderer measures it),
+        without laying each out again through Text's general machinery."""
+        r = self.renderer
+        height = r.get_canvas_width_height()[1]
+        for t in self.amounts:
+            s = t.get_text()
+            if not t.get_visible() or not s:
+                continue
+            x, y = t.get_transform().transform(t.get_position())
+            prop = t.get_fontproperties()
+            w = r.get_text_width_height_descent(s, prop, ismath=False)[0]
+            gc = r.new_gc()
+            gc.set_foreground(to_rgba(t.get_color()), isRGBA=True)
+            gc.set_alpha(t.get_alpha())
+            gc.set_antialiased(t.get_antialiased())
+            gc.set_snap(t.get_snap())
+            r.draw_text(gc, x - w / 2, height - y, s, prop, 0, ismath=False, mtext=t)
+            gc.restore()
+
     # ---- one chart ---------------------------------------------------------------------------
 
     def draw(self, target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
@@ -191,8 +214,10 @@ class KurvaS:
         x0, y0, legend = self._layout()
         r = self.renderer
         for a in self.animated:
-            if a.get_visible():
-                a.draw(self.renderer)
+            if a is self.rencana_txt[0]:
+                self._draw_amounts()
+            elif a.get_visible() and a not in self.amounts:
+                a.draw(r)
         gc = r.new_gc()
         r.draw_image(gc, x0, y0, legend)
         gc.restore()
