@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,19 +9,19 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg", force=False)
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 from . import labels  # noqa: E402
-from .data import ROMAWI, UnitData, num  # noqa: E402
+from . import png  # noqa: E402
+from .fast_text import FastCanvas  # noqa: E402
+from .chart_style import BLUE, DPI, GREEN, GREY, ORANGE, RED, wrap as _wrap  # noqa: E402
+from .data import UnitData, num  # noqa: E402
+from .kurva_s import kurva_s  # noqa: E402
 from lkip.fmt import atomic_path, format_angka, format_persen  # noqa: E402
-from .safe_text import chart_text, clean, file_stem, shorten  # noqa: E402
-
-DPI = 110  # figures are made at the dpi they are saved at: the layout pass and the drawing then
-# share one renderer and its cache of text extents (each text is measured once, not twice)
-BLUE, ORANGE, GREEN, RED, GREY = "#1f4e79", "#e07b00", "#2e7d32", "#c62828", "#7f7f7f"
+from .safe_text import chart_text, file_stem  # noqa: E402
 
 
 @dataclass
@@ -41,113 +39,34 @@ def _tight_engine(single_axes: bool) -> TightLayoutEngine:
     if single_axes and isinstance(params, dict) and params.get("rect") == (0, 0, 1, 1):
         # With the default rect, tight_layout measures every text twice: a second pass fits "the
         # subplots area" into rect = the first pass's own margins, which for one Axes gives the
-        # first pass's result again. One pass (rect None) for the one-Axes Kurva S.
+        # first pass's result again. One pass (rect None) for a one-Axes chart.
         params["rect"] = None
     return engine
 
 
+def _fit_one_axes(fig: Figure, ax: Any) -> None:
+    """The subplot parameters fig.tight_layout() computes for a figure of one Axes whose data
+    artists (bars, amounts, legend) lie inside it: from the Axes' decorations only (tick labels,
+    axis label, title), without measuring every bar and amount as tight_layout does."""
+    r = fig.canvas.get_renderer()
+    tight = ax.get_tightbbox(r, bbox_extra_artists=[], for_layout_only=True)
+    box = ax.get_window_extent(r)
+    pad = 1.08 * matplotlib.rcParams["font.size"] * fig.dpi / 72  # tight_layout's default pad
+    w, h = fig.bbox.width, fig.bbox.height
+    fig.subplots_adjust(left=(max(box.x0 - tight.x0, 0) + pad) / w, right=1 - (max(tight.x1 - box.x1, 0) + pad) / w,
+                        bottom=(max(box.y0 - tight.y0, 0) + pad) / h, top=1 - (max(tight.y1 - box.y1, 0) + pad) / h)
+
+
 def _save(fig: Figure, target: Path, single_axes: bool = False) -> tuple[int, int]:
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
-    # What fig.tight_layout() computes, without leaving a layout engine on the figure: with one
-    # set, savefig draws the whole figure twice (a layout pass, then the pixels).
-    _tight_engine(single_axes).execute(fig)
-    with atomic_path(target) as tmp:
-        fig.savefig(tmp, format="png", dpi=DPI)
-    w, h = fig.get_size_inches() * DPI
-    return int(w), int(h)
-
-
-def _miliar(v: float, _pos: Any = None) -> str:
-    return format_angka(v / 1e9)
-
-
-def _wrap(text: str, width: int = 38, max_lines: int = 4) -> str:
-    """Wrapped to `width`, at most about `max_lines` lines (shortened at a word), safe for mathtext."""
-    text = shorten(clean(str(text)), width * max_lines)
-    return _tex_safe("\n".join(textwrap.wrap(text, width)) or text)
-
-
-def _tex_safe(text: str) -> str:
-    # after wrapping, so an escape is never split across lines
-    return text.replace("$", r"\$")
-
-
-def _cumulative(values: list[float | None]) -> list[float | None]:
-    out, total = [], 0.0
-    for v in values:
-        if v is None:
-            out.append(None)
-            continue
-        total += v
-        out.append(total)
-    return out
-
-
-class _KurvaS:
-    """One Kurva S figure per thread, drawn again for each chart with new data and texts.
-
-    A Kurva S is ~600 of a city's charts. Building a Figure, its axes, ticks and legend costs as
-    much as drawing it, and a new figure gets a new renderer, whose cache of text extents is
-    then empty. Here the artists are made once; each chart sets the lines' data, the labels,
-    the limits and the title, puts the subplot parameters back to their defaults and lays the
-    figure out again: the PNG is byte for byte the one a fresh figure gives
-    (tests/test_publish_charts.py).
-    """
-
-    def __init__(self) -> None:
-        self.fig = fig = Figure(figsize=(8, 4.6), dpi=DPI)
-        FigureCanvasAgg(fig)
-        self.ax = ax = fig.add_subplot()
-        self.x = x = [f"Triwulan {ROMAWI[i]}" for i in range(1, 5)]
-        (self.rencana,) = ax.plot(x, [0.0] * 4, marker="o", color=BLUE, linewidth=2,
-                                  label="Rencana (anggaran kas) kumulatif")
-        (self.real,) = ax.plot(x, [0.0] * 4, marker="s", color=ORANGE, linewidth=2, label="Realisasi kumulatif")
-        self.rencana_txt = [ax.annotate("", (xi, 0.0), textcoords="offset points", xytext=(0, 7), ha="center",
-                                        fontsize=8, color=BLUE) for xi in x]
-        self.real_txt = [ax.annotate("", (xi, 0.0), textcoords="offset points", xytext=(0, -14), ha="center",
-                                     fontsize=8, color=ORANGE) for xi in x]
-        ax.yaxis.set_major_formatter(FuncFormatter(_miliar))
-        ax.set_ylabel("Rupiah (miliar)")
-        self.title = ax.set_title("", fontsize=10)
-        ax.grid(axis="y", alpha=0.3)
-        ax.legend(loc="upper left", fontsize=8)
-        self.defaults = {k: matplotlib.rcParams[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top")}
-
-    def draw(self, target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
-             s_d_triwulan: int | None) -> tuple[int, int]:
-        x = self.x
-        rencana = _cumulative([v or 0.0 for v in kas])
-        n = s_d_triwulan or 4
-        real = _cumulative([(realisasi[i] or 0.0) if i < n else None for i in range(4)])
-        xs = [x[i] for i in range(4) if real[i] is not None]
-        ys = [real[i] for i in range(4) if real[i] is not None]
-        self.rencana.set_data(x, rencana)
-        self.real.set_data(xs, ys)
-        for txt, xi, yi in zip(self.rencana_txt, x, rencana):
-            txt.set_text(_miliar(yi))
-            txt.xy = (xi, yi)
-        for i, txt in enumerate(self.real_txt):
-            txt.set_visible(i < len(xs))
-            if i < len(xs):
-                txt.set_text(_miliar(ys[i]))
-                txt.xy = (xs[i], ys[i])
-        self.ax.set_ylim(bottom=0, top=max(rencana + ys + [1.0]) * 1.15)
-        self.title.set_text(_wrap(judul, 70))
-        self.fig.subplots_adjust(**self.defaults)  # the layout starts where a new figure's does
-        return _save(self.fig, target, single_axes=True)
-
-
-_figures = threading.local()
-
-
-def kurva_s(target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
-            s_d_triwulan: int | None) -> tuple[int, int]:
-    """Planned (anggaran kas) vs realised cumulative Rp per quarter."""
-    fig = getattr(_figures, "kurva_s", None)
-    if fig is None:
-        fig = _figures.kurva_s = _KurvaS()
-    return fig.draw(target, judul, kas, realisasi, s_d_triwulan)
+    """Laid out as fig.tight_layout() does, drawn once, written by png.py."""
+    canvas = fig.canvas if isinstance(fig.canvas, FastCanvas) else FastCanvas(fig)
+    # No layout engine left on the figure: with one set, each draw lays the figure out again.
+    if single_axes and len(fig.axes) == 1:
+        _fit_one_axes(fig, fig.axes[0])
+    else:
+        _tight_engine(single_axes).execute(fig)
+    canvas.draw()
+    return png.write_canvas(canvas, target)
 
 
 TANPA_PAGU = "tanpa pagu"  # a program with pagu 0 has no serapan to draw (not 0,00 %)
@@ -163,23 +82,28 @@ def serapan_program(target: Path, judul: str, program: list[str], persen: list[f
     drawn = [(yi, p) for yi, p in zip(y, persen) if p is not None]
     ax.barh([d[0] for d in drawn], [d[1] for d in drawn],
             color=[GREEN if p >= 100 else BLUE for _, p in drawn], height=0.6)
+    # each amount 4 points right of and 3 below its bar's end, as annotate(textcoords="offset points")
+    # places it (a plain Text: an Annotation's positioning costs more than drawing it), shown when
+    # its point is inside the axes, as an Annotation's annotation_clip shows it
+    beside = ax.transData + ScaledTranslation(4 / 72, -3 / 72, fig.dpi_scale_trans)
+    xmax = max([p for p in persen if p is not None] + [100.0]) * 1.18
     for yi, p in zip(y, persen):
         if p is None:
-            ax.annotate(TANPA_PAGU, (0, yi), textcoords="offset points", xytext=(4, -3), fontsize=8,
-                        color=GREY, style="italic")
+            ax.text(0, yi, TANPA_PAGU, transform=beside, fontsize=8, color=GREY, style="italic")
             continue
-        ax.annotate(format_persen(p), (p, yi), textcoords="offset points", xytext=(4, -3), fontsize=8)
+        ax.text(p, yi, format_persen(p), transform=beside, fontsize=8).set_visible(0 <= p <= xmax)
     ax.set_yticks(y, names, fontsize=8)
+    ax.yaxis.set_label_coords(-0.1, 0.5)  # no y label: not placed from the tick labels' extents
     if total is not None:
         ax.axvline(total, color=ORANGE, linestyle="--", linewidth=1.2,
                    label=f"Serapan total {format_persen(total)}")
         ax.legend(loc="lower right", fontsize=8)
-    ax.set_xlim(0, max([p for p in persen if p is not None] + [100.0]) * 1.18)
+    ax.set_xlim(0, xmax)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v) + " %"))
     ax.set_xlabel("Serapan anggaran (%)")
-    ax.set_title(_wrap(judul, 80), fontsize=10)
+    ax.set_title(_wrap(judul, 80), fontsize=10, y=1.0)  # y given: no x axis on top, not moved at each draw
     ax.grid(axis="x", alpha=0.3)
-    return _save(fig, target)
+    return _save(fig, target, single_axes=True)
 
 
 def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:
@@ -200,7 +124,7 @@ def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[in
     ax.legend(loc="upper right", fontsize=8)
     fig.text(0.01, 0.01, legend, fontsize=7, va="bottom", ha="left")
     fig.subplots_adjust(bottom=0.12 + 0.035 * legend.count("\n"))
-    FigureCanvasAgg(fig)
+    FastCanvas(fig)
     with atomic_path(target) as tmp:
         fig.savefig(tmp, format="png", dpi=DPI, bbox_inches="tight")
     w, h = fig.get_size_inches() * DPI

@@ -154,13 +154,25 @@ def _map_to_dict(value: Any) -> Any:
 def flatten(table: Table) -> list[Table]:
     """Split nested columns: dicts -> `<col>_<key>` columns, record lists -> child tables."""
     rows = [dict(r) for r in table.rows]
+    nested: set[str] = set()  # columns holding a dict or a list (after JSON text is read)
     for r in rows:
         for c in table.columns:
-            r[c] = _map_to_dict(_maybe_json(r.get(c)))
+            v = r.get(c)
+            if isinstance(v, (str, dict)):  # _maybe_json / _map_to_dict change nothing else
+                v = r[c] = _map_to_dict(_maybe_json(v))
+                if isinstance(v, (dict, list)):
+                    nested.add(c)
+            elif v is None:
+                r[c] = None
+            elif isinstance(v, list):
+                nested.add(c)
     columns: list[str] = []
     children: list[Table] = []
     parent_keys = [k for k in ("no", "iku_no", "kode") if k in table.columns][:1]
     for c in table.columns:
+        if c not in nested:  # plain values: kept as they are
+            columns.append(c)
+            continue
         values = [r.get(c) for r in rows]
         if any(isinstance(v, dict) for v in values):
             keys: list[str] = []

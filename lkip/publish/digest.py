@@ -85,7 +85,8 @@ def unit_digest(unit: UnitData, config: Any, settings: str | None = None) -> str
     for t in unit.tables.values():
         h.update(repr((t.id, t.base_id, t.columns)).encode() + b"\0")
         for row in t.rows:
-            h.update("\x1f".join(_value(row.get(c)) for c in t.columns).encode("utf-8", "surrogatepass"))
+            # repr of the row's values: their types show (1, 1.0, Decimal('1'), '1' differ), in one call
+            h.update(repr(tuple(map(row.get, t.columns))).encode("utf-8", "surrogatepass"))
             h.update(b"\x1e")
     # Warnings in any order: laporan.peringatan is a UNION ALL without ORDER BY, whose row order
     # can change from one evaluation to the next (parallel pipelines); the set decides.

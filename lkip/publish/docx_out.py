@@ -8,6 +8,7 @@ by Word when a figure is added), header rows repeat on every page a table spans,
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,38 @@ def _widths(view: dict[str, Any], points: float, page_cm: float = PAGE_WIDTH_CM)
     return widths
 
 
+def _body_cell(cell: Any, text: str, align: Any, bold: bool, size: Any, made: dict[tuple, Any]) -> None:
+    """`cell.text = text`, the paragraph aligned, its run sized and bold or not, as python-docx does it.
+
+    python-docx builds each of those elements through its schema-ordering machinery (~40 µs a
+    cell). The first cell of each (alignment, bold) gets exactly that; its paragraph is kept, and
+    a later cell whose text python-docx writes as one plain `w:t` (no tab, line break or
+    surrounding space) gets a copy of it with its own text: the same XML.
+    """
+    plain = bool(text) and text == text.strip() and not any(ch in text for ch in "\t\r\n")
+    key = (align, bold)
+    tpl = made.get(key) if plain else None
+    if tpl is not None:
+        tc = cell._tc
+        tc.clear_content()
+        p = copy.deepcopy(tpl)
+        p.find(_R).find(_T).text = text
+        tc.append(p)
+        return
+    cell.text = text
+    for p in cell.paragraphs:
+        if align is not None:
+            p.alignment = align
+        for run in p.runs:
+            run.font.size = size
+            run.bold = bold
+    if plain and len(cell._tc.p_lst) == 1:
+        made[key] = cell._tc.p_lst[0]
+
+
+_R, _T = qn("w:r"), qn("w:t")
+
+
 def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     """Caption (the report's number and title) above, the table, `Sumber: …` below."""
     view = table_view(table, unit, DOCX_COLUMNS.get(table.id) or DOCX_COLUMNS.get(table.base_id or ""))
@@ -202,18 +235,14 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
                 for run in p.runs:
                     run.bold = True
                     run.font.size = size
+    made: dict[tuple, Any] = {}  # a cell's paragraph per (alignment, bold), to copy (see _body_cell)
     for r, row in enumerate(view["body"], start=depth):
         _row_flag(rows[r], "w:cantSplit")
+        bold = row["cls"] in ("total", "program")
         for c, cell in zip(row["cells"], rows[r].cells):
-            cell.text = c["text"]
-            for p in cell.paragraphs:
-                if "num" in c["cls"]:
-                    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif "code" in c["cls"]:
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                for run in p.runs:
-                    run.font.size = size
-                    run.bold = row["cls"] in ("total", "program")
+            align = (WD_ALIGN_PARAGRAPH.RIGHT if "num" in c["cls"] else
+                     WD_ALIGN_PARAGRAPH.CENTER if "code" in c["cls"] else None)
+            _body_cell(cell, c["text"], align, bold, size, made)
     if not view["body"]:
         t.cell(depth, 0).text = "Tidak ada data."
     src = doc.add_paragraph(view["sumber"])
@@ -250,8 +279,19 @@ class Figures:
         return f"Gambar {self.bab}.{self.n}"
 
 
+_PRISTINE: list[Any] = []
+
+
+def new_document() -> Any:
+    """`docx.Document()`: python-docx's default template, parsed once per process and copied
+    (parsing it is a third of a small unit's docx)."""
+    if not _PRISTINE:
+        _PRISTINE.append(Document())
+    return copy.deepcopy(_PRISTINE[0])
+
+
 def write_docx(target: Path, unit: UnitData, narrative: dict[str, Any], charts: list[Chart]) -> Path:
-    doc = Document()
+    doc = new_document()
     _properties(doc, unit)
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)

@@ -8,6 +8,9 @@ joined, so a template can be wrapped freely.
 
 from __future__ import annotations
 
+import functools
+import os
+
 import re
 from pathlib import Path
 from typing import Any
@@ -72,16 +75,28 @@ def make_env(config: Any = None) -> jinja2.Environment:
     """Jinja2 in its sandbox (SECURITY.md): a template, even one an attacker wrote, reaches no
     Python internals (`cycler.__init__.__globals__`...), calls no unsafe method and changes no
     object; templates load only from the workspace's folder (see user_templates) and the bundled
-    ones."""
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
+    ones. One environment per process for the same folders and the same files in the workspace's
+    folder (names and modification times): a template is compiled once, not once per unit, and a
+    template added to or changed in the workspace is used at once."""
     dirs: list[str] = []
     user = user_templates(config)
+    files: tuple = ()
     if user is not None:
         dirs.append(str(user))
+        try:
+            files = tuple(sorted((e.name, e.stat().st_mtime_ns) for e in os.scandir(user) if e.is_file()))
+        except OSError:
+            files = (("?", id(config)),)  # unreadable now: no reuse
     dirs.append(str(PACKAGE_TEMPLATES))
+    return _env(tuple(dirs), files)
+
+
+@functools.lru_cache(maxsize=8)
+def _env(dirs: tuple[str, ...], _user_files: tuple = ()) -> jinja2.Environment:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(dirs),
+        loader=jinja2.FileSystemLoader(list(dirs)),
         autoescape=jinja2.select_autoescape(["html", "html.j2"], default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -121,6 +121,27 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
                      if c.row == level and c.last_row == level] + [1])
         if lines > 1:
             ws.set_row(top + level, ROW_POINTS * lines + 3)
+    numeric = [kinds[c].kind in ("money", "pct", "number", "code") for c in cols]
+    cell_formats: dict[tuple, Any] = {}  # fm.get per (case, column, row style): once per sheet, not per cell
+
+    def cell_format(case: str, i: int, bold: bool, fill: str | None, indent: int = 0, quote: bool = False) -> Any:
+        key = (case, i, bold, fill, indent, quote)
+        f = cell_formats.get(key)
+        if f is None:
+            common = dict(border=1, bold=bold, bg_color=fill)
+            if case == "blank":
+                f = fm.get(**common)
+            elif case == "number":
+                kind = kinds[cols[i]]
+                f = fm.get(num_format=NUM_FORMATS.get((kind.kind, kind.decimals), "#,##0.00"), align="right",
+                           **common)
+            elif case == "bool":
+                f = fm.get(align="center", **common)
+            else:
+                f = fm.get(text_wrap=True, indent=indent if cols[i] == ind_col else 0, quote_prefix=quote, **common)
+            cell_formats[key] = f
+        return f
+
     for r, (row, shown) in enumerate(display_rows(table, cols, kinds)):
         bold, indent, role = row_style(table, row)
         fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
@@ -129,21 +150,16 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
             ws.set_row(first_data + r, ROW_POINTS * lines + 2)
         for i, col in enumerate(cols):
             value = shown.get(col)
-            kind = kinds[col]
-            common = dict(border=1, bold=bold, bg_color=fill)
             if value is None or value == "":
-                ws.write_blank(first_data + r, i, None, fm.get(**common))
-            elif kind.kind in ("money", "pct", "number", "code") and isinstance(value, (int, float, Decimal)):
-                fmt = fm.get(num_format=NUM_FORMATS.get((kind.kind, kind.decimals), "#,##0.00"),
-                             align="right", **common)
-                ws.write_number(first_data + r, i, float(value), fmt)
+                ws.write_blank(first_data + r, i, None, cell_format("blank", i, bold, fill))
+            elif numeric[i] and isinstance(value, (int, float, Decimal)):
+                ws.write_number(first_data + r, i, float(value), cell_format("number", i, bold, fill))
             elif isinstance(value, bool):
-                ws.write_string(first_data + r, i, "Ya" if value else "Tidak", fm.get(align="center", **common))
+                ws.write_string(first_data + r, i, "Ya" if value else "Tidak", cell_format("bool", i, bold, fill))
             else:
                 text = str(value)
-                fmt = fm.get(text_wrap=True, indent=indent if col == ind_col else 0,
-                             quote_prefix=is_formula_like(text), **common)
-                ws.write_string(first_data + r, i, text, fmt)
+                ws.write_string(first_data + r, i, text,
+                                cell_format("text", i, bold, fill, indent, is_formula_like(text)))
     last = first_data + len(table.rows)
     if not table.rows:
         ws.write_string(first_data, 0, "Tidak ada data.", fm.get(italic=True))
@@ -205,6 +221,7 @@ def new_workbook(path: Path) -> xlsxwriter.Workbook:
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "nan_inf_to_errors": True,
+        "in_memory": True,  # sheets assembled in memory, not in temporary files created and removed
     })
 
 
