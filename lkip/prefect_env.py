@@ -219,6 +219,7 @@ class TemporaryServer:
             self.db_state = prefect_db.seed(log_path.parent)
         except OSError:
             self.db_state = "existing"
+        env.update(prefect_db.start_settings(log_path.parent, env))  # nothing to migrate: no checks
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
             self.log = open(log_path, "ab")
