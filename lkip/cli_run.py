@@ -69,9 +69,10 @@ def _label(outcome: str | None) -> str:
 def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: str | None = None,
                  show_progress: bool = True, quiet: bool = False, force: bool = False) -> int:
     """One flow run with the lock held by this process. Returns the exit status."""
-    from lkip import prefect_env, runreport, workspace_server
+    from lkip import fast_exit, prefect_env, runreport, workspace_server
     from lkip.lock import LockBusy, run_lock
 
+    fast_exit.arm()  # before Prefect registers its exit handlers: no interpreter teardown after the run
     prefect_env.configure(cfg.workspace)
     workspace_server.adopt()  # this workspace's running `lkip prefect-server`, if any
     run_id = runreport.new_run_id()
@@ -101,6 +102,10 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         prefect_env.start_temporary_server()  # starts in the background while prefect imports
         from flows import pipeline
 
+        if prefect_env.server_starting():  # the run's own imports while the server starts
+            from lkip import warmup
+
+            warmup.warm(mode, ready=lambda: not prefect_env.server_starting())
         prefect_env.wait_server_ready()
         from lkip.drop import observing
 

@@ -233,27 +233,33 @@ class TemporaryServer:
         self.process = subprocess.Popen(cmd, **kwargs)
         self._ready = False
 
-    def wait_ready(self, timeout: float = 90.0) -> None:
+    def answers(self, timeout: float = 1.0) -> bool:
+        """One look: whether the server answers /health now (it listens only once started)."""
         if self._ready:
-            return
+            return True
+        if self.process.poll() is not None:
+            raise RuntimeError(f"Prefect temporary server exited with code {self.process.returncode}")
         import urllib.request
 
+        try:
+            with urllib.request.urlopen(f"{self.url}/health", timeout=timeout) as r:  # loopback only
+                if r.status != 200:
+                    return False
+        except OSError:
+            return False
+        self._ready = True
+        if self.db_state == "fresh":  # keep it for the next new workspace
+            from lkip import prefect_db
+
+            prefect_db.save_template(self.log_path.parent)
+        return True
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = self.started + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Prefect temporary server exited with code {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as r:  # loopback only
-                    if r.status == 200:
-                        self._ready = True
-                        if self.db_state == "fresh":  # keep it for the next new workspace
-                            from lkip import prefect_db
-
-                            prefect_db.save_template(self.log_path.parent)
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
+            if self.answers():
+                return
+            time.sleep(0.05)
         raise RuntimeError("Prefect temporary server did not start in time")
 
     def stop(self) -> None:
@@ -289,6 +295,11 @@ def start_temporary_server() -> TemporaryServer | None:
 def wait_server_ready() -> None:
     if _server is not None:
         _server.wait_ready()
+
+
+def server_starting() -> bool:
+    """Whether this process started a temporary server that does not answer yet."""
+    return _server is not None and not _server.answers(timeout=0.2)
 
 
 def using_real_server() -> bool:
