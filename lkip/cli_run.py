@@ -109,7 +109,8 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         prefect_env.wait_server_ready()
         from lkip.drop import observing
 
-        with _RichProgress(show_progress and not quiet) as progress, observing(progress) as run_observer:
+        with prefect_env.run_settings(), _RichProgress(show_progress and not quiet) as progress, \
+                observing(progress) as run_observer:
             try:
                 report = pipeline.lkip_run(
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),

@@ -302,6 +302,22 @@ def server_starting() -> bool:
     return _server is not None and not _server.answers(timeout=0.2)
 
 
+def run_settings():
+    """Prefect settings around a flow run of this process (call after importing prefect).
+
+    With the temporary server, no flow-run heartbeats: they let a long-running server notice a
+    run whose process died, and the temporary server dies with that process; the heartbeat thread
+    also holds the end of every run for up to a second (it sleeps in one-second steps).
+    """
+    from contextlib import nullcontext
+
+    if os.environ.get("LKIP_TEMPORARY_SERVER") != "1":
+        return nullcontext()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
 def using_real_server() -> bool:
     """True when runs go to a long-running Prefect server (not our temporary one)."""
     return api_url_set() and os.environ.get("LKIP_TEMPORARY_SERVER") != "1"
