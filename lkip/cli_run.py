@@ -85,6 +85,9 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         err.print(f"[bold red]Gagal:[/] {exc.message()}")
         return 1
     try:
+        # The temporary server (when no server is set) starts now, in the background: its 3-4 s
+        # overlap with the warehouse check and with importing prefect and the pipeline.
+        prefect_env.start_temporary_server()
         if mode != "rebuild":
             code = _check_warehouse(cfg, mode)
             if code:
@@ -99,7 +102,6 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         if prefect_env.using_real_server() and (problem := prefect_env.api_problem(os.environ["PREFECT_API_URL"])):
             err.print(f"[bold red]Gagal:[/] {problem}")
             return 1
-        prefect_env.start_temporary_server()  # starts in the background while prefect imports
         from flows import pipeline
 
         if prefect_env.server_starting():  # the run's own imports while the server starts
