@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
+from flows.task_args import opaque, opaque_args
 from lkip import drop, notify, runreport
 from lkip.config import Config, load_config
 from lkip.drop import archived_files, sweep_temp_files  # noqa: F401  (importable from here too)
@@ -205,7 +206,7 @@ def _prepare(run: _Run, paths: list[str]) -> list[Any]:
     with make_task_runner(cfg) as runner:
         prepared, records = drop.prepare_drop(
             cfg, paths, rel_to_parent=(run.mode == "rebuild"), logger=run.logger,
-            submit=lambda p, rel_to: runner.submit(prepare_file, parameters={"path": p, "cfg": quote(cfg), "rel_to": rel_to}),
+            submit=lambda p, rel_to: runner.submit(prepare_file, parameters={"path": p, "cfg": opaque(cfg, runner), "rel_to": rel_to}),
             wait_any=admission.prefect_wait_any)
     run.files.extend(records)
     return prepared
@@ -226,7 +227,7 @@ def _ingest(run: _Run) -> bool:
     run.logger.info("%d berkas ditemukan", len(paths))
     prepared = run.timed("prepare", _prepare, run, paths)
     staged = drop.stage_drop(run.cfg, run.con, prepared, run.run_id, move=(run.mode == "run"),
-                             stage=_opaque_args(stage_file), archive=_opaque_args(archive_file), logger=run.logger)
+                             stage=opaque_args(stage_file), archive=opaque_args(archive_file), logger=run.logger)
     run.files.extend(staged.records)
     run.durations.update(staged.durations)
     return staged.changed
@@ -336,20 +337,6 @@ def lkip_run(
         return Completed(name="CompletedWithRejections", data=report,
                          message=f"{report['files_by_outcome'].get('rejected', 0)} berkas ditolak")
     return report
-
-
-def _opaque_args(task_fn):
-    """Call `task_fn` with its arguments hidden from Prefect's parameter walk (`quote`).
-
-    Before a task runs, Prefect visits every parameter recursively, twice, looking for futures
-    and states: on a prepared file (its rows, its issues), a publish job or the config that is
-    ~0.05 s per task run, ~0.7 s of the bundled example's run. These arguments are plain values,
-    never futures; the task receives them unwrapped.
-    """
-    def call(*args: Any, **kwargs: Any):
-        return task_fn(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()})
-
-    return call
 
 
 def _unmapped(value: Any):
