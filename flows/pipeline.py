@@ -23,7 +23,9 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.utilities.annotations import quote
 
+from flows.task_args import opaque, opaque_args
 from lkip import drop, notify, runreport
 from lkip.config import Config, load_config
 from lkip.drop import archived_files, sweep_temp_files  # noqa: F401  (importable from here too)
@@ -204,7 +206,7 @@ def _prepare(run: _Run, paths: list[str]) -> list[Any]:
     with make_task_runner(cfg) as runner:
         prepared, records = drop.prepare_drop(
             cfg, paths, rel_to_parent=(run.mode == "rebuild"), logger=run.logger,
-            submit=lambda p, rel_to: runner.submit(prepare_file, parameters={"path": p, "cfg": cfg, "rel_to": rel_to}),
+            submit=lambda p, rel_to: runner.submit(prepare_file, parameters={"path": p, "cfg": opaque(cfg, runner), "rel_to": rel_to}),
             wait_any=admission.prefect_wait_any)
     run.files.extend(records)
     return prepared
@@ -219,13 +221,13 @@ def _ingest(run: _Run) -> bool:
         paths, strangers = drop.rebuild_paths(run.cfg)
         run.files.extend(strangers)
     else:
-        paths = discover_files(run.cfg)
+        paths = discover_files(quote(run.cfg))
     run.durations["discover"] = time.monotonic() - t
     obs.emit("discovered", n=len(paths))
     run.logger.info("%d berkas ditemukan", len(paths))
     prepared = run.timed("prepare", _prepare, run, paths)
     staged = drop.stage_drop(run.cfg, run.con, prepared, run.run_id, move=(run.mode == "run"),
-                             stage=stage_file, archive=archive_file, logger=run.logger)
+                             stage=opaque_args(stage_file), archive=opaque_args(archive_file), logger=run.logger)
     run.files.extend(staged.records)
     run.durations.update(staged.durations)
     return staged.changed
@@ -236,7 +238,7 @@ def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, forc
 
     obs = drop.observer()
     obs.emit("stage", name="model")
-    run.timed("model", build_model, run.cfg, run.con)
+    run.timed("model", build_model, quote(run.cfg), quote(run.con))
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
         "publish", publish_units, run.cfg, run.con, tahun=tahun, kode_skpd=kode_skpd, force=force)
@@ -260,7 +262,7 @@ def _finish(run: _Run) -> dict[str, Any]:
     # The report first, then meta.runs: a run marked finished in the warehouse always has its
     # report (a kill in between leaves a report and a 'running' row; the next run rebuilds).
     try:
-        report["report_path"] = write_run_report(cfg, report)
+        report["report_path"] = write_run_report(quote(cfg), quote(report))
     except Exception as exc:
         logger.error("Laporan run tidak dapat ditulis: %s", exc)
     if con is not None:

@@ -19,7 +19,9 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
+from flows.task_args import opaque
 from lkip.config import Config
 
 
@@ -65,14 +67,16 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
     task_runner = make_publish_runner(cfg, len(jobs)) if jobs else None
     if task_runner is None:
         for job in jobs:
-            results.append(publish_unit_task(job, str(out), cfg, label=job.unit.folder))
+            # quote: Prefect would walk the job's rows and the config before each task (flows.task_args)
+            results.append(publish_unit_task(quote(job), str(out), quote(cfg), label=job.unit.folder))
     else:
         # The city first: its report (one Kurva S per SKPD, every SKPD's rows) costs several SKPD's
         # worth; started last it would run alone at the end while the other workers idle.
         jobs = sorted(jobs, key=lambda j: not j.unit.is_kota)
         with task_runner as tr:
             futures = [tr.submit(publish_unit_task, parameters={
-                "job": job, "output_dir": str(out), "cfg": cfg, "label": job.unit.folder}) for job in jobs]
+                "job": opaque(job, tr), "output_dir": str(out), "cfg": opaque(cfg, tr), "label": job.unit.folder})
+                for job in jobs]
             for job, fut in zip(jobs, futures):
                 try:
                     results.append(fut.result())

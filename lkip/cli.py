@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 import typer
 
+from lkip import fast_exit
 from lkip.cli_run import _debug, _healthy, _label, console, err, run_pipeline
 from lkip.console_safe import plain
 
@@ -61,7 +62,8 @@ def run(
     Kode keluar: 0 selesai; 1 gagal; 2 salah pakai; 3 selesai, ada berkas ditolak.
     """
     cfg = _cfg(workspace, input_dir, output_dir)
-    raise typer.Exit(run_pipeline(cfg, "run", tahun=tahun, show_progress=not no_progress and err.is_terminal))
+    raise typer.Exit(fast_exit.done(run_pipeline(cfg, "run", tahun=tahun,
+                                                 show_progress=not no_progress and err.is_terminal)))
 
 
 @app.command()
@@ -74,8 +76,8 @@ def report(
 ) -> None:
     """Bangun ulang keluaran dari gudang data, tanpa membaca input (hanya SKPD yang datanya berubah)."""
     cfg = _cfg(workspace, None, output_dir)
-    raise typer.Exit(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd, show_progress=err.is_terminal,
-                                  force=force))
+    raise typer.Exit(fast_exit.done(run_pipeline(cfg, "report", tahun=tahun, kode_skpd=skpd,
+                                                 show_progress=err.is_terminal, force=force)))
 
 
 @app.command()
@@ -107,7 +109,7 @@ def rebuild(
         code = run_pipeline(cfg, "rebuild", show_progress=err.is_terminal)
     finally:
         lock.release()
-    raise typer.Exit(code)
+    raise typer.Exit(fast_exit.done(code))
 
 
 @app.command()

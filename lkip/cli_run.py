@@ -69,9 +69,10 @@ def _label(outcome: str | None) -> str:
 def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: str | None = None,
                  show_progress: bool = True, quiet: bool = False, force: bool = False) -> int:
     """One flow run with the lock held by this process. Returns the exit status."""
-    from lkip import prefect_env, runreport, workspace_server
+    from lkip import fast_exit, prefect_env, runreport, workspace_server
     from lkip.lock import LockBusy, run_lock
 
+    fast_exit.arm()  # before Prefect registers its exit handlers: no interpreter teardown after the run
     prefect_env.configure(cfg.workspace)
     workspace_server.adopt()  # this workspace's running `lkip prefect-server`, if any
     run_id = runreport.new_run_id()
@@ -84,6 +85,9 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         err.print(f"[bold red]Gagal:[/] {exc.message()}")
         return 1
     try:
+        # The temporary server (when no server is set) starts now, in the background: its 3-4 s
+        # overlap with the warehouse check and with importing prefect and the pipeline.
+        prefect_env.start_temporary_server()
         if mode != "rebuild":
             code = _check_warehouse(cfg, mode)
             if code:
@@ -98,13 +102,17 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         if prefect_env.using_real_server() and (problem := prefect_env.api_problem(os.environ["PREFECT_API_URL"])):
             err.print(f"[bold red]Gagal:[/] {problem}")
             return 1
-        prefect_env.start_temporary_server()  # starts in the background while prefect imports
         from flows import pipeline
 
+        if prefect_env.server_starting():  # the run's own imports while the server starts
+            from lkip import warmup
+
+            warmup.warm(mode, ready=lambda: not prefect_env.server_starting())
         prefect_env.wait_server_ready()
         from lkip.drop import observing
 
-        with _RichProgress(show_progress and not quiet) as progress, observing(progress) as run_observer:
+        with prefect_env.run_settings(), _RichProgress(show_progress and not quiet) as progress, \
+                observing(progress) as run_observer:
             try:
                 report = pipeline.lkip_run(
                     workspace=str(cfg.workspace), input_dir=str(cfg.input_dir), output_dir=str(cfg.output_dir),

@@ -10,6 +10,13 @@ workspace starts from that copy (`seed`): Prefect then finds its schema at the h
 only checks it. Nothing is copied when the workspace already has its database or when Prefect's
 database is configured elsewhere (PREFECT_*_DATABASE_CONNECTION_URL); `LKIP_PREFECT_DB_TEMPLATE=0`
 turns the template off. The template is a cache: deleting it only costs the next first run.
+
+Even at its head revision, Prefect's server checks every migration and registers every block type
+again on each start (~1 CPU-s of the 3-4 s a temporary server takes to answer). `start_settings`
+turns both off for a start whose database is at the template's Alembic revision: the template was
+made by this Prefect version, so such a database has nothing to migrate and its block types were
+registered when it was created. Any other database (another revision, no template yet, a broken
+file) starts as before, with Prefect's own checks.
 """
 
 from __future__ import annotations
@@ -79,3 +86,41 @@ def save_template(home: Path) -> Path | None:
         tmp.unlink(missing_ok=True)
         return None
     return template
+
+
+def _revision(path: Path) -> str | None:
+    """The Alembic revision recorded in a Prefect SQLite database (read-only), or None."""
+    if not path.is_file():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("select version_num from alembic_version").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def at_template_revision(home: Path) -> bool:
+    """Whether the workspace's database is at the revision of this Prefect version's template."""
+    if not enabled():
+        return False
+    template = template_path()
+    if template is None:
+        return False
+    current = _revision(Path(home) / DB_NAME)
+    return current is not None and current == _revision(template)
+
+
+START_SWITCHES = ("PREFECT_API_DATABASE_MIGRATE_ON_START", "PREFECT_API_BLOCKS_REGISTER_ON_START")
+
+
+def start_settings(home: Path, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for the temporary server's start: migration check and block registration off
+    when the database is at the template's revision (unless the user set them)."""
+    environ = os.environ if environ is None else environ
+    if not at_template_revision(home):
+        return {}
+    return {k: "false" for k in START_SWITCHES if k not in environ}

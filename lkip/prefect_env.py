@@ -219,6 +219,7 @@ class TemporaryServer:
             self.db_state = prefect_db.seed(log_path.parent)
         except OSError:
             self.db_state = "existing"
+        env.update(prefect_db.start_settings(log_path.parent, env))  # nothing to migrate: no checks
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
             self.log = open(log_path, "ab")
@@ -232,27 +233,33 @@ class TemporaryServer:
         self.process = subprocess.Popen(cmd, **kwargs)
         self._ready = False
 
-    def wait_ready(self, timeout: float = 90.0) -> None:
+    def answers(self, timeout: float = 1.0) -> bool:
+        """One look: whether the server answers /health now (it listens only once started)."""
         if self._ready:
-            return
+            return True
+        if self.process.poll() is not None:
+            raise RuntimeError(f"Prefect temporary server exited with code {self.process.returncode}")
         import urllib.request
 
+        try:
+            with urllib.request.urlopen(f"{self.url}/health", timeout=timeout) as r:  # loopback only
+                if r.status != 200:
+                    return False
+        except OSError:
+            return False
+        self._ready = True
+        if self.db_state == "fresh":  # keep it for the next new workspace
+            from lkip import prefect_db
+
+            prefect_db.save_template(self.log_path.parent)
+        return True
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = self.started + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Prefect temporary server exited with code {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=1) as r:  # loopback only
-                    if r.status == 200:
-                        self._ready = True
-                        if self.db_state == "fresh":  # keep it for the next new workspace
-                            from lkip import prefect_db
-
-                            prefect_db.save_template(self.log_path.parent)
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
+            if self.answers():
+                return
+            time.sleep(0.05)
         raise RuntimeError("Prefect temporary server did not start in time")
 
     def stop(self) -> None:
@@ -288,6 +295,27 @@ def start_temporary_server() -> TemporaryServer | None:
 def wait_server_ready() -> None:
     if _server is not None:
         _server.wait_ready()
+
+
+def server_starting() -> bool:
+    """Whether this process started a temporary server that does not answer yet."""
+    return _server is not None and not _server.answers(timeout=0.2)
+
+
+def run_settings():
+    """Prefect settings around a flow run of this process (call after importing prefect).
+
+    With the temporary server, no flow-run heartbeats: they let a long-running server notice a
+    run whose process died, and the temporary server dies with that process; the heartbeat thread
+    also holds the end of every run for up to a second (it sleeps in one-second steps).
+    """
+    from contextlib import nullcontext
+
+    if os.environ.get("LKIP_TEMPORARY_SERVER") != "1":
+        return nullcontext()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
 def using_real_server() -> bool:

@@ -146,6 +146,21 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
 
 
 def init_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Schemas and tables, in one transaction: one commit (one WAL sync) instead of one per
+    statement, ~0,1-0,9 s of a new workspace's first run."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _create_tables(con)
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    con.execute("COMMIT")
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     for schema in ("raw", "staging", "meta", "core", "laporan"):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for name, cols in staging_tables().items():

@@ -4,9 +4,11 @@ Starting Prefect's temporary server costs several seconds of every `lkip run` (a
 its database migrations, the API app). When the office already runs `lkip prefect-server` for this
 workspace, a run talks to it instead: the run also appears in that server's UI.
 
-`lkip prefect-server` records `{"url", "pid"}` in `<PREFECT_HOME>/lkip-server.json` just before it
-becomes the server process (exec keeps the pid). `adopt()` uses that server when PREFECT_API_URL
-is not set, the recorded process is alive and its `/health` answers within half a second;
+`lkip prefect-server` records `{"url", "pid"}` in `<PREFECT_HOME>/lkip-server.json` before it starts
+the server as its child (lkip.supervise: the child dies with it, so the recorded pid is alive
+exactly as long as the server can be). `adopt()` uses that server when PREFECT_API_URL
+is not set, the recorded process is alive and its `/health` answers within 2 s (a closed port
+answers at once; only a server that is up but busy, e.g. on a loaded machine, takes that long);
 otherwise nothing changes and the run starts the temporary server as before. Only this
 workspace's record is read: a server of another workspace on the same machine is never used.
 """
@@ -53,7 +55,7 @@ def _healthy(url: str, timeout: float) -> bool:
         return False
 
 
-def running_server(prefect_home: str | Path | None = None, timeout: float = 0.5) -> str | None:
+def running_server(prefect_home: str | Path | None = None, timeout: float = 2.0) -> str | None:
     """The API URL of this workspace's running `lkip prefect-server`, or None."""
     path = record_path(prefect_home)
     if path is None or not path.is_file():

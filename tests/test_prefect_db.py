@@ -68,3 +68,31 @@ def test_no_template_with_a_database_elsewhere_or_turned_off(cache, tmp_path, mo
     fresh.mkdir(parents=True)
     monkeypatch.setenv("LKIP_PREFECT_DB_TEMPLATE", "0")
     assert prefect_db.seed(fresh) == "existing" and not (fresh / "prefect.db").exists()
+
+
+def test_checks_off_only_for_a_database_at_the_templates_revision(cache, tmp_path, monkeypatch):
+    for var in prefect_db.START_SWITCHES:
+        monkeypatch.delenv(var, raising=False)
+    made = tmp_path / "made"
+    made.mkdir()
+    _db(made / "prefect.db", ["head"])
+    home = tmp_path / ".prefect"
+    home.mkdir()
+    assert prefect_db.start_settings(home) == {}  # no database, no template: Prefect's own checks
+    assert prefect_db.save_template(made) is not None
+    assert prefect_db.seed(home) == "seeded"
+    assert prefect_db.start_settings(home) == {k: "false" for k in prefect_db.START_SWITCHES}
+    # the user's own choice wins
+    assert prefect_db.start_settings(home, {"PREFECT_API_BLOCKS_REGISTER_ON_START": "true"}) == {
+        "PREFECT_API_DATABASE_MIGRATE_ON_START": "false"}
+    # another revision (a database of an older Prefect) or a file that is no database: checks on
+    older = tmp_path / "older"
+    older.mkdir()
+    _db(older / "prefect.db", ["old"])
+    assert prefect_db.start_settings(older) == {}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "prefect.db").write_bytes(b"not a database")
+    assert prefect_db.start_settings(broken) == {}
+    monkeypatch.setenv("LKIP_PREFECT_DB_TEMPLATE", "0")
+    assert prefect_db.start_settings(home) == {}
