@@ -122,10 +122,11 @@ def _old_codes(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> set[st
 
 
 def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tuple, sha256: str,
-                       tables: dict[str, pd.DataFrame]) -> list[Issue]:
+                       tables: dict[str, pd.DataFrame], skpd: str | None = None) -> list[Issue]:
     """A warning per earlier version this file replaces with fewer rows or without some codes:
     ``menggantikan <file>: 180 → 5 baris, 41 kegiatan tidak ada lagi (…)``. A form
-    (``per_row``) replaces only the rows it holds, so it never removes any: no warning."""
+    (``per_row``) replaces only the rows it holds, so it never removes any: no warning.
+    ``skpd``: the SKPD of one part of a file of several (lkip.skpd_parts), named in the text."""
     if kind is None or per_row(kind):
         return []
     new_rows = sum(len(df) for df in tables.values() if df is not None)
@@ -141,7 +142,8 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
             gone = sorted(_old_codes(con, kind, old["file_sha256"]) - new_codes)
         if new_rows >= old_rows and not gone:
             continue
-        text = f"menggantikan {old['source_file']}: {old_rows} → {new_rows} baris"
+        part = f" untuk Perangkat Daerah {skpd}" if skpd else ""
+        text = f"menggantikan {old['source_file']}{part}: {old_rows} → {new_rows} baris"
         if gone:
             word = _codes(kind)[3]  # type: ignore[index]
             shown = ", ".join(gone[:SHOWN_CODES]) + (f", … (+{len(gone) - SHOWN_CODES})" if len(gone) > SHOWN_CODES else "")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from lkip import replacement
+from lkip import replacement, skpd_parts
 from lkip.issues import Issue
 
 MONEY = "DECIMAL(18,2)"
@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS meta.files (
     staged_at TIMESTAMP,
     superseded_by VARCHAR,
     archived_path VARCHAR,
-    penggantian VARCHAR
+    penggantian VARCHAR,
+    berkas VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meta.runs (
     run_id VARCHAR PRIMARY KEY,
@@ -154,6 +155,8 @@ def init_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
     # what a replacement removed (lkip.replacement), in warehouses made before the column existed
     con.execute("ALTER TABLE meta.files ADD COLUMN IF NOT EXISTS penggantian VARCHAR")
+    # a part of a file holding several SKPD (lkip.skpd_parts): the file's SHA-256
+    con.execute("ALTER TABLE meta.files ADD COLUMN IF NOT EXISTS berkas VARCHAR")
 
 
 def staging_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -369,53 +372,57 @@ def insert_file(
     outcome: str,
     raw_rows: Any = None,
     fail_after_table: str | None = None,
+    parts: list[Any] | None = None,
 ) -> list[str]:
     """Write one file's rows in ONE transaction: all of them or none. Returns superseded hashes.
 
+    ``parts`` (lkip.skpd_parts.split): a file of several SKPD, staged as one part per SKPD, each
+    replacing and replaced as a file of that SKPD alone; ``tables``/``raw_rows`` are then unused.
     ``fail_after_table`` exists for the crash test (a failure in the middle of a file).
     """
     superseded: list[str] = []
+    parts = parts if outcome != "rejected" else None
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM meta.issues WHERE file_sha256 = ?", [sha256])
-        con.execute("DELETE FROM meta.files WHERE file_sha256 = ?", [sha256])
+        con.execute("DELETE FROM meta.issues WHERE file_sha256 = ? OR starts_with(file_sha256, ?)",
+                    [sha256, sha256 + skpd_parts.SEP])
+        con.execute("DELETE FROM meta.files WHERE file_sha256 = ? OR berkas = ?", [sha256, sha256])
+        stamp = dt.datetime.now()
         if outcome != "rejected":
             per_row = replacement.per_row(kind)
-            superseded = [] if per_row else _supersede(con, kind, meta, sha256)
-            lineage = {
-                "file_sha256": sha256, "source_file": source_file, "run_id": run_id,
-                "kode_skpd": meta.kode_skpd, "tahun": meta.tahun,
-            }
-            for table, df in tables.items():
-                if df is None or df.empty:
-                    continue
-                _insert_table(con, table, df, lineage)
-                if fail_after_table == table:
-                    raise RuntimeError(f"simulated crash after staging.{table}")
-            for part in _raw_parts(raw_rows):
-                _insert_raw(con, part, lineage, kind)
+            units = [(p.id, p.meta, p.tables, p.raw) for p in parts] if parts else [(sha256, meta, tables, raw_rows)]
+            for unit, unit_meta, unit_tables, unit_raw in units:
+                if not per_row:
+                    superseded += _supersede(con, kind, unit_meta, unit)
+                lineage = {
+                    "file_sha256": unit, "source_file": source_file, "run_id": run_id,
+                    "kode_skpd": unit_meta.kode_skpd, "tahun": unit_meta.tahun,
+                }
+                for table, df in unit_tables.items():
+                    if df is None or df.empty:
+                        continue
+                    _insert_table(con, table, df, lineage)
+                    if fail_after_table == table:
+                        raise RuntimeError(f"simulated crash after staging.{table}")
+                for part in _raw_parts(unit_raw):
+                    _insert_raw(con, part, lineage, kind)
+                if unit != sha256:        # a part: its own meta.files row, the file's outcome
+                    _insert_meta(con, unit, source_file, original_path, size, kind, unit_meta, outcome,
+                                 sum(len(df) for df in unit_tables.values() if df is not None), 0, 0, run_id, stamp,
+                                 None, sha256)
             if per_row:   # a form replaces the rows it holds
                 superseded = replacement.supersede_covered_rows(con, kind, meta, sha256)
+            skpd_parts.close_emptied(con, superseded, sha256)
         n_rows = sum(len(df) for df in tables.values() if df is not None) if outcome != "rejected" else 0
-        con.execute(
-            """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
-                   nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
-                   n_errors, run_id, staged_at, penggantian)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                sha256, source_file, original_path, size, kind,
-                getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
-                getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
-                getattr(meta, "s_d_triwulan", None), outcome, n_rows,
-                sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error),
-                run_id, dt.datetime.now(), replacement.replacement_note(issues),
-            ],
-        )
+        _insert_meta(con, sha256, source_file, original_path, size, kind, meta, outcome, n_rows,
+                     sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error), run_id, stamp,
+                     replacement.replacement_note(issues), None)
         if issues:
+            owner = skpd_parts.issue_owner(parts or [], sha256)
             con.executemany(
                 "INSERT INTO meta.issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    [sha256, source_file, run_id, i.severity, i.sheet, i.excel_row, i.kolom,
+                    [owner(i), source_file, run_id, i.severity, i.sheet, i.excel_row, i.kolom,
                      None if i.nilai is None else str(i.nilai), i.diharapkan, i.pesan]
                     for i in issues
                 ],
@@ -425,6 +432,25 @@ def insert_file(
         con.execute("ROLLBACK")
         raise
     return superseded
+
+
+def _insert_meta(con: duckdb.DuckDBPyConnection, sha256: str, source_file: str, original_path: str, size: int,
+                 kind: str, meta: Any, outcome: str, n_rows: int, n_warnings: int, n_errors: int, run_id: str,
+                 stamp: dt.datetime, penggantian: str | None, berkas: str | None) -> None:
+    """One meta.files row: a file, or a part of a file of several SKPD (``berkas``: the file)."""
+    con.execute(
+        """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
+               nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
+               n_errors, run_id, staged_at, penggantian, berkas)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            sha256, source_file, original_path, size, kind,
+            getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
+            getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
+            getattr(meta, "s_d_triwulan", None), outcome, n_rows, n_warnings, n_errors,
+            run_id, stamp, penggantian, berkas,
+        ],
+    )
 
 
 def _raw_parts(raw_rows: Any) -> list[Any]:
