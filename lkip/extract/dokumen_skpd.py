@@ -13,6 +13,7 @@ of rows stays on the column-wise path.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Callable
 
@@ -54,7 +55,7 @@ def split_rows(meta: FileMeta, raw_skpd: pd.Series, sub: pd.Series, latest: np.n
     date). Fills ``meta.bagian`` (one FileMeta per SKPD). ``show``: a cell's text as the row reader
     sees the cell (the column-wise reader's ``register_rows.shown``)."""
     codes_idx, uniques = pd.factorize(raw_skpd.astype(object), use_na_sentinel=True)
-    parsed = [_code(show(u)) for u in uniques]
+    parsed = [_code(show(u) if isinstance(u, str) else u) for u in uniques]
     codes = pd.Series(np.array(parsed + [None], dtype=object)[codes_idx], dtype=object)
     missing = codes.isna().to_numpy()
     if missing.any():
@@ -64,8 +65,9 @@ def split_rows(meta: FileMeta, raw_skpd: pd.Series, sub: pd.Series, latest: np.n
         filled = sub.astype(object)[missing].map(one)
         codes[missing] = filled.to_numpy()
         for r in np.flatnonzero(missing)[filled.isna().to_numpy()]:
-            raw = show(raw_skpd.iloc[r])
+            raw = raw_skpd.iloc[r]
             blank = raw is None or raw is pd.NA or (isinstance(raw, float) and raw != raw) or not str(raw).strip()
+            raw = None if blank else show(raw)
             issues.append(cell_error(
                 sheet, int(excel_rows[r]), kolom, None if blank else raw,
                 "kode Perangkat Daerah delapan segmen (mis. '1.02.0.00.0.00.01.0000')",
@@ -88,12 +90,17 @@ def split_rows(meta: FileMeta, raw_skpd: pd.Series, sub: pd.Series, latest: np.n
     return codes, periode
 
 
-def sub_units_per_skpd(meta: FileMeta, codes: pd.Series, sub: pd.Series, sheet: str, kolom: str,
-                       issues: list[Issue], warn: Any) -> None:
-    """The sub units warning (``warn``: the reader's ``sub_units``) once per SKPD of the file."""
-    pairs = pd.DataFrame({"k": codes, "s": sub.astype(object)}).dropna().drop_duplicates()
-    for kode, group in pairs.groupby("k", sort=True)["s"]:
-        warn(meta.bagian.get(kode) or FileMeta(kode_skpd=kode), set(group), sheet, kolom, issues)
+def sub_units_per_skpd(meta: FileMeta, codes: pd.Series, sub: pd.Series, excel_rows: np.ndarray, sheet: str,
+                       kolom: str, issues: list[Issue], warn: Any) -> None:
+    """The sub units warning (``warn``: the reader's ``sub_units``) once per SKPD of the file, on
+    the first row of its first other sub unit (so that it is kept with that SKPD's part)."""
+    pairs = pd.DataFrame({"k": codes, "s": sub.astype(object), "r": np.asarray(excel_rows)}).dropna()
+    for kode, group in pairs.groupby("k", sort=True):
+        n = len(issues)
+        warn(meta.bagian.get(kode) or FileMeta(kode_skpd=kode), set(group["s"]), sheet, kolom, issues)
+        others = group[group["s"] != kode]
+        if len(issues) > n and issues[-1].excel_row is None and len(others):
+            issues[-1] = dataclasses.replace(issues[-1], excel_row=int(others.sort_values(["s", "r"])["r"].iloc[0]))
 
 
 def _code(value: Any) -> str | None:

@@ -159,7 +159,7 @@ def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
         issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
                             excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
     if row_skpd is not None:
-        dokumen_skpd.sub_units_per_skpd(meta, row_skpd, pd.Series(data["kode_sub_skpd"], dtype=object), name,
+        dokumen_skpd.sub_units_per_skpd(meta, row_skpd, pd.Series(data["kode_sub_skpd"], dtype=object), np.array(excel_rows), name,
                                         lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues, sub_units)
     else:
         sub_units(meta, set(data["kode_sub_skpd"]), name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)

@@ -198,7 +198,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
         issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
                             excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
     if row_skpd is not None:
-        dokumen_skpd.sub_units_per_skpd(meta, row_skpd, sub, name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues,
+        dokumen_skpd.sub_units_per_skpd(meta, row_skpd, sub, excel_rows, name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues,
                                         f.sub_units)
     else:
         f.sub_units(meta, set(pc.unique(data_cols["kode_sub_skpd"]).to_pylist()), name,
