@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lkip import skpd_parts
 from lkip.issues import Issue, warning
 
 ACCEPTED_OUTCOMES = ("accepted", "accepted_with_warnings")
@@ -142,7 +143,8 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
             gone = sorted(_old_codes(con, kind, old["file_sha256"]) - new_codes)
         if new_rows >= old_rows and not gone:
             continue
-        part = f" untuk Perangkat Daerah {skpd}" if skpd else ""
+        of = skpd or skpd_parts.skpd_of(old["file_sha256"])      # replacing a part of a city-wide file
+        part = f" untuk Perangkat Daerah {of}" if of else ""
         text = f"menggantikan {old['source_file']}{part}: {old_rows} → {new_rows} baris"
         if gone:
             word = _codes(kind)[3]  # type: ignore[index]

@@ -47,6 +47,11 @@ def part_id(sha256: str, kode_skpd: str) -> str:
     return f"{sha256}{SEP}{kode_skpd}"
 
 
+def skpd_of(file_id: str) -> str | None:
+    """The SKPD of a part id, None for a file's own SHA-256."""
+    return file_id.split(SEP, 1)[1] if SEP in file_id else None
+
+
 def split(sha256: str, meta: FileMeta, tables: dict[str, pd.DataFrame], raw: Any = None) -> list[Part]:
     """The parts of a file of several SKPD (none for a file of one SKPD)."""
     if not meta.bagian:

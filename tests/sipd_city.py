@@ -87,14 +87,39 @@ def write_single_dokumen(path: Path, skpd: tuple[str, str], upto: dt.date | None
     return B.write_dokumen(path, docs_of(skpd, upto))
 
 
-def write_city_drop(folder: Path, *, city_file: bool = True) -> Path:
-    """Plans and forms of the three SKPD, and their documents as one city file or three files."""
+def sp2d_of(skpd: tuple[str, str]) -> list[dict]:
+    """The SKPD's SIPD Register SP2D entries: default_sp2d() under its code (in the number and the
+    SKPD column), Bruto and deductions scaled by its factor."""
+    k = FACTOR[skpd[0]]
+    out = []
+    for s in B.default_sp2d():
+        out.append({**s, "nomor": s["nomor"].replace(B.SKPD[0], skpd[0]), "skpd": f"{skpd[0]} - {skpd[1]}",
+                    "bruto": s["bruto"] * k, "potongan": [{**p, "jumlah": p["jumlah"] * k} for p in s["potongan"]]})
+    return out
+
+
+def write_city_register(path: Path, skpds=CITY, *, layout: str = "two_row") -> Path:
+    """One city-wide SIPD Register SP2D (no SKPD in the title), SP2D of the SKPD interleaved."""
+    per = [sp2d_of(s) for s in skpds]
+    rows = [p[i] for i in range(max(len(p) for p in per)) for p in per if i < len(p)]
+    return B.layouts.write_register(path, rows, pemda=B.PEMDA, tahun=B.TAHUN, skpd=None, layout=layout)
+
+
+def write_city_drop(folder: Path, *, city_file: bool = True, registers: bool = True) -> Path:
+    """Plans and forms of the three SKPD, and their documents (and SIPD registers) as one city file
+    or one file per SKPD."""
     folder.mkdir(parents=True, exist_ok=True)
     for s in CITY:
         write_plan(folder, s)
     if city_file:
         write_city_dokumen(folder / "Laporan Realisasi Per Dokumen Kota.xlsx")
+        if registers:
+            write_city_register(folder / "register_sp2d_kota_2024.xlsx")
     else:
         for s in CITY:
-            write_single_dokumen(folder / f"Laporan Realisasi Per Dokumen {s[1].split()[-1]}.xlsx", s)
+            slug = s[1].split()[-1]
+            write_single_dokumen(folder / f"Laporan Realisasi Per Dokumen {slug}.xlsx", s)
+            if registers:
+                B.layouts.write_register(folder / f"register_sp2d_{slug.lower()}_2024.xlsx", sp2d_of(s), pemda=B.PEMDA,
+                                         tahun=B.TAHUN, skpd=s, layout="two_row")
     return folder

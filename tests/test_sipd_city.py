@@ -289,3 +289,44 @@ def test_city_file_is_listed_for_a_rebuild(tmp_path):
     paths, strangers = drop.rebuild_paths(cfg)
     city = next(o for o in outcomes if o.path.name.endswith("Kota.xlsx"))
     assert not strangers and str(city.archived_to) in paths and len(paths) == len(outcomes)
+
+
+# --- the SIPD Register SP2D may come city-wide too (the unit code in Nomor SP2D, the SKPD column) ---
+
+def test_city_register_is_staged_per_skpd_and_reconciled_as_its_own_registers(city_and_singles):
+    (con, out), _ = city_and_singles
+    reg = out["register_sp2d_kota_2024.xlsx"]
+    assert reg.outcome == ingest.ACCEPTED, reg.messages
+    parts = con.execute("SELECT kode_skpd, n_rows FROM meta.files WHERE berkas = ? ORDER BY 1", [reg.sha256]).fetchall()
+    assert parts == sorted((s[0], len(C.sp2d_of(s))) for s in C.CITY)
+    for s in C.CITY:
+        got = con.execute("SELECT triwulan, sp2d FROM laporan.rekonsiliasi WHERE kode_skpd = ? AND level = 'skpd' "
+                          "ORDER BY triwulan", [s[0]]).fetchall()
+        assert [v for _, v in got] == [v * C.FACTOR[s[0]] for v in B.DEFAULT_REGISTER], s[0]
+
+
+def test_city_register_sp2d_of_no_known_skpd_is_rejected_naming_the_row(tmp_path):
+    from lkip.extract import register_sp2d
+
+    stray = {**C.sp2d_of(C.DISDIK)[1], "nomor": "00.00/04.0/000009/LS/M/2/2024", "skpd": "DINAS TANPA KODE"}
+    path = B.layouts.write_register(tmp_path / "r.xlsx", C.sp2d_of(C.DINKES) + C.sp2d_of(C.DISDIK) + [stray],
+                                    pemda=B.PEMDA, tahun=B.TAHUN, skpd=None, layout="flat")
+    res = register_sp2d.read(open_workbook(path))
+    errors = [i for i in res.issues if i.is_error]
+    assert len(errors) == 1 and errors[0].kolom == "SKPD" and errors[0].nilai == "DINAS TANPA KODE"
+    assert errors[0].excel_row == int(res.tables["register_sp2d"]["excel_row"].max())     # the last SP2D
+    assert sorted(res.meta.bagian) == sorted([C.DINKES[0], C.DISDIK[0]])
+
+
+def test_single_register_replaces_only_its_skpd_of_a_city_register(drops):
+    """The register's own rule (a newer register of the same SKPD, year and period replaces the
+    older), per SKPD: Disdik's register of the same period replaces Disdik's part only."""
+    city = drops.drop(C.write_city_register, "register_kota.xlsx")
+    fewer = [s for i, s in enumerate(C.sp2d_of(C.DISDIK)) if i != 1]          # same last date, one SP2D less
+    single = drops.drop(lambda p: B.layouts.write_register(p, fewer, pemda=B.PEMDA, tahun=B.TAHUN,
+                                                           skpd=C.DISDIK, layout="flat"), "register_disdik.xlsx")
+    parts = dict(drops.con.execute("SELECT kode_skpd, superseded_by FROM meta.files WHERE berkas = ?",
+                                   [city.sha256]).fetchall())
+    assert parts == {C.DINKES[0]: None, C.DISDIK[0]: single.sha256, C.DISPERKIM[0]: None}
+    msgs = [m for m in single.messages if "menggantikan" in m]
+    assert len(msgs) == 1 and f"menggantikan register_kota.xlsx untuk Perangkat Daerah {C.DISDIK[0]}: 5 → 4 baris" in msgs[0]

@@ -8,6 +8,9 @@ the configured rule (:mod:`lkip.sipd_rules`) applied by the model (`core.dokumen
 reader uses the same rule to reject a file with a Jenis Dokumen x Jenis Transaksi the rule does not
 know, a counted row without sub kegiatan or without the date that dates it, and any date outside
 the year. The file is cumulative: ``periode_akhir`` (its latest date) is the replacement key.
+A city-wide file (no SKPD in the title, several in its Kode SKPD column) gets each row's SKPD in
+the frame's ``kode_skpd`` column and each SKPD's own metadata in ``meta.bagian``
+(:mod:`lkip.extract.dokumen_skpd`); it is staged as one part per SKPD (:mod:`lkip.skpd_parts`).
 
 Conversion is per column with a cache of distinct texts (dates and codes repeat), one pass over
 the grid.
