@@ -119,27 +119,21 @@ def close_emptied(con: duckdb.DuckDBPyConnection, superseded: list[str], by: str
             [by, sha, sha])
 
 
-def left_behind(con: duckdb.DuckDBPyConnection, kind: str, meta: FileMeta, sha256: str,
-                parts: list[Part]) -> list[Issue]:
-    """The SKPD of earlier city files (same kind and year, up to this file's last date) that this
-    city file replaces in part but does not hold: their earlier part stays (docs/sipd.md); one
-    warning per earlier file."""
-    if not parts:
+def left_behind(con: duckdb.DuckDBPyConnection, replaced: list[str], parts: list[Part]) -> list[Issue]:
+    """The SKPD of earlier city files that this city file replaces in part (``replaced``: the ids
+    its parts replace, lkip.replacement.earlier_versions) but does not hold: their earlier part
+    stays (docs/sipd.md "City-wide files"); one warning per earlier file."""
+    files = sorted({f.split(SEP, 1)[0] for f in replaced if SEP in f})
+    if not parts or not files:
         return []
-    tahun, upto = meta.tahun, meta.periode_akhir
     held = sorted(p.meta.kode_skpd for p in parts)
     rows = con.execute(
-        """WITH lama AS (     -- earlier city files with an SKPD this file holds
-               SELECT DISTINCT p.berkas FROM meta.files p
-               WHERE p.kind = ? AND p.tahun IS NOT DISTINCT FROM ? AND p.berkas IS NOT NULL AND p.berkas <> ?
-                 AND p.superseded_by IS NULL AND p.outcome IN ('accepted', 'accepted_with_warnings')
-                 AND list_contains(?, p.kode_skpd)
-                 AND (CAST(? AS DATE) IS NULL OR p.periode_akhir IS NULL OR p.periode_akhir <= ?))
-           SELECT f.source_file, list(p.kode_skpd ORDER BY p.kode_skpd), list(p.periode_akhir ORDER BY p.kode_skpd)
-           FROM meta.files p JOIN lama l ON l.berkas = p.berkas JOIN meta.files f ON f.file_sha256 = p.berkas
-           WHERE p.superseded_by IS NULL AND NOT list_contains(?, p.kode_skpd)
+        """SELECT f.source_file, list(p.kode_skpd ORDER BY p.kode_skpd), list(p.periode_akhir ORDER BY p.kode_skpd)
+           FROM meta.files p JOIN meta.files f ON f.file_sha256 = p.berkas
+           WHERE list_contains(?, p.berkas) AND p.superseded_by IS NULL AND NOT list_contains(?, p.kode_skpd)
+             AND NOT list_contains(?, p.file_sha256)
            GROUP BY f.source_file ORDER BY f.source_file""",
-        [kind, tahun, sha256, held, upto, upto, held]).fetchall()
+        [files, held, replaced]).fetchall()
     out = []
     for source, codes, ends in rows:
         shown = ", ".join(f"{c} (s.d. {e:%d/%m/%Y})" if e else c for c, e in zip(codes[:10], ends[:10]))
