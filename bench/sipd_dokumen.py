@@ -1,6 +1,7 @@
 """Reading a big SIPD "Laporan Realisasi Per Dokumen" (docs/sipd.md 6b): the column-wise reader
 (lkip/extract/realisasi_dokumen_fast.py) and the row reader against the floor, fastexcel reading
-the sheet to Arrow. Ratios, not seconds, are the result (the machine is shared):
+the sheet to Arrow, and python-calamine reading it to Python rows. Ratios, not seconds, are the
+result (the machine is shared):
 
     .venv/bin/python bench/sipd_dokumen.py --rows 200000
     .venv/bin/python bench/sipd_dokumen.py --rows 300000 --skpd 40 --no-rows   # a city-wide file
@@ -61,7 +62,27 @@ def write(path: Path, rows: int, skpd: int = 0) -> Path:
     return path
 
 
-def measure(path: Path, skpd: int = 0, row_reader: bool = True) -> dict[str, float]:
+def measure_stage(path: Path) -> dict[str, float]:
+    """The file through ``lkip.ingest`` (prepare: open, read, validate, raw cells; stage: the parts
+    and their raw rows into an in-memory warehouse, one transaction), as a run stages it."""
+    from lkip import ingest, stage
+    from lkip.config import load_config
+
+    cfg = load_config(workspace=path.parent)
+    con = stage.connect(cfg, path=":memory:")
+    t = time.perf_counter()
+    prep = ingest.prepare(path, cfg)
+    out = {"prepare_s": time.perf_counter() - t}
+    t = time.perf_counter()
+    res = ingest.stage(con, prep, "bench", cfg)
+    out["stage_s"] = time.perf_counter() - t
+    assert res.outcome != ingest.REJECTED, res.messages[:3]
+    out["staged_rows"] = con.execute("SELECT count(*) FROM staging.realisasi_dokumen").fetchone()[0]
+    con.close()
+    return out
+
+
+def measure(path: Path, skpd: int = 0, row_reader: bool = True, stage: bool = False) -> dict[str, float]:
     import fastexcel
 
     from lkip import sipd_rules, skpd_parts
@@ -74,6 +95,11 @@ def measure(path: Path, skpd: int = 0, row_reader: bool = True) -> dict[str, flo
     t = time.perf_counter()
     fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string").to_arrow()
     out["floor_s"] = time.perf_counter() - t
+    from python_calamine import CalamineWorkbook
+
+    t = time.perf_counter()
+    CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    out["calamine_s"] = time.perf_counter() - t
     fast_calls: list[bool] = []
     read_fast = F.read_fast
 
@@ -101,6 +127,9 @@ def measure(path: Path, skpd: int = 0, row_reader: bool = True) -> dict[str, flo
     finally:
         F.read_fast = read_fast
     out["columns_over_floor"] = out["columns_s"] / out["floor_s"]
+    out["columns_over_calamine"] = out["columns_s"] / out["calamine_s"]
+    if stage:
+        out.update(measure_stage(path))
     if "rows_s" in out:
         out["rows_over_columns"] = out["rows_s"] / out["columns_s"]
     return out
@@ -111,12 +140,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--skpd", type=int, default=0, help="a city-wide file of this many SKPD (0: one SKPD)")
     ap.add_argument("--no-rows", action="store_true", help="leave out the row reader (slow on a city file)")
+    ap.add_argument("--stage", action="store_true", help="also prepare and stage the file (lkip.ingest)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         path = write(Path(tmp) / "dokumen.xlsx", args.rows, args.skpd)
         written = time.perf_counter() - t
-        got = measure(path, args.skpd, not args.no_rows)
+        got = measure(path, args.skpd, not args.no_rows, args.stage)
     got["write_s"] = written
     got["rows"] = args.rows
     got["skpd"] = args.skpd

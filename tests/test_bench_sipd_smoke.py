@@ -31,8 +31,9 @@ def test_sipd_dokumen_bench_city_scenario_runs():
 
     before = F.FAST_MIN_ROWS
     try:
-        got = mod.main(["--rows", "60", "--skpd", "4", "--no-rows"])
+        got = mod.main(["--rows", "60", "--skpd", "4", "--no-rows", "--stage"])
     finally:
         F.FAST_MIN_ROWS = before
     assert got["skpd"] == 4 and got["fast_path"] is True and "rows_s" not in got
-    assert {"floor_s", "columns_s", "split_s", "columns_over_floor"} <= set(got)
+    assert {"floor_s", "calamine_s", "columns_s", "split_s", "columns_over_floor", "columns_over_calamine"} <= set(got)
+    assert got["staged_rows"] == 60
