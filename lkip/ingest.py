@@ -325,7 +325,7 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
             messages=[f"Isi berkas sama dengan berkas yang sudah diproses ({existing['source_file']}); tidak dimuat dua kali."],
             seconds=time.perf_counter() - started,
         )
-    parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables, prepared.raw)   # [] for one SKPD
+    parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables)   # [] for a file of one SKPD
     issues = list(prepared.issues) + warehouse_issues(con, prepared, parts=parts)
     outcome = REJECTED if any(i.is_error for i in issues) else (ACCEPTED_WITH_WARNINGS if issues else ACCEPTED)
     stage_mod.insert_file(

@@ -25,7 +25,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from lkip.extract.base import FileMeta
 from lkip.extract.dokumen_skpd import ROW_COLUMN
@@ -39,8 +38,7 @@ class Part:
     id: str                        # <sha256>/<kode_skpd>
     meta: FileMeta
     tables: dict[str, pd.DataFrame]
-    raw: list[Any]
-    rows: set[tuple[str, int]]     # (sheet, excel_row) of its rows: which part an issue concerns
+    rows: dict[str, np.ndarray]    # sheet -> its rows' Excel rows (sorted): which part a row belongs to
 
 
 def part_id(sha256: str, kode_skpd: str) -> str:
@@ -52,59 +50,71 @@ def skpd_of(file_id: str) -> str | None:
     return file_id.split(SEP, 1)[1] if SEP in file_id else None
 
 
-def split(sha256: str, meta: FileMeta, tables: dict[str, pd.DataFrame], raw: Any = None) -> list[Part]:
-    """The parts of a file of several SKPD (none for a file of one SKPD)."""
+def split(sha256: str, meta: FileMeta, tables: dict[str, pd.DataFrame]) -> list[Part]:
+    """The parts of a file of several SKPD (none for a file of one SKPD). Each table is reordered
+    once by SKPD (one take), each part's frame is a slice of it."""
     if not meta.bagian:
         return []
+    codes = list(meta.bagian)
+    cut: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
+    for t, df in tables.items():
+        if df is None or ROW_COLUMN not in df.columns:
+            continue
+        groups = df.groupby(ROW_COLUMN, sort=False).indices
+        pos = [groups.get(k, np.array([], dtype=np.int64)) for k in codes]
+        cut[t] = (df.take(np.concatenate(pos)) if pos else df, np.cumsum([0] + [len(p) for p in pos]))
     parts = []
-    positions = {t: df.groupby(ROW_COLUMN, sort=False).indices for t, df in tables.items()
-                 if df is not None and ROW_COLUMN in df.columns}
-    for kode, part_meta in meta.bagian.items():
-        part_tables, rows = {}, set()
-        for t, df in tables.items():
-            if t not in positions:
-                continue
-            pos = positions[t].get(kode, np.array([], dtype=np.int64))
-            sub = df.iloc[pos]
+    for n, kode in enumerate(codes):
+        part_tables: dict[str, pd.DataFrame] = {}
+        rows: dict[str, list[np.ndarray]] = {}
+        for t, (ordered, bounds) in cut.items():
+            sub = ordered.iloc[bounds[n]:bounds[n + 1]]
             part_tables[t] = sub
-            rows.update(zip(sub["sheet"].tolist(), sub["excel_row"].astype("int64").tolist()))
-        part_raw = [_raw_part(p, rows) for p in _raw_list(raw)]
-        parts.append(Part(part_id(sha256, kode), replace(part_meta, bagian={}), part_tables,
-                          [p for p in part_raw if p is not None], rows))
+            excel = sub["excel_row"].to_numpy(dtype=np.int64)
+            for sheet, idx in sub.groupby("sheet", sort=False).indices.items():
+                rows.setdefault(sheet, []).append(excel[idx])
+        parts.append(Part(part_id(sha256, kode), replace(meta.bagian[kode], bagian={}), part_tables,
+                          {sh: np.sort(np.concatenate(r)) for sh, r in rows.items()}))
     return parts
 
 
-def _raw_list(raw: Any) -> list[Any]:
-    if raw is None:
-        return []
-    return raw if isinstance(raw, list) else [raw]
-
-
-def _raw_part(raw: Any, rows: set[tuple[str, int]]) -> Any:
-    """The raw.baris part ``raw`` (Arrow table of JSON rows, or ``stage.RawCells``) cut to ``rows``."""
-    if hasattr(raw, "positions"):                  # stage.RawCells: the rows it keeps, by position
-        wanted = np.array(sorted(r for s, r in rows if s == raw.sheet), dtype=np.int64)
-        keep = np.isin(np.asarray(raw.positions, dtype=np.int64) + raw.origin, wanted)
-        return replace(raw, positions=np.asarray(raw.positions)[keep])
-    if isinstance(raw, pd.DataFrame):
-        raw = pa.Table.from_pandas(raw, preserve_index=False)
-    by_sheet: dict[str, list[int]] = {}
-    for s, r in rows:
-        by_sheet.setdefault(s, []).append(r)
-    mask = None
-    for s, rs in by_sheet.items():
-        m = pc.and_(pc.equal(raw["sheet"], s), pc.is_in(raw["excel_row"], pa.array(rs, raw["excel_row"].type)))
-        mask = m if mask is None else pc.or_(mask, m)
-    return raw.filter(mask) if mask is not None else raw.slice(0, 0)
+def owners(parts: list[Part], sheets: Any, excel_rows: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """Per raw.baris row (its sheet: one name or an array, its Excel row), the part id and SKPD it
+    is staged under (NULL for a row of no part): the raw layer of a city file is written in one
+    INSERT, not one pass over the sheet per SKPD."""
+    excel_rows = np.asarray(excel_rows, dtype=np.int64)
+    owner = np.full(len(excel_rows), len(parts), dtype=np.int64)
+    sheet_of = None if isinstance(sheets, str) else np.asarray(sheets, dtype=object)
+    for sheet in sorted({sh for p in parts for sh in p.rows}):
+        rows = np.concatenate([p.rows.get(sheet, np.array([], dtype=np.int64)) for p in parts])
+        own = np.concatenate([np.full(len(p.rows.get(sheet, ())), n, dtype=np.int64) for n, p in enumerate(parts)])
+        order = np.argsort(rows, kind="stable")
+        rows, own = rows[order], own[order]
+        if not len(rows) or (sheet_of is None and sheets != sheet):
+            continue
+        at = np.minimum(np.searchsorted(rows, excel_rows), len(rows) - 1)
+        hit = rows[at] == excel_rows
+        if sheet_of is not None:
+            hit &= sheet_of == sheet
+        owner[hit] = own[at[hit]]
+    ids = np.array([p.id for p in parts] + [None], dtype=object)[owner]
+    kode = np.array([p.meta.kode_skpd for p in parts] + [None], dtype=object)[owner]
+    return pa.array(ids, pa.string()), pa.array(kode, pa.string())
 
 
 def issue_owner(parts: list[Part], sha256: str) -> Any:
     """A function giving the id an issue is kept under in meta.issues: the part holding its row
     (so each SKPD's report lists its own rows' warnings), else the file."""
-    owner = {key: p.id for p in parts for key in p.rows}
-
     def of(issue: Issue) -> str:
-        return owner.get((issue.sheet, issue.excel_row), sha256)
+        if issue.excel_row is None:
+            return sha256
+        for p in parts:
+            rows = p.rows.get(issue.sheet)
+            if rows is not None and len(rows):
+                i = int(np.searchsorted(rows, issue.excel_row))
+                if i < len(rows) and rows[i] == issue.excel_row:
+                    return p.id
+        return sha256
     return of
 
 

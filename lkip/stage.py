@@ -300,20 +300,30 @@ def _insert_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, 
         con.unregister("_stage_arrow")
 
 
-def _insert_raw(con: duckdb.DuckDBPyConnection, raw: Any, lineage: dict[str, Any], kind: str) -> None:
+def _insert_raw(con: duckdb.DuckDBPyConnection, raw: Any, lineage: dict[str, Any], kind: str,
+                parts: list[Any] | None = None) -> None:
     """raw.baris rows of one part: a frame or Arrow table of JSON rows (sheet, excel_row, tabel,
-    nilai), or ``RawCells`` (the JSON built here, by DuckDB). Lineage values are constants."""
+    nilai), or ``RawCells`` (the JSON built here, by DuckDB). Lineage values are constants, but
+    for a file of several SKPD (``parts``): each row's part id and SKPD (lkip.skpd_parts.owners)."""
     consts = {**lineage, "kind": kind}
     where = ""
     if isinstance(raw, RawCells):
         source, exprs, where = _raw_cells_source(raw)
         consts.update(sheet=raw.sheet, tabel=raw.tabel)
+        sheets: Any = raw.sheet
     else:
         if isinstance(raw, pd.DataFrame):
             raw = pa.Table.from_pandas(raw[["sheet", "excel_row", "tabel", "nilai"]], preserve_index=False)
         source, exprs = raw, {c: _ident(c) for c in ("sheet", "excel_row", "tabel", "nilai")}
+        sheets = source.column("sheet").to_numpy()
     if source.num_rows == 0:
         return
+    if parts:
+        excel = source.column(exprs["excel_row"].strip('"')).to_numpy()
+        ids, kode = skpd_parts.owners(parts, sheets, excel)
+        source = source.append_column("__lkip_file", ids).append_column("__lkip_skpd", kode)
+        exprs = {**exprs, "file_sha256": "__lkip_file", "kode_skpd": "__lkip_skpd"}
+        where = (where + " AND" if where else " WHERE") + " __lkip_file IS NOT NULL"
     select, params = [], []
     for col in RAW_COLUMNS:
         if col in exprs:
@@ -390,7 +400,7 @@ def insert_file(
         stamp = dt.datetime.now()
         if outcome != "rejected":
             per_row = replacement.per_row(kind)
-            units = [(p.id, p.meta, p.tables, p.raw) for p in parts] if parts else [(sha256, meta, tables, raw_rows)]
+            units = [(p.id, p.meta, p.tables, None) for p in parts] if parts else [(sha256, meta, tables, raw_rows)]
             for unit, unit_meta, unit_tables, unit_raw in units:
                 if not per_row:
                     superseded += _supersede(con, kind, unit_meta, unit)
@@ -410,6 +420,9 @@ def insert_file(
                     _insert_meta(con, unit, source_file, original_path, size, kind, unit_meta, outcome,
                                  sum(len(df) for df in unit_tables.values() if df is not None), 0, 0, run_id, stamp,
                                  None, sha256)
+            for part in _raw_parts(raw_rows) if parts else []:     # one pass, each row under its part
+                _insert_raw(con, part, {"file_sha256": sha256, "source_file": source_file, "run_id": run_id,
+                                        "kode_skpd": None, "tahun": meta.tahun}, kind, parts)
             if per_row:   # a form replaces the rows it holds
                 superseded = replacement.supersede_covered_rows(con, kind, meta, sha256)
             skpd_parts.close_emptied(con, superseded, sha256)
