@@ -325,7 +325,7 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
             messages=[f"Isi berkas sama dengan berkas yang sudah diproses ({existing['source_file']}); tidak dimuat dua kali."],
             seconds=time.perf_counter() - started,
         )
-    parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables)   # [] for a file of one SKPD
+    parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables, prepared.kind)   # [] for one SKPD
     issues = list(prepared.issues) + warehouse_issues(con, prepared, parts=parts)
     outcome = REJECTED if any(i.is_error for i in issues) else (ACCEPTED_WITH_WARNINGS if issues else ACCEPTED)
     stage_mod.insert_file(
@@ -363,7 +363,7 @@ def warehouse_issues(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     replacement of an earlier version removes (lkip.replacement). A file of several SKPD
     (``parts``, lkip.skpd_parts) is checked part by part, each as a file of that SKPD alone."""
     if parts is None:
-        parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables)
+        parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables, prepared.kind)
     units = [(p.id, p.meta, p.tables) for p in parts] or [(prepared.sha256, prepared.meta, prepared.tables)]
     found = [i for _, meta, tables in units for i in cross_file_checks(con, prepared, batch_renja, meta, tables)]
     if not prepared.has_errors and not any(i.is_error for i in found) and prepared.kind:

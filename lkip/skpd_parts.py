@@ -37,8 +37,12 @@ SEP = "/"
 class Part:
     id: str                        # <sha256>/<kode_skpd>
     meta: FileMeta
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, pd.DataFrame]   # its rows, with the columns the checks against the warehouse read
     rows: dict[str, np.ndarray]    # sheet -> its rows' Excel rows (sorted): which part a row belongs to
+
+    @property
+    def n_rows(self) -> int:
+        return sum(len(df) for df in self.tables.values())
 
 
 def part_id(sha256: str, kode_skpd: str) -> str:
@@ -50,19 +54,35 @@ def skpd_of(file_id: str) -> str | None:
     return file_id.split(SEP, 1)[1] if SEP in file_id else None
 
 
-def split(sha256: str, meta: FileMeta, tables: dict[str, pd.DataFrame]) -> list[Part]:
-    """The parts of a file of several SKPD (none for a file of one SKPD). Each table is reordered
-    once by SKPD (one take), each part's frame is a slice of it."""
+def _checked_columns(kind: str | None) -> set[str]:
+    """The columns the checks of a part read (lkip.ingest.warehouse_issues): its Reader's Renja
+    check and replacement codes, and the lineage and period columns."""
+    from lkip import sources
+
+    cols = {"sheet", "excel_row", "periode_akhir", "kode_kegiatan", ROW_COLUMN}
+    reader = sources.reader(kind)
+    if reader is not None:
+        cols.update(reader.renja_check[3:4] if reader.renja_check else ())
+        cols.update(reader.replacement_codes[1:2] if reader.replacement_codes else ())
+        cols.update(reader.replacement_rows[0:1] if reader.replacement_rows else ())
+    return cols
+
+
+def split(sha256: str, meta: FileMeta, tables: dict[str, pd.DataFrame], kind: str | None = None) -> list[Part]:
+    """The parts of a file of several SKPD (none for a file of one SKPD): each SKPD's rows, with
+    the columns its checks read (the rows themselves are staged in one INSERT, ``row_owners``)."""
     if not meta.bagian:
         return []
     codes = list(meta.bagian)
+    keep = _checked_columns(kind)
     cut: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}
     for t, df in tables.items():
         if df is None or ROW_COLUMN not in df.columns:
             continue
         groups = df.groupby(ROW_COLUMN, sort=False).indices
         pos = [groups.get(k, np.array([], dtype=np.int64)) for k in codes]
-        cut[t] = (df.take(np.concatenate(pos)) if pos else df, np.cumsum([0] + [len(p) for p in pos]))
+        narrow = df[[c for c in df.columns if c in keep]]
+        cut[t] = (narrow.take(np.concatenate(pos)), np.cumsum([0] + [len(p) for p in pos]))
     parts = []
     for n, kode in enumerate(codes):
         part_tables: dict[str, pd.DataFrame] = {}
@@ -76,6 +96,16 @@ def split(sha256: str, meta: FileMeta, tables: dict[str, pd.DataFrame]) -> list[
         parts.append(Part(part_id(sha256, kode), replace(meta.bagian[kode], bagian={}), part_tables,
                           {sh: np.sort(np.concatenate(r)) for sh, r in rows.items()}))
     return parts
+
+
+def row_owners(sha256: str, df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The frame's rows that belong to an SKPD, each row's part id and SKPD (staging lineage)."""
+    kode = df[ROW_COLUMN].to_numpy(dtype=object)
+    has = pd.notna(kode)
+    if not has.all():
+        df, kode = df[has], kode[has]
+    ids = np.char.add(sha256 + SEP, kode.astype(str)).astype(object)
+    return df, ids, kode
 
 
 def owners(parts: list[Part], sheets: Any, excel_rows: np.ndarray) -> tuple[pa.Array, pa.Array]:

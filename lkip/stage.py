@@ -268,9 +268,14 @@ def _arrow_frame(df: pd.DataFrame, names: list[str]) -> pa.Table | None:
 
 
 def _insert_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, lineage: dict[str, Any]) -> None:
-    """The frame's rows into staging.<table>; lineage values are constants of the INSERT."""
+    """The frame's rows into staging.<table>; lineage values are constants of the INSERT, or one
+    value per row (an array: each row's part id and SKPD in a file of several SKPD)."""
     columns = staging_columns(con, table)
-    present = [c for c in columns if c in df.columns and c not in lineage]
+    per_row = [c for c, v in lineage.items() if isinstance(v, np.ndarray)]
+    present = [c for c in columns if c in df.columns and c not in lineage] + per_row
+    if per_row:
+        df = df.drop(columns=[c for c in per_row if c in df.columns]).assign(**{c: lineage[c] for c in per_row})
+        lineage = {k: v for k, v in lineage.items() if k not in per_row}
     arrow = None if df.columns.duplicated().any() else _arrow_frame(df, present)
     if arrow is None:
         frame = _prepare_frame(df, columns, lineage)
@@ -387,7 +392,7 @@ def insert_file(
     """Write one file's rows in ONE transaction: all of them or none. Returns superseded hashes.
 
     ``parts`` (lkip.skpd_parts.split): a file of several SKPD, staged as one part per SKPD, each
-    replacing and replaced as a file of that SKPD alone; ``tables``/``raw_rows`` are then unused.
+    replacing and replaced as a file of that SKPD alone (its rows under the part's id).
     ``fail_after_table`` exists for the crash test (a failure in the middle of a file).
     """
     superseded: list[str] = []
@@ -400,29 +405,28 @@ def insert_file(
         stamp = dt.datetime.now()
         if outcome != "rejected":
             per_row = replacement.per_row(kind)
-            units = [(p.id, p.meta, p.tables, None) for p in parts] if parts else [(sha256, meta, tables, raw_rows)]
-            for unit, unit_meta, unit_tables, unit_raw in units:
+            for unit, unit_meta in [(p.id, p.meta) for p in parts] if parts else [(sha256, meta)]:
                 if not per_row:
                     superseded += _supersede(con, kind, unit_meta, unit)
-                lineage = {
-                    "file_sha256": unit, "source_file": source_file, "run_id": run_id,
-                    "kode_skpd": unit_meta.kode_skpd, "tahun": unit_meta.tahun,
-                }
-                for table, df in unit_tables.items():
-                    if df is None or df.empty:
-                        continue
+            lineage = {
+                "file_sha256": sha256, "source_file": source_file, "run_id": run_id,
+                "kode_skpd": meta.kode_skpd, "tahun": meta.tahun,
+            }
+            for table, df in tables.items():
+                if df is None or df.empty:
+                    continue
+                if parts:     # one INSERT, each row under its SKPD's part (lkip.skpd_parts)
+                    df, ids, kode = skpd_parts.row_owners(sha256, df)
+                    _insert_table(con, table, df, {**lineage, "file_sha256": ids, "kode_skpd": kode})
+                else:
                     _insert_table(con, table, df, lineage)
-                    if fail_after_table == table:
-                        raise RuntimeError(f"simulated crash after staging.{table}")
-                for part in _raw_parts(unit_raw):
-                    _insert_raw(con, part, lineage, kind)
-                if unit != sha256:        # a part: its own meta.files row, the file's outcome
-                    _insert_meta(con, unit, source_file, original_path, size, kind, unit_meta, outcome,
-                                 sum(len(df) for df in unit_tables.values() if df is not None), 0, 0, run_id, stamp,
-                                 None, sha256)
-            for part in _raw_parts(raw_rows) if parts else []:     # one pass, each row under its part
-                _insert_raw(con, part, {"file_sha256": sha256, "source_file": source_file, "run_id": run_id,
-                                        "kode_skpd": None, "tahun": meta.tahun}, kind, parts)
+                if fail_after_table == table:
+                    raise RuntimeError(f"simulated crash after staging.{table}")
+            for part in _raw_parts(raw_rows):
+                _insert_raw(con, part, lineage, kind, parts)
+            for p in parts or []:         # a part: its own meta.files row, the file's outcome
+                _insert_meta(con, p.id, source_file, original_path, size, kind, p.meta, outcome, p.n_rows, 0, 0,
+                             run_id, stamp, None, sha256)
             if per_row:   # a form replaces the rows it holds
                 superseded = replacement.supersede_covered_rows(con, kind, meta, sha256)
             skpd_parts.close_emptied(con, superseded, sha256)

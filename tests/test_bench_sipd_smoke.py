@@ -36,4 +36,4 @@ def test_sipd_dokumen_bench_city_scenario_runs():
         F.FAST_MIN_ROWS = before
     assert got["skpd"] == 4 and got["fast_path"] is True and "rows_s" not in got
     assert {"floor_s", "calamine_s", "columns_s", "split_s", "columns_over_floor", "columns_over_calamine"} <= set(got)
-    assert got["staged_rows"] == 60
+    assert got["staged_rows"] == 60 and "stage_parts_over_one" in got
