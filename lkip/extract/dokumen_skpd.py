@@ -94,7 +94,8 @@ def sub_units_per_skpd(meta: FileMeta, codes: pd.Series, sub: pd.Series, excel_r
                        kolom: str, issues: list[Issue], warn: Any) -> None:
     """The sub units warning (``warn``: the reader's ``sub_units``) once per SKPD of the file, on
     the first row of its first other sub unit (so that it is kept with that SKPD's part)."""
-    pairs = pd.DataFrame({"k": codes, "s": sub.astype(object), "r": np.asarray(excel_rows)}).dropna()
+    pairs = (pd.DataFrame({"k": codes.to_numpy(), "s": sub.astype(object).to_numpy(), "r": np.asarray(excel_rows)})
+             .dropna().drop_duplicates(subset=["k", "s"]))          # each pair's first row (rows are in order)
     for kode, group in pairs.groupby("k", sort=True):
         n = len(issues)
         warn(meta.bagian.get(kode) or FileMeta(kode_skpd=kode), set(group["s"]), sheet, kolom, issues)

@@ -178,7 +178,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
         latest = dokumen_skpd.latest_in_year([data_cols[fld].to_numpy(zero_copy_only=False) for fld in f.DATES],
                                              meta.tahun)
         kept = skpd.trimmed if keep_mask is None else skpd.trimmed.filter(keep_mask)
-        sub = pd.Series(data_cols["kode_sub_skpd"].to_pylist(), dtype=object)
+        sub = pd.Series(data_cols["kode_sub_skpd"].to_pandas(), dtype=object)
         row_skpd, periode = dokumen_skpd.split_rows(meta, pd.Series(kept.to_pandas(), dtype=object), sub, latest, name,
                                                     excel_rows, lbl.get("kode_skpd", "Kode SKPD"), issues, shown)
 
