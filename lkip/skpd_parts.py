@@ -1,8 +1,9 @@
 """A file holding several SKPD, staged as one part per SKPD (docs/sipd.md "City-wide files").
 
-BPKAD exports one SIPD "Laporan Realisasi Per Dokumen" for the whole Pemda. The reader tells each
-row's SKPD (``FileMeta.bagian``, the frame's ``kode_skpd`` column, lkip.extract.dokumen_skpd); here
-the file is cut into parts, one per SKPD, each staged exactly as a file of that SKPD alone would be:
+BPKAD exports one SIPD "Laporan Realisasi Per Dokumen" (and Register SP2D) for the whole Pemda.
+The reader tells each row's SKPD (``FileMeta.bagian``, the frame's ``kode_skpd`` column:
+lkip.extract.dokumen_skpd, lkip.extract.register_sp2d_sipd); here the file is cut into parts, one
+per SKPD, each staged exactly as a file of that SKPD alone would be:
 
 - the file itself stays one thing: one outcome (accepted / with warnings / rejected), one
   ``meta.files`` row under its SHA-256 (duplicates, archive, the rebuild manifest), one move;
