@@ -365,13 +365,14 @@ def warehouse_issues(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     if parts is None:
         parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables, prepared.kind)
     units = [(p.id, p.meta, p.tables) for p in parts] or [(prepared.sha256, prepared.meta, prepared.tables)]
-    found = [i for _, meta, tables in units for i in cross_file_checks(con, prepared, batch_renja, meta, tables)]
+    found = [skpd_parts.naming(i, meta, parts) for _, meta, tables in units
+             for i in cross_file_checks(con, prepared, batch_renja, meta, tables)]
     if not prepared.has_errors and not any(i.is_error for i in found) and prepared.kind:
         replaced: list[str] = []
         for unit, meta, tables in units:
             key = stage_mod.replacement_key(prepared.kind, meta)
-            found += replacement.replacement_issues(con, prepared.kind, key, unit, tables,
-                                                    meta.kode_skpd if parts else None)
+            found += [skpd_parts.naming(i, meta, parts) for i in replacement.replacement_issues(
+                con, prepared.kind, key, unit, tables, meta.kode_skpd if parts else None)]
             if parts:
                 upto = replacement.cumulative_upto(prepared.kind, meta.periode_akhir)
                 replaced += [old["file_sha256"] for old in replacement.earlier_versions(con, key, unit, upto)]

@@ -19,6 +19,7 @@ per SKPD, each staged exactly as a file of that SKPD alone would be:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,6 +33,7 @@ from lkip.extract.dokumen_skpd import ROW_COLUMN
 from lkip.issues import Issue, warning
 
 SEP = "/"
+KOLOM = "Kode SKPD"        # the column an issue of one SKPD's part names (``naming``)
 
 
 @dataclass
@@ -133,12 +135,24 @@ def owners(parts: list[Part], sheets: Any, excel_rows: np.ndarray) -> tuple[pa.A
     return pa.array(ids, pa.string()), pa.array(kode, pa.string())
 
 
+def naming(issue: Issue, meta: FileMeta, parts: list[Part]) -> Issue:
+    """An issue found for one part of a file of several SKPD (its Renja check, its replacement)
+    that names no row: it names the part's SKPD (column Kode SKPD), so the officer knows which one,
+    and ``issue_owner`` keeps it with that part."""
+    if not parts or issue.excel_row is not None or issue.kolom or issue.nilai is not None:
+        return issue
+    return dataclasses.replace(issue, kolom=KOLOM, nilai=meta.kode_skpd)
+
+
 def issue_owner(parts: list[Part], sha256: str) -> Any:
-    """A function giving the id an issue is kept under in meta.issues: the part holding its row
-    (so each SKPD's report lists its own rows' warnings), else the file."""
+    """A function giving the id an issue is kept under in meta.issues: the part holding its row,
+    or the part whose SKPD it names (``naming``), so that each SKPD's report lists its own
+    warnings; else the file (listed in the report of every SKPD of the file)."""
+    by_code = {p.meta.kode_skpd: p.id for p in parts}
+
     def of(issue: Issue) -> str:
         if issue.excel_row is None:
-            return sha256
+            return by_code.get(issue.nilai, sha256) if issue.kolom == KOLOM else sha256
         for p in parts:
             rows = p.rows.get(issue.sheet)
             if rows is not None and len(rows):
@@ -182,6 +196,6 @@ def left_behind(con: duckdb.DuckDBPyConnection, replaced: list[str], parts: list
         out.append(warning(
             f"{len(codes)} Perangkat Daerah ada di {source} tetapi tidak ada di berkas ini: {shown}{more}; "
             f"realisasinya tetap diambil dari {source}",
-            kolom="Kode SKPD", nilai=", ".join(codes),
+            kolom=KOLOM, nilai=", ".join(codes),
             diharapkan="berkas se-kota memuat semua Perangkat Daerah berkas sebelumnya (ekspor lengkap, tanpa filter)"))
     return out

@@ -240,8 +240,19 @@ def test_skpd_without_dpa_is_a_warning_naming_it(drops):
     rows = [r | {"Kode SKPD": other[0], "Nama SKPD": other[1], "Kode Sub SKPD": other[0]} for r in C.docs_of(C.DISDIK)]
     out = drops.drop(C.write_city_dokumen, "kota.xlsx", extra=rows)
     assert out.outcome == ingest.ACCEPTED_WITH_WARNINGS
-    warn = [i.pesan for i in out.issues if "belum dimuat" in i.pesan]
-    assert warn == [f"Renja/DPA {other[0]} tahun 2024 belum dimuat: kode kegiatan di berkas ini belum dapat dicocokkan"]
+    warn = [i for i in out.issues if "belum dimuat" in i.pesan]
+    assert [i.pesan for i in warn] == [
+        f"Renja/DPA {other[0]} tahun 2024 belum dimuat: kode kegiatan di berkas ini belum dapat dicocokkan"]
+    assert warn[0].kolom == "Kode SKPD" and warn[0].nilai == other[0]
+    # kept with that SKPD's part: its report lists it, the other SKPD's reports do not
+    owner = drops.con.execute("SELECT file_sha256 FROM meta.issues WHERE pesan LIKE '%belum dimuat%'").fetchall()
+    assert owner == [(f"{out.sha256}/{other[0]}",)]
+    from lkip.publish.data import load_issues
+
+    def listed(kode):
+        return [r for r in load_issues(drops.con, 2024, kode) if "belum dimuat" in str(r.get("pesan"))]
+    assert len(listed(other[0])) == 1 and not listed(C.DISDIK[0])
+    assert listed(other[0])[0]["source_file"] == "kota.xlsx"
 
 
 @pytest.mark.parametrize("fast", [False, True])
