@@ -76,6 +76,8 @@ def test_city_file_gives_each_skpd_the_tables_of_its_own_file(city_and_singles):
     got, want = _tables(con_city), _tables(con_single)
     for name in want:
         assert got[name] == want[name], name
+    kota = [r for r in got["lampiran_3"] if "KOTA" in r]               # the city consolidation is compared too
+    assert kota and {k for k in KODE} <= {v for r in got["lampiran_3"] for v in r}
     # and the tables hold what the rule gives by hand: Disdik = 3 x the small drop's realisation
     rows = con_city.execute("SELECT kode_kegiatan, triwulan, nilai FROM core.realisasi_rp_dokumen "
                             "WHERE kode_skpd = ?", [C.DISDIK[0]]).fetchall()
