@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,19 +13,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from lkip import replacement, skpd_parts
+from lkip import raw_layer, replacement, skpd_parts
+from lkip.raw_layer import LINEAGE, RAW_DDL, RawCells, ident, param  # noqa: F401 (RawCells: stage.RawCells)
 from lkip.issues import Issue
 
 MONEY = "DECIMAL(18,2)"
-LINEAGE = """
-    file_sha256 VARCHAR NOT NULL,
-    source_file VARCHAR NOT NULL,
-    sheet VARCHAR,
-    excel_row INTEGER,
-    run_id VARCHAR,
-    kode_skpd VARCHAR,
-    tahun INTEGER"""
-
 
 
 def staging_tables() -> dict[str, str]:
@@ -82,36 +73,6 @@ CREATE TABLE IF NOT EXISTS meta.issues (
     pesan VARCHAR
 );
 """
-
-# nilai is stored with ZSTD, not the default dictionary+FSST: for these ~200-byte JSON rows it is
-# cheaper to write (1M rows: 1.5 instead of 2.2 CPU-seconds) and far smaller (32 MB instead of
-# 85 MB), for a slower scan (0.17 instead of 0.11 s); the raw layer is written once per file and
-# read only for lineage and the Parquet export. (A warehouse made before keeps its column as it was.)
-RAW_DDL = f"""
-CREATE TABLE IF NOT EXISTS raw.baris (
-    {LINEAGE},
-    kind VARCHAR,
-    tabel VARCHAR,
-    nilai JSON USING COMPRESSION zstd
-);
-"""
-RAW_COLUMNS = ("file_sha256", "source_file", "sheet", "excel_row", "run_id", "kode_skpd", "tahun", "kind",
-               "tabel", "nilai")
-
-
-@dataclass
-class RawCells:
-    """The raw.baris rows of one table read column-wise from a sheet (``Sheet.strings()``): each
-    staged row's cells as JSON text, built by DuckDB inside the INSERT from the sheet's own Arrow
-    text table, which is kept as it is (not copied, no JSON held in Python). Picklable."""
-
-    sheet: str
-    tabel: str
-    cells: pa.Table          # the sheet's text table, whole
-    positions: np.ndarray    # rows of ``cells`` that were staged (int64)
-    origin: int              # Excel row of ``cells`` row 0
-    lead: int = 0            # empty cells left of ``cells`` column 0
-
 
 class WarehouseDamaged(Exception):
     """The warehouse file cannot be opened: it is a cache of input/processed, rebuild it."""
@@ -289,87 +250,20 @@ def _insert_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, 
     for col in columns:
         if col in lineage:
             exprs.append("?")
-            params.append(_param(lineage[col]))
+            params.append(param(lineage[col]))
         elif col in present:
-            exprs.append(_ident(col))
+            exprs.append(ident(col))
         else:
             exprs.append("NULL")
     con.register("_stage_arrow", arrow)
     try:
         con.execute(
-            f"INSERT INTO staging.{table} ({', '.join(_ident(c) for c in columns)}) "
+            f"INSERT INTO staging.{table} ({', '.join(ident(c) for c in columns)}) "
             f"SELECT {', '.join(exprs)} FROM _stage_arrow",
             params,
         )
     finally:
         con.unregister("_stage_arrow")
-
-
-def _insert_raw(con: duckdb.DuckDBPyConnection, raw: Any, lineage: dict[str, Any], kind: str,
-                parts: list[Any] | None = None) -> None:
-    """raw.baris rows of one part: a frame or Arrow table of JSON rows (sheet, excel_row, tabel,
-    nilai), or ``RawCells`` (the JSON built here, by DuckDB). Lineage values are constants, but
-    for a file of several SKPD (``parts``): each row's part id and SKPD (lkip.skpd_parts.owners)."""
-    consts = {**lineage, "kind": kind}
-    where = ""
-    if isinstance(raw, RawCells):
-        source, exprs, where = _raw_cells_source(raw)
-        consts.update(sheet=raw.sheet, tabel=raw.tabel)
-        sheets: Any = raw.sheet
-    else:
-        if isinstance(raw, pd.DataFrame):
-            raw = pa.Table.from_pandas(raw[["sheet", "excel_row", "tabel", "nilai"]], preserve_index=False)
-        source, exprs = raw, {c: _ident(c) for c in ("sheet", "excel_row", "tabel", "nilai")}
-        sheets = source.column("sheet").to_numpy()
-    if source.num_rows == 0:
-        return
-    if parts:
-        excel = source.column(exprs["excel_row"].strip('"')).to_numpy()
-        ids, kode = skpd_parts.owners(parts, sheets, excel)
-        source = source.append_column("__lkip_file", ids).append_column("__lkip_skpd", kode)
-        exprs = {**exprs, "file_sha256": "__lkip_file", "kode_skpd": "__lkip_skpd"}
-        where = (where + " AND" if where else " WHERE") + " __lkip_file IS NOT NULL"
-    select, params = [], []
-    for col in RAW_COLUMNS:
-        if col in exprs:
-            select.append(exprs[col])
-        else:
-            select.append("?")
-            params.append(_param(consts.get(col)))
-    con.register("_raw_source", source)
-    try:
-        con.execute(f"INSERT INTO raw.baris ({', '.join(RAW_COLUMNS)}) SELECT {', '.join(select)} "
-                    f"FROM _raw_source{where}", params)
-    finally:
-        con.unregister("_raw_source")
-
-
-def _raw_cells_source(raw: RawCells) -> tuple[pa.Table, dict[str, str], str]:
-    """The sheet's text table with each row's Excel row (and which rows to keep), the SQL of
-    raw.baris's excel_row and nilai (the JSON array of a row's cells, '' for an empty one) and
-    the WHERE clause."""
-    cells, pos = raw.cells, np.asarray(raw.positions, dtype=np.int64)
-    cols = ", ".join(["''"] * raw.lead + [f"coalesce({_ident(c)}, '')" for c in cells.column_names])
-    # json_array: the same text as to_json([...]) (yyjson, no spaces), a quarter less work.
-    exprs = {"excel_row": "__lkip_row", "nilai": f"json_array({cols})"}
-    if len(pos) and bool(np.all(pos[1:] > pos[:-1])):
-        # Staged rows in sheet order, each once (as a reader gives them): a mask, no copy of the cells.
-        keep = np.zeros(cells.num_rows, dtype=bool)
-        keep[pos] = True
-        rows = np.arange(raw.origin, raw.origin + cells.num_rows, dtype=np.int64)
-        source = cells.append_column("__lkip_row", pa.array(rows)).append_column("__lkip_keep", pa.array(keep))
-        return source, exprs, " WHERE __lkip_keep"
-    source = cells.take(pa.array(pos)).append_column("__lkip_row", pa.array(pos + raw.origin))
-    return source, exprs, ""
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _param(value: Any) -> Any:
-    """A lineage value as a statement parameter (numpy scalars as Python ones)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def insert_file(
@@ -422,8 +316,8 @@ def insert_file(
                     _insert_table(con, table, df, lineage)
                 if fail_after_table == table:
                     raise RuntimeError(f"simulated crash after staging.{table}")
-            for part in _raw_parts(raw_rows):
-                _insert_raw(con, part, lineage, kind, parts)
+            for part in raw_layer.raw_parts(raw_rows):
+                raw_layer.insert_raw(con, part, lineage, kind, parts)
             for p in parts or []:         # a part: its own meta.files row, the file's outcome
                 _insert_meta(con, p.id, source_file, original_path, size, kind, p.meta, outcome, p.n_rows, 0, 0,
                              run_id, stamp, None, sha256)
@@ -468,15 +362,6 @@ def _insert_meta(con: duckdb.DuckDBPyConnection, sha256: str, source_file: str, 
             run_id, stamp, penggantian, berkas,
         ],
     )
-
-
-def _raw_parts(raw_rows: Any) -> list[Any]:
-    """``raw_rows`` as a list of parts: None, one frame/table/RawCells, or a list of them."""
-    if raw_rows is None:
-        return []
-    if isinstance(raw_rows, (pd.DataFrame, pa.Table, RawCells)):
-        return [raw_rows]
-    return list(raw_rows)
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, kind: str, meta: Any, sha256: str) -> list[str]:
