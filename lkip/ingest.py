@@ -25,7 +25,7 @@ from lkip.cells import locate, name_cells
 from lkip import stage as stage_mod
 from lkip.error_report import write_error_report
 from lkip.extract.base import FileMeta
-from lkip import sipd_codes
+from lkip import sipd_codes, skpd_parts
 from lkip.issues import ERROR, FileIncomplete, FileRejected, Issue, error, warning
 
 SKIP_DIRS = {"processed", "rejected"}
@@ -302,7 +302,7 @@ def _meta_issues(meta: FileMeta, reported: list[Issue] | None = None) -> list[Is
     """A missing SKPD or year, unless the reader already reported it (one problem, one message)."""
     said = " ".join(i.pesan.lower() for i in reported or [] if i.is_error)
     out = []
-    if not meta.kode_skpd and "perangkat daerah" not in said:
+    if not meta.kode_skpd and not meta.bagian and "perangkat daerah" not in said:
         out.append(error("Kode Perangkat Daerah tidak ditemukan di judul berkas",
                          diharapkan="baris judul seperti 'Perangkat Daerah : 4.01.03 - SEKRETARIAT DAERAH'"))
     if not meta.tahun and "tahun" not in said:
@@ -325,7 +325,8 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
             messages=[f"Isi berkas sama dengan berkas yang sudah diproses ({existing['source_file']}); tidak dimuat dua kali."],
             seconds=time.perf_counter() - started,
         )
-    issues = list(prepared.issues) + warehouse_issues(con, prepared)
+    parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables, prepared.kind)   # [] for one SKPD
+    issues = list(prepared.issues) + warehouse_issues(con, prepared, parts=parts)
     outcome = REJECTED if any(i.is_error for i in issues) else (ACCEPTED_WITH_WARNINGS if issues else ACCEPTED)
     stage_mod.insert_file(
         con,
@@ -340,6 +341,7 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
         issues=issues,
         outcome=outcome,
         raw_rows=prepared.raw if outcome != REJECTED else None,
+        parts=parts,
     )
     return FileOutcome(
         path=prepared.path, sha256=prepared.sha256, kind=prepared.kind,
@@ -354,54 +356,71 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
 
 
 def warehouse_issues(con: duckdb.DuckDBPyConnection, prepared: Prepared,
-                     batch_renja: dict[tuple, set[str]] | None = None) -> list[Issue]:
+                     batch_renja: dict[tuple, set[str]] | None = None,
+                     parts: list[skpd_parts.Part] | None = None) -> list[Issue]:
     """The checks against the warehouse, run whatever the file's other problems (every problem of
     a file in one pass): codes against the Renja, then, for a file that will be staged, what its
-    replacement of an earlier version removes (lkip.replacement)."""
-    found = cross_file_checks(con, prepared, batch_renja)
+    replacement of an earlier version removes (lkip.replacement). A file of several SKPD
+    (``parts``, lkip.skpd_parts) is checked part by part, each as a file of that SKPD alone."""
+    if parts is None:
+        parts = skpd_parts.split(prepared.sha256, prepared.meta, prepared.tables, prepared.kind)
+    units = [(p.id, p.meta, p.tables) for p in parts] or [(prepared.sha256, prepared.meta, prepared.tables)]
+    found = [skpd_parts.naming(i, meta, parts) for _, meta, tables in units
+             for i in cross_file_checks(con, prepared, batch_renja, meta, tables)]
     if not prepared.has_errors and not any(i.is_error for i in found) and prepared.kind:
-        key = stage_mod.replacement_key(prepared.kind, prepared.meta)
-        found += replacement.replacement_issues(con, prepared.kind, key, prepared.sha256, prepared.tables)
+        replaced: list[str] = []
+        for unit, meta, tables in units:
+            key = stage_mod.replacement_key(prepared.kind, meta)
+            found += [skpd_parts.naming(i, meta, parts) for i in replacement.replacement_issues(
+                con, prepared.kind, key, unit, tables, meta.kode_skpd if parts else None)]
+            if parts:
+                upto = replacement.cumulative_upto(prepared.kind, meta.periode_akhir)
+                replaced += [old["file_sha256"] for old in replacement.earlier_versions(con, key, unit, upto)]
+        found += skpd_parts.left_behind(con, replaced, parts)
     return locate([_with_file(i, prepared.path.name) for i in found], prepared.headers)
 
 
 def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
-                      batch_renja: dict[tuple, set[str]] | None = None) -> list[Issue]:
+                      batch_renja: dict[tuple, set[str]] | None = None, meta: FileMeta | None = None,
+                      tables: dict[str, pd.DataFrame] | None = None) -> list[Issue]:
     """SP2D and form kegiatan must exist in the Renja of the same SKPD and year (``batch_renja``:
-    the kegiatan of Renja files checked in the same `lkip validate`, as a run would stage them first)."""
+    the kegiatan of Renja files checked in the same `lkip validate`, as a run would stage them first).
+    ``meta``/``tables``: one SKPD's part of a file of several (lkip.skpd_parts)."""
     from lkip import sources
 
+    meta = prepared.meta if meta is None else meta
+    tables = prepared.tables if tables is None else tables
     reader = sources.reader(prepared.kind)     # which kinds, against what: the Reader's renja_check
-    if reader is None or reader.renja_check is None or prepared.meta is None:
+    if reader is None or reader.renja_check is None or meta is None:
         return []
-    if prepared.meta.kode_skpd is None or prepared.meta.tahun is None:
+    if meta.kode_skpd is None or meta.tahun is None:
         return []   # which Renja to check against is unknown; the reader has already said so, once
     table, kolom, severity, *column = reader.renja_check
     column = column[0] if column else "kode_kegiatan"      # SIPD documents: kode_sub_kegiatan
-    df = prepared.tables.get(table)
+    df = tables.get(table)
     if df is None or df.empty or column not in df.columns:
         return []
     if column != "kode_kegiatan":
         df = df.rename(columns={"kode_kegiatan": "_kode_kegiatan", column: "kode_kegiatan"})
-    renja_key = (prepared.meta.kode_skpd, prepared.meta.tahun)
+    renja_key = (meta.kode_skpd, meta.tahun)
     if batch_renja and renja_key in batch_renja:
         known: set[str] | None = batch_renja[renja_key]
     else:
-        known = stage_mod.kegiatan_in_renja(con, prepared.meta.kode_skpd, prepared.meta.tahun)
+        known = stage_mod.kegiatan_in_renja(con, meta.kode_skpd, meta.tahun)
     if known is None:
         return [warning(
-            f"Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun} belum dimuat: "
+            f"Renja/DPA {meta.kode_skpd} tahun {meta.tahun} belum dimuat: "
             "kode kegiatan di berkas ini belum dapat dicocokkan",
             diharapkan="berkas Renja/DPA Perangkat Daerah yang sama ikut diletakkan di input/",
         )]
     out = []
     # SIPD era: codes compared canonical (two- and four-digit sub kegiatan tails), program codes
     # included (their indicators are on the form too); lkip.sipd_codes.
-    known, codes = sipd_codes.comparable(prepared.meta.kode_skpd, known, df["kode_kegiatan"])
+    known, codes = sipd_codes.comparable(meta.kode_skpd, known, df["kode_kegiatan"])
     mask = df["kode_kegiatan"].notna() & ~codes.isin(known)
     for rec in df.loc[mask, ["sheet", "excel_row", "kode_kegiatan"]].itertuples(index=False):
         out.append(Issue(
-            pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {prepared.meta.kode_skpd} tahun {prepared.meta.tahun}"
+            pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {meta.kode_skpd} tahun {meta.tahun}"
                   + ("" if severity == ERROR else ": baris dimuat tetapi tidak dihitung di tabel"),
             severity=severity, sheet=rec.sheet, excel_row=int(rec.excel_row), kolom=kolom,
             nilai=rec.kode_kegiatan, diharapkan="kode kegiatan yang tercantum di Renja/DPA",

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lkip import skpd_parts
 from lkip.issues import Issue, warning
 
 ACCEPTED_OUTCOMES = ("accepted", "accepted_with_warnings")
@@ -122,10 +123,11 @@ def _old_codes(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> set[st
 
 
 def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tuple, sha256: str,
-                       tables: dict[str, pd.DataFrame]) -> list[Issue]:
+                       tables: dict[str, pd.DataFrame], skpd: str | None = None) -> list[Issue]:
     """A warning per earlier version this file replaces with fewer rows or without some codes:
     ``menggantikan <file>: 180 → 5 baris, 41 kegiatan tidak ada lagi (…)``. A form
-    (``per_row``) replaces only the rows it holds, so it never removes any: no warning."""
+    (``per_row``) replaces only the rows it holds, so it never removes any: no warning.
+    ``skpd``: the SKPD of one part of a file of several (lkip.skpd_parts), named in the text."""
     if kind is None or per_row(kind):
         return []
     new_rows = sum(len(df) for df in tables.values() if df is not None)
@@ -144,7 +146,9 @@ def replacement_issues(con: duckdb.DuckDBPyConnection, kind: str | None, key: tu
             gone = sorted(_old_codes(con, kind, old["file_sha256"]) - new_codes)
         if new_rows >= old_rows and not gone:
             continue
-        text = f"menggantikan {old['source_file']}: {old_rows} → {new_rows} baris"
+        of = skpd or skpd_parts.skpd_of(old["file_sha256"])      # replacing a part of a city-wide file
+        part = f" untuk Perangkat Daerah {of}" if of else ""
+        text = f"menggantikan {old['source_file']}{part}: {old_rows} → {new_rows} baris"
         if gone:
             word = _codes(kind)[3]  # type: ignore[index]
             shown = ", ".join(gone[:SHOWN_CODES]) + (f", … (+{len(gone) - SHOWN_CODES})" if len(gone) > SHOWN_CODES else "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,19 +13,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from lkip import replacement
+from lkip import raw_layer, replacement, skpd_parts
+from lkip.raw_layer import LINEAGE, RAW_DDL, RawCells, ident, param  # noqa: F401 (RawCells: stage.RawCells)
 from lkip.issues import Issue
 
 MONEY = "DECIMAL(18,2)"
-LINEAGE = """
-    file_sha256 VARCHAR NOT NULL,
-    source_file VARCHAR NOT NULL,
-    sheet VARCHAR,
-    excel_row INTEGER,
-    run_id VARCHAR,
-    kode_skpd VARCHAR,
-    tahun INTEGER"""
-
 
 
 def staging_tables() -> dict[str, str]:
@@ -58,7 +49,8 @@ CREATE TABLE IF NOT EXISTS meta.files (
     staged_at TIMESTAMP,
     superseded_by VARCHAR,
     archived_path VARCHAR,
-    penggantian VARCHAR
+    penggantian VARCHAR,
+    berkas VARCHAR
 );
 CREATE TABLE IF NOT EXISTS meta.runs (
     run_id VARCHAR PRIMARY KEY,
@@ -81,36 +73,6 @@ CREATE TABLE IF NOT EXISTS meta.issues (
     pesan VARCHAR
 );
 """
-
-# nilai is stored with ZSTD, not the default dictionary+FSST: for these ~200-byte JSON rows it is
-# cheaper to write (1M rows: 1.5 instead of 2.2 CPU-seconds) and far smaller (32 MB instead of
-# 85 MB), for a slower scan (0.17 instead of 0.11 s); the raw layer is written once per file and
-# read only for lineage and the Parquet export. (A warehouse made before keeps its column as it was.)
-RAW_DDL = f"""
-CREATE TABLE IF NOT EXISTS raw.baris (
-    {LINEAGE},
-    kind VARCHAR,
-    tabel VARCHAR,
-    nilai JSON USING COMPRESSION zstd
-);
-"""
-RAW_COLUMNS = ("file_sha256", "source_file", "sheet", "excel_row", "run_id", "kode_skpd", "tahun", "kind",
-               "tabel", "nilai")
-
-
-@dataclass
-class RawCells:
-    """The raw.baris rows of one table read column-wise from a sheet (``Sheet.strings()``): each
-    staged row's cells as JSON text, built by DuckDB inside the INSERT from the sheet's own Arrow
-    text table, which is kept as it is (not copied, no JSON held in Python). Picklable."""
-
-    sheet: str
-    tabel: str
-    cells: pa.Table          # the sheet's text table, whole
-    positions: np.ndarray    # rows of ``cells`` that were staged (int64)
-    origin: int              # Excel row of ``cells`` row 0
-    lead: int = 0            # empty cells left of ``cells`` column 0
-
 
 class WarehouseDamaged(Exception):
     """The warehouse file cannot be opened: it is a cache of input/processed, rebuild it."""
@@ -169,6 +131,8 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
     # what a replacement removed (lkip.replacement), in warehouses made before the column existed
     con.execute("ALTER TABLE meta.files ADD COLUMN IF NOT EXISTS penggantian VARCHAR")
+    # a part of a file holding several SKPD (lkip.skpd_parts): the file's SHA-256
+    con.execute("ALTER TABLE meta.files ADD COLUMN IF NOT EXISTS berkas VARCHAR")
 
 
 def staging_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -280,9 +244,14 @@ def _arrow_frame(df: pd.DataFrame, names: list[str]) -> pa.Table | None:
 
 
 def _insert_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, lineage: dict[str, Any]) -> None:
-    """The frame's rows into staging.<table>; lineage values are constants of the INSERT."""
+    """The frame's rows into staging.<table>; lineage values are constants of the INSERT, or one
+    value per row (an array: each row's part id and SKPD in a file of several SKPD)."""
     columns = staging_columns(con, table)
-    present = [c for c in columns if c in df.columns and c not in lineage]
+    per_row = [c for c, v in lineage.items() if isinstance(v, np.ndarray)]
+    present = [c for c in columns if c in df.columns and c not in lineage] + per_row
+    if per_row:
+        df = df.drop(columns=[c for c in per_row if c in df.columns]).assign(**{c: lineage[c] for c in per_row})
+        lineage = {k: v for k, v in lineage.items() if k not in per_row}
     arrow = None if df.columns.duplicated().any() else _arrow_frame(df, present)
     if arrow is None:
         frame = _prepare_frame(df, columns, lineage)
@@ -296,77 +265,20 @@ def _insert_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, 
     for col in columns:
         if col in lineage:
             exprs.append("?")
-            params.append(_param(lineage[col]))
+            params.append(param(lineage[col]))
         elif col in present:
-            exprs.append(_ident(col))
+            exprs.append(ident(col))
         else:
             exprs.append("NULL")
     con.register("_stage_arrow", arrow)
     try:
         con.execute(
-            f"INSERT INTO staging.{table} ({', '.join(_ident(c) for c in columns)}) "
+            f"INSERT INTO staging.{table} ({', '.join(ident(c) for c in columns)}) "
             f"SELECT {', '.join(exprs)} FROM _stage_arrow",
             params,
         )
     finally:
         con.unregister("_stage_arrow")
-
-
-def _insert_raw(con: duckdb.DuckDBPyConnection, raw: Any, lineage: dict[str, Any], kind: str) -> None:
-    """raw.baris rows of one part: a frame or Arrow table of JSON rows (sheet, excel_row, tabel,
-    nilai), or ``RawCells`` (the JSON built here, by DuckDB). Lineage values are constants."""
-    consts = {**lineage, "kind": kind}
-    where = ""
-    if isinstance(raw, RawCells):
-        source, exprs, where = _raw_cells_source(raw)
-        consts.update(sheet=raw.sheet, tabel=raw.tabel)
-    else:
-        if isinstance(raw, pd.DataFrame):
-            raw = pa.Table.from_pandas(raw[["sheet", "excel_row", "tabel", "nilai"]], preserve_index=False)
-        source, exprs = raw, {c: _ident(c) for c in ("sheet", "excel_row", "tabel", "nilai")}
-    if source.num_rows == 0:
-        return
-    select, params = [], []
-    for col in RAW_COLUMNS:
-        if col in exprs:
-            select.append(exprs[col])
-        else:
-            select.append("?")
-            params.append(_param(consts.get(col)))
-    con.register("_raw_source", source)
-    try:
-        con.execute(f"INSERT INTO raw.baris ({', '.join(RAW_COLUMNS)}) SELECT {', '.join(select)} "
-                    f"FROM _raw_source{where}", params)
-    finally:
-        con.unregister("_raw_source")
-
-
-def _raw_cells_source(raw: RawCells) -> tuple[pa.Table, dict[str, str], str]:
-    """The sheet's text table with each row's Excel row (and which rows to keep), the SQL of
-    raw.baris's excel_row and nilai (the JSON array of a row's cells, '' for an empty one) and
-    the WHERE clause."""
-    cells, pos = raw.cells, np.asarray(raw.positions, dtype=np.int64)
-    cols = ", ".join(["''"] * raw.lead + [f"coalesce({_ident(c)}, '')" for c in cells.column_names])
-    # json_array: the same text as to_json([...]) (yyjson, no spaces), a quarter less work.
-    exprs = {"excel_row": "__lkip_row", "nilai": f"json_array({cols})"}
-    if len(pos) and bool(np.all(pos[1:] > pos[:-1])):
-        # Staged rows in sheet order, each once (as a reader gives them): a mask, no copy of the cells.
-        keep = np.zeros(cells.num_rows, dtype=bool)
-        keep[pos] = True
-        rows = np.arange(raw.origin, raw.origin + cells.num_rows, dtype=np.int64)
-        source = cells.append_column("__lkip_row", pa.array(rows)).append_column("__lkip_keep", pa.array(keep))
-        return source, exprs, " WHERE __lkip_keep"
-    source = cells.take(pa.array(pos)).append_column("__lkip_row", pa.array(pos + raw.origin))
-    return source, exprs, ""
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _param(value: Any) -> Any:
-    """A lineage value as a statement parameter (numpy scalars as Python ones)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def insert_file(
@@ -384,19 +296,27 @@ def insert_file(
     outcome: str,
     raw_rows: Any = None,
     fail_after_table: str | None = None,
+    parts: list[Any] | None = None,
 ) -> list[str]:
     """Write one file's rows in ONE transaction: all of them or none. Returns superseded hashes.
 
+    ``parts`` (lkip.skpd_parts.split): a file of several SKPD, staged as one part per SKPD, each
+    replacing and replaced as a file of that SKPD alone (its rows under the part's id).
     ``fail_after_table`` exists for the crash test (a failure in the middle of a file).
     """
     superseded: list[str] = []
+    parts = parts if outcome != "rejected" else None
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM meta.issues WHERE file_sha256 = ?", [sha256])
-        con.execute("DELETE FROM meta.files WHERE file_sha256 = ?", [sha256])
+        con.execute("DELETE FROM meta.issues WHERE file_sha256 = ? OR starts_with(file_sha256, ?)",
+                    [sha256, sha256 + skpd_parts.SEP])
+        con.execute("DELETE FROM meta.files WHERE file_sha256 = ? OR berkas = ?", [sha256, sha256])
+        stamp = dt.datetime.now()
         if outcome != "rejected":
             per_row = replacement.per_row(kind)
-            superseded = [] if per_row else _supersede(con, kind, meta, sha256)
+            for unit, unit_meta in [(p.id, p.meta) for p in parts] if parts else [(sha256, meta)]:
+                if not per_row:
+                    superseded += _supersede(con, kind, unit_meta, unit)
             lineage = {
                 "file_sha256": sha256, "source_file": source_file, "run_id": run_id,
                 "kode_skpd": meta.kode_skpd, "tahun": meta.tahun,
@@ -404,33 +324,31 @@ def insert_file(
             for table, df in tables.items():
                 if df is None or df.empty:
                     continue
-                _insert_table(con, table, df, lineage)
+                if parts:     # one INSERT, each row under its SKPD's part (lkip.skpd_parts)
+                    df, ids, kode = skpd_parts.row_owners(sha256, df)
+                    _insert_table(con, table, df, {**lineage, "file_sha256": ids, "kode_skpd": kode})
+                else:
+                    _insert_table(con, table, df, lineage)
                 if fail_after_table == table:
                     raise RuntimeError(f"simulated crash after staging.{table}")
-            for part in _raw_parts(raw_rows):
-                _insert_raw(con, part, lineage, kind)
+            for part in raw_layer.raw_parts(raw_rows):
+                raw_layer.insert_raw(con, part, lineage, kind, parts)
+            for p in parts or []:         # a part: its own meta.files row, the file's outcome
+                _insert_meta(con, p.id, source_file, original_path, size, kind, p.meta, outcome, p.n_rows, 0, 0,
+                             run_id, stamp, None, sha256)
             if per_row:   # a form replaces the rows it holds
                 superseded = replacement.supersede_covered_rows(con, kind, meta, sha256)
+            skpd_parts.close_emptied(con, superseded, sha256)
         n_rows = sum(len(df) for df in tables.values() if df is not None) if outcome != "rejected" else 0
-        con.execute(
-            """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
-                   nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
-                   n_errors, run_id, staged_at, penggantian)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                sha256, source_file, original_path, size, kind,
-                getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
-                getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
-                getattr(meta, "s_d_triwulan", None), outcome, n_rows,
-                sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error),
-                run_id, dt.datetime.now(), replacement.replacement_note(issues),
-            ],
-        )
+        _insert_meta(con, sha256, source_file, original_path, size, kind, meta, outcome, n_rows,
+                     sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error), run_id, stamp,
+                     replacement.replacement_note(issues), None)
         if issues:
+            owner = skpd_parts.issue_owner(parts or [], sha256)
             con.executemany(
                 "INSERT INTO meta.issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    [sha256, source_file, run_id, i.severity, i.sheet, i.excel_row, i.kolom,
+                    [owner(i), source_file, run_id, i.severity, i.sheet, i.excel_row, i.kolom,
                      None if i.nilai is None else str(i.nilai), i.diharapkan, i.pesan]
                     for i in issues
                 ],
@@ -442,13 +360,23 @@ def insert_file(
     return superseded
 
 
-def _raw_parts(raw_rows: Any) -> list[Any]:
-    """``raw_rows`` as a list of parts: None, one frame/table/RawCells, or a list of them."""
-    if raw_rows is None:
-        return []
-    if isinstance(raw_rows, (pd.DataFrame, pa.Table, RawCells)):
-        return [raw_rows]
-    return list(raw_rows)
+def _insert_meta(con: duckdb.DuckDBPyConnection, sha256: str, source_file: str, original_path: str, size: int,
+                 kind: str, meta: Any, outcome: str, n_rows: int, n_warnings: int, n_errors: int, run_id: str,
+                 stamp: dt.datetime, penggantian: str | None, berkas: str | None) -> None:
+    """One meta.files row: a file, or a part of a file of several SKPD (``berkas``: the file)."""
+    con.execute(
+        """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
+               nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
+               n_errors, run_id, staged_at, penggantian, berkas)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            sha256, source_file, original_path, size, kind,
+            getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
+            getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
+            getattr(meta, "s_d_triwulan", None), outcome, n_rows, n_warnings, n_errors,
+            run_id, stamp, penggantian, berkas,
+        ],
+    )
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, kind: str, meta: Any, sha256: str) -> list[str]:

@@ -68,9 +68,31 @@ class DokumenLayout:
     jumlah: bool = False
     signature: bool = False
     cell_seed: int = 0
+    city: int = 0                   # > 0: a city-wide file, the rows repeated for that many other SKPD
 
 
-def dokumen_layouts() -> st.SearchStrategy[DokumenLayout]:
+# The other SKPD of a city-wide file (docs/sipd.md "City-wide files"): the example's documents again,
+# under each code (Kode SKPD, and Kode Sub SKPD with the example's SKPD code replaced), interleaved.
+CITY_SKPD = ["1.01.0.00.0.00.01.0000", "1.03.0.00.0.00.01.0000", "2.07.0.00.0.00.01.0000", "4.01.0.00.0.00.01.0000"]
+
+
+def city_records(recs: list[dict[str, Any]], city: int, rng: random.Random) -> list[dict[str, Any]]:
+    """The example's rows and their copies for ``city`` other SKPD, in a random interleaving that
+    keeps each SKPD's own order."""
+    own = recs[0]["Kode SKPD"]
+    per = [recs] + [[{**r, "Kode SKPD": k, "Nama SKPD": f"DINAS {k}",
+                      "Kode Sub SKPD": str(r.get("Kode Sub SKPD") or "").replace(own, k) or None} for r in recs]
+                    for k in CITY_SKPD[:city]]
+    pos = [0] * len(per)
+    out = []
+    while len(out) < sum(len(p) for p in per):
+        i = rng.choice([j for j, p in enumerate(per) if pos[j] < len(p)])
+        out.append(per[i][pos[i]])
+        pos[i] += 1
+    return out
+
+
+def dokumen_layouts(city: st.SearchStrategy[int] | None = None) -> st.SearchStrategy[DokumenLayout]:
     n = len(dokumen_source()[0])
     return st.builds(
         DokumenLayout,
@@ -80,12 +102,14 @@ def dokumen_layouts() -> st.SearchStrategy[DokumenLayout]:
         codes=st.sampled_from(["plain", "trailing", "stray", "mixed"]),
         blank_rows=st.lists(st.integers(1, 300), max_size=3),
         repeat_header_at=st.none() | st.integers(1, 300), jumlah=st.booleans(), signature=st.booleans(),
-        cell_seed=st.integers(0, 2**16))
+        cell_seed=st.integers(0, 2**16), city=city if city is not None else st.sampled_from([0, 0, 0, 1, 2, 4]))
 
 
 def render_dokumen(lay: DokumenLayout, path: Path) -> Path:
     header, recs = dokumen_source()
     rng = random.Random(lay.cell_seed)
+    if lay.city:
+        recs = city_records(recs, lay.city, rng)
     order = lay.order or list(range(len(header)))
     cols = ["No"] + [header[i] for i in order]
     case = [0] + [lay.case[i] if lay.case else 0 for i in order]

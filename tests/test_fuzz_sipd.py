@@ -1,19 +1,21 @@
 """The layout fuzzer over the SIPD-era kinds: the SIPD example's "Laporan Realisasi Per Dokumen" in
 random layouts (tests/layout_fuzz_sipd.py) reads to the example's own rows, by the row reader and by
-the column-wise reader; the SIPD register's two layouts with every date style read to the same SP2D.
+the column-wise reader, also as a city-wide file (the rows repeated for other SKPD: each SKPD's rows
+and last date are the example's); the SIPD register's two layouts with every date style read to the same SP2D.
 ``make test`` runs a few seeded examples; ``make fuzz`` (marker ``fuzz``) many more."""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from layout_fuzz_sipd import DOKUMEN_FILE, DokumenLayout, dokumen_layouts, render_dokumen
+from layout_fuzz_sipd import CITY_SKPD, DOKUMEN_FILE, DokumenLayout, dokumen_layouts, render_dokumen
 from lkip import sipd_rules
 from lkip.extract import realisasi_dokumen as R
 from lkip.extract import realisasi_dokumen_fast as F
@@ -54,8 +56,23 @@ def check_dokumen(lay: DokumenLayout, tmp_path, fast: bool) -> None:
         F.FAST_MIN_ROWS = min_rows
     assert not res.errors, [i.text() for i in res.errors][:5]
     rows, meta = _canonical()
+    if lay.city:                   # a city-wide file: each SKPD's rows are the example's, under its code
+        own = meta[0]
+        assert res.meta.kode_skpd is None and res.meta.tahun == meta[1] and res.meta.periode_akhir == meta[2]
+        assert sorted(res.meta.bagian) == sorted([own, *CITY_SKPD[:lay.city]])
+        df = res.tables["realisasi_dokumen"]
+        sub = COMPARED.index("kode_sub_skpd")
+        for kode, part in res.meta.bagian.items():
+            assert (part.kode_skpd, part.tahun, part.periode_akhir) == (kode, meta[1], meta[2])
+            got = _rows(SimpleNamespace(tables={"realisasi_dokumen": df[df["kode_skpd"] == kode]}))
+            want = [w[:sub] + (None if w[sub] is None else w[sub].replace(own, kode),) + w[sub + 1:] for w in rows]
+            _same_rows(got, want)
+        return
     assert (res.meta.kode_skpd, res.meta.tahun, res.meta.periode_akhir) == meta
-    got = _rows(res)
+    _same_rows(_rows(res), rows)
+
+
+def _same_rows(got: list[tuple], rows: list[tuple]) -> None:
     assert len(got) == len(rows)
     for i, (g, w) in enumerate(zip(got, rows)):
         assert g == w, (i, [(c, x, y) for c, x, y in zip(COMPARED, g, w) if x != y])
@@ -65,6 +82,13 @@ def check_dokumen(lay: DokumenLayout, tmp_path, fast: bool) -> None:
 @settings(max_examples=FAST_EXAMPLES, **COMMON)
 @given(lay=dokumen_layouts(), fast=st.booleans())
 def test_dokumen_random_layouts_read_to_the_example_rows(lay, fast, tmp_path_factory):
+    check_dokumen(lay, tmp_path_factory.mktemp("fz"), fast)
+
+
+@seed(20241231)
+@settings(max_examples=FAST_EXAMPLES, **COMMON)
+@given(lay=dokumen_layouts(city=st.integers(1, 4)), fast=st.booleans())
+def test_city_wide_random_layouts_read_to_the_example_rows_per_skpd(lay, fast, tmp_path_factory):
     check_dokumen(lay, tmp_path_factory.mktemp("fz"), fast)
 
 

@@ -19,6 +19,10 @@ class FileMeta:
     s_d_triwulan: int | None = None
     dokumen: str | None = None      # renja / dpa for plan files
     is_perubahan: bool = False
+    # A file holding several SKPD (a city-wide SIPD documents file): per SKPD code, the metadata a
+    # file of that SKPD alone would have; staged as one part per SKPD (lkip.skpd_parts). Empty for
+    # a file of one SKPD (kode_skpd above).
+    bagian: dict[str, "FileMeta"] = field(default_factory=dict)
 
 
 @dataclass

@@ -8,6 +8,9 @@ the configured rule (:mod:`lkip.sipd_rules`) applied by the model (`core.dokumen
 reader uses the same rule to reject a file with a Jenis Dokumen x Jenis Transaksi the rule does not
 know, a counted row without sub kegiatan or without the date that dates it, and any date outside
 the year. The file is cumulative: ``periode_akhir`` (its latest date) is the replacement key.
+A city-wide file (no SKPD in the title, several in its Kode SKPD column) gets each row's SKPD in
+the frame's ``kode_skpd`` column and each SKPD's own metadata in ``meta.bagian``
+(:mod:`lkip.extract.dokumen_skpd`); it is staged as one part per SKPD (:mod:`lkip.skpd_parts`).
 
 Conversion is per column with a cache of distinct texts (dates and codes repeat), one pass over
 the grid.
@@ -21,10 +24,11 @@ import sys
 from decimal import Decimal
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from lkip import sipd_rules
-from lkip.extract import realisasi_dokumen_fast
+from lkip.extract import dokumen_skpd, realisasi_dokumen_fast
 from lkip.extract.base import FileMeta, ReadResult
 from lkip.extract.common import (
     cell_error,
@@ -123,16 +127,24 @@ def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
     year_from_dates(meta, [d for d in data["tanggal_dokumen"] if d is not None], name, issues)
     _check_rows(name, data, vals, excel_rows, lbl, rules, meta.tahun, issues)
     in_column = column_codes(vals.get("kode_skpd", []))
-    if meta.kode_skpd is None and len(in_column) == 1:
-        meta.kode_skpd = next(iter(in_column))      # SIPD prints it in its Kode SKPD column, not the title
-    unit_from_numbers(meta, in_column, set(data["nomor_dokumen"]), name, issues)
-    resolve_skpd(meta, [], in_column, name, issues,
-                 lbl.get("kode_sub_kegiatan", "Kode Sub Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
+    several = dokumen_skpd.several(meta, in_column)      # a city-wide file: one part per SKPD
+    if not several:
+        if meta.kode_skpd is None and len(in_column) == 1:
+            meta.kode_skpd = next(iter(in_column))      # SIPD prints it in its Kode SKPD column, not the title
+        unit_from_numbers(meta, in_column, set(data["nomor_dokumen"]), name, issues)
+        resolve_skpd(meta, [], in_column, name, issues,
+                     lbl.get("kode_sub_kegiatan", "Kode Sub Kegiatan"), lbl.get("kode_skpd", "Kode SKPD"))
     dates = [d for f in DATES for d in data[f] if d is not None and (meta.tahun is None or d.year == meta.tahun)]
     if dates:
         meta.periode_akhir = max(dates)
         meta.periode_awal = dt.date(meta.periode_akhir.year, 1, 1)
         meta.s_d_triwulan = (meta.periode_akhir.month - 1) // 3 + 1
+    row_skpd = periode = None
+    if several:
+        latest = dokumen_skpd.latest_in_year([np.array(data[f], dtype="datetime64[D]") for f in DATES], meta.tahun)
+        row_skpd, periode = dokumen_skpd.split_rows(
+            meta, pd.Series(vals["kode_skpd"], dtype=object), pd.Series(data["kode_sub_skpd"], dtype=object), latest,
+            name, np.array(excel_rows, dtype=np.int64), lbl.get("kode_skpd", "Kode SKPD"), issues)
     records = [{f: data[f][i] for f in MONEY} for i in range(n)]
     for dr in totals:
         check_jumlah_row(name, header, dr, records, ["nilai_realisasi", "nilai_setoran"], "dokumen", issues)
@@ -140,14 +152,20 @@ def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
         "urutan": pd.array(range(1, n + 1), dtype="Int64"),
         **{f: pd.Series(data[f], dtype="object") for f in (*CODES, *TEXTS, "jenis_dokumen", "jenis_transaksi",
                                                            *DATES, *MONEY)},
-        "periode_akhir": pd.Series([meta.periode_akhir] * n, dtype="object"),
+        "periode_akhir": pd.Series([meta.periode_akhir] * n if periode is None else periode.astype(object), dtype="object"),
         "sheet": pd.Series([name] * n, dtype="object"),
         "excel_row": pd.array(excel_rows, dtype="Int64"),
     }, columns=COLUMNS)
+    if row_skpd is not None:
+        df[dokumen_skpd.ROW_COLUMN] = row_skpd.to_numpy()
     if n == 0:
         issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
                             excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
-    sub_units(meta, set(data["kode_sub_skpd"]), name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)
+    if row_skpd is not None:
+        dokumen_skpd.sub_units_per_skpd(meta, row_skpd, pd.Series(data["kode_sub_skpd"], dtype=object), np.array(excel_rows), name,
+                                        lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues, sub_units)
+    else:
+        sub_units(meta, set(data["kode_sub_skpd"]), name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)
     issues.sort(key=lambda x: (x.excel_row or 0))
     return ReadResult(KIND, meta, {TABLE: df}, issues)
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lkip import sipd_rules
+from lkip.extract import dokumen_skpd
 from lkip.extract.arrow_text import Column, Distinct, str_series, text_column
 from lkip.extract.base import ReadResult
 from lkip.extract.common import cell_error, check_jumlah_row
@@ -157,11 +158,13 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
                     f"{f.FIELD_LABEL[fld]} {d:%d/%m/%Y} di luar tahun anggaran {meta.tahun}")
     skpd = col("kode_skpd")
     in_column = column_codes(pc.unique(skpd.trimmed).to_pylist()) if skpd is not None else set()
-    if meta.kode_skpd is None and len(in_column) == 1:
-        meta.kode_skpd = next(iter(in_column))
-    f.unit_from_numbers(meta, in_column, set(pc.unique(data_cols["nomor_dokumen"]).to_pylist()), name, issues)
-    resolve_skpd(meta, [], in_column, name, issues, lbl.get("kode_sub_kegiatan", "Kode Sub Kegiatan"),
-                 lbl.get("kode_skpd", "Kode SKPD"))
+    several = dokumen_skpd.several(meta, in_column)      # a city-wide file: one part per SKPD
+    if not several:
+        if meta.kode_skpd is None and len(in_column) == 1:
+            meta.kode_skpd = next(iter(in_column))
+        f.unit_from_numbers(meta, in_column, set(pc.unique(data_cols["nomor_dokumen"]).to_pylist()), name, issues)
+        resolve_skpd(meta, [], in_column, name, issues, lbl.get("kode_sub_kegiatan", "Kode Sub Kegiatan"),
+                     lbl.get("kode_skpd", "Kode SKPD"))
     dates = [pc.max(pc.filter(data_cols[fld], pc.equal(pc.year(data_cols[fld]), meta.tahun))).as_py()
              if meta.tahun is not None else pc.max(data_cols[fld]).as_py() for fld in f.DATES]
     dates = [d for d in dates if d is not None]
@@ -170,21 +173,36 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
         meta.periode_awal = dt.date(meta.periode_akhir.year, 1, 1)
         meta.s_d_triwulan = (meta.periode_akhir.month - 1) // 3 + 1
     _check_totals(name, header, totals_at, data, c0, data_cols, idx, first_excel, issues, lbl, f)
+    row_skpd = periode = None
+    if several:
+        latest = dokumen_skpd.latest_in_year([data_cols[fld].to_numpy(zero_copy_only=False) for fld in f.DATES],
+                                             meta.tahun)
+        kept = skpd.trimmed if keep_mask is None else skpd.trimmed.filter(keep_mask)
+        sub = pd.Series(data_cols["kode_sub_skpd"].to_pandas(), dtype=object)
+        row_skpd, periode = dokumen_skpd.split_rows(meta, pd.Series(kept.to_pandas(), dtype=object), sub, latest, name,
+                                                    excel_rows, lbl.get("kode_skpd", "Kode SKPD"), issues, shown)
 
     frame = {"urutan": pd.arrays.IntegerArray(np.arange(1, n + 1, dtype=np.int64), np.zeros(n, dtype=bool))}
     for fld in (*f.CODES, *f.TEXTS, "jenis_dokumen", "jenis_transaksi"):
         frame[fld] = str_series(data_cols[fld])
     for fld in (*f.DATES, *f.MONEY):
         frame[fld] = pd.Series(pd.arrays.ArrowExtensionArray(data_cols[fld]))
-    frame["periode_akhir"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.array([meta.periode_akhir] * n, pa.date32())))
+    frame["periode_akhir"] = pd.Series(pd.arrays.ArrowExtensionArray(
+        pa.array([meta.periode_akhir] * n, pa.date32()) if periode is None else pa.array(periode, pa.date32())))
     frame["sheet"] = pd.Series([name] * n, dtype="str")
     frame["excel_row"] = pd.arrays.IntegerArray(excel_rows.astype(np.int64), np.zeros(n, dtype=bool))
     df = pd.DataFrame(frame, columns=f.COLUMNS, copy=False)
+    if row_skpd is not None:
+        df[dokumen_skpd.ROW_COLUMN] = row_skpd.to_numpy()
     if n == 0:
         issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
                             excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
-    f.sub_units(meta, set(pc.unique(data_cols["kode_sub_skpd"]).to_pylist()), name,
-                lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)
+    if row_skpd is not None:
+        dokumen_skpd.sub_units_per_skpd(meta, row_skpd, sub, excel_rows, name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues,
+                                        f.sub_units)
+    else:
+        f.sub_units(meta, set(pc.unique(data_cols["kode_sub_skpd"]).to_pylist()), name,
+                    lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues)
     issues.sort(key=lambda x: (x.excel_row or 0))
     sheet.strings_origin = (first_excel - (k + 1), c0)   # the raw layer's cells come from the Arrow table
     return ReadResult(kind, meta, {f.TABLE: df}, issues)

@@ -11,7 +11,9 @@ kegiatan code: SKPD totals and reconciliation only). Checks, each an error namin
 column: all rows of one SP2D agree on Bruto; Neto = Bruto - Potongan and Potongan = the sum of the
 listed deductions (tolerance Rp 1); Jenis SP2D one of LS, UP, GU, GU KKPD (also GU-KKPD), TU,
 GU NIHIL; dates within the year. An SP2D without Tanggal Pencairan is not disbursed yet: left
-out with a warning.
+out with a warning. A city-wide register (no SKPD in the title, SP2D of several units) gets each
+SP2D's SKPD (its `SKPD` cell's code, else the unit code in its number) and is staged as one part
+per SKPD (lkip.skpd_parts, docs/sipd.md "City-wide files").
 """
 
 from __future__ import annotations
@@ -124,11 +126,14 @@ def read_sheet(sheet: Any, rows: list[list[Any]], header: Header) -> ReadResult:
         if rec is not None:
             rec.update(urutan=len(records) + 1, sheet=name)
             records.append(rec)
+    units: set[str] = set()
     if meta.kode_skpd is None:
         units = {m.group(1) for nomor in order for m in [_UNIT.search(nomor)] if m}
         if len(units) == 1:
             meta.kode_skpd = next(iter(units))          # the unit code inside the SP2D numbers
-    resolve_skpd(meta, [], set(), name, issues)
+    several = meta.kode_skpd is None and len(units | {_skpd_of(r) for r in records} - {None}) > 1
+    if not several:
+        resolve_skpd(meta, [], set(), name, issues)
     if meta.tahun is None:
         years = pd.Series([r["tanggal"].year for r in records if r["tanggal"] is not None])
         if not years.empty:
@@ -140,19 +145,58 @@ def read_sheet(sheet: Any, rows: list[list[Any]], header: Header) -> ReadResult:
                 if d is not None and d.year != meta.tahun:
                     err(r["excel_row"], f, d.strftime("%d/%m/%Y"), f"tanggal dalam tahun anggaran {meta.tahun}",
                         f"{LABEL[f]} {d:%d/%m/%Y} di luar tahun anggaran {meta.tahun}")
+    if several:                                   # a city-wide register: one part per SKPD (lkip.skpd_parts)
+        _split(meta, records, name, lbl, issues)
     dates = [r["tanggal"] for r in records if r["tanggal"] is not None]
     if dates and meta.periode_akhir is None:
         meta.periode_akhir = max(dates)
     if not records:
         issues.append(error("Register SP2D tidak berisi baris SP2D", sheet=name, excel_row=header.excel_row + 1,
                             diharapkan="minimal satu baris SP2D di bawah judul kolom"))
-    df = pd.DataFrame(records, columns=COLUMNS) if records else pd.DataFrame(
-        {c: pd.Series(dtype="object") for c in COLUMNS})
+    columns = COLUMNS + (["kode_skpd"] if several else [])
+    df = pd.DataFrame(records, columns=columns) if records else pd.DataFrame(
+        {c: pd.Series(dtype="object") for c in columns})
     df["urutan"] = pd.array(df["urutan"], dtype="Int64")
     df["excel_row"] = pd.array(df["excel_row"], dtype="Int64")
     df["has_kode_kegiatan"] = df["has_kode_kegiatan"].astype("bool")
     issues.sort(key=lambda x: (x.excel_row or 0))
     return ReadResult(KIND, meta, {"register_sp2d": df}, issues)
+
+
+_SKPD_COLUMN = re.compile(r"^\s*(\d+(?:\.\d+){7})\b")     # `1.02.0.00.0.00.01.0000 - DINAS KESEHATAN`
+
+
+def _skpd_of(rec: dict[str, Any]) -> str | None:
+    """An SP2D's SKPD: the code its `SKPD` cell starts with, else the unit code in its number."""
+    m = _SKPD_COLUMN.match(str(rec.get("skpd") or ""))
+    if m:
+        return m.group(1)
+    m = _UNIT.search(rec["nomor_sp2d"])
+    return m.group(1) if m else None
+
+
+def _split(meta: Any, records: list[dict[str, Any]], sheet: str, lbl: dict[str, str], issues: list[Issue]) -> None:
+    """A register of several SKPD (BPKAD's city-wide export, no SKPD in the title): each SP2D's SKPD
+    (``kode_skpd``; an SP2D that names none is an error naming its row) and, per SKPD, the metadata
+    its own register would have (``meta.bagian``: its last Tanggal Pencairan, unless the title gives
+    the period)."""
+    from lkip.extract.base import FileMeta
+
+    ends: dict[str, Any] = {}
+    for r in records:
+        r["kode_skpd"] = kode = _skpd_of(r)
+        if kode is None:
+            issues.append(error(
+                f"SP2D {r['nomor_sp2d']}: Perangkat Daerah tidak dikenali (kolom SKPD tanpa kode, Nomor SP2D tanpa "
+                "kode unit): register memuat beberapa Perangkat Daerah, SP2D ini tidak dapat dibagikan",
+                sheet=sheet, excel_row=r["excel_row"], kolom=lbl.get("skpd", "SKPD"), nilai=r.get("skpd"),
+                diharapkan="'1.02.0.00.0.00.01.0000 - DINAS KESEHATAN' di kolom SKPD"))
+            continue
+        d = r["tanggal"]
+        ends[kode] = max(filter(None, [ends.get(kode), d]), default=None)
+    meta.bagian = {k: FileMeta(kode_skpd=k, tahun=meta.tahun, periode_awal=meta.periode_awal,
+                               periode_akhir=meta.periode_akhir or ends[k], s_d_triwulan=meta.s_d_triwulan)
+                   for k in sorted(ends)}
 
 
 def _money(v: Any) -> Decimal | None:
@@ -212,7 +256,7 @@ def _record(g: _Sp2d, nomor: str, err: Any, issues: list[Issue], sheet: str,
     return {"no": None if _blank(c.get("no")) else str(c["no"]).strip(), "tanggal": values["tanggal"],
             "tanggal_pembuatan": values["tanggal_pembuatan"], "nomor_sp2d": nomor, "kode_kegiatan": None,
             "kode_rekening": None, "uraian": uraian, "jenis": jenis, "nilai": bruto, "has_kode_kegiatan": False,
-            "excel_row": row}
+            "excel_row": row, "skpd": c.get("skpd")}
 
 
 def _jenis_in_nomor(nomor: str) -> str | None:

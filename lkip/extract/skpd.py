@@ -22,6 +22,7 @@ from lkip.issues import Issue, error, warning
 # urusan.bidang (of the SKPD) . urusan.bidang (of the program) . SKPD unit . program [. kegiatan ...]
 _P13 = re.compile(r"^(\d)\.(\d{2})\.\d\.\d{2}\.(\d{2})\.\d{1,3}(?:\.\d{1,4})*$")
 _SKPD_CODE = re.compile(r"^\d+(?:\.\d+)+$")
+SKPD_CODE = _SKPD_CODE        # what a Kode SKPD cell must read as (lkip.extract.dokumen_skpd)
 
 MISSING = ("Kode Perangkat Daerah tidak ditemukan: judul tidak memuat 'Perangkat Daerah : <kode> - <nama>', "
            "kode program/kegiatan tidak memuat kode SKPD (struktur Permendagri 13/2006, mis. "
