@@ -77,7 +77,12 @@ class FastTextRenderer:
     def _plain(s: str, ismath: Any, mtext: Any = None) -> bool:
         if ismath or not s or "\n" in s:
             return False
-        return mtext is None or (mtext.get_fontfeatures() is None and mtext.get_language() is None)
+        if mtext is None:
+            return True
+        # font features and language are matplotlib 3.11's (older Text objects have neither)
+        features = getattr(mtext, "get_fontfeatures", None)
+        language = getattr(mtext, "get_language", None)
+        return (features is None or features() is None) and (language is None or language() is None)
 
     # ---- the renderer methods ------------------------------------------------------------------
 
