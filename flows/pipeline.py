@@ -45,7 +45,7 @@ class RunFailed(RuntimeError):
 def make_task_runner(cfg: Config):
     """ThreadPoolTaskRunner by default; ProcessPool or a Dask cluster when configured."""
     kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
-    workers = int(cfg.get("runner.max_workers", 4) or 4)
+    workers = int(cfg.get("runner.max_workers", 0) or 0) or (os.cpu_count() or 1)
     if kind in ("process", "processes"):
         from prefect.task_runners import ProcessPoolTaskRunner
 

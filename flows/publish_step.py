@@ -5,7 +5,8 @@
 `lkip.publish.runner.plan` reads every `laporan` view once and keeps the units whose digest
 changed (all of them with force=True); each is then one task run `terbitkan-<SKPD>` in the UI.
 matplotlib is not thread-safe and the work is CPU-bound Python, so with enough units they run on
-a ProcessPoolTaskRunner (`[publish] workers`, default the number of cores), or on the Dask
+a pool of processes (`[publish] workers`, default the number of cores; each unit a task run on a
+thread runner that waits for its process), or on the Dask
 cluster when `[runner] kind = "dask"`; with few units (`[publish] min_units_parallel`, default
 4) they run in the flow's process, where starting worker processes would cost more than it saves.
 A unit that fails is reported (SKPD and cause, in Indonesian) and the others are still published.
@@ -13,9 +14,10 @@ A unit that fails is reported (SKPD and cause, in Indonesian) and the others are
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -26,9 +28,13 @@ from lkip.config import Config
 
 
 @task(name="terbitkan-unit", task_run_name="terbitkan-{label}", cache_policy=NO_CACHE, persist_result=False)
-def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = ""):
+def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", pool: Any = None):
+    """One unit; on ``pool`` (lkip.publish.runner.worker_pool) when given, the task run then waits
+    for its process."""
     from lkip.publish.runner import run_job
 
+    if pool is not None:
+        return pool.submit(run_job, job, output_dir, cfg).result()
     return run_job(job, output_dir, cfg)
 
 
@@ -38,7 +44,9 @@ def publish_workers(cfg: Config) -> int:
 
 
 def make_publish_runner(cfg: Config, n_jobs: int):
-    """None (run in this process) for few units or one worker; else a process or Dask runner."""
+    """None (run in this process) for few units or one worker; else the Dask runner when
+    configured, or a thread runner whose task runs hand their unit to a pool of processes
+    (``publish_pool``)."""
     kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
     workers = min(publish_workers(cfg), n_jobs)
     if workers <= 1 or n_jobs < int(cfg.get("publish.min_units_parallel", 4) or 4):
@@ -50,9 +58,27 @@ def make_publish_runner(cfg: Config, n_jobs: int):
         if address:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True})
-    from prefect.task_runners import ProcessPoolTaskRunner
+    from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=workers)
+
+
+@contextlib.contextmanager
+def publish_pool(task_runner: Any, workers: int) -> Iterator[Any]:
+    """The processes the units run on, for a thread runner (None for Dask, whose workers are
+    processes already). Prefect's ProcessPoolTaskRunner was tried: it runs Prefect's task engine
+    in each worker for each unit, which cost ~13 s of the 44-SKPD city's ~30 s of publishing
+    (bench/results/2026-12-07-city-5.md); here a task run in the flow's process waits for a
+    plain process pool (lkip.publish.runner.worker_pool, as `lkip report` without a flow uses)."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    if not isinstance(task_runner, ThreadPoolTaskRunner):
+        yield None
+        return
+    from lkip.publish.runner import worker_pool
+
+    with worker_pool(workers) as pool:
+        yield pool
 
 
 def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
@@ -73,9 +99,11 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         # The city first: its report (one Kurva S per SKPD, every SKPD's rows) costs several SKPD's
         # worth; started last it would run alone at the end while the other workers idle.
         jobs = sorted(jobs, key=lambda j: not j.unit.is_kota)
-        with task_runner as tr:
+        workers = min(publish_workers(cfg), len(jobs))
+        with publish_pool(task_runner, workers) as pool, task_runner as tr:
             futures = [tr.submit(publish_unit_task, parameters={
-                "job": opaque(job, tr), "output_dir": str(out), "cfg": opaque(cfg, tr), "label": job.unit.folder})
+                "job": opaque(job, tr), "output_dir": str(out), "cfg": opaque(cfg, tr), "label": job.unit.folder,
+                "pool": opaque(pool, tr)})
                 for job in jobs]
             for job, fut in zip(jobs, futures):
                 try:

@@ -124,12 +124,16 @@ def _init_worker() -> None:
     matplotlib.use("Agg")
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """The processes units are published on (spawned: no lock or thread of the parent inherited)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker)
+
+
 def publish_jobs(jobs: list[UnitJob], output_dir: Path, config: Any, workers: int = 1) -> list[UnitResult]:
     """Run the jobs, in order, serially or on `workers` processes; results in the jobs' order."""
     if workers <= 1 or len(jobs) <= 1:
         return [run_job(j, output_dir, config) for j in jobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"),
-                             initializer=_init_worker) as pool:
+    with worker_pool(min(workers, len(jobs))) as pool:
         # the city first (as the flow does): its report costs several SKPDs' worth; started last it
         # would run alone at the end while the other workers idle
         order = sorted(range(len(jobs)), key=lambda i: not jobs[i].unit.is_kota)
