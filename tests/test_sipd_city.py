@@ -35,15 +35,20 @@ def _run(folder: Path, tmp: Path):
     return con, {o.path.name: o for o in outcomes}
 
 
-@pytest.mark.parametrize("fast", [False, True])
-def test_both_readers_split_the_rows_per_skpd(tmp_path, fast):
-    path = C.write_city_dokumen(tmp_path / "kota.xlsx")
+def _read(path, fast: bool):
+    """The documents reader on ``path``: column-wise (``fast``) or row by row."""
     before = F.FAST_MIN_ROWS
     F.FAST_MIN_ROWS = 0 if fast else 10**12
     try:
-        res = R.read(open_workbook(path))
+        return R.read(open_workbook(path))
     finally:
         F.FAST_MIN_ROWS = before
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_both_readers_split_the_rows_per_skpd(tmp_path, fast):
+    path = C.write_city_dokumen(tmp_path / "kota.xlsx")
+    res = _read(path, fast)
     assert not res.errors, [i.text() for i in res.errors]
     assert res.meta.kode_skpd is None and sorted(res.meta.bagian) == sorted(KODE)
     assert res.meta.bagian[C.DISPERKIM[0]].periode_akhir == dt.date(2024, 8, 12)      # its own last date
@@ -264,12 +269,7 @@ def test_row_without_skpd_takes_its_sub_skpd_owner_or_is_rejected(tmp_path, fast
     orphan = tbp | {"Kode SKPD": None, "Nomor Dokumen": "P/1"}                       # its Sub SKPD says Dinkes
     lost = tbp | {"Kode SKPD": "", "Kode Sub SKPD": "9.99.0.00.0.00.01.0001", "Nomor Dokumen": "P/2"}
     path = C.write_city_dokumen(tmp_path / "kota.xlsx", extra=[orphan, lost])
-    before = F.FAST_MIN_ROWS
-    F.FAST_MIN_ROWS = 0 if fast else 10**12
-    try:
-        res = R.read(open_workbook(path))
-    finally:
-        F.FAST_MIN_ROWS = before
+    res = _read(path, fast)
     df = res.tables["realisasi_dokumen"]
     assert df.loc[df["nomor_dokumen"] == "P/1", "kode_skpd"].tolist() == [C.DINKES[0]]
     errors = [i for i in res.issues if i.is_error]

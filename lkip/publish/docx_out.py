@@ -180,6 +180,14 @@ def _body_cell(cell: Any, text: str, align: Any, bold: bool, size: Any, made: di
         p.find(_R).find(_T).text = text
         tc.append(p)
         return
+    styled_cell(cell, text, align, bold, size)
+    if plain and len(cell._tc.p_lst) == 1:
+        made[key] = cell._tc.p_lst[0]
+
+
+def styled_cell(cell: Any, text: str, align: Any, bold: bool, size: Any) -> None:
+    """The cell's text, alignment, size and weight through python-docx's own API (the XML the
+    copied paragraphs of ``_body_cell`` must equal: tests/test_docx_cells.py)."""
     cell.text = text
     for p in cell.paragraphs:
         if align is not None:
@@ -187,8 +195,6 @@ def _body_cell(cell: Any, text: str, align: Any, bold: bool, size: Any, made: di
         for run in p.runs:
             run.font.size = size
             run.bold = bold
-    if plain and len(cell._tc.p_lst) == 1:
-        made[key] = cell._tc.p_lst[0]
 
 
 _R, _T = qn("w:r"), qn("w:t")
