@@ -154,7 +154,10 @@ def render_dokumen(lay: DokumenLayout, path: Path) -> Path:
             sums[h] += Decimal(str(rec.get(h) or 0))
         r += 1
     if lay.jumlah:
-        ws.cell(r, 2, "JUMLAH")
+        # the label in the second column, or the first one that holds no sum (a shuffled order may
+        # put Nilai Realisasi there, whose total would overwrite the label: an unlabelled row)
+        label_col = next(j for j, h in enumerate(cols, 1) if j >= 2 and h not in sums)
+        ws.cell(r, label_col, "JUMLAH")
         for h, total in sums.items():
             ws.cell(r, cols.index(h) + 1, int(total))
         r += 1
