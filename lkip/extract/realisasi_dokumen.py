@@ -156,11 +156,7 @@ def read_sheet(sheet: Any, rules: list[sipd_rules.Rule]) -> ReadResult:
         "sheet": pd.Series([name] * n, dtype="object"),
         "excel_row": pd.array(excel_rows, dtype="Int64"),
     }, columns=COLUMNS)
-    if row_skpd is not None:
-        df[dokumen_skpd.ROW_COLUMN] = row_skpd.to_numpy()
-    if n == 0:
-        issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
-                            excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
+    with_skpd_and_rows(df, row_skpd, name, header, issues)
     if row_skpd is not None:
         dokumen_skpd.sub_units_per_skpd(meta, row_skpd, pd.Series(data["kode_sub_skpd"], dtype=object), np.array(excel_rows), name,
                                         lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues, sub_units)
@@ -184,6 +180,16 @@ def unit_from_numbers(meta: FileMeta, in_column: set[str], numbers: set[Any], sh
         issues.append(warning(f"Kode Perangkat Daerah tidak ada di judul maupun kolom Kode SKPD; dipakai "
                               f"{meta.kode_skpd} dari Nomor Dokumen", sheet=sheet, nilai=meta.kode_skpd,
                               diharapkan="kolom Kode SKPD"))
+
+
+def with_skpd_and_rows(df: pd.DataFrame, row_skpd: Any, name: str, header: Any, issues: list[Issue]) -> None:
+    """The last steps of both readers on the frame they built: each row's SKPD (a city-wide file)
+    as its own column, and an error when the sheet has no document row."""
+    if row_skpd is not None:
+        df[dokumen_skpd.ROW_COLUMN] = row_skpd.to_numpy()
+    if len(df) == 0:
+        issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
+                            excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
 
 
 def sub_units(meta: FileMeta, codes: set[Any], sheet: str, kolom: str, issues: list[Issue]) -> None:

@@ -192,11 +192,7 @@ def _read(pool: ThreadPoolExecutor, sheet: Any, kind: str, rules: list[sipd_rule
     frame["sheet"] = pd.Series([name] * n, dtype="str")
     frame["excel_row"] = pd.arrays.IntegerArray(excel_rows.astype(np.int64), np.zeros(n, dtype=bool))
     df = pd.DataFrame(frame, columns=f.COLUMNS, copy=False)
-    if row_skpd is not None:
-        df[dokumen_skpd.ROW_COLUMN] = row_skpd.to_numpy()
-    if n == 0:
-        issues.append(error("Laporan Realisasi Per Dokumen tidak berisi baris dokumen", sheet=name,
-                            excel_row=header.excel_row + 1, diharapkan="minimal satu baris di bawah judul kolom"))
+    f.with_skpd_and_rows(df, row_skpd, name, header, issues)
     if row_skpd is not None:
         dokumen_skpd.sub_units_per_skpd(meta, row_skpd, sub, excel_rows, name, lbl.get("kode_sub_skpd", "Kode Sub SKPD"), issues,
                                         f.sub_units)
