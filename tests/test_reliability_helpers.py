@@ -72,6 +72,44 @@ def stop_process(p: subprocess.Popen) -> tuple[str, str]:
     return p.communicate()
 
 
+def wait_for(predicate, seconds: float, what: str, proc: subprocess.Popen | None = None):
+    """Poll `predicate` each second until it returns something truthy; fail if `proc` dies first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        got = predicate()
+        if got:
+            return got
+        if proc is not None:
+            assert proc.poll() is None, (what, stop_process(proc))
+        time.sleep(1)
+    raise AssertionError(f"timed out: {what}")
+
+
+def create_flow_run(api, deployment_id: str, parameters: dict, serve: subprocess.Popen) -> dict:
+    """Create a flow run of the deployment through the API. A loaded CI machine has answered 5xx
+    here while `lkip serve` and the server's scheduler were writing the same SQLite database:
+    those are retried for 90 s; any other answer than 201 fails at once, showing the server's."""
+    answers: list[tuple[int, str]] = []
+
+    def attempt():
+        r = api.post(f"/deployments/{deployment_id}/create_flow_run", json={"parameters": parameters})
+        answers.append((r.status_code, r.text[:500]))
+        if r.status_code >= 500:
+            return None
+        assert r.status_code == 201, answers[-1]
+        return r.json()
+
+    try:
+        return wait_for(attempt, 90, "flow run created", serve)
+    except AssertionError as e:
+        raise AssertionError(f"{e}; last answers: {answers[-3:]}") from None
+
+
+def flow_run_final_state(api, run_id: str) -> str | None:
+    state = api.get(f"/flow_runs/{run_id}").json()["state"]["type"]
+    return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
 def run_lkip(args: list[str], env: dict, timeout: float = 240) -> subprocess.CompletedProcess:
     p = start_lkip(args, env)
     try:

@@ -16,6 +16,9 @@ import pytest
 from test_reliability_helpers import (
     stop_process,
     EXAMPLE_INPUT,
+    create_flow_run,
+    flow_run_final_state,
+    wait_for,
     PrefectServer,
     kill_group,
     lkip_env,
@@ -76,14 +79,8 @@ def test_serve_schedule_and_api_run(tmp_path, server):
         # 01:30 in Jakarta is 18:30 UTC
         assert all(r["next_scheduled_start_time"][11:16] == "18:30" for r in upcoming), upcoming[0]
 
-        run = api.post(f"/deployments/{dep['id']}/create_flow_run", json={}).json()
-        deadline = time.monotonic() + 300
-        state = None
-        while time.monotonic() < deadline:
-            state = api.get(f"/flow_runs/{run['id']}").json()["state"]["type"]
-            if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
-                break
-            time.sleep(1)
+        run = create_flow_run(api, dep["id"], {}, serve)
+        state = wait_for(lambda: flow_run_final_state(api, run["id"]), 300, "flow run end", serve)
         assert state == "COMPLETED", (state, _stop(serve))
         reports = run_reports(ws)
         assert len(reports) == 1 and reports[0]["flow_run_id"] == run["id"]

@@ -6,12 +6,10 @@ fails without executing it or writing there. Run with `make test-server` (pytest
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
-from test_reliability_helpers import free_port, stop_process, kill_group, lkip_env, make_workspace, run_lkip, start_lkip
+from test_reliability_helpers import create_flow_run, flow_run_final_state, free_port, wait_for, stop_process, kill_group, lkip_env, make_workspace, run_lkip, start_lkip
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(600)]
 
@@ -19,18 +17,7 @@ AUTH = ("lkip", "rahasia-uji")
 
 
 _stop = stop_process  # tests/test_reliability_helpers.py
-
-
-def _wait(predicate, seconds, what, proc=None):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        got = predicate()
-        if got:
-            return got
-        if proc is not None:
-            assert proc.poll() is None, (what, _stop(proc))
-        time.sleep(1)
-    raise AssertionError(f"timed out: {what}")
+_wait = wait_for
 
 
 def test_authenticated_server_refuses_strangers_and_foreign_workspaces(tmp_path):
@@ -67,9 +54,9 @@ def test_authenticated_server_refuses_strangers_and_foreign_workspaces(tmp_path)
 
         serve = start_lkip(["serve", "-w", str(ws)], lkip_env(api_url=url))
         dep = _wait(lambda: _json(api.get("/deployments/name/lkip-run/lkip-malam")), 180, "deployment", serve)
-        run = api.post(f"/deployments/{dep['id']}/create_flow_run", json={"parameters": {
-            "workspace": str(evil), "input_dir": str(evil / "input"), "output_dir": str(evil / "output")}}).json()
-        state = _wait(lambda: _final(api, run["id"]), 300, "flow run end", serve)
+        run = create_flow_run(api, dep["id"], {
+            "workspace": str(evil), "input_dir": str(evil / "input"), "output_dir": str(evil / "output")}, serve)
+        state = _wait(lambda: flow_run_final_state(api, run["id"]), 300, "flow run end", serve)
         assert state == "FAILED", state
         assert not marker.exists()
         assert not (evil / "output").exists() and not (evil / ".prefect").exists()
@@ -97,8 +84,3 @@ def _ok(u):
 
 def _json(r):
     return r.json() if r.status_code == 200 else None
-
-
-def _final(api, run_id):
-    state = api.get(f"/flow_runs/{run_id}").json()["state"]["type"]
-    return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
