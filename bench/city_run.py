@@ -12,6 +12,10 @@
 4. **example**: `lkip run` of the bundled example (5 files) on a fresh workspace, with the
    temporary Prefect server, then against a running `lkip prefect-server` of that workspace.
 
+Steps 2-3 run with `lkip run`'s temporary Prefect server and again against the workspace's running
+`lkip prefect-server` (`--city-server temporary|running|both`, default both): an office's nightly
+runs go to the running server `lkip serve` is attached to.
+
 Ratios: full / floor (≤ 6), re-drop / full (≤ 0,10), publish (≤ 15 s), peak (≤ 1 536 MB),
 example (≤ 10 s temporary server, ≤ 6 s running server; each also divided by the wall time of
 `python -c "import prefect"` measured before and after it, so that a loaded machine's figures can
@@ -21,6 +25,7 @@ be read). `--no-example`, `--no-redrop` skip parts; `--example-repeat N` takes t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -31,7 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -86,42 +91,56 @@ def _lkip(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("lkip")), *args]
 
 
-def city(n_skpd: int, rows: int, data: Path, timeout: float, redrop: bool) -> dict[str, Any]:
+def city(n_skpd: int, rows: int, data: Path, timeout: float, redrop: bool, server: str = "temporary") -> dict[str, Any]:
+    """The full run and the re-drop, with Prefect's temporary server (`lkip run` starts one) or
+    the workspace's running `lkip prefect-server` (started first, not timed: an office's nightly
+    runs go to the server `lkip serve` is attached to)."""
     folder = generate.ensure_city(n_skpd, rows, data=data)
-    res: dict[str, Any] = {"desc": f"{n_skpd} SKPD × (Renja ~100 kegiatan, register {rows:,} rows, form)"}
+    res: dict[str, Any] = {"desc": f"{n_skpd} SKPD × (Renja ~100 kegiatan, register {rows:,} rows, form)",
+                           "server": server}
     res["floor"] = run_child([sys.executable, __file__, "--floor-child", str(folder)], timeout)
     ws = Path(tempfile.mkdtemp(prefix="lkip-bench-city-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PYTHONUNBUFFERED"] = "1"
     try:
-        inp = ws / "input"
-        inp.mkdir()
-        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-            shutil.copytree(sub, inp / sub.name)
-        _settle(inp)
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        cmd = _lkip("run", "--workspace", str(ws), "--no-progress")
-        res["full"] = peak_of_command(cmd, timeout, env=env, cwd=ws)
-        rep = _last_report(ws)
-        res["full"]["durations"] = rep.get("durations_seconds")
-        res["full"]["terbitkan"] = rep.get("terbitkan")
-        res["full"]["files"] = rep.get("files_by_outcome")
-        if redrop:
-            before = _outputs(ws / "output")
-            kode = generate.skpd_code(min(3, n_skpd))
-            generate.write_redrop(inp, min(3, n_skpd), rows, 100)
-            _settle(inp)
-            res["redrop"] = peak_of_command(cmd, timeout, env=env, cwd=ws)
-            rep = _last_report(ws)
-            res["redrop"]["durations"] = rep.get("durations_seconds")
-            res["redrop"]["terbitkan"] = rep.get("terbitkan")
-            after = _outputs(ws / "output")
-            changed = sorted({rel.split("/")[1] for rel in set(before) | set(after)
-                              if before.get(rel) != after.get(rel)})
-            res["redrop"]["skpd"] = kode
-            res["redrop"]["folders_changed"] = changed
-            res["redrop"]["only_skpd_and_kota"] = changed == sorted([kode, "kota"])
+        with contextlib.ExitStack() as stack:
+            if server == "running" and stack.enter_context(running_server(ws, env)) is None:
+                return {**res, "error": "lkip prefect-server did not start"}
+            _city_runs(res, folder, ws, env, timeout, redrop, n_skpd, rows)
     finally:
         shutil.rmtree(ws, ignore_errors=True)
     return res
+
+
+def _city_runs(res: dict[str, Any], folder: Path, ws: Path, env: dict[str, str], timeout: float,
+               redrop: bool, n_skpd: int, rows: int) -> None:
+    inp = ws / "input"
+    inp.mkdir()
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        shutil.copytree(sub, inp / sub.name)
+    _settle(inp)
+    cmd = _lkip("run", "--workspace", str(ws), "--no-progress")
+    res["full"] = peak_of_command(cmd, timeout, env=env, cwd=ws)
+    rep = _last_report(ws)
+    res["full"]["durations"] = rep.get("durations_seconds")
+    res["full"]["terbitkan"] = rep.get("terbitkan")
+    res["full"]["files"] = rep.get("files_by_outcome")
+    if redrop:
+        before = _outputs(ws / "output")
+        kode = generate.skpd_code(min(3, n_skpd))
+        generate.write_redrop(inp, min(3, n_skpd), rows, 100)
+        _settle(inp)
+        res["redrop"] = peak_of_command(cmd, timeout, env=env, cwd=ws)
+        rep = _last_report(ws)
+        res["redrop"]["durations"] = rep.get("durations_seconds")
+        res["redrop"]["terbitkan"] = rep.get("terbitkan")
+        after = _outputs(ws / "output")
+        changed = sorted({rel.split("/")[1] for rel in set(before) | set(after)
+                          if before.get(rel) != after.get(rel)})
+        res["redrop"]["skpd"] = kode
+        res["redrop"]["folders_changed"] = changed
+        res["redrop"]["only_skpd_and_kota"] = changed == sorted([kode, "kota"])
+    res["full"]["temporary_server_started"] = (ws / ".prefect" / "temporary-server.log").exists()
 
 
 def _free_port() -> int:
@@ -142,6 +161,25 @@ def _wait_health(url: str, timeout: float) -> bool:
         except OSError:
             time.sleep(0.3)
     return False
+
+
+@contextlib.contextmanager
+def running_server(ws: Path, env: dict[str, str]) -> Iterator[str | None]:
+    """The workspace's `lkip prefect-server`, started and answering before the timed run (None: it
+    did not start); stopped afterwards. `lkip run` in that workspace adopts it."""
+    port = _free_port()
+    server = subprocess.Popen(_lkip("prefect-server", "--workspace", str(ws), "--port", str(port)),
+                              env=env, cwd=ws, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/api"
+        yield url if _wait_health(url, 120) else None
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 # Baselines measured beside the example's runs, in the same environment: on a shared machine the
@@ -197,30 +235,19 @@ def _example_once(mode: str, env: dict[str, str], timeout: float) -> dict[str, A
     """One `lkip run` of the example on a fresh workspace (mode "running": its `lkip prefect-server`
     started first and waited for, not timed)."""
     ws = Path(tempfile.mkdtemp(prefix="lkip-bench-ex-"))
-    server = None
     try:
         (ws / "input").mkdir()
         for f in EXAMPLE.glob("*.xlsx"):
             shutil.copy2(f, ws / "input" / f.name)
         _settle(ws / "input")
-        if mode == "running":
-            port = _free_port()
-            server = subprocess.Popen(_lkip("prefect-server", "--workspace", str(ws), "--port", str(port)),
-                                      env=env, cwd=ws, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      start_new_session=True)
-            if not _wait_health(f"http://127.0.0.1:{port}/api", 120):
+        with contextlib.ExitStack() as stack:
+            if mode == "running" and stack.enter_context(running_server(ws, env)) is None:
                 return {"error": "lkip prefect-server did not start"}
-        r = peak_of_command(_lkip("run", "--workspace", str(ws), "--no-progress"), timeout, env=env, cwd=ws)
+            r = peak_of_command(_lkip("run", "--workspace", str(ws), "--no-progress"), timeout, env=env, cwd=ws)
         r["durations"] = _last_report(ws).get("durations_seconds")
         r["temporary_server_started"] = (ws / ".prefect" / "temporary-server.log").exists()
         return r
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
         shutil.rmtree(ws, ignore_errors=True)
 
 
@@ -228,23 +255,31 @@ def _r(a: float | None, b: float | None) -> float | None:
     return None if not a or not b else a / b
 
 
+CITY_KEYS = (("city", "temporary server"), ("city_running", "running server"))
+
+
 def checks(res: dict[str, Any]) -> list[tuple[str, float | None, str, bool | None]]:
-    c = res.get("city", {})
-    full = c.get("full", {}).get("wall")
     out = []
-    if c:
+    for key, server in CITY_KEYS:
+        c = res.get(key) or {}
+        if not c.get("full"):
+            continue
+        full = c["full"].get("wall")
         floor = c.get("floor", {}).get("seconds")
         v = _r(full, floor)
-        out.append(("full city run / fastexcel reading every sheet (floor)", v, "≤ 6", None if v is None else v <= 6))
+        out.append((f"full city run / fastexcel reading every sheet (floor), {server}", v, "≤ 6",
+                    None if v is None else v <= 6))
         if c.get("redrop"):
             v = _r(c["redrop"].get("wall"), full)
-            out.append(("one SKPD re-drops one file / full city run", v, "≤ 0,10", None if v is None else v <= 0.10))
-            out.append(("re-drop rewrote only that SKPD's and the city's folders",
+            out.append((f"one SKPD re-drops one file / full city run, {server}", v, "≤ 0,10",
+                        None if v is None else v <= 0.10))
+            out.append((f"re-drop rewrote only that SKPD's and the city's folders, {server}",
                         float(bool(c["redrop"].get("only_skpd_and_kota"))), "= 1", c["redrop"].get("only_skpd_and_kota")))
         pub = (c.get("full", {}).get("durations") or {}).get("publish")
-        out.append(("publish of the full city run (s)", pub, "≤ 15", None if pub is None else pub <= 15))
+        out.append((f"publish of the full city run (s), {server}", pub, "≤ 15", None if pub is None else pub <= 15))
         peak = c.get("full", {}).get("peak_mb")
-        out.append(("peak RSS of the full city run (MB)", peak, "≤ 1536", None if peak is None else peak <= 1536))
+        out.append((f"peak RSS of the full city run (MB), {server}", peak, "≤ 1536",
+                    None if peak is None else peak <= 1536))
     ex = res.get("example", {})
     base = (ex.get("baseline") or {}).get("import_prefect")
     for mode, limit in (("temporary", 10), ("running", 6)):
@@ -269,9 +304,13 @@ def markdown(res: dict[str, Any]) -> str:
     for what, v, target, ok in checks(res):
         lines.append(f"| {what} | {'–' if v is None else f'{v:,.2f}'} | {target} | "
                      f"{'–' if ok is None else 'yes' if ok else '**no**'} |")
-    c = res.get("city")
-    if c:
-        lines += ["", f"- drop: {c['desc']}",
+    for key, server in CITY_KEYS:
+        c = res.get(key)
+        if not c or not c.get("full"):
+            if c and c.get("error"):
+                lines.append(f"- city run, {server}: {c['error']}")
+            continue
+        lines += ["", f"City run with the {server}:", "", f"- drop: {c['desc']}",
                   f"- floor (fastexcel, every sheet to Arrow): {c['floor'].get('seconds', c['floor'].get('error'))} s, "
                   f"{c['floor'].get('files')} files, {c['floor'].get('rows')} rows",
                   f"- full run: {c['full'].get('wall', 0):.1f} s, peak {c['full'].get('peak_mb')} MB, "
@@ -283,11 +322,13 @@ def markdown(res: dict[str, Any]) -> str:
         cpu = {k: (c.get(k) or {}).get("cpu") for k in ("floor", "full", "redrop")}
         if all(cpu.values()):
             lines.append(f"- CPU seconds (user+sys of the whole process tree; less sensitive to other work on "
-                         f"the machine than wall times): floor {cpu['floor']:.1f}, full run {cpu['full']:.1f} "
+                         f"the machine than wall times; a running server's own CPU is not in it): floor {cpu['floor']:.1f}, full run {cpu['full']:.1f} "
                          f"({cpu['full'] / cpu['floor']:.1f}× the floor), re-drop {cpu['redrop']:.1f} "
                          f"({cpu['redrop'] / cpu['full']:.2f} of the full run)")
     ex = res.get("example") or {}
     modes = [(m, ex[m]) for m in ("temporary", "running") if m in ex]
+    if modes:
+        lines += ["", "The bundled example:", ""]
     if ex.get("baseline"):
         b = ex["baseline"]
         lines.append(f"- baselines beside the example (median of 3, mean of before/after): `python -c \"import "
@@ -321,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--city-rows", type=int, default=25_000)
     ap.add_argument("--city", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--redrop", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--city-server", choices=("temporary", "running", "both"), default="both",
+                    help="the Prefect server of the city runs: lkip run's temporary one, the workspace's running one, or both")
     ap.add_argument("--example", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--example-repeat", type=int, default=1, help="runs of the example per server kind (median)")
     ap.add_argument("--data", type=Path, default=generate.DATA)
@@ -332,8 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     res: dict[str, Any] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                            "command": "python bench/city_run.py " + " ".join(argv), "hardware": hardware(),
                            "load_start": os.getloadavg()}
-    if a.city:
-        res["city"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop)
+    if a.city and a.city_server in ("temporary", "both"):
+        res["city"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop, "temporary")
+    if a.city and a.city_server in ("running", "both"):
+        res["city_running"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop, "running")
     if a.example:
         res["example"] = example(a.timeout, a.example_repeat)
     res["load_end"] = os.getloadavg()
