@@ -26,7 +26,7 @@ from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
 from flows.task_args import opaque, opaque_args
-from lkip import drop, notify, runreport
+from lkip import drop, heartbeat, notify, runreport
 from lkip.config import Config, load_config
 from lkip.drop import archived_files, sweep_temp_files  # noqa: F401  (importable from here too)
 from lkip.lock import LockBusy, held_here, run_lock
@@ -302,6 +302,12 @@ def lkip_run(
 
     Only the units whose data changed are republished; force=True republishes every unit.
     """
+    with heartbeat.flow_heartbeats():   # `lkip run` against a running server (lkip.heartbeat)
+        return _lkip_run(workspace, input_dir, output_dir, tahun, kode_skpd, mode, run_id, force)
+
+
+def _lkip_run(workspace: str | None, input_dir: str | None, output_dir: str | None, tahun: int | None,
+              kode_skpd: str | None, mode: str, run_id: str | None, force: bool) -> Any:
     logger = get_run_logger()
     cfg = _config(workspace, input_dir, output_dir, mode, run_id, logger)
     ctx = FlowRunContext.get()

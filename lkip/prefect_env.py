@@ -305,16 +305,17 @@ def server_starting() -> bool:
 def run_settings():
     """Prefect settings around a flow run of this process (call after importing prefect).
 
-    With the temporary server, no flow-run heartbeats: they let a long-running server notice a
-    run whose process died, and the temporary server dies with that process; the heartbeat thread
-    also holds the end of every run for up to a second (it sleeps in one-second steps).
+    Prefect's own flow-run heartbeat thread is off: it sleeps in one-second steps and held the end
+    of every run for up to a second. With a long-running server the flow body sends the same
+    heartbeats instead, at Prefect's configured interval, from a thread that stops at once
+    (lkip.heartbeat). With the temporary server none are sent: it dies with the run's process.
     """
-    from contextlib import nullcontext
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 
-    if os.environ.get("LKIP_TEMPORARY_SERVER") != "1":
-        return nullcontext()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from lkip import heartbeat
 
+    configured = get_current_settings().flows.heartbeat_frequency
+    heartbeat.send_from_flow(None if os.environ.get("LKIP_TEMPORARY_SERVER") == "1" else configured)
     return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
 
