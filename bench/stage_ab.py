@@ -109,7 +109,7 @@ def old_code(commit: str, dest: Path) -> Path:
     """`git archive <commit> lkip flows` unpacked under dest (the old package, first on PYTHONPATH)."""
     dest.mkdir(parents=True, exist_ok=True)
     tar = dest / "old.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), commit, "lkip", "flows"], check=True)
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), commit, "lkip", "flows", "sql", "schemas"], check=True)
     with tarfile.open(tar) as tf:
         tf.extractall(dest)
     return dest
