@@ -64,21 +64,69 @@ def prepare(drop: Path, work: Path) -> None:
     shutil.copytree(ws, work / "template", copy_function=shutil.copy2)
 
 
-def child(work: str) -> int:
+def _server_cpu() -> float:
+    """CPU seconds of this process's children (the temporary Prefect server)."""
+    import psutil
+
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            ct = p.cpu_times()
+            total += ct.user + ct.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _in_flow(cfg: Any, con: Any, prepared: list[Any], run_id: str) -> Any:
+    """stage+archive as the flow runs it, in a flow run on a temporary Prefect server: the old
+    code's two task runs per file (`muat`, `arsipkan`), or the new one task run for the phase."""
+    from prefect import flow, get_run_logger
+
+    from flows import pipeline
+    from flows.task_args import opaque_args
+    from lkip import drop
+
+    @flow(name="bench-stage", persist_result=False)
+    def bench_stage():
+        if hasattr(pipeline, "stage_and_archive"):
+            return opaque_args(pipeline.stage_and_archive)(prepared, run_id, cfg, con, True)
+        return drop.stage_drop(cfg, con, prepared, run_id, move=True, stage=opaque_args(pipeline.stage_file),
+                               archive=opaque_args(pipeline.archive_file), logger=get_run_logger())
+
+    return bench_stage()
+
+
+def child(work: str, in_flow: bool = False) -> int:
     """Stage and archive the pickled drop with whatever `lkip` is first on the path; print JSON."""
     from lkip import drop, stage
     from lkip.config import load_config
 
     ws = Path(work) / "ws"
     cfg = load_config(ws)
+    server = {}
+    if in_flow:
+        from lkip import prefect_env
+
+        prefect_env.configure(ws)
+        prefect_env.start_temporary_server()
+        prefect_env.wait_server_ready()
+        server["settings"] = prefect_env.run_settings()
+        server["settings"].__enter__()
+        import flows.pipeline  # noqa: F401  (imported before the clock)
     with open(Path(work) / "prepared.pkl", "rb") as fh:
         prepared = pickle.load(fh)
     run_id = "bench-" + dt.datetime.now().strftime("%H%M%S")
     con = stage.connect(cfg)
     stage.start_run(con, run_id)
+    server_cpu = _server_cpu()
     t, cpu = time.perf_counter(), time.process_time()
-    staged = drop.stage_drop(cfg, con, prepared, run_id, move=True)
+    if in_flow:
+        staged = _in_flow(cfg, con, prepared, run_id)
+    else:
+        staged = drop.stage_drop(cfg, con, prepared, run_id, move=True)
     wall_sa, cpu_sa = time.perf_counter() - t, time.process_time() - cpu
+    server_cpu = _server_cpu() - server_cpu
     t, cpu = time.perf_counter(), time.process_time()
     con.close()
     wall_close, cpu_close = time.perf_counter() - t, time.process_time() - cpu
@@ -97,7 +145,7 @@ def child(work: str) -> int:
     print(json.dumps({
         "stage_archive_wall": wall_sa, "stage_archive_cpu": cpu_sa,
         "stage_wall": staged.durations.get("stage"), "archive_wall": staged.durations.get("archive"),
-        "close_wall": wall_close, "close_cpu": cpu_close,
+        "close_wall": wall_close, "close_cpu": cpu_close, "server_cpu": server_cpu,
         "counts": counts, "outcomes": outcomes, "archived_path_rows": archived,
         "archived_paths_exist": sum(os.path.isfile(p) for p in paths), "_": len(on_disk),
         "processed_files": sum(1 for p in Path(cfg.processed_dir).rglob("*.xlsx")),
@@ -115,13 +163,13 @@ def old_code(commit: str, dest: Path) -> Path:
     return dest
 
 
-def run_variant(work: Path, code: Path) -> dict[str, Any]:
+def run_variant(work: Path, code: Path, in_flow: bool = False) -> dict[str, Any]:
     ws, template = work / "ws", work / "template"
     shutil.rmtree(ws, ignore_errors=True)
     shutil.copytree(template, ws, copy_function=shutil.copy2, symlinks=True)
     env = dict(os.environ, PYTHONPATH=str(code))
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(work)],
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(work)] + (["--flow"] if in_flow else []),
                           env=env, capture_output=True, text=True, cwd=str(code))
     if proc.returncode != 0:
         raise SystemExit(f"child failed ({code}):\n{proc.stderr[-4000:]}")
@@ -138,9 +186,11 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--work", default=None, help="reuse a prepared work folder (default: a new temporary one)")
     ap.add_argument("--out")
+    ap.add_argument("--flow", action="store_true",
+                    help="stage inside a Prefect flow run on a temporary server, as `lkip run` does (task runs)")
     args = ap.parse_args()
     if args.child:
-        return child(args.child)
+        return child(args.child, args.flow)
     sys.path.insert(0, str(ROOT))
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="stage-ab-"))
     if not (work / "prepared.pkl").is_file():
@@ -152,7 +202,7 @@ def main() -> int:
     for i in range(args.rounds):
         pair = {}
         for name, code in (("old", old), ("new", ROOT)):
-            pair[name] = run_variant(work, code)
+            pair[name] = run_variant(work, code, args.flow)
             r = pair[name]
             print(f"round {i + 1} {name}: stage+archive {r['stage_archive_wall']:.2f} s wall "
                   f"({r['stage_wall']:.2f} + {r['archive_wall']:.2f}), {r['stage_archive_cpu']:.2f} CPU-s; "
@@ -160,7 +210,8 @@ def main() -> int:
         rounds.append(pair)
     same = all(p["old"][k] == p["new"][k] for p in rounds
                for k in ("counts", "outcomes", "archived_path_rows", "archived_paths_exist", "processed_files"))
-    result = {"drop": str(args.drop), "old": args.old, "new": _head(), "rounds": rounds, "same_results": same}
+    result = {"drop": str(args.drop), "old": args.old, "new": _head(), "rounds": rounds, "same_results": same,
+              "flow": args.flow}
     if args.out:
         Path(args.out).with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
         Path(args.out).write_text(_markdown(result), encoding="utf-8")
@@ -187,14 +238,19 @@ def _markdown(result: dict[str, Any]) -> str:
         f"{first['counts'].get('raw.baris', 0):,} raw rows; `bench/stage_ab.py` "
         f"(stage_drop(move=True) into a fresh warehouse, then close).",
         "",
-        "| round | code | stage+archive wall s | stage s | archive s | stage+archive CPU s | close s |",
-        "|---|---|---|---|---|---|---|",
+        ("Inside a Prefect flow run on a temporary server (the old code: task runs `muat` and `arsipkan` per "
+         "file; the new: one task run `muat-dan-arsipkan`); `Prefect server CPU`: its CPU during the phase."
+         if result.get("flow") else "Plain functions, no Prefect."),
+        "",
+        "| round | code | stage+archive wall s | stage s | archive s | stage+archive CPU s | close s | Prefect server CPU s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for i, pair in enumerate(result["rounds"], 1):
         for name in ("old", "new"):
             r = pair[name]
             lines.append(f"| {i} | {name} | {r['stage_archive_wall']:.2f} | {r['stage_wall']:.2f} | "
-                         f"{r['archive_wall']:.2f} | {r['stage_archive_cpu']:.2f} | {r['close_wall']:.2f} |")
+                         f"{r['archive_wall']:.2f} | {r['stage_archive_cpu']:.2f} | {r['close_wall']:.2f} | "
+                         f"{r.get('server_cpu', 0):.2f} |")
     ratios = [p["new"]["stage_archive_wall"] / p["old"]["stage_archive_wall"] for p in result["rounds"]]
     lines += ["", "new / old stage+archive wall: " + ", ".join(f"{r:.2f}" for r in ratios),
               "", f"Same rows per table, outcomes, archived paths and processed/ files: **{result['same_results']}**",
