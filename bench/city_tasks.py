@@ -111,7 +111,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="city-tasks-"))
-    result: dict[str, Any] = {"drop": str(args.drop), "old_commit": args.old}
+    result: dict[str, Any] = {"drop": args.drop.name, "old_commit": args.old}
     try:
         codes = {"old": old_code(args.old, work / "old"), "new": ROOT}
         for name in ("old", "new"):

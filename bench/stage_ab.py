@@ -210,7 +210,7 @@ def main() -> int:
         rounds.append(pair)
     same = all(p["old"][k] == p["new"][k] for p in rounds
                for k in ("counts", "outcomes", "archived_path_rows", "archived_paths_exist", "processed_files"))
-    result = {"drop": str(args.drop), "old": args.old, "new": _head(), "rounds": rounds, "same_results": same,
+    result = {"drop": Path(args.drop).name, "old": args.old, "new": _head(), "rounds": rounds, "same_results": same,
               "flow": args.flow}
     if args.out:
         Path(args.out).with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
