@@ -6,7 +6,8 @@
 
 The work lives in plain functions (lkip.drop: which files, prepare, stage and archive, whether to
 rebuild, the verdict; lkip.ingest / lkip.stage / lkip.model / lkip.publish below them); the tasks
-below are thin wrappers so that each file and each stage is one task run in Prefect's UI. What a
+below are thin wrappers, so that Prefect's UI shows each file's prepare, the stage phase (one task
+run for all files, a log line per file) and each published unit as task runs. What a
 run needs (config, connection, lock, what it found) lives in one `_Run` per flow run; progress
 and the final summary go to the caller's `lkip.drop.Observer`. Import `lkip.prefect_env` and call
 `configure()` before importing this module.

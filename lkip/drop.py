@@ -6,8 +6,8 @@
     if needs_rebuild(con, run_id, mode, staged.changed): model.build, publish
     status, error  = verdict(files, publish_summary)
 
-The flow (flows/pipeline.py) maps these over its task runner and its Prefect tasks (passed in as
-``submit`` / ``stage`` / ``archive``); the tests call them as they are. Progress events and the
+The flow (flows/pipeline.py) maps ``prepare_drop`` over its task runner (``submit``) and runs
+``stage_drop`` as one task; the tests call them as they are. Progress events and the
 final summary reach the caller of a flow run in this process through an :class:`Observer`
 (``with observing(callback) as obs: ...``), never through module state.
 """
