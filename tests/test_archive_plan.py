@@ -72,6 +72,8 @@ def _rebuild_paths(cfg) -> tuple[list[str], list[dict]]:
 
 def test_archived_path_is_committed_with_the_file_and_the_archive_writes_nothing(tmp_path, monkeypatch):
     cfg = make_workspace(tmp_path, files=FILES)
+    (Path(cfg.input_dir) / "bagian").mkdir()
+    (Path(cfg.input_dir) / "bagian" / "rusak.xlsx").write_bytes(b"bukan berkas Excel")   # rejected
     prepared, _ = drop.prepare_drop(cfg, [str(p) for p in ingest.discover(cfg, settle_check=False)])
     con = stage.connect(cfg)
     stage.start_run(con, "r1")
@@ -82,12 +84,13 @@ def test_archived_path_is_committed_with_the_file_and_the_archive_writes_nothing
     monkeypatch.setattr(stage, "set_archived_path", refused)
     staged = drop.stage_drop(cfg, con, prepared, "r1")
     con.close()
-    assert [r["outcome"] for r in staged.records] == ["accepted"] * 3
+    assert sorted(r["outcome"] for r in staged.records) == ["accepted"] * 3 + ["rejected"]
     rows = _files(cfg)
-    assert set(rows) == {f.name for f in FILES}
+    assert set(rows) == {f.name for f in FILES} | {"rusak.xlsx"}
     for out in staged.outcomes:
         assert rows[out.path.name] == str(out.archived_to) and Path(rows[out.path.name]).is_file()
-    assert not list(Path(cfg.input_dir).glob("*.xlsx"))
+    assert Path(rows["rusak.xlsx"]).relative_to(cfg.rejected_dir).parts[1:] == ("bagian", "rusak.xlsx")
+    assert not list(Path(cfg.input_dir).glob("*.xlsx")) and not list(Path(cfg.input_dir).glob("bagian/*.xlsx"))
 
 
 def test_a_file_left_in_input_has_no_archived_path(tmp_path):
