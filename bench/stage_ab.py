@@ -9,8 +9,10 @@
 * Each round, for the old code and the new, each in a fresh process: the template workspace is
   copied (modification times kept: `archive` checks them) to the same path, the pickled files
   are loaded, and `lkip.drop.stage_drop(move=True)` stages and archives all of them into a new
-  warehouse, then the connection is closed (its checkpoint). Old = `git archive <commit> lkip` put
-  first on PYTHONPATH; new = this worktree.
+  warehouse, then the connection is closed (its checkpoint). Old = `git archive <commit> lkip flows
+  sql schemas` put first on PYTHONPATH; new = this worktree. `--flow`: the phase inside a flow run
+  on a temporary Prefect server, as `lkip run` runs it (the old code's task runs `muat` and
+  `arsipkan` per file, the new one `muat-dan-arsipkan`), with that server's CPU during the phase.
 * The child reports wall and CPU seconds of stage, archive and close, and what it staged (rows per
   table, outcomes, files with an archived path, files in processed/): old and new must agree.
 
@@ -136,7 +138,6 @@ def child(work: str, in_flow: bool = False) -> int:
         "WHERE table_schema IN ('staging', 'raw', 'meta') AND table_name <> 'runs' ORDER BY 1").fetchall()]
     counts = {t_: con.execute(f"SELECT count(*) FROM {t_}").fetchone()[0] for t_ in tables}
     archived = con.execute("SELECT count(*) FROM meta.files WHERE archived_path IS NOT NULL").fetchone()[0]
-    on_disk = con.execute("SELECT count(*) FROM meta.files WHERE archived_path IS NOT NULL").fetchall()
     paths = [r[0] for r in con.execute("SELECT archived_path FROM meta.files WHERE archived_path IS NOT NULL").fetchall()]
     con.close()
     outcomes: dict[str, int] = {}
@@ -147,7 +148,7 @@ def child(work: str, in_flow: bool = False) -> int:
         "stage_wall": staged.durations.get("stage"), "archive_wall": staged.durations.get("archive"),
         "close_wall": wall_close, "close_cpu": cpu_close, "server_cpu": server_cpu,
         "counts": counts, "outcomes": outcomes, "archived_path_rows": archived,
-        "archived_paths_exist": sum(os.path.isfile(p) for p in paths), "_": len(on_disk),
+        "archived_paths_exist": sum(os.path.isfile(p) for p in paths),
         "processed_files": sum(1 for p in Path(cfg.processed_dir).rglob("*.xlsx")),
     }))
     return 0
