@@ -6,7 +6,8 @@
 
 The work lives in plain functions (lkip.drop: which files, prepare, stage and archive, whether to
 rebuild, the verdict; lkip.ingest / lkip.stage / lkip.model / lkip.publish below them); the tasks
-below are thin wrappers so that each file and each stage is one task run in Prefect's UI. What a
+below are thin wrappers, so that Prefect's UI shows each file's prepare, the stage phase (one task
+run for all files, a log line per file) and each published unit as task runs. What a
 run needs (config, connection, lock, what it found) lives in one `_Run` per flow run; progress
 and the final summary go to the caller's `lkip.drop.Observer`. Import `lkip.prefect_env` and call
 `configure()` before importing this module.
@@ -95,18 +96,13 @@ def prepare_file(path: str, cfg: Config, rel_to: str | None = None):
     return ingest.prepare(Path(path), cfg)
 
 
-@task(name="muat", cache_policy=NO_CACHE, persist_result=False)
-def stage_file(prepared: Any, run_id: str, cfg: Config, con: Any):
-    from lkip import ingest
-
-    return ingest.stage(con, prepared, run_id, cfg)
-
-
-@task(name="arsipkan", cache_policy=NO_CACHE, persist_result=False)
-def archive_file(prepared: Any, outcome: Any, cfg: Config, con: Any):
-    from lkip import archiving
-
-    return archiving.archive(prepared, outcome, cfg, con=con)
+@task(name="muat-dan-arsipkan", cache_policy=NO_CACHE, persist_result=False)
+def stage_and_archive(prepared: list[Any], run_id: str, cfg: Config, con: Any, move: bool = True):
+    """Every prepared file into the warehouse (one transaction each), each moved after its commit:
+    ONE task run for the whole phase, a log line per file (its outcome; a file that fails names
+    itself before the task fails). One task run per file and step cost the Prefect server more
+    than the staging itself on a city drop (bench/results/2026-12-07-stage-*.md)."""
+    return drop.stage_drop(cfg, con, prepared, run_id, move=move, logger=get_run_logger())
 
 
 @task(name="bangun-model", cache_policy=NO_CACHE)
@@ -226,8 +222,8 @@ def _ingest(run: _Run) -> bool:
     obs.emit("discovered", n=len(paths))
     run.logger.info("%d berkas ditemukan", len(paths))
     prepared = run.timed("prepare", _prepare, run, paths)
-    staged = drop.stage_drop(run.cfg, run.con, prepared, run.run_id, move=(run.mode == "run"),
-                             stage=opaque_args(stage_file), archive=opaque_args(archive_file), logger=run.logger)
+    staged = (opaque_args(stage_and_archive)(prepared, run.run_id, run.cfg, run.con, run.mode == "run")
+              if prepared else drop.stage_drop(run.cfg, run.con, prepared, run.run_id))
     run.files.extend(staged.records)
     run.durations.update(staged.durations)
     return staged.changed

@@ -17,20 +17,88 @@ from lkip.ingest import DUPLICATE, REJECTED, VERDICT_ID, FileOutcome, Prepared
 
 
 
-def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.DuckDBPyConnection | None = None) -> FileOutcome:
+def _target(prepared: Prepared, outcome: str, cfg: Any) -> tuple[Path, Path]:
+    """(processed/ or rejected/, the file's path below its date folder: its path in input/)."""
+    top = Path(cfg.rejected_dir if outcome == REJECTED else cfg.processed_dir)
+    rel = Path(prepared.rel_path)
+    if rel.is_absolute() or ".." in rel.parts:
+        rel = Path(rel.name)
+    return top, rel
+
+
+def plan(prepared: Prepared, outcome: str, cfg: Any) -> str | None:
+    """Where :func:`archive` will move the file once its transaction commits (``outcome``: the
+    verdict staging gives it), for ``meta.files.archived_path`` in that same transaction: a crash
+    between the commit and the move then loses nothing (the hash is in the manifest of
+    ``lkip rebuild``, lkip.archive_manifest; the next run finds the file a duplicate and moves it).
+    Creates, moves and writes nothing; None when it cannot tell (``archive`` records where the
+    file went, or clears the plan when it stayed)."""
+    from lkip import safe_fs
+
+    if os.path.isdir(prepared.path) and not os.path.islink(prepared.path):
+        return None
+    top, rel = _target(prepared, outcome, cfg)
+    today = dt.date.today().isoformat()
+    try:
+        with safe_fs.open_dir(top.parent, (top.name, today, *rel.parent.parts), create=False,
+                              move_aside=False) as folder:
+            return str(folder.path / safe_fs.pick_name(folder, rel.name, prepared.sha256))
+    except FileNotFoundError:   # the date folder is not there yet: the name is free
+        return str(top.parent / top.name / today / rel)
+    except Exception:
+        return None
+
+
+def _planned_day(planned: str | None, top: Path) -> str | None:
+    """The date folder of a planned path under ``top`` (the archive keeps the planned day, also
+    when midnight passed since the commit)."""
+    if not planned:
+        return None
+    try:
+        day = Path(planned).relative_to(top).parts[0]
+        dt.date.fromisoformat(day)
+    except (ValueError, IndexError):
+        return None
+    return day
+
+
+def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.DuckDBPyConnection | None = None,
+            planned: str | None = None) -> FileOutcome:
     """Move the file byte for byte to processed/<date>/ or rejected/<date>/ (+ error report).
 
     Every folder is reached and every file moved through ``lkip.safe_fs``: never through a link,
     never outside input/, never over other bytes. A file that changed or is still open for writing
     since it was read stays in input/ (outcome 'skipped'); a refused destination or a full disk
-    leaves it there too (outcome 'failed', the Indonesian reason in its messages)."""
+    leaves it there too (outcome 'failed', the Indonesian reason in its messages).
+
+    ``planned``: the path :func:`plan` gave, already in the file's meta.files row (committed with
+    its rows); the row is updated only when the file went elsewhere or stayed in input/."""
+    kept = _archive(prepared, outcome, cfg, planned)
+    if con is None:
+        return kept
+    dest = str(kept.archived_to) if kept.archived_to is not None else None
+    if kept.outcome == DUPLICATE:
+        if dest is not None:
+            _record_duplicate(con, prepared.sha256, dest)
+    elif dest != planned:
+        stage_mod.set_archived_path(con, prepared.sha256, dest)
+    return kept
+
+
+def _record_duplicate(con: duckdb.DuckDBPyConnection, sha256: str, dest: str) -> None:
+    """A file staged before (same bytes): its row keeps the path of its first archived copy,
+    unless that copy is not there (a crash between the commit and the move, or a file left in
+    input/ then): the row gets this one."""
+    row = con.execute("SELECT archived_path FROM meta.files WHERE file_sha256 = ?", [sha256]).fetchone()
+    if row is not None and (row[0] is None or not os.path.isfile(row[0])):
+        stage_mod.set_archived_path(con, sha256, dest)
+
+
+def _archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, planned: str | None = None) -> FileOutcome:
     from lkip import safe_fs
 
-    today = dt.date.today().isoformat()
-    top = Path(cfg.rejected_dir if outcome.outcome == REJECTED else cfg.processed_dir)
-    rel = Path(prepared.rel_path)
-    if rel.is_absolute() or ".." in rel.parts:
-        rel = Path(rel.name)
+    top, rel = _target(prepared, outcome.outcome, cfg)
+    today = _planned_day(planned, top) or dt.date.today().isoformat()
     if os.path.isdir(prepared.path) and not os.path.islink(prepared.path):  # it blocked the archive folder
         outcome.outcome, outcome.archived_to = "skipped", None
         outcome.messages.append(f"Berkas bernama {prepared.path.name!r} menghalangi folder arsip dan sudah "
@@ -63,8 +131,6 @@ def archive(prepared: Prepared, outcome: FileOutcome, cfg: Any, con: duckdb.Duck
         outcome.messages.append(f"Berkas tidak dapat diarsipkan dan dibiarkan di input/: {reason}")
         return outcome
     outcome.archived_to = dest
-    if con is not None and outcome.outcome != DUPLICATE:
-        stage_mod.set_archived_path(con, prepared.sha256, str(dest))
     return outcome
 
 

@@ -6,8 +6,8 @@
     if needs_rebuild(con, run_id, mode, staged.changed): model.build, publish
     status, error  = verdict(files, publish_summary)
 
-The flow (flows/pipeline.py) maps these over its task runner and its Prefect tasks (passed in as
-``submit`` / ``stage`` / ``archive``); the tests call them as they are. Progress events and the
+The flow (flows/pipeline.py) maps ``prepare_drop`` over its task runner (``submit``) and runs
+``stage_drop`` as one task; the tests call them as they are. Progress events and the
 final summary reach the caller of a flow run in this process through an :class:`Observer`
 (``with observing(callback) as obs: ...``), never through module state.
 """
@@ -236,19 +236,34 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
                logger: Any = None) -> Staged:
     """Stage one file at a time (one transaction each), then move it (``move``): a file moves only
     after its commit. ``stage(prepared, run_id, cfg, con)`` and ``archive(prepared, outcome, cfg,
-    con)`` default to ``ingest.stage`` / ``archiving.archive`` (the flow passes its tasks)."""
+    con)`` default to ``ingest.stage`` / ``archiving.archive``; by default, with ``move``, the
+    path the file will be archived to is recorded in its own transaction (``archiving.plan``), so
+    the archive itself writes nothing to the warehouse unless the file went elsewhere."""
     from lkip import archiving, ingest
 
     logger = logger or _log
     obs = observer()
-    stage = stage or (lambda prep, rid, c, cn: ingest.stage(cn, prep, rid, c))
-    archive = archive or (lambda prep, out, c, cn: archiving.archive(prep, out, c, cn))
+    planned: dict[str, str | None] = {}
+
+    def plan(prep: Any) -> Callable[[str], str | None]:
+        def at(verdict: str) -> str | None:
+            planned[prep.sha256] = archiving.plan(prep, verdict, cfg)
+            return planned[prep.sha256]
+        return at
+
+    stage = stage or (lambda prep, rid, c, cn: ingest.stage(cn, prep, rid, c, archive_plan=plan(prep) if move else None))
+    archive = archive or (lambda prep, out, c, cn: archiving.archive(prep, out, c, cn, planned=planned.pop(prep.sha256, None)))
     out = Staged(durations={"stage": 0.0, "archive": 0.0})
     if prepared:
         obs.emit("phase", name="Memuat ke gudang data", total=len(prepared))
     for prep in prepared:
         t = time.monotonic()
-        outcome = stage(prep, run_id, cfg, con)
+        try:
+            outcome = stage(prep, run_id, cfg, con)
+        except Exception as exc:   # the run fails here; the log says on which file
+            logger.error("%s: gagal dimuat ke gudang data (%s: %s)", inert(Path(prep.path).name),
+                         type(exc).__name__, inert(exc))
+            raise
         out.durations["stage"] += time.monotonic() - t
         if move:
             t = time.monotonic()
@@ -261,7 +276,8 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
         out.outcomes.append(outcome)
         out.records.append(rec)
         obs.emit("file", name=rec["name"], outcome=rec["outcome"])
-        logger.info("%s: %s (%s baris)", inert(rec["name"]), rec["outcome"], rec["n_rows"])
+        (logger.warning if rec["outcome"] in ("rejected", "failed") else logger.info)(
+            "%s: %s (%s baris)", inert(rec["name"]), rec["outcome"], rec["n_rows"])
     return out
 
 

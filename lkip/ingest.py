@@ -315,7 +315,10 @@ def _meta_issues(meta: FileMeta, reported: list[Issue] | None = None) -> list[Is
 # Stage (the single writer)
 # ---------------------------------------------------------------------------------------------
 
-def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: Any = None) -> FileOutcome:
+def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: Any = None,
+          archive_plan: Any = None) -> FileOutcome:
+    """One file into the warehouse, one transaction. ``archive_plan(outcome)``: where the file will
+    be archived (lkip.archiving.plan), recorded in that same transaction."""
     started = time.perf_counter()
     existing = stage_mod.staged_file(con, prepared.sha256)
     if existing and existing["outcome"] in (ACCEPTED, ACCEPTED_WITH_WARNINGS):
@@ -342,6 +345,7 @@ def stage(con: duckdb.DuckDBPyConnection, prepared: Prepared, run_id: str, cfg: 
         outcome=outcome,
         raw_rows=prepared.raw if outcome != REJECTED else None,
         parts=parts,
+        archived_path=archive_plan(outcome) if archive_plan is not None else None,
     )
     return FileOutcome(
         path=prepared.path, sha256=prepared.sha256, kind=prepared.kind,

@@ -173,6 +173,13 @@ def supersede_covered_rows(con: duckdb.DuckDBPyConnection, kind: str, meta: Any,
     ``core.form`` takes the latest row per key. Returns the superseded hashes."""
     if not per_row(kind):
         return []
+    args = [kind, getattr(meta, "kode_skpd", None), getattr(meta, "tahun", None), sha256]
+    if not con.execute(   # no earlier form of that SKPD and year (a first drop): nothing to compare
+            """SELECT count(*) FROM meta.files
+               WHERE kind = ? AND kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?
+                 AND outcome IN ('accepted', 'accepted_with_warnings') AND superseded_by IS NULL
+                 AND file_sha256 <> ?""", args).fetchone()[0]:
+        return []
     kunci = KUNCI.format(x="indikator")
     rows = con.execute(
         f"""WITH lama AS (

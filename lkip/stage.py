@@ -144,6 +144,21 @@ def staging_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+# The staging columns of the last connection that staged a file: asked once per table and
+# connection instead of once per table and file (the tables are created when the connection opens
+# and never altered while it stages). Holds that one connection only.
+_COLUMNS: dict[str, Any] = {"con": None, "tables": {}}
+
+
+def _staging_columns_cached(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    if _COLUMNS["con"] is not con:
+        _COLUMNS["con"], _COLUMNS["tables"] = con, {}
+    cols = _COLUMNS["tables"].get(table)
+    if cols is None:
+        cols = _COLUMNS["tables"][table] = staging_columns(con, table)
+    return cols
+
+
 # ---------------------------------------------------------------------------------------------
 # Runs
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +261,7 @@ def _arrow_frame(df: pd.DataFrame, names: list[str]) -> pa.Table | None:
 def _insert_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, lineage: dict[str, Any]) -> None:
     """The frame's rows into staging.<table>; lineage values are constants of the INSERT, or one
     value per row (an array: each row's part id and SKPD in a file of several SKPD)."""
-    columns = staging_columns(con, table)
+    columns = _staging_columns_cached(con, table)
     per_row = [c for c, v in lineage.items() if isinstance(v, np.ndarray)]
     present = [c for c in columns if c in df.columns and c not in lineage] + per_row
     if per_row:
@@ -297,12 +312,16 @@ def insert_file(
     raw_rows: Any = None,
     fail_after_table: str | None = None,
     parts: list[Any] | None = None,
+    archived_path: str | None = None,
 ) -> list[str]:
     """Write one file's rows in ONE transaction: all of them or none. Returns superseded hashes.
 
     ``parts`` (lkip.skpd_parts.split): a file of several SKPD, staged as one part per SKPD, each
     replacing and replaced as a file of that SKPD alone (its rows under the part's id).
     ``fail_after_table`` exists for the crash test (a failure in the middle of a file).
+    ``archived_path``: where the file will be archived once committed (lkip.archiving.plan), in the
+    file's own row of this transaction: the manifest of ``lkip rebuild`` (lkip.archive_manifest)
+    then holds every committed file, whenever a crash comes after the commit.
     """
     superseded: list[str] = []
     parts = parts if outcome != "rejected" else None
@@ -342,7 +361,7 @@ def insert_file(
         n_rows = sum(len(df) for df in tables.values() if df is not None) if outcome != "rejected" else 0
         _insert_meta(con, sha256, source_file, original_path, size, kind, meta, outcome, n_rows,
                      sum(1 for i in issues if not i.is_error), sum(1 for i in issues if i.is_error), run_id, stamp,
-                     replacement.replacement_note(issues), None)
+                     replacement.replacement_note(issues), None, archived_path)
         if issues:
             owner = skpd_parts.issue_owner(parts or [], sha256)
             con.executemany(
@@ -362,19 +381,20 @@ def insert_file(
 
 def _insert_meta(con: duckdb.DuckDBPyConnection, sha256: str, source_file: str, original_path: str, size: int,
                  kind: str, meta: Any, outcome: str, n_rows: int, n_warnings: int, n_errors: int, run_id: str,
-                 stamp: dt.datetime, penggantian: str | None, berkas: str | None) -> None:
+                 stamp: dt.datetime, penggantian: str | None, berkas: str | None,
+                 archived_path: str | None = None) -> None:
     """One meta.files row: a file, or a part of a file of several SKPD (``berkas``: the file)."""
     con.execute(
         """INSERT INTO meta.files (file_sha256, source_file, original_path, size_bytes, kind, kode_skpd,
                nama_skpd, tahun, periode_awal, periode_akhir, s_d_triwulan, outcome, n_rows, n_warnings,
-               n_errors, run_id, staged_at, penggantian, berkas)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               n_errors, run_id, staged_at, penggantian, berkas, archived_path)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             sha256, source_file, original_path, size, kind,
             getattr(meta, "kode_skpd", None), getattr(meta, "nama_skpd", None), getattr(meta, "tahun", None),
             getattr(meta, "periode_awal", None), getattr(meta, "periode_akhir", None),
             getattr(meta, "s_d_triwulan", None), outcome, n_rows, n_warnings, n_errors,
-            run_id, stamp, penggantian, berkas,
+            run_id, stamp, penggantian, berkas, None if archived_path is None else str(archived_path),
         ],
     )
 
@@ -403,21 +423,18 @@ def _supersede(con: duckdb.DuckDBPyConnection, kind: str, meta: Any, sha256: str
     return old
 
 
-def set_archived_path(con: duckdb.DuckDBPyConnection, sha256: str, path: str) -> None:
+def set_archived_path(con: duckdb.DuckDBPyConnection, sha256: str, path: str | None) -> None:
     con.execute("UPDATE meta.files SET archived_path = ? WHERE file_sha256 = ?", [path, sha256])
 
 
 def kegiatan_in_renja(con: duckdb.DuckDBPyConnection, kode_skpd: str | None, tahun: int | None) -> set[str] | None:
     """Kegiatan (and sub kegiatan) codes of the staged Renja of that SKPD and year; None if none staged."""
-    n = con.execute(
-        "SELECT count(*) FROM staging.renja WHERE kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?",
+    n, codes, null_code = con.execute(   # one scan: whether any Renja row is staged, its kegiatan codes
+        """SELECT count(*), list(DISTINCT kode) FILTER (WHERE baris_jenis = 'kegiatan'),
+                  bool_or(kode IS NULL) FILTER (WHERE baris_jenis = 'kegiatan')
+           FROM staging.renja WHERE kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ?""",
         [kode_skpd, tahun],
-    ).fetchall()[0][0]
+    ).fetchone()
     if not n:
         return None
-    rows = con.execute(
-        """SELECT DISTINCT kode FROM staging.renja
-           WHERE kode_skpd IS NOT DISTINCT FROM ? AND tahun IS NOT DISTINCT FROM ? AND baris_jenis = 'kegiatan'""",
-        [kode_skpd, tahun],
-    ).fetchall()
-    return {r[0] for r in rows}
+    return set(codes or []) | ({None} if null_code else set())
