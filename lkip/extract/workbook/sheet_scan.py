@@ -38,6 +38,21 @@ def _greater_alternation(s: str, digits: bool) -> str:
     return "|".join(alts)
 
 
+_GUESS_BYTES = 64 * 1024   # the first rows of a sheet's cells, for _SheetScan._first_extent
+
+
+def _matches(data: bytes, pattern: str) -> bool:
+    """Whether RE2 (pyarrow; no GIL, linear time) finds ``pattern`` in ``data``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # the chunk as a one-value Arrow binary array over the same memory (no copy)
+    one = pa.Array.from_buffers(pa.large_binary(), 1, [
+        None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)])
+    return bool(pc.match_substring_regex(one, pattern)[0].as_py())
+
+
 class _SheetScan:
     """Byte-level scan of one worksheet part: extent, formulas without value, error cells.
 
@@ -187,7 +202,7 @@ class _SheetScan:
             # when every cell tag starts with a plain r="..." inside the known extent and no cell
             # holds a formula or an error, which is what Excel and common writers produce after
             # the first chunk. Otherwise the chunk goes through the exact byte searches below.
-            if self._anything_odd(data):
+            if self._anything_odd(data) and not self._first_extent(data):
                 self._no_markup(data)
                 if not self._odd_cell_re().search(data):
                     self._fast(data)
@@ -218,10 +233,6 @@ class _SheetScan:
         ``r="A1"`` reference, a formula, an error cell, or a comment, CDATA section or processing
         instruction (``<!``, ``<?``) (RE2 through pyarrow; no false negative with respect to
         ``_odd_cell_re``, ``_fast`` and ``_no_markup``)."""
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         key = (self.max_col, self.max_row)
         if key != self._screen_key:
             p = re.escape(self.p.decode("ascii", "replace"))
@@ -236,10 +247,29 @@ class _SheetScan:
                 f'|[^>]*t="e")|f))'
             )
             self._screen_key = key
-        # the chunk as a one-value Arrow binary array over the same memory (no copy)
-        one = pa.Array.from_buffers(pa.large_binary(), 1, [
-            None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)])
-        return bool(pc.match_substring_regex(one, self._screen)[0].as_py())
+        return _matches(data, self._screen)
+
+    def _first_extent(self, data: bytes) -> bool:
+        """The first chunk with cells, when the extent is not known yet (every cell would look
+        odd to the screen): the largest reference of the chunk's first rows is a guess, and when
+        the screen with that guess finds nothing odd and no ``r="..."`` of the chunk lies beyond
+        it (two RE2 passes), the guess is the chunk's exact extent, the one ``_process`` would
+        take from every reference (``_ALL_CELL_REFS``) in Python. False (the extent unchanged)
+        when the guess does not hold: the exact path decides."""
+        if self.max_col:
+            return False
+        refs = _ALL_CELL_REFS.findall(data, 0, min(len(data), _GUESS_BYTES))
+        if not refs:
+            return False
+        known = (self.max_col, self.max_row)
+        self.max_col = max(map(_col_number, {c for c, _ in refs}))
+        self.max_row = max(self.max_row, max(map(int, {r for _, r in refs})))
+        if self._anything_odd(data) or _matches(data, (
+                ' r="(?:(?:' + _greater_alternation(col_letters(self.max_col), False) + ')[0-9]+'
+                + '|[A-Z]+(?:' + _greater_alternation(str(self.max_row), True) + '))"')):
+            self.max_col, self.max_row = known
+            return False
+        return True
 
     def _odd_cell_re(self) -> re.Pattern[bytes]:
         key = (self.max_col, self.max_row)
