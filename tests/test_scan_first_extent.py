@@ -92,3 +92,33 @@ def test_the_guess_never_changes_what_the_scan_finds(rows, width, filler, prefix
                          for t, c, c2, r2 in cells], p)
     data = (body + f"</{p}sheetData>").encode()
     assert _scan(data, True, p.encode()) == _scan(data, False, p.encode())
+
+
+def _rewritten(src, dst, member: str, text: bytes):
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, text if info.filename == member else zin.read(info.filename))
+    return dst
+
+
+@pytest.mark.parametrize("text", [
+    b'<?xml version="1.0"?><Properties>&foo;</Properties>',                 # undefined entity
+    b'<?xml version="1.0"?><Properties><a></Properties>',                  # not well-formed
+    b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x "y">]><Properties>&x;</Properties>',
+])
+def test_a_part_the_scan_parses_is_still_refused_when_not_plain_xml(tmp_path, text):
+    import openpyxl
+
+    from lkip.extract.workbook import open_workbook
+    from lkip.issues import FileRejected
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["REGISTER", 1])
+    wb.save(tmp_path / "a.xlsx")
+    bad = _rewritten(tmp_path / "a.xlsx", tmp_path / "b.xlsx", "docProps/app.xml", text)
+    assert open_workbook(tmp_path / "a.xlsx").sheets[0].rows[0] == ["REGISTER", 1]
+    with pytest.raises(FileRejected) as e:
+        open_workbook(bad)
+    assert "docProps/app.xml" in e.value.issues[0].pesan
