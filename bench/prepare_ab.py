@@ -70,7 +70,7 @@ def digest(p: Any) -> dict[str, Any]:
     }
 
 
-def child(data: str, threads: int, out: str) -> int:
+def child(data: str, threads: int, out: str, compare: bool = True) -> int:
     """Prepare every file under `data` on `threads` threads with whatever lkip is first on the
     path; print the timings as JSON, write the digests to `out`."""
     from concurrent.futures import ThreadPoolExecutor
@@ -93,7 +93,8 @@ def child(data: str, threads: int, out: str) -> int:
         k["files"] += 1
         k["seconds"] += r.seconds
         k["rows"] += r.n_rows
-    Path(out).write_text(json.dumps({r.rel_path: digest(r) for r in results}, sort_keys=True))
+    if compare:
+        Path(out).write_text(json.dumps({r.rel_path: digest(r) for r in results}, sort_keys=True))
     print(json.dumps({"wall": wall, "cpu": cpu, "files": len(files), "threads": threads,
                       "lkip": str(Path(lkip.__file__).parent), "kinds": kinds,
                       "rejected": sum(r.has_errors for r in results)}))
@@ -111,10 +112,11 @@ def old_code(commit: str, dest: Path) -> Path:
     return code
 
 
-def run_child(data: Path, threads: int, code: Path | None, out: Path) -> dict[str, Any]:
+def run_child(data: Path, threads: int, code: Path | None, out: Path, compare: bool = True) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(code) if code is not None else str(ROOT)
-    proc = subprocess.run([sys.executable, __file__, "--child", str(data), str(threads), str(out)],
+    proc = subprocess.run([sys.executable, __file__, "--child", str(data), str(threads), str(out)]
+                          + ([] if compare else ["--no-compare"]),
                           env=env, capture_output=True, text=True, cwd=str(code or ROOT))
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-4000:])
@@ -150,7 +152,7 @@ def markdown(res: dict[str, Any]) -> str:
     for k, v in sorted(res["kinds"].items()):
         lines.append(f"| {k} | {v['files']} | {v['rows']} | {v['seconds']:.2f} |")
     lines += ["", f"Prepared files identical (kind, meta, issues, staging frames, raw parts, headers): "
-              f"**{'yes' if not res['diffs'] else 'NO'}**"]
+              + ("not compared (--no-compare)" if res.get("no_compare") else f"**{'yes' if not res['diffs'] else 'NO'}**")]
     lines += [f"- {d}" for d in res["diffs"][:40]]
     if res.get("note"):
         lines += ["", res["note"]]
@@ -167,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new-only", action="store_true", help="run the new code only (no A/B, no equality)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--note", default="")
+    ap.add_argument("--no-compare", action="store_true",
+                    help="timings only: the prepared files are not compared (quick rounds)")
     a = ap.parse_args(argv)
     if a.child:
-        return child(a.child[0], int(a.child[1]), a.child[2])
+        return child(a.child[0], int(a.child[1]), a.child[2], compare=not a.no_compare)
     data = a.data.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="prepare_ab_"))
     code = None if a.new_only else old_code(a.old, tmp)
@@ -181,14 +185,14 @@ def main(argv: list[str] | None = None) -> int:
             for side, c in (("old", code), ("new", None)):
                 if side == "old" and code is None:
                     continue
-                r = run_child(data, n, c, tmp / f"{side}-{n}.json")
+                r = run_child(data, n, c, tmp / f"{side}-{n}.json", compare=not a.no_compare)
                 print(side, n, f"cpu {r['cpu']:.2f} wall {r['wall']:.2f}", file=sys.stderr)
                 best = by.setdefault(n, {}).get(side)
                 if best is None or r["cpu"] < best["cpu"]:
                     by[n][side] = r
                 if side == "new":
                     kinds = r["kinds"]
-            if code is not None:
+            if code is not None and not a.no_compare:
                 diffs += [f"{n} threads: {d}" for d in compare(tmp / f"old-{n}.json", tmp / f"new-{n}.json")]
     new_rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                              text=True).stdout.strip()
@@ -196,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                            capture_output=True, text=True).stdout.strip()
     res = {"date": dt.date.today().isoformat(), "data": data.name, "files": next(iter(next(iter(by.values())).values()))["files"],
            "old": a.old, "new": new_rev + (" + uncommitted changes" if dirty else ""), "rounds": a.rounds,
-           "by_threads": by, "kinds": kinds, "diffs": sorted(set(diffs)), "note": a.note}
+           "by_threads": by, "kinds": kinds, "diffs": sorted(set(diffs)), "note": a.note,
+           "no_compare": a.no_compare}
     if a.new_only:
         print(json.dumps({n: r["new"] for n, r in by.items()}, indent=1))
         return 0
