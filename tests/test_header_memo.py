@@ -4,6 +4,8 @@ remembered) give what scoring every rule on every header gives."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lkip.extract import header as H
 
@@ -43,3 +45,26 @@ def test_memoised_matching_equals_scoring_every_rule(kind, monkeypatch):
             texts = [H.normalize_header(v) for v in row]
             assert fresh.match(texts) == _brute(cmap, texts) == cmap.match(texts)
             assert fresh.match(texts) == _brute(cmap, texts)   # a second time, from the memos
+
+
+def _repeats_reference(top, sub, header_texts):
+    texts, _ = H._combine(top, sub)
+    same = sum(1 for a, b in zip(texts, header_texts) if a and a == b)
+    return same >= max(2, sum(1 for t in header_texts if t) // 2)
+
+
+_TOP = ["Kode", "Program/Kegiatan", "Pagu", None, "Target", None, "Triwulan", None, None, "", "  ", 12.0, 3]
+_SUB = ["", None, "Murni", "Perubahan", "Kinerja", "Satuan", "I", "II", "IV", "Kode", "Pagu", 2020, "Jumlah"]
+_cells = st.one_of(st.sampled_from(_TOP + _SUB), st.none(), st.integers(0, 3), st.text("abP ", max_size=3))
+
+
+@settings(max_examples=600, deadline=None)
+@given(top=st.lists(_cells, max_size=12), sub=st.lists(_cells, max_size=12),
+       htop=st.lists(st.sampled_from(_TOP), min_size=1, max_size=12),
+       hsub=st.lists(st.sampled_from(_SUB), max_size=12), copy=st.booleans())
+def test_two_row_repeat_equals_combining_then_counting(top, sub, htop, hsub, copy):
+    header_texts, _ = H._combine(htop, hsub)
+    if copy:                            # a real repeat, maybe with cells changed after it
+        top, sub = list(htop) + top[len(htop):], list(hsub) + sub[len(hsub):]
+    rows = [top, sub]
+    assert H._repeats_header([], rows, 0, header_texts, 2) == _repeats_reference(top, sub, header_texts)

@@ -471,9 +471,41 @@ def _repeats_header(norm: list[str], rows: list[list[Any]], idx: int, header_tex
         return same >= max(2, sum(1 for t in header_texts if t) // 2)
     if idx + 1 >= len(rows):
         return False
-    texts, _ = _combine(rows[idx], rows[idx + 1])
-    same = sum(1 for a, b in zip(texts, header_texts) if a and a == b)
-    return same >= max(2, sum(1 for t in header_texts if t) // 2)
+    return _combined_repeats(rows[idx], rows[idx + 1], header_texts)
+
+
+def _combined_repeats(top: list[Any], sub: list[Any], header_texts: list[str]) -> bool:
+    """Whether two rows combined as a two-row header (the texts of ``_combine``) equal
+    ``header_texts`` in at least half its labelled columns (and 2): what ``_combine`` then a
+    count would answer, without the printed texts, stopping once the columns left cannot make
+    it (every data row under a two-row header is asked)."""
+    need = max(2, sum(1 for t in header_texts if t) // 2)
+    width = min(len(top), len(header_texts))
+    left = sum(1 for t in header_texts[:width] if t)
+    if left < need:
+        return False
+    same = 0
+    group = ""
+    n_sub = len(sub)
+    for j in range(width):
+        t, s = _cell_text(top[j]), _cell_text(sub[j]) if j < n_sub else ""
+        if t:
+            group = t
+        elif not s:
+            group = ""
+        h = header_texts[j]
+        if not h:
+            continue
+        left -= 1
+        label_group = t or (group if s else "")
+        full = f"{label_group} {s}".strip() if s and label_group != s else (label_group or s)
+        if full and normalize_header(full) == h:
+            same += 1
+            if same >= need:
+                return True
+        elif same + left < need:
+            return False
+    return False
 
 
 def _is_column_number_row(row: list[Any]) -> bool:
