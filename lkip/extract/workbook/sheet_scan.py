@@ -202,7 +202,8 @@ class _SheetScan:
             # when every cell tag starts with a plain r="..." inside the known extent and no cell
             # holds a formula or an error, which is what Excel and common writers produce after
             # the first chunk. Otherwise the chunk goes through the exact byte searches below.
-            if self._anything_odd(data) and not self._first_extent(data):
+            # (the extent still unknown: every cell would look odd; the guess is tried first)
+            if (self.max_col or not self._first_extent(data)) and self._anything_odd(data):
                 self._no_markup(data)
                 if not self._odd_cell_re().search(data):
                     self._fast(data)
