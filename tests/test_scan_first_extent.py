@@ -122,3 +122,10 @@ def test_a_part_the_scan_parses_is_still_refused_when_not_plain_xml(tmp_path, te
     with pytest.raises(FileRejected) as e:
         open_workbook(bad)
     assert "docProps/app.xml" in e.value.issues[0].pesan
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.binary(max_size=40).map(lambda b: b.replace(b"\x00", b"<")), start=st.integers(0, 45),
+       pair=st.sampled_from([b"<!", b"<?"]))
+def test_the_markup_probe_equals_a_plain_search(data, start, pair):
+    assert S._holds(data, pair, start) == (pair in data[start:])

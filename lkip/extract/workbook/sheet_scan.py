@@ -41,6 +41,12 @@ def _greater_alternation(s: str, digits: bool) -> str:
 _GUESS_BYTES = 64 * 1024   # the first rows of a sheet's cells, for _SheetScan._first_extent
 
 
+def _holds(data: bytes, pair: bytes, start: int = 0) -> bool:
+    """Whether ``data[start:]`` holds ``pair`` ('<!', '<?'): its rare second byte is looked for
+    first (a byte search through megabytes of XML is slow when the first byte is a '<')."""
+    return data.find(pair[1:], start) >= 0 and data.find(pair, start) >= 0
+
+
 def _matches(data: bytes, pattern: str) -> bool:
     """Whether RE2 (pyarrow; no GIL, linear time) finds ``pattern`` in ``data``."""
     import numpy as np
@@ -171,7 +177,7 @@ class _SheetScan:
         if stop >= 0:
             self._process(chunk[:stop], whole_rows=True)
             self.phase = "tail"
-            if _DOCTYPE_RE.search(chunk, stop):
+            if _holds(chunk, b"<!", stop) and _DOCTYPE_RE.search(chunk, stop):
                 raise _entity_reject(self.member)
             if chunk.find(b"sheetData", stop + len(self.end_data)) >= 0:
                 raise _unsupported_markup(self.member, self.sheet)   # a second <sheetData>
@@ -226,7 +232,7 @@ class _SheetScan:
         """Cell data holds elements and text only. A comment, CDATA section or processing
         instruction could hold the text ``</sheetData>`` (or ``</row>``) and end the scan early,
         letting cells it never saw through to the readers: no writer puts them there."""
-        if b"<!" in data or b"<?" in data:
+        if _holds(data, b"<!") or _holds(data, b"<?"):
             raise _unsupported_markup(self.member, self.sheet)
 
     def _anything_odd(self, data: bytes) -> bool:
