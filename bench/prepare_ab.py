@@ -138,15 +138,30 @@ def compare(a: Path, b: Path) -> list[str]:
 
 
 def markdown(res: dict[str, Any]) -> str:
+    import statistics
+
     lines = [f"# Prepare A/B ({res['date']})", "",
              f"Files: `{res['data']}` ({res['files']} .xlsx). Old = `{res['old']}` (`git archive`, first "
-             f"on PYTHONPATH), new = `{res['new']}`. {res['rounds']} round(s); best of the rounds. "
-             "CPU = process_time of the child (all its threads) after the imports.", "",
-             "| threads | old CPU s | new CPU s | new/old CPU | old wall s | new wall s | new/old wall |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
-    for n, r in sorted(res["by_threads"].items()):
-        lines.append(f"| {n} | {r['old']['cpu']:.2f} | {r['new']['cpu']:.2f} | {r['new']['cpu'] / r['old']['cpu']:.2f} "
-                     f"| {r['old']['wall']:.2f} | {r['new']['wall']:.2f} | {r['new']['wall'] / r['old']['wall']:.2f} |")
+             f"on PYTHONPATH), new = `{res['new']}`. {res['rounds']} round(s), old and new alternating. "
+             "CPU = process_time of the child (all its threads) after the imports; load = the machine's "
+             "1-minute load average when the child started (2 cores).", "",
+             "Median and lowest of the rounds, per side (the lowest CPU and the lowest wall may come from "
+             "different rounds):", "",
+             "| threads | old CPU s (median / min) | new CPU s | new/old CPU (medians) | old wall s | new wall s "
+             "| new/old wall (medians) |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    runs = res.get("runs", [])
+    for n in sorted({r["threads"] for r in runs}):
+        got = {}
+        for side in ("old", "new"):
+            rs = [r for r in runs if r["threads"] == n and r["side"] == side]
+            got[side] = {k: (statistics.median(r[k] for r in rs), min(r[k] for r in rs)) for k in ("cpu", "wall")}
+        o, w = got["old"], got["new"]
+        lines.append(f"| {n} | {o['cpu'][0]:.2f} / {o['cpu'][1]:.2f} | {w['cpu'][0]:.2f} / {w['cpu'][1]:.2f} "
+                     f"| {w['cpu'][0] / o['cpu'][0]:.2f} | {o['wall'][0]:.2f} / {o['wall'][1]:.2f} "
+                     f"| {w['wall'][0]:.2f} / {w['wall'][1]:.2f} | {w['wall'][0] / o['wall'][0]:.2f} |")
+    lines += ["", "Every child:", "", "| # | side | threads | CPU s | wall s | load |", "|---:|---|---:|---:|---:|---:|"]
+    lines += [f"| {i + 1} | {r['side']} | {r['threads']} | {r['cpu']:.2f} | {r['wall']:.2f} | {r['load']:.1f} |"
+              for i, r in enumerate(runs)]
     lines += ["", "Per kind (new, last child, 'seconds' = sum of Prepared.seconds):", "",
               "| kind | files | rows | seconds |", "|---|---:|---:|---:|"]
     for k, v in sorted(res["kinds"].items()):
@@ -180,13 +195,16 @@ def main(argv: list[str] | None = None) -> int:
     by: dict[int, dict[str, Any]] = {}
     kinds: dict[str, Any] = {}
     diffs: list[str] = []
+    runs: list[dict[str, Any]] = []
     for _ in range(a.rounds):
         for n in a.threads:
             for side, c in (("old", code), ("new", None)):
                 if side == "old" and code is None:
                     continue
+                load = os.getloadavg()[0]
                 r = run_child(data, n, c, tmp / f"{side}-{n}.json", compare=not a.no_compare)
-                print(side, n, f"cpu {r['cpu']:.2f} wall {r['wall']:.2f}", file=sys.stderr)
+                runs.append({"side": side, "threads": n, "cpu": r["cpu"], "wall": r["wall"], "load": load})
+                print(side, n, f"cpu {r['cpu']:.2f} wall {r['wall']:.2f} load {load:.1f}", file=sys.stderr)
                 best = by.setdefault(n, {}).get(side)
                 if best is None or r["cpu"] < best["cpu"]:
                     by[n][side] = r
@@ -200,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                            capture_output=True, text=True).stdout.strip()
     res = {"date": dt.date.today().isoformat(), "data": data.name, "files": next(iter(next(iter(by.values())).values()))["files"],
            "old": a.old, "new": new_rev + (" + uncommitted changes" if dirty else ""), "rounds": a.rounds,
-           "by_threads": by, "kinds": kinds, "diffs": sorted(set(diffs)), "note": a.note,
+           "by_threads": by, "runs": runs, "kinds": kinds, "diffs": sorted(set(diffs)), "note": a.note,
            "no_compare": a.no_compare}
     if a.new_only:
         print(json.dumps({n: r["new"] for n, r in by.items()}, indent=1))
