@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 load = os.getloadavg()[0]
                 r = run_child(data, n, c, tmp / f"{side}-{n}.json", compare=not a.no_compare)
+                r.pop("lkip", None)     # checked by run_child; no machine paths in the results
                 runs.append({"side": side, "threads": n, "cpu": r["cpu"], "wall": r["wall"], "load": load})
                 print(side, n, f"cpu {r['cpu']:.2f} wall {r['wall']:.2f} load {load:.1f}", file=sys.stderr)
                 best = by.setdefault(n, {}).get(side)
