@@ -35,7 +35,7 @@ def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[
     and two-row headers of the first rows), ``fields`` (a field of the kind's column maps -> its
     column, the header found as the readers find it) and ``printed`` (that column -> its title as
     printed, a two-row header's group and sub-label together)."""
-    from lkip.extract.header import _combine, _cell_text, find_header, load_column_map, normalize_header
+    from lkip.extract.header import _header_options, find_header, load_column_map, normalize_header
     from lkip.extract.sheets import head_grid
 
     wanted = {n for n in sheet_names if n}
@@ -50,11 +50,10 @@ def sheet_labels(wb: Any, kind: str | None, sheet_names: Iterable[str]) -> dict[
             continue
         labels: dict[str, set[int]] = {}
         for i, row in enumerate(rows):
-            printed = [[_cell_text(v) for v in row]]
-            if i + 1 < len(rows):
-                printed.append(_combine(row, rows[i + 1])[1])
-            for texts in printed:
-                for j, t in enumerate(texts):
+            # the row's printed texts alone and combined with the next row: the header search
+            # made them already (remembered per pair of rows)
+            for _n, _texts, printed_texts in _header_options(row, rows[i + 1] if i + 1 < len(rows) else None):
+                for j, t in enumerate(printed_texts):
                     if t:
                         labels.setdefault(normalize_header(t), set()).add(j)
         fields: dict[str, int] = {}

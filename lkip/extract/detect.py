@@ -4,6 +4,7 @@ The candidates are the readers of ``lkip.sources`` (each kind's ``matches``), in
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from lkip import sources
@@ -35,19 +36,44 @@ def detect(workbook: Any) -> tuple[Reader | None, list[Issue]]:
         issues.append(error("Workbook tidak memiliki sheet yang terlihat",
                             diharapkan="minimal satu sheet yang tidak disembunyikan"))
         return None, issues
-    best: tuple[int, int, Reader] | None = None
-    for order, mod in enumerate(sources.readers()):
-        for sheet in sheets:
-            try:
-                score = int(mod.matches(sheet) or 0)
-            except Exception:  # a reader that chokes on a foreign sheet simply does not match it
-                score = 0
-            if score > 0 and (best is None or (score, -order) > (best[0], -best[1])):
-                best = (score, order, mod)
+    best = _best(sheets)
     if best is not None:
         return best[2], issues
     issues.append(_unknown(sheets))
     return None, issues
+
+
+def _score(mod: Reader, sheet: Any) -> int:
+    try:
+        return int(mod.matches(sheet) or 0)
+    except Exception:  # a reader that chokes on a foreign sheet simply does not match it
+        return 0
+
+
+def _best(sheets: list[Any]) -> tuple[int, int, Reader] | None:
+    """(score, order, reader) of the highest score over every reader and sheet, an earlier reader
+    winning a tie. Each pair's upper bound comes first (``score_bounds``: the title and the size
+    of the map, no header search); pairs are then scored from the highest bound down, and a pair
+    whose bound cannot beat the best so far is not scored: the same answer as scoring them all."""
+    from lkip.extract.sheets import score_bounds
+
+    pairs = [(order, mod, sheet) for order, mod in enumerate(sources.readers()) for sheet in sheets]
+    with score_bounds():
+        bounds = []
+        for _order, mod, sheet in pairs:
+            try:
+                bounds.append(int(mod.matches(sheet) or 0))
+            except Exception:  # scored exactly below (and then 0)
+                bounds.append(math.inf)
+    best: tuple[int, int, Reader] | None = None
+    for i in sorted(range(len(pairs)), key=lambda i: (-bounds[i], i)):
+        order, mod, sheet = pairs[i]
+        if bounds[i] <= 0 or (best is not None and (bounds[i], -order) <= (best[0], -best[1])):
+            continue
+        score = _score(mod, sheet)
+        if score > 0 and (best is None or (score, -order) > (best[0], -best[1])):
+            best = (score, order, mod)
+    return best
 
 
 def _unknown(sheets: list[Any]) -> Issue:

@@ -79,6 +79,9 @@ def _contains_in_order(tokens: tuple[str, ...], keywords: tuple[str, ...]) -> bo
     return all(any(k == t for t in it) for k in keywords)
 
 
+_TEXT_MEMO = 50_000   # header texts remembered per column map (ColumnMap._scores)
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     kind: str
@@ -102,6 +105,15 @@ class ColumnMap:
         # again: each (map, header texts) is matched once.
         return dict(self._match(tuple(headers)))
 
+    def __hash__(self) -> int:
+        # the dataclass's hash (of kind and rules), computed once: ``_match``'s cache hashes the
+        # map at every lookup, and hashing every Rule each time cost more than the lookup saved
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.kind, self.rules))
+            object.__setattr__(self, "_hash", h)
+        return h
+
     @property
     def by_token(self) -> dict[str, tuple[Rule, ...]]:
         """The rules by their first keyword: a rule can only match a header holding that token,
@@ -116,19 +128,33 @@ class ColumnMap:
             object.__setattr__(self, "_by_token", index)
         return index
 
+    def _scores(self, text: str) -> tuple[tuple[int, str], ...]:
+        """(score, field) of every rule that matches one header text; the same texts come back
+        in every file of a layout (and in every row the detection tries), so they are memoised."""
+        memo = self.__dict__.get("_text_scores")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_text_scores", memo)
+        got = memo.get(text)
+        if got is None:
+            by_token = self.by_token
+            tokens = tuple(text.split())
+            present = frozenset(tokens)
+            got = tuple((s, rule.field) for rule in (r for t in present if t in by_token for r in by_token[t])
+                        if (s := rule.score(tokens, present, text)))
+            if len(memo) >= _TEXT_MEMO:
+                memo.clear()
+            memo[text] = got
+        return got
+
     @lru_cache(maxsize=4096)
     def _match(self, headers: tuple[str, ...]) -> dict[str, int]:
         candidates = []
-        by_token = self.by_token
         for col, text in enumerate(headers):
             if not text:
                 continue
-            tokens = tuple(text.split())
-            present = frozenset(tokens)
-            for rule in (r for t in present if t in by_token for r in by_token[t]):
-                s = rule.score(tokens, present, text)
-                if s:
-                    candidates.append((s, -col, rule.field, col))
+            for s, fld in self._scores(text):
+                candidates.append((s, -col, fld, col))
         candidates.sort(reverse=True)
         out: dict[str, int] = {}
         used: set[int] = set()
@@ -445,9 +471,41 @@ def _repeats_header(norm: list[str], rows: list[list[Any]], idx: int, header_tex
         return same >= max(2, sum(1 for t in header_texts if t) // 2)
     if idx + 1 >= len(rows):
         return False
-    texts, _ = _combine(rows[idx], rows[idx + 1])
-    same = sum(1 for a, b in zip(texts, header_texts) if a and a == b)
-    return same >= max(2, sum(1 for t in header_texts if t) // 2)
+    return _combined_repeats(rows[idx], rows[idx + 1], header_texts)
+
+
+def _combined_repeats(top: list[Any], sub: list[Any], header_texts: list[str]) -> bool:
+    """Whether two rows combined as a two-row header (the texts of ``_combine``) equal
+    ``header_texts`` in at least half its labelled columns (and 2): what ``_combine`` then a
+    count would answer, without the printed texts, stopping once the columns left cannot make
+    it (every data row under a two-row header is asked)."""
+    need = max(2, sum(1 for t in header_texts if t) // 2)
+    width = min(len(top), len(header_texts))
+    left = sum(1 for t in header_texts[:width] if t)
+    if left < need:
+        return False
+    same = 0
+    group = ""
+    n_sub = len(sub)
+    for j in range(width):
+        t, s = _cell_text(top[j]), _cell_text(sub[j]) if j < n_sub else ""
+        if t:
+            group = t
+        elif not s:
+            group = ""
+        h = header_texts[j]
+        if not h:
+            continue
+        left -= 1
+        label_group = t or (group if s else "")
+        full = f"{label_group} {s}".strip() if s and label_group != s else (label_group or s)
+        if full and normalize_header(full) == h:
+            same += 1
+            if same >= need:
+                return True
+        elif same + left < need:
+            return False
+    return False
 
 
 def _is_column_number_row(row: list[Any]) -> bool:

@@ -24,7 +24,7 @@ from lkip.extract.header import (
 )
 from lkip.extract.parse import ParseError, normalize_code, to_float
 from lkip.extract.common import cell_error, printed_label, text_or_none
-from lkip.extract.sheets import grid, title_text
+from lkip.extract.sheets import bounding, grid, title_text
 from lkip.extract.skpd import resolve_skpd
 from lkip.extract.sheets import visible_sheets as sheets_of
 from lkip.extract.sheets import head_grid
@@ -95,6 +95,8 @@ def matches(sheet: Any) -> int:
     score = 0
     if re.search(r"PERJANJIAN\s+KINERJA|INDIKATOR\s+KINERJA\s+UTAMA", title):
         score += 100
+    if bounding():   # detection's upper bound (lkip.extract.sheets.score_bounds)
+        return score + 5 * len(load_column_map("pk_iku").fields) + 60
     header = find_header(rows, load_column_map("pk_iku"))
     if header is not None:
         score += 5 * len(header.columns)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from lkip.extract.header import Header, find_header, load_column_map, title_lines
 
@@ -50,6 +52,27 @@ def title_text(rows: list[list[Any]], upto: int = TITLE_SCAN) -> str:
     return re.sub(r"\s+", " ", " \n ".join(title_lines(rows, upto)).upper())
 
 
+_BOUNDS = contextvars.ContextVar("lkip_score_bounds", default=False)
+
+
+@contextlib.contextmanager
+def score_bounds() -> Iterator[None]:
+    """Inside it, ``recognition_score`` answers an upper bound of the score (the title's part
+    plus 5 per field of the map) without looking for the header: detection asks every kind for
+    its bound first and scores exactly only the kinds that could still win."""
+    token = _BOUNDS.set(True)
+    try:
+        yield
+    finally:
+        _BOUNDS.reset(token)
+
+
+def bounding() -> bool:
+    """Whether the caller asks for upper bounds (``score_bounds``): a reader's own ``matches``
+    (not ``recognition_score``) may answer one too, or its exact score."""
+    return _BOUNDS.get()
+
+
 def recognition_score(rows: list[list[Any]], title: re.Pattern[str] | str, column_map: str,
                       header_needs: set[str] | None = None) -> int:
     """100 for a title that names the document, plus 5 per header column the map recognises.
@@ -58,6 +81,8 @@ def recognition_score(rows: list[list[Any]], title: re.Pattern[str] | str, colum
     (and only when it has one of ``header_needs``, for maps that other layouts also half-fit).
     """
     score = 100 if re.search(title, title_text(rows)) else 0
+    if _BOUNDS.get():
+        return score + 5 * len(load_column_map(column_map).fields)
     header = find_header(rows, load_column_map(column_map))
     if header is not None and (header_needs is None or header.columns.keys() & header_needs):
         return score + 5 * len(header.columns)

@@ -38,6 +38,27 @@ def _greater_alternation(s: str, digits: bool) -> str:
     return "|".join(alts)
 
 
+_GUESS_BYTES = 64 * 1024   # the first rows of a sheet's cells, for _SheetScan._first_extent
+
+
+def _holds(data: bytes, pair: bytes, start: int = 0) -> bool:
+    """Whether ``data[start:]`` holds ``pair`` ('<!', '<?'): its rare second byte is looked for
+    first (a byte search through megabytes of XML is slow when the first byte is a '<')."""
+    return data.find(pair[1:], start) >= 0 and data.find(pair, start) >= 0
+
+
+def _matches(data: bytes, pattern: str) -> bool:
+    """Whether RE2 (pyarrow; no GIL, linear time) finds ``pattern`` in ``data``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # the chunk as a one-value Arrow binary array over the same memory (no copy)
+    one = pa.Array.from_buffers(pa.large_binary(), 1, [
+        None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)])
+    return bool(pc.match_substring_regex(one, pattern)[0].as_py())
+
+
 class _SheetScan:
     """Byte-level scan of one worksheet part: extent, formulas without value, error cells.
 
@@ -156,7 +177,7 @@ class _SheetScan:
         if stop >= 0:
             self._process(chunk[:stop], whole_rows=True)
             self.phase = "tail"
-            if _DOCTYPE_RE.search(chunk, stop):
+            if _holds(chunk, b"<!", stop) and _DOCTYPE_RE.search(chunk, stop):
                 raise _entity_reject(self.member)
             if chunk.find(b"sheetData", stop + len(self.end_data)) >= 0:
                 raise _unsupported_markup(self.member, self.sheet)   # a second <sheetData>
@@ -187,7 +208,8 @@ class _SheetScan:
             # when every cell tag starts with a plain r="..." inside the known extent and no cell
             # holds a formula or an error, which is what Excel and common writers produce after
             # the first chunk. Otherwise the chunk goes through the exact byte searches below.
-            if self._anything_odd(data):
+            # (the extent still unknown: every cell would look odd; the guess is tried first)
+            if (self.max_col or not self._first_extent(data)) and self._anything_odd(data):
                 self._no_markup(data)
                 if not self._odd_cell_re().search(data):
                     self._fast(data)
@@ -210,7 +232,7 @@ class _SheetScan:
         """Cell data holds elements and text only. A comment, CDATA section or processing
         instruction could hold the text ``</sheetData>`` (or ``</row>``) and end the scan early,
         letting cells it never saw through to the readers: no writer puts them there."""
-        if b"<!" in data or b"<?" in data:
+        if _holds(data, b"<!") or _holds(data, b"<?"):
             raise _unsupported_markup(self.member, self.sheet)
 
     def _anything_odd(self, data: bytes) -> bool:
@@ -218,10 +240,6 @@ class _SheetScan:
         ``r="A1"`` reference, a formula, an error cell, or a comment, CDATA section or processing
         instruction (``<!``, ``<?``) (RE2 through pyarrow; no false negative with respect to
         ``_odd_cell_re``, ``_fast`` and ``_no_markup``)."""
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         key = (self.max_col, self.max_row)
         if key != self._screen_key:
             p = re.escape(self.p.decode("ascii", "replace"))
@@ -236,10 +254,29 @@ class _SheetScan:
                 f'|[^>]*t="e")|f))'
             )
             self._screen_key = key
-        # the chunk as a one-value Arrow binary array over the same memory (no copy)
-        one = pa.Array.from_buffers(pa.large_binary(), 1, [
-            None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)])
-        return bool(pc.match_substring_regex(one, self._screen)[0].as_py())
+        return _matches(data, self._screen)
+
+    def _first_extent(self, data: bytes) -> bool:
+        """The first chunk with cells, when the extent is not known yet (every cell would look
+        odd to the screen): the largest reference of the chunk's first rows is a guess, and when
+        the screen with that guess finds nothing odd and no ``r="..."`` of the chunk lies beyond
+        it (two RE2 passes), the guess is the chunk's exact extent, the one ``_process`` would
+        take from every reference (``_ALL_CELL_REFS``) in Python. False (the extent unchanged)
+        when the guess does not hold: the exact path decides."""
+        if self.max_col:
+            return False
+        refs = _ALL_CELL_REFS.findall(data, 0, min(len(data), _GUESS_BYTES))
+        if not refs:
+            return False
+        known = (self.max_col, self.max_row)
+        self.max_col = max(map(_col_number, {c for c, _ in refs}))
+        self.max_row = max(self.max_row, max(map(int, {r for _, r in refs})))
+        if self._anything_odd(data) or _matches(data, (
+                ' r="(?:(?:' + _greater_alternation(col_letters(self.max_col), False) + ')[0-9]+'
+                + '|[A-Z]+(?:' + _greater_alternation(str(self.max_row), True) + '))"')):
+            self.max_col, self.max_row = known
+            return False
+        return True
 
     def _odd_cell_re(self) -> re.Pattern[bytes]:
         key = (self.max_col, self.max_row)
