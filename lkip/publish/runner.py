@@ -15,12 +15,18 @@
 * `publish_jobs(jobs, ..., workers=n)` runs the jobs on n processes (matplotlib is not
   thread-safe; `spawn`, so no DuckDB handle or lock crosses into a child). The flow instead
   submits `run_job` as one Prefect task per unit (flows/pipeline.py).
+* A big unit (`[publish] split_rows` table rows or more, default 5000: the city, whose
+  reconciliation holds every SKPD's rows) is split on a pool (`run_job_split`): its CSVs and charts
+  first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
+  Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
+  shared by both cores instead of running on one.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ProcessPoolExecutor
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -71,9 +77,11 @@ def plan(
     tahun: int | None = None,
     kode_skpd: str | None = None,
     force: bool = False,
+    units: list[tuple[int, str]] | None = None,
 ) -> tuple[list[UnitJob], list[UnitResult]]:
-    """(units to publish, units whose outputs are up to date), every view read once."""
-    units = load_units(con, config, list_units(con, tahun, kode_skpd))
+    """(units to publish, units whose outputs are up to date), every view read once; `units`:
+    data.list_units(con, tahun, kode_skpd) when the caller has it already."""
+    units = load_units(con, config, list_units(con, tahun, kode_skpd) if units is None else units)
     settings = settings_digest(config)
     jobs: list[UnitJob] = []
     skipped: list[UnitResult] = []
@@ -98,10 +106,76 @@ def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
         write_manifest(folder, job.digest, paths)
         result.paths = [str(p) for p in paths]
     except Exception as exc:  # one unit's failure must not stop the others
-        (folder / MANIFEST).unlink(missing_ok=True)
-        cause = _cause(exc, output_dir, config)
-        result.error = f"Keluaran {job.label} gagal diterbitkan ({cause}); SKPD lain tetap diterbitkan."
-        log.error("%s", result.error, exc_info=log.isEnabledFor(logging.DEBUG))
+        _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
+    return result
+
+
+def _failed(job: UnitJob, result: UnitResult, folder: Path, cause: str, in_except: bool = False) -> None:
+    (folder / MANIFEST).unlink(missing_ok=True)
+    result.error = f"Keluaran {job.label} gagal diterbitkan ({cause}); SKPD lain tetap diterbitkan."
+    log.error("%s", result.error, exc_info=in_except and log.isEnabledFor(logging.DEBUG))
+
+
+def split_rows(config: Any) -> int:
+    value = config.get("publish.split_rows", None) if config is not None and hasattr(config, "get") else None
+    return int(value) if value else 5000
+
+
+def is_big(job: UnitJob, config: Any) -> bool:
+    """Whether the unit is worth splitting over processes (run_job_split)."""
+    return sum(len(t.rows) for t in job.unit.tables.values()) >= split_rows(config)
+
+
+@dataclass
+class PartResult:
+    paths: list[str] = field(default_factory=list)
+    charts: list[Any] = field(default_factory=list)
+    error: str | None = None  # the cause, in a line
+
+
+def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None = None) -> PartResult:
+    """One part of a unit on a worker: "base" (CSVs, charts) or one of lkip.publish.PARTS; never raises."""
+    from . import PARTS, publish_base, publish_documents, publish_workbook
+
+    out = PartResult()
+    try:
+        if part == "base":
+            paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
+        elif part in PARTS:
+            fn = publish_workbook if part == "workbook" else publish_documents
+            paths = fn(job.unit, Path(output_dir), config, charts or [])
+        else:
+            raise ValueError(f"bagian tidak dikenal: {part}")
+        out.paths = [str(p) for p in paths]
+    except Exception as exc:
+        out.error = _cause(exc, output_dir, config)
+    return out
+
+
+def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any) -> UnitResult:
+    """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
+    the workbook and the documents side by side; the manifest written here once all are done.
+    The same files and the same result as run_job; never raises."""
+    from . import PARTS
+
+    unit = job.unit
+    folder = unit_folder(Path(output_dir), unit)
+    result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
+    try:
+        base = submit(run_part, job, "base", str(output_dir), config).result()
+        parts = [base]
+        if base.error is None:
+            futures = [submit(run_part, job, p, str(output_dir), config, base.charts) for p in PARTS]
+            parts += [f.result() for f in futures]
+        cause = next((p.error for p in parts if p.error), None)
+        if cause is not None:
+            _failed(job, result, folder, cause)
+            return result
+        paths = [Path(p) for part in parts for p in part.paths]
+        write_manifest(folder, job.digest, paths)
+        result.paths = [str(p) for p in paths]
+    except Exception as exc:  # a worker died, the manifest could not be written
+        _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
     return result
 
 
@@ -124,6 +198,21 @@ def _init_worker() -> None:
     matplotlib.use("Agg")
 
 
+def warm() -> int:
+    """A no-op job that makes a new worker import what publishing needs (while the parent plans)."""
+    from . import publish_unit  # noqa: F401
+
+    return os.getpid()
+
+
+def warm_pool(workers: int) -> ProcessPoolExecutor:
+    """worker_pool with every worker started and importing at once (the parent goes on)."""
+    pool = worker_pool(workers)
+    for _ in range(workers):
+        pool.submit(warm)
+    return pool
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """The processes units are published on (spawned: no lock or thread of the parent inherited)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker)
@@ -131,13 +220,15 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
 def publish_jobs(jobs: list[UnitJob], output_dir: Path, config: Any, workers: int = 1) -> list[UnitResult]:
     """Run the jobs, in order, serially or on `workers` processes; results in the jobs' order."""
-    if workers <= 1 or len(jobs) <= 1:
+    if workers <= 1 or (len(jobs) <= 1 and not any(is_big(j, config) for j in jobs)):
         return [run_job(j, output_dir, config) for j in jobs]
-    with worker_pool(min(workers, len(jobs))) as pool:
+    big = [i for i, j in enumerate(jobs) if is_big(j, config)]
+    with worker_pool(min(workers, len(jobs) + 2 * len(big))) as pool, ThreadPoolExecutor(max(len(big), 1)) as threads:
         # the city first (as the flow does): its report costs several SKPDs' worth; started last it
         # would run alone at the end while the other workers idle
         order = sorted(range(len(jobs)), key=lambda i: not jobs[i].unit.is_kota)
-        futures = {i: pool.submit(run_job, jobs[i], str(output_dir), config) for i in order}
+        futures = {i: threads.submit(run_job_split, jobs[i], str(output_dir), config, pool.submit) if i in big
+                   else pool.submit(run_job, jobs[i], str(output_dir), config) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
 
 
