@@ -11,11 +11,13 @@ cluster when `[runner] kind = "dask"`; with few units (`[publish] min_units_para
 4) they run in the flow's process, where starting worker processes would cost more than it saves.
 A unit that fails is reported (SKPD and cause, in Indonesian) and the others are still published.
 
-With at least `min_units_parallel` units in the warehouse the worker processes are started before
-the plan (they import matplotlib & co. while the views are read); a big unit (the city: every
-SKPD's reconciliation rows) is split over them (lkip.publish.runner.run_job_split: its CSVs and
-charts, then its workbook beside its documents), still one task run `terbitkan-<folder>`. When one
-SKPD re-drops a file, the SKPD and the city are republished by both cores.
+With at least `min_units_parallel` units in the warehouse the first worker process is started
+before the plan (it imports matplotlib & co. while the views are read); a big unit (the city: every
+SKPD's reconciliation rows; `[publish] split_rows`) is split (lkip.publish.runner.run_job_split:
+its CSVs and charts, then its workbook beside its documents), still one task run
+`terbitkan-<folder>`. When one SKPD re-drops a file (two units to publish, fewer than
+min_units_parallel), both are published in the flow's process as before, one at a time, while the
+city's workbook is written by that worker: both cores share the city.
 """
 
 from __future__ import annotations
@@ -35,14 +37,17 @@ from lkip.config import Config
 
 @task(name="terbitkan-unit", task_run_name="terbitkan-{label}", cache_policy=NO_CACHE, persist_result=False)
 def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", pool: Any = None,
-                      split: bool = False):
+                      split: bool = False, here: Any = None):
     """One unit; on ``pool`` (lkip.publish.runner.worker_pool) when given, the task run then waits
-    for its process (for its parts' processes when ``split``: runner.run_job_split)."""
+    for its process (for its parts' processes when ``split``: runner.run_job_split); ``here``
+    (runner.InProcess): in this process, but a split unit's workbook on ``pool``."""
     from lkip.publish.runner import run_job, run_job_split
 
+    if pool is not None and split:
+        return run_job_split(job, output_dir, cfg, pool.submit, here.submit if here is not None else None)
+    if here is not None:
+        return here.submit(run_job, job, output_dir, cfg).result()
     if pool is not None:
-        if split:
-            return run_job_split(job, output_dir, cfg, pool.submit)
         return pool.submit(run_job, job, output_dir, cfg).result()
     return run_job(job, output_dir, cfg)
 
@@ -88,8 +93,11 @@ def publish_pool(task_runner: Any, workers: int, started: Any = None) -> Iterato
         return
     from lkip.publish.runner import worker_pool
 
-    with started or worker_pool(workers) as pool:
+    pool = started or worker_pool(workers)
+    try:
         yield pool
+    finally:  # every result is in: the workers exit on their own, the run goes on
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def early_pool(cfg: Config, n_units: int) -> Any:
@@ -122,9 +130,15 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         raise
     big = {id(j) for j in jobs if pub.is_big(j, cfg)}
     results: list[Any] = []
-    pieces = len(jobs) + 2 * len(big)  # a split unit is three jobs
-    task_runner = make_publish_runner(cfg, pieces) if jobs else None
-    if task_runner is None and started is not None:
+    task_runner = make_publish_runner(cfg, len(jobs)) if jobs else None
+    here = None
+    if task_runner is None and started is not None and big:
+        # Few units, one of them big (one SKPD re-dropped a file: the SKPD and the city): in this
+        # process as below, but the city's workbook on the worker started before the plan, meanwhile.
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        task_runner, here = ThreadPoolTaskRunner(max_workers=len(jobs)), pub.InProcess()
+    elif task_runner is None and started is not None:
         started.shutdown(wait=False, cancel_futures=True)
     if task_runner is None:
         for job in jobs:
@@ -134,11 +148,11 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         # The city first: its report (one Kurva S per SKPD, every SKPD's rows) costs several SKPD's
         # worth; started last it would run alone at the end while the other workers idle.
         jobs = sorted(jobs, key=lambda j: not j.unit.is_kota)
-        workers = min(publish_workers(cfg), pieces)
+        workers = min(publish_workers(cfg), len(jobs) + 2 * len(big))  # a split unit is three jobs
         with publish_pool(task_runner, workers, started) as pool, task_runner as tr:
             futures = [tr.submit(publish_unit_task, parameters={
                 "job": opaque(job, tr), "output_dir": str(out), "cfg": opaque(cfg, tr), "label": job.unit.folder,
-                "pool": opaque(pool, tr), "split": pool is not None and id(job) in big})
+                "pool": opaque(pool, tr), "split": pool is not None and id(job) in big, "here": opaque(here, tr)})
                 for job in jobs]
             for job, fut in zip(jobs, futures):
                 try:

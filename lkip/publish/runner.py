@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -152,21 +153,23 @@ def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list
     return out
 
 
-def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any) -> UnitResult:
+def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any, here: Any = None) -> UnitResult:
     """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
     the workbook and the documents side by side; the manifest written here once all are done.
-    The same files and the same result as run_job; never raises."""
-    from . import PARTS
-
+    `here` (an InProcess's submit): the base and the documents run in this process, the workbook
+    on the pool meanwhile. The same files and the same result as run_job; never raises."""
     unit = job.unit
     folder = unit_folder(Path(output_dir), unit)
     result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
+    here = here or submit
+    out = str(output_dir)
     try:
-        base = submit(run_part, job, "base", str(output_dir), config).result()
+        base = here(run_part, job, "base", out, config).result()
         parts = [base]
         if base.error is None:
-            futures = [submit(run_part, job, p, str(output_dir), config, base.charts) for p in PARTS]
-            parts += [f.result() for f in futures]
+            workbook = submit(run_part, job, "workbook", out, config, base.charts)  # first: `here` may block
+            documents = here(run_part, job, "documents", out, config, base.charts)
+            parts += [workbook.result(), documents.result()]
         cause = next((p.error for p in parts if p.error), None)
         if cause is not None:
             _failed(job, result, folder, cause)
@@ -177,6 +180,23 @@ def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any
     except Exception as exc:  # a worker died, the manifest could not be written
         _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
     return result
+
+
+class InProcess:
+    """A pool's `submit` that runs the job in this process, one job at a time (matplotlib is not
+    thread-safe), and returns its finished Future."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def submit(self, fn: Any, *args: Any) -> Future:
+        fut: Future = Future()
+        with self.lock:
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # as a pool's future holds it
+                fut.set_exception(exc)
+        return fut
 
 
 def _cause(exc: BaseException, output_dir: Path | str, config: Any) -> str:
@@ -206,10 +226,10 @@ def warm() -> int:
 
 
 def warm_pool(workers: int) -> ProcessPoolExecutor:
-    """worker_pool with every worker started and importing at once (the parent goes on)."""
+    """worker_pool with its first worker started and importing at once (the parent goes on to read
+    the views); the others start when jobs wait for them."""
     pool = worker_pool(workers)
-    for _ in range(workers):
-        pool.submit(warm)
+    pool.submit(warm)
     return pool
 
 
