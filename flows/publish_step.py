@@ -41,10 +41,12 @@ def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", p
     """One unit; on ``pool`` (lkip.publish.runner.worker_pool) when given, the task run then waits
     for its process (for its parts' processes when ``split``: runner.run_job_split); ``here``
     (runner.InProcess): in this process, but a split unit's workbook on ``pool``."""
-    from lkip.publish.runner import run_job, run_job_split
+    from lkip.publish.runner import after_warm, run_job, run_job_split
 
     if pool is not None and split:
-        return run_job_split(job, output_dir, cfg, pool.submit, here.submit if here is not None else None)
+        if here is not None:  # the workbook to the one worker started before the plan, once it is ready
+            return run_job_split(job, output_dir, cfg, after_warm(pool), here.submit)
+        return run_job_split(job, output_dir, cfg, pool.submit)
     if here is not None:
         return here.submit(run_job, job, output_dir, cfg).result()
     if pool is not None:
@@ -137,7 +139,7 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         # process as below, but the city's workbook on the worker started before the plan, meanwhile.
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        task_runner, here = ThreadPoolTaskRunner(max_workers=len(jobs)), pub.InProcess()
+        task_runner, here = ThreadPoolTaskRunner(max_workers=len(jobs)), pub.InProcess(first=len(big))
     elif task_runner is None and started is not None:
         started.shutdown(wait=False, cancel_futures=True)
     if task_runner is None:

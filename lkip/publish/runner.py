@@ -184,19 +184,49 @@ def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any
 
 class InProcess:
     """A pool's `submit` that runs the job in this process, one job at a time (matplotlib is not
-    thread-safe), and returns its finished Future."""
+    thread-safe), and returns its finished Future. With `first` split units, their base parts go
+    first (their workbooks then start on the pool while the rest is written here): another job
+    waits for them (at most a minute: a split unit that never gets there delays, never blocks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first: int = 0) -> None:
         self.lock = threading.Lock()
+        self._bases = first
+        self._bases_done = threading.Event()
+        if first <= 0:
+            self._bases_done.set()
 
     def submit(self, fn: Any, *args: Any) -> Future:
+        base = fn is run_part and len(args) > 1 and args[1] == "base"
+        if not base:
+            self._bases_done.wait(60)
         fut: Future = Future()
         with self.lock:
             try:
                 fut.set_result(fn(*args))
             except BaseException as exc:  # as a pool's future holds it
                 fut.set_exception(exc)
+            finally:
+                if base:
+                    self._bases -= 1
+                    if self._bases <= 0:
+                        self._bases_done.set()
         return fut
+
+
+def after_warm(pool: ProcessPoolExecutor) -> Any:
+    """pool.submit, once the worker warm_pool started is ready: a job handed over while it still
+    imports would start a second worker (another ~1 CPU-s of imports) instead of waiting for it."""
+    warming = getattr(pool, "lkip_warm", None)
+
+    def submit(fn: Any, *args: Any) -> Future:
+        if warming is not None:
+            try:
+                warming.result()
+            except Exception:  # a worker that died is the pool's to report, on the job itself
+                pass
+        return pool.submit(fn, *args)
+
+    return submit
 
 
 def _cause(exc: BaseException, output_dir: Path | str, config: Any) -> str:
@@ -229,7 +259,7 @@ def warm_pool(workers: int) -> ProcessPoolExecutor:
     """worker_pool with its first worker started and importing at once (the parent goes on to read
     the views); the others start when jobs wait for them."""
     pool = worker_pool(workers)
-    pool.submit(warm)
+    pool.lkip_warm = pool.submit(warm)  # type: ignore[attr-defined]
     return pool
 
 
