@@ -174,7 +174,8 @@ def redrop_ab(a: Any, work: Path) -> int:
     for i in range(a.rounds):
         for code in (("old", "new") if i % 2 == 0 else ("new", "old")):
             env = dict(os.environ, PYTHONPATH=str(old_code if code == "old" else ROOT), MPLBACKEND="Agg",
-                       PREFECT_HOME=str(work / f"prefect-{code}"))
+                       PREFECT_HOME=str(work / f"prefect-{code}"),
+                       PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")
             out = work / f"redrop-{code}"
             shutil.rmtree(out, ignore_errors=True)
             out.mkdir(parents=True)
