@@ -19,7 +19,9 @@
   reconciliation holds every SKPD's rows) is split on a pool (`run_job_split`): its CSVs and charts
   first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
   Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
-  shared by both cores instead of running on one.
+  shared by both cores instead of running on one. With `here` (an `InProcess`'s submit: jobs run
+  in this process, one at a time) the base and the documents stay in the flow's process and only
+  the workbook goes to the pool (`after_warm`: once the worker `warm_pool` started is ready).
 """
 
 from __future__ import annotations
