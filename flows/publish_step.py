@@ -130,7 +130,7 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         if started is not None:
             started.shutdown(wait=False, cancel_futures=True)
         raise
-    big = {id(j) for j in jobs if pub.is_big(j, cfg)}
+    big = {id(j) for j in jobs if pub.is_big(j, cfg)} if pub.few_units(jobs, cfg) else set()
     results: list[Any] = []
     task_runner = make_publish_runner(cfg, len(jobs)) if jobs else None
     here = None

@@ -15,7 +15,7 @@ import lkip.publish as publish_pkg
 from lkip.config import load_config
 from lkip.publish import publish_all
 from lkip.publish.digest import MANIFEST
-from lkip.publish.runner import is_big, plan, run_job, run_job_split
+from lkip.publish.runner import few_units, is_big, plan, run_job, run_job_split
 from test_publish_runner import KODE, _city, _same_outputs
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ def city(tmp_path_factory) -> Path:
 
 def _config(ws: Path, split_rows: int):
     return load_config(workspace=ws, overrides={"skpd": {KODE: "SEKRETARIAT DAERAH"},
-                                                "publish": {"split_rows": split_rows}})
+                                                "publish": {"split_rows": split_rows, "min_units_parallel": 9}})
 
 
 def _docx_xml(path: Path) -> bytes:
@@ -41,8 +41,10 @@ def test_split_publishing_gives_the_serial_bytes(city, tmp_path):
     con = duckdb.connect(str(city), read_only=True)
     try:
         jobs, _ = plan(con, tmp_path / "x", split_cfg)
-        assert jobs and all(is_big(j, split_cfg) for j in jobs)
+        assert jobs and all(is_big(j, split_cfg) for j in jobs) and few_units(jobs, split_cfg)
         assert not any(is_big(j, serial_cfg) for j in jobs)
+        many = load_config(workspace=tmp_path / "ws3", overrides={"publish": {"min_units_parallel": 2}})
+        assert not few_units(jobs, many)  # as many units as processes could share: none is split
         serial = publish_all(con, tmp_path / "serial", serial_cfg, workers=1)
         split = publish_all(con, tmp_path / "split", split_cfg, workers=2)
     finally:

@@ -16,7 +16,8 @@
   thread-safe; `spawn`, so no DuckDB handle or lock crosses into a child). The flow instead
   submits `run_job` as one Prefect task per unit (flows/pipeline.py).
 * A big unit (`[publish] split_rows` table rows or more, default 5000: the city, whose
-  reconciliation holds every SKPD's rows) is split on a pool (`run_job_split`): its CSVs and charts
+  reconciliation holds every SKPD's rows) among few units (fewer than `[publish]
+  min_units_parallel`: after a re-drop) is split on a pool (`run_job_split`): its CSVs and charts
   first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
   Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
   shared by both cores instead of running on one. With `here` (an `InProcess`'s submit: jobs run
@@ -127,6 +128,14 @@ def split_rows(config: Any) -> int:
 def is_big(job: UnitJob, config: Any) -> bool:
     """Whether the unit is worth splitting over processes (run_job_split)."""
     return sum(len(t.rows) for t in job.unit.tables.values()) >= split_rows(config)
+
+
+def few_units(jobs: list[UnitJob], config: Any) -> bool:
+    """Fewer jobs than `[publish] min_units_parallel` (default 4): only then is a big unit split.
+    With many, the other processes are busy with the other units while one writes the city
+    (started first); splitting it would only add copies of its rows to the processes."""
+    value = config.get("publish.min_units_parallel", None) if config is not None and hasattr(config, "get") else None
+    return len(jobs) < (int(value) if value else 4)
 
 
 @dataclass
@@ -272,9 +281,9 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
 def publish_jobs(jobs: list[UnitJob], output_dir: Path, config: Any, workers: int = 1) -> list[UnitResult]:
     """Run the jobs, in order, serially or on `workers` processes; results in the jobs' order."""
-    if workers <= 1 or (len(jobs) <= 1 and not any(is_big(j, config) for j in jobs)):
+    big = [i for i, j in enumerate(jobs) if is_big(j, config)] if few_units(jobs, config) else []
+    if workers <= 1 or (len(jobs) <= 1 and not big):
         return [run_job(j, output_dir, config) for j in jobs]
-    big = [i for i, j in enumerate(jobs) if is_big(j, config)]
     with worker_pool(min(workers, len(jobs) + 2 * len(big))) as pool, ThreadPoolExecutor(max(len(big), 1)) as threads:
         # the city first (as the flow does): its report costs several SKPDs' worth; started last it
         # would run alone at the end while the other workers idle
