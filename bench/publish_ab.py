@@ -13,6 +13,14 @@
   (value) by cell, `word/document.xml` of every docx, the HTML with its base64 images taken out, the
   set of chart files and their pixel sizes (the PNG bytes themselves may differ).
 
+`--redrop` (issue 13's re-drop): each child publishes the whole warehouse on 2 processes (full
+publish, wall and CPU of the process tree), removes the manifests of the first SKPD and of the city
+(what one SKPD's re-dropped file changes) and times the flow's publish step
+(`flows.publish_step.publish_units` in a Prefect flow, after a first flow run that started the
+temporary server): wall clock and CPU of the process tree of that step alone (its worker processes
+joined before the CPU is read; the Prefect server's own CPU is not counted). Old and new
+alternate, `--rounds` times; old = `git archive <commit> lkip flows`.
+
 `--profile-only` runs the new code once and prints the parts (no A/B); with `--workers 2` it
 publishes on 2 processes and reports the CPU of the whole process tree and the wall time. CPU
 seconds, not wall times, are the figures to read on a shared machine.
@@ -115,11 +123,104 @@ def child(out: str, warehouse: str, workers: int = 1) -> int:
     return 0
 
 
-def export_old(commit: str, dest: Path) -> Path:
+def child_redrop(out: str, warehouse: str) -> int:
+    """Full publish on 2 processes, then the flow's publish step after one SKPD's re-drop; print JSON."""
+    import duckdb
+    from prefect import flow
+
+    from flows.publish_step import publish_units
+    from lkip.config import load_config
+    import lkip.publish as pub
+    from lkip.publish.data import list_units
+
+    config = load_config(workspace=Path(out))
+    con = duckdb.connect(warehouse, read_only=True)
+    t, tree = time.perf_counter(), _cpu_tree()
+    pub.publish_all(con, config.output_dir, config, force=True, workers=2)
+    full_wall, full_cpu = time.perf_counter() - t, _cpu_tree() - tree
+    units = list_units(con)
+    skpd = next(k for _, k in units if k != "KOTA")
+    for tahun, kode in units:
+        if kode in (skpd, "KOTA"):
+            folder = config.output_dir / str(tahun) / ("kota" if kode == "KOTA" else kode)
+            (folder / ".lkip-terbit.json").unlink()
+
+    @flow(persist_result=False)
+    def warm_up() -> int:
+        return 1
+
+    @flow(persist_result=False)
+    def step() -> Any:
+        import multiprocessing
+
+        t0, c0 = time.perf_counter(), _cpu_tree()
+        _, summary = publish_units(config, con)
+        wall = time.perf_counter() - t0
+        for child_proc in multiprocessing.active_children():  # a worker still exiting: its CPU counts
+            child_proc.join(30)
+        return wall, _cpu_tree() - c0, summary
+
+    warm_up()
+    wall, cpu, summary = step()
+    con.close()
+    print(json.dumps({"full_wall": full_wall, "full_cpu": full_cpu, "redrop_wall": wall, "redrop_cpu": cpu,
+                      "skpd": skpd, "summary": summary, "load": os.getloadavg()}))
+    return 0
+
+
+def redrop_ab(a: Any, work: Path) -> int:
+    old_code = export_old(a.old, work / "old-code", ("lkip", "flows"))
+    rows = []
+    for i in range(a.rounds):
+        for code in (("old", "new") if i % 2 == 0 else ("new", "old")):
+            env = dict(os.environ, PYTHONPATH=str(old_code if code == "old" else ROOT), MPLBACKEND="Agg",
+                       PREFECT_HOME=str(work / f"prefect-{code}"),
+                       PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120")
+            out = work / f"redrop-{code}"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            proc = subprocess.run([sys.executable, __file__, "--child-redrop", str(out), str(a.warehouse.resolve())],
+                                  env=env, capture_output=True, text=True, cwd=str(out))
+            line = next((ln for ln in reversed(proc.stdout.splitlines()) if ln.startswith("{")), None)
+            if proc.returncode or line is None:
+                raise SystemExit(f"child failed ({code}): {proc.stderr[-3000:]}")
+            r = json.loads(line)
+            rows.append((i + 1, code, r))
+            print(f"round {i + 1} {code}: re-drop {r['redrop_wall']:.2f} s", file=sys.stderr)
+    new_rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True).stdout.strip()
+    lines = [f"# Publishing after one SKPD's re-drop, old against new, "
+             f"{dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}", "",
+             f"Warehouse `{a.warehouse}`; old = `{a.old}` (`git archive … lkip flows`), new = {new_rev}. Each "
+             "child: the whole warehouse published on 2 processes (`publish_all(force=True, workers=2)`), then "
+             "the manifests of the first SKPD and of the city removed (what a re-dropped file of that SKPD "
+             "changes) and the flow's publish step (`flows.publish_step.publish_units`, in a Prefect flow) "
+             "timed alone. 2 cores shared with other sessions: load average in the last column.", "",
+             "| round | code | full publish wall s | full CPU s | re-drop step wall s | re-drop CPU s | units | load |",
+             "|---:|---|---:|---:|---:|---:|---|---:|"]
+    for i, code, r in rows:
+        s_ = r["summary"]
+        lines.append(f"| {i} | {code} | {_fmt(r['full_wall'])} | {_fmt(r['full_cpu'])} | {_fmt(r['redrop_wall'])} | "
+                     f"{_fmt(r['redrop_cpu'])} | {s_.get('unit_diterbitkan')} + {s_.get('unit_tidak_berubah')} "
+                     f"unchanged | {r['load'][0]:.1f} |")
+    for key, label in (("redrop_wall", "re-drop step wall"), ("full_wall", "full publish wall")):
+        old = min(r[key] for _, c, r in rows if c == "old")
+        new = min(r[key] for _, c, r in rows if c == "new")
+        lines.append(f"\n**{label}, best of the rounds: old {_fmt(old)} s, new {_fmt(new)} s ({old / new:.2f}×)**")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.out:
+        a.out.parent.mkdir(parents=True, exist_ok=True)
+        a.out.write_text(text)
+        a.out.with_suffix(".json").write_text(json.dumps(rows, indent=1, default=str))
+    return 0
+
+
+def export_old(commit: str, dest: Path, paths: tuple[str, ...] = ("lkip",)) -> Path:
     """`git archive <commit> lkip` unpacked under dest (the old package, first on PYTHONPATH)."""
     dest.mkdir(parents=True, exist_ok=True)
     tar = dest / "old.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), commit, "lkip"], check=True)
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), commit, *paths], check=True)
     with tarfile.open(tar) as tf:
         tf.extractall(dest)
     tar.unlink()
@@ -256,16 +357,22 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         return child(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else 1)
+    if argv[:1] == ["--child-redrop"]:
+        return child_redrop(argv[1], argv[2])
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--warehouse", type=Path, required=True)
     ap.add_argument("--old", default="dc24477")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--profile-only", action="store_true")
+    ap.add_argument("--redrop", action="store_true", help="full publish, then the flow's publish step after "
+                    "one SKPD's re-drop, old against new")
     ap.add_argument("--workers", type=int, default=1, help="with --profile-only: publish on this many processes")
     ap.add_argument("--work", type=Path, default=None, help="where outputs go (default: a temp folder)")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args(argv)
     work = a.work or Path(tempfile.mkdtemp(prefix="lkip-publish-ab-"))
+    if a.redrop:
+        return redrop_ab(a, work)
     if a.profile_only:
         r = run(ROOT, work / "new", a.warehouse.resolve(), a.workers)
         print(json.dumps(r, indent=1))

@@ -10,6 +10,14 @@ thread runner that waits for its process), or on the Dask
 cluster when `[runner] kind = "dask"`; with few units (`[publish] min_units_parallel`, default
 4) they run in the flow's process, where starting worker processes would cost more than it saves.
 A unit that fails is reported (SKPD and cause, in Indonesian) and the others are still published.
+
+With at least `min_units_parallel` units in the warehouse the first worker process is started
+before the plan (it imports matplotlib & co. while the views are read); a big unit (the city: every
+SKPD's reconciliation rows; `[publish] split_rows`) is split (lkip.publish.runner.run_job_split:
+its CSVs and charts, then its workbook beside its documents), still one task run
+`terbitkan-<folder>`. When one SKPD re-drops a file (two units to publish, fewer than
+min_units_parallel), both are published in the flow's process as before, one at a time, while the
+city's workbook is written by that worker: both cores share the city.
 """
 
 from __future__ import annotations
@@ -28,11 +36,19 @@ from lkip.config import Config
 
 
 @task(name="terbitkan-unit", task_run_name="terbitkan-{label}", cache_policy=NO_CACHE, persist_result=False)
-def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", pool: Any = None):
+def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", pool: Any = None,
+                      split: bool = False, here: Any = None):
     """One unit; on ``pool`` (lkip.publish.runner.worker_pool) when given, the task run then waits
-    for its process."""
-    from lkip.publish.runner import run_job
+    for its process (for its parts' processes when ``split``: runner.run_job_split); ``here``
+    (runner.InProcess): in this process, but a split unit's workbook on ``pool``."""
+    from lkip.publish.runner import after_warm, run_job, run_job_split
 
+    if pool is not None and split:
+        if here is not None:  # the workbook to the one worker started before the plan, once it is ready
+            return run_job_split(job, output_dir, cfg, after_warm(pool), here.submit)
+        return run_job_split(job, output_dir, cfg, pool.submit)
+    if here is not None:
+        return here.submit(run_job, job, output_dir, cfg).result()
     if pool is not None:
         return pool.submit(run_job, job, output_dir, cfg).result()
     return run_job(job, output_dir, cfg)
@@ -64,7 +80,7 @@ def make_publish_runner(cfg: Config, n_jobs: int):
 
 
 @contextlib.contextmanager
-def publish_pool(task_runner: Any, workers: int) -> Iterator[Any]:
+def publish_pool(task_runner: Any, workers: int, started: Any = None) -> Iterator[Any]:
     """The processes the units run on, for a thread runner (None for Dask, whose workers are
     processes already). Prefect's ProcessPoolTaskRunner was tried: it runs Prefect's task engine
     in each worker for each unit, which cost ~13 s of the 44-SKPD city's ~30 s of publishing
@@ -73,24 +89,59 @@ def publish_pool(task_runner: Any, workers: int) -> Iterator[Any]:
     from prefect.task_runners import ThreadPoolTaskRunner
 
     if not isinstance(task_runner, ThreadPoolTaskRunner):
+        if started is not None:
+            started.shutdown(wait=False, cancel_futures=True)
         yield None
         return
     from lkip.publish.runner import worker_pool
 
-    with worker_pool(workers) as pool:
+    pool = started or worker_pool(workers)
+    try:
         yield pool
+    finally:  # every result is in: the workers exit on their own, the run goes on
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def early_pool(cfg: Config, n_units: int) -> Any:
+    """Worker processes started now (runner.warm_pool) when the units will likely go to them:
+    a thread runner, several workers, at least `min_units_parallel` units in the warehouse."""
+    kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
+    workers = publish_workers(cfg)
+    if kind == "dask" or workers <= 1 or n_units < int(cfg.get("publish.min_units_parallel", 4) or 4):
+        return None
+    from lkip.publish.runner import warm_pool
+
+    return warm_pool(workers)
 
 
 def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
                   force: bool = False) -> tuple[list[str], dict[str, Any]]:
     """Publish the units that changed; (paths written, summary for the run report)."""
     from lkip.publish import runner as pub
+    from lkip.publish.data import list_units
 
     logger = get_run_logger()
     out = Path(cfg.output_dir)
-    jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force)
+    units = list_units(con, tahun, kode_skpd)
+    started = early_pool(cfg, len(units))
+    try:
+        jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units)
+    except BaseException:
+        if started is not None:
+            started.shutdown(wait=False, cancel_futures=True)
+        raise
+    big = {id(j) for j in jobs if pub.is_big(j, cfg)} if pub.few_units(jobs, cfg) else set()
     results: list[Any] = []
     task_runner = make_publish_runner(cfg, len(jobs)) if jobs else None
+    here = None
+    if task_runner is None and started is not None and big:
+        # Few units, one of them big (one SKPD re-dropped a file: the SKPD and the city): in this
+        # process as below, but the city's workbook on the worker started before the plan, meanwhile.
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        task_runner, here = ThreadPoolTaskRunner(max_workers=len(jobs)), pub.InProcess(first=len(big))
+    elif task_runner is None and started is not None:
+        started.shutdown(wait=False, cancel_futures=True)
     if task_runner is None:
         for job in jobs:
             # quote: Prefect would walk the job's rows and the config before each task (flows.task_args)
@@ -99,11 +150,11 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
         # The city first: its report (one Kurva S per SKPD, every SKPD's rows) costs several SKPD's
         # worth; started last it would run alone at the end while the other workers idle.
         jobs = sorted(jobs, key=lambda j: not j.unit.is_kota)
-        workers = min(publish_workers(cfg), len(jobs))
-        with publish_pool(task_runner, workers) as pool, task_runner as tr:
+        workers = min(publish_workers(cfg), len(jobs) + 2 * len(big))  # a split unit is three jobs
+        with publish_pool(task_runner, workers, started) as pool, task_runner as tr:
             futures = [tr.submit(publish_unit_task, parameters={
                 "job": opaque(job, tr), "output_dir": str(out), "cfg": opaque(cfg, tr), "label": job.unit.folder,
-                "pool": opaque(pool, tr)})
+                "pool": opaque(pool, tr), "split": pool is not None and id(job) in big, "here": opaque(here, tr)})
                 for job in jobs]
             for job, fut in zip(jobs, futures):
                 try:

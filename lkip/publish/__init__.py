@@ -50,11 +50,28 @@ def publish_unit(unit: UnitData, output_dir: Path, config: Any = None, reuse_cha
     """All outputs of one loaded SKPD/city; returns the paths written (or, for charts, kept).
 
     reuse_charts: a chart drawn from the same inputs by the previous build is kept as it is
-    (chart_cache.py); off, every chart is drawn.
+    (chart_cache.py); off, every chart is drawn. The same as its three parts one after the other
+    (PARTS: the runner may run a big unit's workbook and documents on two processes).
     """
+    written, charts = publish_base(unit, output_dir, config, reuse_charts)
+    written += publish_workbook(unit, output_dir, config, charts)
+    written += publish_documents(unit, output_dir, config, charts)
+    return written
+
+
+PARTS = ("workbook", "documents")  # what runs after publish_base, each on its own when a unit is split
+
+
+def _names(unit: UnitData, output_dir: Path) -> tuple[Path, str, int]:
     folder = Path(output_dir) / str(unit.tahun) / unit.folder
+    return folder, (unit.kode_skpd if unit.is_kota else file_stem(unit.kode_skpd)), unit.tahun
+
+
+def publish_base(unit: UnitData, output_dir: Path, config: Any = None,
+                 reuse_charts: bool = False) -> tuple[list[Path], list[Chart]]:
+    """The unit's folder, its CSVs and its charts (which the workbook and the documents show)."""
+    folder, _, _ = _names(unit, output_dir)
     ensure_tree(output_dir, (str(unit.tahun), unit.folder), ("csv",), ("charts",))  # no link followed
-    kode, tahun = (unit.kode_skpd if unit.is_kota else file_stem(unit.kode_skpd)), unit.tahun
     written: list[Path] = []
 
     for table in unit.tables.values():
@@ -64,14 +81,22 @@ def publish_unit(unit: UnitData, output_dir: Path, config: Any = None, reuse_cha
     charts: list[Chart] = build_charts(unit, folder / "charts", cache)
     cache.save()
     written.extend(c.path for c in charts)
+    return written, charts
 
+
+def publish_workbook(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart]) -> list[Path]:
+    """LKIP_<kode>_<tahun>.xlsx (after publish_base: its Grafik sheet shows the chart files)."""
+    folder, kode, tahun = _names(unit, output_dir)
+    return [write_workbook(folder / f"LKIP_{kode}_{tahun}.xlsx", unit, [(c.label, c.path) for c in charts])]
+
+
+def publish_documents(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart]) -> list[Path]:
+    """validasi.xlsx, the HTML page and the docx (after publish_base: both show the charts)."""
+    folder, kode, tahun = _names(unit, output_dir)
     narrative = render_narrative(unit, config)
-    written.append(write_workbook(folder / f"LKIP_{kode}_{tahun}.xlsx", unit,
-                                  [(c.label, c.path) for c in charts]))
-    written.append(write_validasi_workbook(folder / "validasi.xlsx", unit))
-    written.append(write_html(folder / f"laporan_{kode}_{tahun}.html", unit, narrative, charts, config))
-    written.append(write_docx(folder / f"BAB_III_{kode}_{tahun}.docx", unit, narrative, charts))
-    return written
+    return [write_validasi_workbook(folder / "validasi.xlsx", unit),
+            write_html(folder / f"laporan_{kode}_{tahun}.html", unit, narrative, charts, config),
+            write_docx(folder / f"BAB_III_{kode}_{tahun}.docx", unit, narrative, charts)]
 
 
 def publish_all(

@@ -151,12 +151,25 @@ def _map_to_dict(value: Any) -> Any:
     return value
 
 
+_TEXT = {str, type(None)}
+_OPEN, _CLOSE = ("{", "["), ("}", "]")
+
+
 def flatten(table: Table) -> list[Table]:
     """Split nested columns: dicts -> `<col>_<key>` columns, record lists -> child tables."""
     rows = [dict(r) for r in table.rows]
     nested: set[str] = set()  # columns holding a dict or a list (after JSON text is read)
-    for r in rows:
-        for c in table.columns:
+    for c in table.columns:
+        values = [r.get(c) for r in rows]
+        kinds = set(map(type, values))
+        if kinds <= _TEXT and not any(v[:1] in _OPEN and v[-1:] in _CLOSE for v in values if v is not None):
+            kinds = set()  # plain text: no JSON to read
+        if not any(issubclass(t, (str, dict, list)) for t in kinds):  # numbers, dates: nothing to read
+            if type(None) in kinds or not kinds:
+                for r in rows:
+                    r.setdefault(c, None)
+            continue
+        for r in rows:
             v = r.get(c)
             if isinstance(v, (str, dict)):  # _maybe_json / _map_to_dict change nothing else
                 v = r[c] = _map_to_dict(_maybe_json(v))

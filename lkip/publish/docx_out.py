@@ -221,8 +221,9 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     rows = list(t.rows)  # row by row: Table.cell() and Column.cells walk the whole table each call
     for i, w in enumerate(widths):
         t.columns[i].width = w  # the grid (LibreOffice reads it) and each cell (Word reads those)
-    for row in rows:
-        for cell, w in zip(row.cells, widths):
+    cells = [row.cells for row in rows]  # each row's cells walked once (merges below touch only the header)
+    for row_cells in cells:
+        for cell, w in zip(row_cells, widths):
             cell.width = w
     used: set[tuple[int, int]] = set()
     for r, hr in enumerate(view["head"]):
@@ -245,7 +246,7 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     for r, row in enumerate(view["body"], start=depth):
         _row_flag(rows[r], "w:cantSplit")
         bold = row["cls"] in ("total", "program")
-        for c, cell in zip(row["cells"], rows[r].cells):
+        for c, cell in zip(row["cells"], cells[r]):
             align = (WD_ALIGN_PARAGRAPH.RIGHT if "num" in c["cls"] else
                      WD_ALIGN_PARAGRAPH.CENTER if "code" in c["cls"] else None)
             _body_cell(cell, c["text"], align, bold, size, made)

@@ -23,6 +23,7 @@ from .layout import (
     sumber_of,
     title_of,
 )
+from .html_rows import BodyRows, body_html
 from .narrative import make_env
 
 
@@ -43,30 +44,51 @@ def display(value: Any, kind: str, decimals: int, sign: bool = True) -> str:
     return str(value)
 
 
-def table_view(table: Table, unit: UnitData, columns: list[str] | None = None) -> dict[str, Any]:
-    """Title, merged header rows and formatted body of a table; `columns` picks (and orders) a subset."""
+def table_rows(table: Table, unit: UnitData, columns: list[str] | None = None) -> dict[str, Any]:
+    """Title, merged header rows and the body as (row class, [(text, class) per cell]) per row;
+    `columns` picks (and orders) a subset."""
     cols = display_columns(table)
     if columns is not None:
         cols = [c for c in columns if c in cols] or cols
     kinds = {c: column_kind(table, c) for c in cols}
-    signs = {c: pct_sign(c, unit.tahun, unit.s_d_triwulan) for c in cols}
     depth, cells = header_cells(cols, unit.tahun, unit.s_d_triwulan)
     head = [[{"text": c.text, "colspan": c.last_col - c.col + 1, "rowspan": c.last_row - c.row + 1}
              for c in cells if c.row == r] for r in range(depth)]
     ind_col = indent_column(cols)
+    spec = []  # per column: (name, kind, decimals, sign, class, class of an indented cell by level)
+    for c in cols:
+        k = kinds[c]
+        cls = "num" if k.kind in ("money", "pct", "number") else "code" if k.kind == "code" else ""
+        ind = {i: f"{cls} ind{min(i, 3)}".strip() for i in range(1, 4)} if c == ind_col else None
+        spec.append((c, k.kind, k.decimals, pct_sign(c, unit.tahun, unit.s_d_triwulan), cls, ind))
     body = []
     for row, shown in display_rows(table, cols, kinds):
-        bold, indent, role = row_style(table, row)
+        _bold, indent, role = row_style(table, row)
         tds = []
-        for c in cols:
-            k = kinds[c]
-            cls = "num" if k.kind in ("money", "pct", "number") else "code" if k.kind == "code" else ""
-            if c == ind_col and indent:
-                cls += f" ind{min(indent, 3)}"
-            tds.append({"text": display(shown.get(c), k.kind, k.decimals, signs[c]), "cls": cls.strip()})
-        body.append({"cls": role, "cells": tds})
+        for c, kind, decimals, sign, cls, ind in spec:
+            if ind is not None and indent:
+                cls = ind[min(indent, 3)]
+            tds.append((display(shown.get(c), kind, decimals, sign), cls))
+        body.append((role, tds))
     return {"id": table.id, "title": title_of(table, unit), "nav": short_title(table), "head": head,
-            "body": body, "sumber": sumber_of(table), "ncols": len(cols)}
+            "rows": body, "sumber": sumber_of(table), "ncols": len(cols)}
+
+
+def table_view(table: Table, unit: UnitData, columns: list[str] | None = None) -> dict[str, Any]:
+    """Title, merged header rows and formatted body of a table; `columns` picks (and orders) a subset."""
+    view = table_rows(table, unit, columns)
+    view["body"] = list(BodyRows(view.pop("rows")))
+    return view
+
+
+def page_table(table: Table, unit: UnitData) -> dict[str, Any]:
+    """A table as the page template receives it: `body_html` (the rows, escaped: html_rows.py) and
+    `body` (the same rows as dicts, made only when a template loops over them)."""
+    view = table_rows(table, unit)
+    rows = view.pop("rows")
+    view["body"] = BodyRows(rows)
+    view["body_html"] = body_html(rows, view["ncols"])
+    return view
 
 
 def _data_uri(png: Path) -> str:
@@ -81,7 +103,7 @@ def render_html(unit: UnitData, narrative: dict[str, Any], charts: list[Chart], 
         judul=judul_laporan(unit.nama_skpd, unit.periode),
         narasi=narrative,
         charts=[{"key": c.key, "label": c.label, "src": _data_uri(c.path)} for c in charts],
-        tables=[table_view(t, unit) for t in unit.tables.values()],
+        tables=[page_table(t, unit) for t in unit.tables.values()],
         issues=[issue_for_reader(i) for i in unit.issues],
         format_angka=format_angka,
     )

@@ -15,12 +15,22 @@
 * `publish_jobs(jobs, ..., workers=n)` runs the jobs on n processes (matplotlib is not
   thread-safe; `spawn`, so no DuckDB handle or lock crosses into a child). The flow instead
   submits `run_job` as one Prefect task per unit (flows/pipeline.py).
+* A big unit (`[publish] split_rows` table rows or more, default 5000: the city, whose
+  reconciliation holds every SKPD's rows) among few units (fewer than `[publish]
+  min_units_parallel`: after a re-drop) is split on a pool (`run_job_split`): its CSVs and charts
+  first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
+  Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
+  shared by both cores instead of running on one. With `here` (an `InProcess`'s submit: jobs run
+  in this process, one at a time) the base and the documents stay in the flow's process and only
+  the workbook goes to the pool (`after_warm`: once the worker `warm_pool` started is ready).
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ProcessPoolExecutor
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -71,9 +81,11 @@ def plan(
     tahun: int | None = None,
     kode_skpd: str | None = None,
     force: bool = False,
+    units: list[tuple[int, str]] | None = None,
 ) -> tuple[list[UnitJob], list[UnitResult]]:
-    """(units to publish, units whose outputs are up to date), every view read once."""
-    units = load_units(con, config, list_units(con, tahun, kode_skpd))
+    """(units to publish, units whose outputs are up to date), every view read once; `units`:
+    data.list_units(con, tahun, kode_skpd) when the caller has it already."""
+    units = load_units(con, config, list_units(con, tahun, kode_skpd) if units is None else units)
     settings = settings_digest(config)
     jobs: list[UnitJob] = []
     skipped: list[UnitResult] = []
@@ -98,11 +110,134 @@ def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
         write_manifest(folder, job.digest, paths)
         result.paths = [str(p) for p in paths]
     except Exception as exc:  # one unit's failure must not stop the others
-        (folder / MANIFEST).unlink(missing_ok=True)
-        cause = _cause(exc, output_dir, config)
-        result.error = f"Keluaran {job.label} gagal diterbitkan ({cause}); SKPD lain tetap diterbitkan."
-        log.error("%s", result.error, exc_info=log.isEnabledFor(logging.DEBUG))
+        _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
     return result
+
+
+def _failed(job: UnitJob, result: UnitResult, folder: Path, cause: str, in_except: bool = False) -> None:
+    (folder / MANIFEST).unlink(missing_ok=True)
+    result.error = f"Keluaran {job.label} gagal diterbitkan ({cause}); SKPD lain tetap diterbitkan."
+    log.error("%s", result.error, exc_info=in_except and log.isEnabledFor(logging.DEBUG))
+
+
+def split_rows(config: Any) -> int:
+    value = config.get("publish.split_rows", None) if config is not None and hasattr(config, "get") else None
+    return int(value) if value else 5000
+
+
+def is_big(job: UnitJob, config: Any) -> bool:
+    """Whether the unit is worth splitting over processes (run_job_split)."""
+    return sum(len(t.rows) for t in job.unit.tables.values()) >= split_rows(config)
+
+
+def few_units(jobs: list[UnitJob], config: Any) -> bool:
+    """Fewer jobs than `[publish] min_units_parallel` (default 4): only then is a big unit split.
+    With many, the other processes are busy with the other units while one writes the city
+    (started first); splitting it would only add copies of its rows to the processes."""
+    value = config.get("publish.min_units_parallel", None) if config is not None and hasattr(config, "get") else None
+    return len(jobs) < (int(value) if value else 4)
+
+
+@dataclass
+class PartResult:
+    paths: list[str] = field(default_factory=list)
+    charts: list[Any] = field(default_factory=list)
+    error: str | None = None  # the cause, in a line
+
+
+def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None = None) -> PartResult:
+    """One part of a unit on a worker: "base" (CSVs, charts) or one of lkip.publish.PARTS; never raises."""
+    from . import PARTS, publish_base, publish_documents, publish_workbook
+
+    out = PartResult()
+    try:
+        if part == "base":
+            paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
+        elif part in PARTS:
+            fn = publish_workbook if part == "workbook" else publish_documents
+            paths = fn(job.unit, Path(output_dir), config, charts or [])
+        else:
+            raise ValueError(f"bagian tidak dikenal: {part}")
+        out.paths = [str(p) for p in paths]
+    except Exception as exc:
+        out.error = _cause(exc, output_dir, config)
+    return out
+
+
+def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any, here: Any = None) -> UnitResult:
+    """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
+    the workbook and the documents side by side; the manifest written here once all are done.
+    `here` (an InProcess's submit): the base and the documents run in this process, the workbook
+    on the pool meanwhile. The same files and the same result as run_job; never raises."""
+    unit = job.unit
+    folder = unit_folder(Path(output_dir), unit)
+    result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
+    here = here or submit
+    out = str(output_dir)
+    try:
+        base = here(run_part, job, "base", out, config).result()
+        parts = [base]
+        if base.error is None:
+            workbook = submit(run_part, job, "workbook", out, config, base.charts)  # first: `here` may block
+            documents = here(run_part, job, "documents", out, config, base.charts)
+            parts += [workbook.result(), documents.result()]
+        cause = next((p.error for p in parts if p.error), None)
+        if cause is not None:
+            _failed(job, result, folder, cause)
+            return result
+        paths = [Path(p) for part in parts for p in part.paths]
+        write_manifest(folder, job.digest, paths)
+        result.paths = [str(p) for p in paths]
+    except Exception as exc:  # a worker died, the manifest could not be written
+        _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
+    return result
+
+
+class InProcess:
+    """A pool's `submit` that runs the job in this process, one job at a time (matplotlib is not
+    thread-safe), and returns its finished Future. With `first` split units, their base parts go
+    first (their workbooks then start on the pool while the rest is written here): another job
+    waits for them (at most a minute: a split unit that never gets there delays, never blocks)."""
+
+    def __init__(self, first: int = 0) -> None:
+        self.lock = threading.Lock()
+        self._bases = first
+        self._bases_done = threading.Event()
+        if first <= 0:
+            self._bases_done.set()
+
+    def submit(self, fn: Any, *args: Any) -> Future:
+        base = fn is run_part and len(args) > 1 and args[1] == "base"
+        if not base:
+            self._bases_done.wait(60)
+        fut: Future = Future()
+        with self.lock:
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # as a pool's future holds it
+                fut.set_exception(exc)
+            finally:
+                if base:
+                    self._bases -= 1
+                    if self._bases <= 0:
+                        self._bases_done.set()
+        return fut
+
+
+def after_warm(pool: ProcessPoolExecutor) -> Any:
+    """pool.submit, once the worker warm_pool started is ready: a job handed over while it still
+    imports would start a second worker (another ~1 CPU-s of imports) instead of waiting for it."""
+    warming = getattr(pool, "lkip_warm", None)
+
+    def submit(fn: Any, *args: Any) -> Future:
+        if warming is not None:
+            try:
+                warming.result()
+            except Exception:  # a worker that died is the pool's to report, on the job itself
+                pass
+        return pool.submit(fn, *args)
+
+    return submit
 
 
 def _cause(exc: BaseException, output_dir: Path | str, config: Any) -> str:
@@ -124,6 +259,21 @@ def _init_worker() -> None:
     matplotlib.use("Agg")
 
 
+def warm() -> int:
+    """A no-op job that makes a new worker import what publishing needs (while the parent plans)."""
+    from . import publish_unit  # noqa: F401
+
+    return os.getpid()
+
+
+def warm_pool(workers: int) -> ProcessPoolExecutor:
+    """worker_pool with its first worker started and importing at once (the parent goes on to read
+    the views); the others start when jobs wait for them."""
+    pool = worker_pool(workers)
+    pool.lkip_warm = pool.submit(warm)  # type: ignore[attr-defined]
+    return pool
+
+
 def worker_pool(workers: int) -> ProcessPoolExecutor:
     """The processes units are published on (spawned: no lock or thread of the parent inherited)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker)
@@ -131,13 +281,15 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 
 def publish_jobs(jobs: list[UnitJob], output_dir: Path, config: Any, workers: int = 1) -> list[UnitResult]:
     """Run the jobs, in order, serially or on `workers` processes; results in the jobs' order."""
-    if workers <= 1 or len(jobs) <= 1:
+    big = [i for i, j in enumerate(jobs) if is_big(j, config)] if few_units(jobs, config) else []
+    if workers <= 1 or (len(jobs) <= 1 and not big):
         return [run_job(j, output_dir, config) for j in jobs]
-    with worker_pool(min(workers, len(jobs))) as pool:
+    with worker_pool(min(workers, len(jobs) + 2 * len(big))) as pool, ThreadPoolExecutor(max(len(big), 1)) as threads:
         # the city first (as the flow does): its report costs several SKPDs' worth; started last it
         # would run alone at the end while the other workers idle
         order = sorted(range(len(jobs)), key=lambda i: not jobs[i].unit.is_kota)
-        futures = {i: pool.submit(run_job, jobs[i], str(output_dir), config) for i in order}
+        futures = {i: threads.submit(run_job_split, jobs[i], str(output_dir), config, pool.submit) if i in big
+                   else pool.submit(run_job, jobs[i], str(output_dir), config) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
 
 

@@ -43,6 +43,21 @@ def clean_row(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def rows_clean(rows: list[dict[str, Any]]) -> bool:
+    """Whether clean_row would leave every row as it is: no nested value, and no character to drop
+    in any of their texts (one search over all of them instead of one per text)."""
+    texts: list[str] = []
+    add = texts.append
+    for r in rows:
+        for v in r.values():
+            if isinstance(v, str):
+                add(v)
+            elif isinstance(v, (list, dict)):
+                return False
+    joined = "\n".join(texts)  # a newline is legal and splits no `_x`
+    return not (_ILLEGAL.search(joined) or "_x" in joined)
+
+
 def _clean_nested(value: Any) -> Any:
     if isinstance(value, str):
         return clean(value)

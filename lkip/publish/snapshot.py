@@ -27,7 +27,7 @@ from .data import (
     nama_skpd,
     sort_ids,
 )
-from .safe_text import clean, clean_row
+from .safe_text import clean, clean_row, rows_clean
 
 _ISSUES_SQL = (
     "select i.severity, f.source_file, i.sheet, i.excel_row, i.kolom, i.nilai, i.diharapkan, i.pesan, "
@@ -85,6 +85,7 @@ def load_units(
         if "urutan" in cols:
             sql += " order by urutan"
         cols, rows = _fetch(con, sql, [])
+        tidy = rows_clean(rows)  # nearly always: no row to clean
         has_t, has_k = "tahun" in cols, "kode_skpd" in cols
         parts: dict[tuple[int, str], list[dict]] = {u: [] for u in units}
         for r in rows:
@@ -100,7 +101,7 @@ def load_units(
                 if (not has_t or int(t) == u[0]) and (not has_k or str(k) == u[1]):
                     parts[u].append(dict(r))
         for u in units:
-            unit_rows = [clean_row(r) for r in parts[u]]
+            unit_rows = parts[u] if tidy else [clean_row(r) for r in parts[u]]
             if v in WARNING_VIEWS:
                 issues[u].extend(_peringatan(v, r) for r in unit_rows)
                 continue

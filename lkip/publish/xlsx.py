@@ -142,24 +142,31 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
             cell_formats[key] = f
         return f
 
-    for r, (row, shown) in enumerate(display_rows(table, cols, kinds)):
+    # a cell needs more than one line only when it is text longer than its line (or holding a newline):
+    # per column (index, chars per line as _lines counts them, plain / bold), the rest is one line
+    per_line = [(i, int(max(4.0, w * 1.2 - 1)), int(max(4.0, w * 1.1 - 1))) for i, w in enumerate(widths)]
+    write_blank, write_number, write_string = ws.write_blank, ws.write_number, ws.write_string
+    for r, (row, shown) in enumerate(display_rows(table, cols, kinds), start=first_data):
         bold, indent, role = row_style(table, row)
         fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
-        lines = max([_lines(shown.get(c), widths[i], bold) for i, c in enumerate(cols)] + [1])
+        values = [shown.get(c) for c in cols]
+        lines = 1
+        for i, plain, wide in per_line:
+            v = values[i]
+            if isinstance(v, str) and (len(v) > (wide if bold else plain) or "\n" in v):
+                lines = max(lines, _lines(v, widths[i], bold))
         if lines > 1:  # wrapped text: the row is as tall as its text (LibreOffice does not grow it itself)
-            ws.set_row(first_data + r, ROW_POINTS * lines + 2)
-        for i, col in enumerate(cols):
-            value = shown.get(col)
+            ws.set_row(r, ROW_POINTS * lines + 2)
+        for i, value in enumerate(values):
             if value is None or value == "":
-                ws.write_blank(first_data + r, i, None, cell_format("blank", i, bold, fill))
+                write_blank(r, i, None, cell_format("blank", i, bold, fill))
             elif numeric[i] and isinstance(value, (int, float, Decimal)):
-                ws.write_number(first_data + r, i, float(value), cell_format("number", i, bold, fill))
+                write_number(r, i, float(value), cell_format("number", i, bold, fill))
             elif isinstance(value, bool):
-                ws.write_string(first_data + r, i, "Ya" if value else "Tidak", cell_format("bool", i, bold, fill))
+                write_string(r, i, "Ya" if value else "Tidak", cell_format("bool", i, bold, fill))
             else:
                 text = str(value)
-                ws.write_string(first_data + r, i, text,
-                                cell_format("text", i, bold, fill, indent, is_formula_like(text)))
+                write_string(r, i, text, cell_format("text", i, bold, fill, indent, is_formula_like(text)))
     last = first_data + len(table.rows)
     if not table.rows:
         ws.write_string(first_data, 0, "Tidak ada data.", fm.get(italic=True))
