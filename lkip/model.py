@@ -287,14 +287,23 @@ def _run(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> list[Path]:
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Any = None) -> None:
-    """Create/replace every core table and laporan view from the staging tables."""
+    """Create/replace every core table and laporan view from the staging tables, in ONE
+    transaction: a build that fails leaves the previous model whole, and the ~70 statements cost
+    one commit instead of one each (~0,4 s of the city's 2-3 s). Not to be called inside a
+    transaction of the caller's."""
     base = sql_dir()
     # Both folders are ordered (and their naming checked) before anything is created.
     core = build_order(base / "core", PARAMETER_TABLES)
     core_objects = PARAMETER_TABLES.union(*(f.defines for f in core))
     laporan = build_order(base / "laporan", core_objects)
-    for schema in MODEL_SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    _load_parameters(con, config)
-    _run(con, core)
-    _run(con, laporan)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for schema in MODEL_SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        _load_parameters(con, config)
+        _run(con, core)
+        _run(con, laporan)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -192,3 +192,30 @@ def test_object_created_twice_across_files_or_over_a_parameter_table(tmp_path):
     folder2 = _folder(tmp_path / "lain", "core", {"skala.sql": "CREATE OR REPLACE TABLE core.skala AS SELECT 1 AS n;"})
     with pytest.raises(model.ModelError, match=r"core/skala\.sql creates core\.skala, which exists before"):
         model.build_order(folder2, model.PARAMETER_TABLES)
+
+
+def test_a_failed_build_leaves_the_previous_model_whole(tmp_path, monkeypatch):
+    """model.build is one transaction: when a statement fails half way, the previous build's
+    tables (here core.param, replaced before the SQL files run) and views are all still there."""
+    from lkip import stage
+    from lkip.config import load_config
+
+    cfg = load_config(workspace=tmp_path, overrides={"rules": {"capaian_turun": "selisih"}})
+    con = stage.connect(cfg)
+    model.build(con, cfg)
+    param = "SELECT nilai FROM core.param WHERE nama = 'capaian_turun'"
+    assert con.execute(param).fetchall() == [("selisih",)]
+    n_views = con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'laporan'").fetchall()
+
+    other = load_config(workspace=tmp_path, overrides={"rules": {"capaian_turun": "rasio"}})
+    real_run = model._run
+    monkeypatch.setattr(model, "_run", lambda c, files: (real_run(c, files[:3]), c.execute("SELECT 1/'nol'::INTEGER")))
+    with pytest.raises(duckdb.Error):
+        model.build(con, other)
+    assert con.execute(param).fetchall() == [("selisih",)]      # not the half-built "rasio"
+    assert con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'laporan'").fetchall() == n_views
+    monkeypatch.setattr(model, "_run", real_run)
+
+    model.build(con, other)
+    assert con.execute(param).fetchall() == [("rasio",)]
+    con.close()
