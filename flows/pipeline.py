@@ -27,6 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
+from flows.runners import make_task_runner, runner_kind, runner_workers  # noqa: F401  (make_task_runner: importable from here too)
 from flows.task_args import opaque, opaque_args
 from lkip import drop, heartbeat, notify, runreport
 from lkip.config import Config, load_config
@@ -42,36 +43,6 @@ class RunFailed(RuntimeError):
     def __init__(self, summary: dict[str, Any]):
         self.summary = summary
         super().__init__(summary.get("error") or "run failed")
-
-
-def runner_kind(cfg: Config) -> str:
-    """`[runner] kind`: "threads" (default), "processes" or "dask"."""
-    kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
-    return "processes" if kind == "process" else kind
-
-
-def runner_workers(cfg: Config) -> int:
-    """`[runner] max_workers`; 0 = the number of cores."""
-    return int(cfg.get("runner.max_workers", 0) or 0) or (os.cpu_count() or 1)
-
-
-def make_task_runner(cfg: Config):
-    """ThreadPoolTaskRunner by default; ProcessPool or a Dask cluster when configured."""
-    kind, workers = runner_kind(cfg), runner_workers(cfg)
-    if kind == "processes":
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        return ProcessPoolTaskRunner(max_workers=workers)
-    if kind == "dask":
-        from prefect_dask import DaskTaskRunner
-
-        address = cfg.get("runner.dask_address") or None
-        if address:
-            return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True})
-    from prefect.task_runners import ThreadPoolTaskRunner
-
-    return ThreadPoolTaskRunner(max_workers=workers)
 
 
 # ---- tasks -------------------------------------------------------------------------------------

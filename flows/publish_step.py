@@ -23,7 +23,6 @@ city's workbook is written by that worker: both cores share the city.
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -31,6 +30,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.runners import dask_runner, publish_workers, runner_kind
 from flows.task_args import opaque
 from lkip.config import Config
 
@@ -54,26 +54,16 @@ def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", p
     return run_job(job, output_dir, cfg)
 
 
-def publish_workers(cfg: Config) -> int:
-    value = cfg.get("publish.workers", None)
-    return int(value) if value else (os.cpu_count() or 1)
-
-
 def make_publish_runner(cfg: Config, n_jobs: int):
     """None (run in this process) for few units or one worker; else the Dask runner when
     configured, or a thread runner whose task runs hand their unit to a pool of processes
     (``publish_pool``)."""
-    kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
+    kind = runner_kind(cfg)
     workers = min(publish_workers(cfg), n_jobs)
     if workers <= 1 or n_jobs < int(cfg.get("publish.min_units_parallel", 4) or 4):
         return None
     if kind == "dask":
-        from prefect_dask import DaskTaskRunner
-
-        address = cfg.get("runner.dask_address") or None
-        if address:
-            return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": True})
+        return dask_runner(cfg, workers)
     from prefect.task_runners import ThreadPoolTaskRunner
 
     return ThreadPoolTaskRunner(max_workers=workers)
@@ -105,7 +95,7 @@ def publish_pool(task_runner: Any, workers: int, started: Any = None) -> Iterato
 def early_pool(cfg: Config, n_units: int) -> Any:
     """Worker processes started now (runner.warm_pool) when the units will likely go to them:
     a thread runner, several workers, at least `min_units_parallel` units in the warehouse."""
-    kind = str(cfg.get("runner.kind", "threads") or "threads").lower()
+    kind = runner_kind(cfg)
     workers = publish_workers(cfg)
     if kind == "dask" or workers <= 1 or n_units < int(cfg.get("publish.min_units_parallel", 4) or 4):
         return None
