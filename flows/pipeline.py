@@ -85,15 +85,12 @@ def prepare_all(paths: list[str], cfg: Config, rel_to_parent: bool = False) -> t
     Prefect server ~10 CPU-s on a 132-file city drop, taken from the two cores the reading needs."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    def prepare_one(path: str, rel_to: str | None):
-        from lkip import ingest
-
-        return ingest.prepare(Path(path), cfg, rel_to=Path(rel_to) if rel_to else None)
+    from lkip import ingest
 
     with ThreadPoolExecutor(max_workers=runner_workers(cfg), thread_name_prefix="lkip-baca") as pool:
         return drop.prepare_drop(
             cfg, paths, rel_to_parent=rel_to_parent, logger=get_run_logger(),
-            submit=lambda p, rel_to: pool.submit(prepare_one, p, rel_to),
+            submit=lambda p, rel_to: pool.submit(ingest.prepare, Path(p), cfg, Path(rel_to) if rel_to else None),
             wait_any=lambda futures: next(iter(wait(futures, return_when=FIRST_COMPLETED).done)))
 
 
