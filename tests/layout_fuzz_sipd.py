@@ -153,10 +153,14 @@ def render_dokumen(lay: DokumenLayout, path: Path) -> Path:
         for h in sums:
             sums[h] += Decimal(str(rec.get(h) or 0))
         r += 1
-    if lay.jumlah:
-        # the label in the second column, or the first one that holds no sum (a shuffled order may
-        # put Nilai Realisasi there, whose total would overwrite the label: an unlabelled row)
-        label_col = next(j for j, h in enumerate(cols, 1) if j >= 2 and h not in sums)
+    first_sum = min(cols.index(h) + 1 for h in sums)
+    # The label left of every sum, as a printed total row has it: in the second column, or the
+    # first before the sums (a shuffled order may put Nilai Realisasi in column 2, whose total would
+    # overwrite the label; a label right of a sum is no total row a reader can tell from data).
+    # A layout whose first column holds a sum prints no JUMLAH row.
+    label_col = next((j for j, h in enumerate(cols, 1) if 2 <= j < first_sum and h not in sums),
+                     1 if first_sum > 1 else None)
+    if lay.jumlah and label_col is not None:
         ws.cell(r, label_col, "JUMLAH")
         for h, total in sums.items():
             ws.cell(r, cols.index(h) + 1, int(total))
