@@ -80,17 +80,24 @@ def prepare_file(path: str, cfg: Config, rel_to: str | None = None):
 
 @task(name="baca-validasi", task_run_name="baca-validasi-semua", cache_policy=NO_CACHE, persist_result=False)
 def prepare_all(paths: list[str], cfg: Config, rel_to_parent: bool = False) -> tuple[list[Any], list[dict[str, Any]]]:
-    """Every file of the drop read and validated on `[runner] max_workers` threads: ONE task run
+    """Every file of the drop read and validated by `[runner] max_workers` workers: ONE task run
     for the phase (a file that cannot be read is logged by name). One task run per file cost the
-    Prefect server ~10 CPU-s on a 132-file city drop, taken from the two cores the reading needs."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    Prefect server ~10 CPU-s on a 132-file city drop, taken from the two cores the reading needs.
+    The workers are processes for a big drop, threads for a small one (lkip.read_pool)."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    from lkip import ingest
+    from lkip import ingest, read_pool
 
-    with ThreadPoolExecutor(max_workers=runner_workers(cfg), thread_name_prefix="lkip-baca") as pool:
+    workers = runner_workers(cfg)
+    with read_pool.read_pool(cfg, paths, workers) as pool:
+        on_processes = isinstance(pool, ProcessPoolExecutor)
+        work = read_pool.prepare_portable if on_processes else (
+            lambda p, c, rel_to: ingest.prepare(Path(p), c, Path(rel_to) if rel_to else None))
+        get_run_logger().info("%d berkas dibaca oleh %d %s", len(paths),
+                              min(workers, len(paths)) if on_processes else workers, "proses" if on_processes else "utas")
         return drop.prepare_drop(
             cfg, paths, rel_to_parent=rel_to_parent, logger=get_run_logger(),
-            submit=lambda p, rel_to: pool.submit(ingest.prepare, Path(p), cfg, Path(rel_to) if rel_to else None),
+            submit=lambda p, rel_to: pool.submit(work, p, cfg, rel_to),
             wait_any=lambda futures: next(iter(wait(futures, return_when=FIRST_COMPLETED).done)))
 
 
