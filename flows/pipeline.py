@@ -27,7 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
-from flows.runners import make_task_runner, runner_kind, runner_workers  # noqa: F401  (make_task_runner: importable from here too)
+from flows.runners import make_task_runner, runner_kind, runner_workers, stage_workers  # noqa: F401  (make_task_runner: importable from here too)
 from flows.task_args import opaque, opaque_args
 from lkip import drop, heartbeat, notify, runreport
 from lkip.config import Config, load_config
@@ -107,7 +107,8 @@ def stage_and_archive(prepared: list[Any], run_id: str, cfg: Config, con: Any, m
     ONE task run for the whole phase, a log line per file (its outcome; a file that fails names
     itself before the task fails). One task run per file and step cost the Prefect server more
     than the staging itself on a city drop (bench/results/2026-12-07-stage-*.md)."""
-    return drop.stage_drop(cfg, con, prepared, run_id, move=move, logger=get_run_logger())
+    return drop.stage_drop(cfg, con, prepared, run_id, move=move, logger=get_run_logger(),
+                           workers=stage_workers(cfg))
 
 
 @task(name="bangun-model", cache_policy=NO_CACHE)

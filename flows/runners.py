@@ -3,6 +3,7 @@
     runner_kind(cfg)      "threads" (default), "processes" or "dask"
     runner_workers(cfg)   files read at once (`[runner] max_workers`, 0 = the cores)
     publish_workers(cfg)  units published at once (`[publish] workers`, 0 = the cores)
+    stage_workers(cfg)    SKPD staged side by side (`[runner] stage_workers`, 0 = the cores, at most 2)
     make_task_runner(cfg) the Prefect task runner of that kind
     dask_runner(cfg, n)   the Dask runner: the cluster at `[runner] dask_address`, else a local one
 """
@@ -27,6 +28,13 @@ def runner_workers(cfg: Config) -> int:
 def publish_workers(cfg: Config) -> int:
     value = cfg.get("publish.workers", None)
     return int(value) if value else (os.cpu_count() or 1)
+
+
+def stage_workers(cfg: Config) -> int:
+    """Connections staging different SKPD's files at once (lkip.stage_parallel): one commit at a
+    time is DuckDB's, so a third worker would mostly wait."""
+    value = int(cfg.get("runner.stage_workers", 0) or 0)
+    return value if value > 0 else min(2, os.cpu_count() or 1)
 
 
 def dask_runner(cfg: Config, workers: int) -> Any:

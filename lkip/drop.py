@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -233,17 +234,20 @@ class Staged:
 
 def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bool = True,
                stage: Callable[..., Any] | None = None, archive: Callable[..., Any] | None = None,
-               logger: Any = None) -> Staged:
+               logger: Any = None, workers: int = 1) -> Staged:
     """Stage one file at a time (one transaction each), then move it (``move``): a file moves only
     after its commit. ``stage(prepared, run_id, cfg, con)`` and ``archive(prepared, outcome, cfg,
     con)`` default to ``ingest.stage`` / ``archiving.archive``; by default, with ``move``, the
     path the file will be archived to is recorded in its own transaction (``archiving.plan``), so
-    the archive itself writes nothing to the warehouse unless the file went elsewhere."""
-    from lkip import archiving, ingest
+    the archive itself writes nothing to the warehouse unless the file went elsewhere.
+    ``workers`` > 1 (and the default stage and archive): the files of different SKPD are staged
+    side by side, each SKPD's in order (lkip.stage_parallel); the result is the serial one."""
+    from lkip import archiving, ingest, stage_parallel
 
     logger = logger or _log
     obs = observer()
     planned: dict[str, str | None] = {}
+    custom = stage is not None or archive is not None
 
     def plan(prep: Any) -> Callable[[str], str | None]:
         def at(verdict: str) -> str | None:
@@ -256,28 +260,49 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
     out = Staged(durations={"stage": 0.0, "archive": 0.0})
     if prepared:
         obs.emit("phase", name="Memuat ke gudang data", total=len(prepared))
-    for prep in prepared:
+    moving = threading.Lock()   # the archive's folders are made and names picked one file at a time
+
+    def one(prep: Any, cn: Any) -> tuple[Any, float]:
         t = time.monotonic()
         try:
-            outcome = stage(prep, run_id, cfg, con)
+            outcome = stage(prep, run_id, cfg, cn)
         except Exception as exc:   # the run fails here; the log says on which file
             logger.error("%s: gagal dimuat ke gudang data (%s: %s)", inert(Path(prep.path).name),
                          type(exc).__name__, inert(exc))
             raise
-        out.durations["stage"] += time.monotonic() - t
+        took = time.monotonic() - t
         if move:
-            t = time.monotonic()
-            outcome = archive(prep, outcome, cfg, con)
-            out.durations["archive"] += time.monotonic() - t
+            with moving:
+                t = time.monotonic()
+                outcome = archive(prep, outcome, cfg, cn)
+                out.durations["archive"] += time.monotonic() - t
         # its rows are in the warehouse now: let go of the frames (the drop's peak memory is the
         # prepared files waiting to be staged; each one staged frees its share)
         prep.tables, prep.raw = {}, None
         rec = runreport.outcome_record(outcome)
-        out.outcomes.append(outcome)
-        out.records.append(rec)
         obs.emit("file", name=rec["name"], outcome=rec["outcome"])
         (logger.warning if rec["outcome"] in ("rejected", "failed") else logger.info)(
             "%s: %s (%s baris)", inert(rec["name"]), rec["outcome"], rec["n_rows"])
+        return outcome, took
+
+    keys = [stage_parallel.group_key(p) for p in prepared]
+    if custom or not stage_parallel.worth_it(keys, workers):
+        for prep in prepared:
+            outcome, took = one(prep, con)
+            out.durations["stage"] += took
+            out.outcomes.append(outcome)
+            out.records.append(runreport.outcome_record(outcome))
+        return out
+    t0 = time.monotonic()
+    results = stage_parallel.run_groups(len(prepared), keys, workers, con, lambda i, cn: one(prepared[i], cn))
+    for state, value in results:   # the first failure in staging order (logged by its worker)
+        if state == "error":
+            raise value
+    for state, value in results:
+        if state == "ok":
+            out.outcomes.append(value[0])
+            out.records.append(runreport.outcome_record(value[0]))
+    out.durations["stage"] = max(0.0, time.monotonic() - t0 - out.durations["archive"])
     return out
 
 

@@ -21,7 +21,7 @@ def ingest_folder(cfg, run_id: str = "test-run", warehouse: str | None = None):
     stage.start_run(con, run_id)
     prepared, not_prepared = drop.prepare_drop(cfg, [str(p) for p in ingest.discover(cfg, settle_check=False)])
     assert not not_prepared, not_prepared
-    outcomes = drop.stage_drop(cfg, con, prepared, run_id).outcomes
+    outcomes = drop.stage_drop(cfg, con, prepared, run_id, workers=2).outcomes  # as the flow: SKPD side by side
     stage.finish_run(con, run_id, "completed", {"n_files": len(outcomes)})
     return con, outcomes
 
