@@ -13,6 +13,9 @@
   sql schemas` put first on PYTHONPATH; new = this worktree. `--flow`: the phase inside a flow run
   on a temporary Prefect server, as `lkip run` runs it (the old code's task runs `muat` and
   `arsipkan` per file, the new one `muat-dan-arsipkan`), with that server's CPU during the phase.
+* `--stage-workers A B`: instead of old against new code, this code staging with
+  `stage_drop(workers=A)` ("old" in the tables) against `workers=B` ("new"): serial staging
+  against SKPD side by side (lkip.stage_parallel).
 * The child reports wall and CPU seconds of stage, archive and close, and what it staged (rows per
   table, outcomes, files with an archived path, files in processed/): old and new must agree.
 
@@ -126,7 +129,11 @@ def child(work: str, in_flow: bool = False) -> int:
     if in_flow:
         staged = _in_flow(cfg, con, prepared, run_id)
     else:
-        staged = drop.stage_drop(cfg, con, prepared, run_id, move=True)
+        import inspect
+
+        workers = int(os.environ.get("LKIP_BENCH_STAGE_WORKERS", "1"))
+        extra = {"workers": workers} if "workers" in inspect.signature(drop.stage_drop).parameters else {}
+        staged = drop.stage_drop(cfg, con, prepared, run_id, move=True, **extra)
     wall_sa, cpu_sa = time.perf_counter() - t, time.process_time() - cpu
     server_cpu = _server_cpu() - server_cpu
     t, cpu = time.perf_counter(), time.process_time()
@@ -164,11 +171,13 @@ def old_code(commit: str, dest: Path) -> Path:
     return dest
 
 
-def run_variant(work: Path, code: Path, in_flow: bool = False) -> dict[str, Any]:
+def run_variant(work: Path, code: Path, in_flow: bool = False, workers: int | None = None) -> dict[str, Any]:
     ws, template = work / "ws", work / "template"
     shutil.rmtree(ws, ignore_errors=True)
     shutil.copytree(template, ws, copy_function=shutil.copy2, symlinks=True)
     env = dict(os.environ, PYTHONPATH=str(code))
+    if workers is not None:
+        env["LKIP_BENCH_STAGE_WORKERS"] = str(workers)
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(work)] + (["--flow"] if in_flow else []),
                           env=env, capture_output=True, text=True, cwd=str(code))
@@ -187,6 +196,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--work", default=None, help="reuse a prepared work folder (default: a new temporary one)")
     ap.add_argument("--out")
+    ap.add_argument("--stage-workers", type=int, nargs=2, metavar=("A", "B"),
+                    help="this code with stage_drop(workers=A) as 'old' against workers=B as 'new'")
     ap.add_argument("--flow", action="store_true",
                     help="stage inside a Prefect flow run on a temporary server, as `lkip run` does (task runs)")
     args = ap.parse_args()
@@ -198,12 +209,16 @@ def main() -> int:
         t = time.perf_counter()
         prepare(Path(args.drop), work)
         print(f"prepared in {time.perf_counter() - t:.1f} s", file=sys.stderr)
-    old = old_code(args.old, work / "old")
+    if args.stage_workers:
+        sides = [("old", ROOT, args.stage_workers[0]), ("new", ROOT, args.stage_workers[1])]
+        args.old = f"workers={args.stage_workers[0]}"
+    else:
+        sides = [("old", old_code(args.old, work / "old"), None), ("new", ROOT, None)]
     rounds = []
     for i in range(args.rounds):
         pair = {}
-        for name, code in (("old", old), ("new", ROOT)):
-            pair[name] = run_variant(work, code, args.flow)
+        for name, code, workers in sides:
+            pair[name] = run_variant(work, code, args.flow, workers)
             r = pair[name]
             print(f"round {i + 1} {name}: stage+archive {r['stage_archive_wall']:.2f} s wall "
                   f"({r['stage_wall']:.2f} + {r['archive_wall']:.2f}), {r['stage_archive_cpu']:.2f} CPU-s; "
@@ -211,7 +226,8 @@ def main() -> int:
         rounds.append(pair)
     same = all(p["old"][k] == p["new"][k] for p in rounds
                for k in ("counts", "outcomes", "archived_path_rows", "archived_paths_exist", "processed_files"))
-    result = {"drop": Path(args.drop).name, "old": args.old, "new": _head(), "rounds": rounds, "same_results": same,
+    new = _head() + (f" workers={args.stage_workers[1]}" if args.stage_workers else "")
+    result = {"drop": Path(args.drop).name, "old": args.old, "new": new, "rounds": rounds, "same_results": same,
               "flow": args.flow}
     if args.out:
         Path(args.out).with_suffix(".json").write_text(json.dumps(result, indent=1), encoding="utf-8")
