@@ -29,6 +29,8 @@ from .data import (
 )
 from .safe_text import clean, clean_row, rows_clean
 
+FEW = 8  # units: fewer are read with a WHERE on their keys (a re-drop), more by whole views
+
 _ISSUES_SQL = (
     "select i.severity, f.source_file, i.sheet, i.excel_row, i.kolom, i.nilai, i.diharapkan, i.pesan, "
     "f.tahun as _tahun, f.kode_skpd as _kode "
@@ -82,9 +84,16 @@ def load_units(
     for v in views:
         cols = columns.get(v, [])
         sql = f'select * from laporan."{v}"'
+        params: list[Any] = []
+        if "tahun" in cols and "kode_skpd" in cols and 0 < len(wanted) < FEW:
+            # a few units (a re-drop): only their rows leave DuckDB; the split below stays exact
+            years, codes = sorted({int(u[0]) for u in wanted}), sorted({str(u[1]) for u in wanted})
+            sql += (f" where tahun in ({', '.join('?' * len(years))})"
+                    f" and kode_skpd in ({', '.join('?' * len(codes))})")
+            params = [*years, *codes]
         if "urutan" in cols:
             sql += " order by urutan"
-        cols, rows = _fetch(con, sql, [])
+        cols, rows = _fetch(con, sql, params)
         tidy = rows_clean(rows)  # nearly always: no row to clean
         has_t, has_k = "tahun" in cols, "kode_skpd" in cols
         parts: dict[tuple[int, str], list[dict]] = {u: [] for u in units}
