@@ -192,3 +192,46 @@ def test_tables_built_per_partition_are_model_files():
         f = by_name[table]
         assert spec.source in f.reads
         assert model_partitions.insert_sql(f.text(), table, spec.source, "lkip_sumber") is not None
+
+
+# The statement sql/core/sp2d.sql replaced: every row through the window.
+REFERENCE = """
+SELECT kode_skpd, tahun, core.kode_era(kode_skpd, kode_kegiatan) AS kode_kegiatan, tanggal, quarter(tanggal) AS triwulan,
+       core.jenis_sp2d(jenis) AS jenis, nilai, nomor_sp2d,
+       coalesce(has_kode_kegiatan, core.kode(kode_kegiatan) IS NOT NULL) AS has_kode_kegiatan
+FROM core.stg_register_sp2d
+WHERE tanggal IS NOT NULL
+QUALIFY nomor_sp2d IS NULL
+     OR row_number() OVER (PARTITION BY kode_skpd, tahun, nomor_sp2d ORDER BY file_sha256 DESC, urutan) = 1
+"""
+
+
+def test_sp2d_dedupes_only_repeated_numbers_as_the_window_over_every_row(city):
+    con, cfg = city
+    # hand-made rows (no meta.files row: they count) with what the shortcut must get right:
+    # numbers repeated within a file and across files, NULL numbers, codes, jenis, SKPD and year,
+    # SIPD-era codes, spellings of one jenis
+    rows = []
+    for i, (kode, tahun, nomor, keg, jenis, sha) in enumerate([
+        ("4.01.09", 2020, "N1", "4.01.4.01.03.01.02", "LS", "a"),
+        ("4.01.09", 2020, "N1", "4.01.4.01.03.01.02 ", "gu_nihil", "b"),   # across files: b wins
+        ("4.01.09", 2020, "N1", None, "GU", "b"),                          # and within b: urutan
+        ("4.01.09", 2020, None, None, "LS", "a"),
+        ("4.01.09", 2020, None, None, "LS", "a"),                          # NULL numbers all count
+        ("4.01.09", 2021, "N1", "4.01.4.01.03.01.03", "GU  KKPD", "a"),   # another year
+        (None, 2020, "N1", "x", "LS", "a"),
+        (None, 2020, "N1", "y", "LS", "c"),
+        (None, None, "N2", None, None, "a"),
+        ("1.02.0.00.0.00.01.0000", 2023, "S1", "1.02.02.2.02.33", "LS", "a"),
+        ("1.02.0.00.0.00.01.0000", 2023, "S1", "1.02.02.2.02.0033", "LS", "a"),
+    ]):
+        rows.append([sha, f"{sha}.xlsx", kode, tahun, i + 1, nomor, keg, jenis, 1000 + i])
+    con.executemany(
+        "INSERT INTO staging.register_sp2d (file_sha256, source_file, kode_skpd, tahun, urutan, tanggal, "
+        "nomor_sp2d, kode_kegiatan, jenis, nilai) VALUES (?, ?, ?, ?, ?, DATE '2020-05-05', ?, ?, ?, ?)", rows)
+    model.build(con, cfg, full=True)
+    got = con.execute("SELECT * FROM core.sp2d ORDER BY ALL").fetchall()
+    want = con.execute(f"SELECT * FROM ({REFERENCE}) ORDER BY ALL").fetchall()
+    assert got == want
+    assert len([r for r in got if r[0] == "4.01.09"]) == 4
+    assert con.execute("DESCRIBE core.sp2d").fetchall() == con.execute(f"DESCRIBE {REFERENCE}").fetchall()
