@@ -18,10 +18,10 @@ import pytest
 import lkip.publish.runner as runner
 from fixtures_publish import KODE, TAHUN, build_warehouse
 from lkip.config import load_config
-from lkip.publish.data import WARNING_VIEWS, list_units, load_unit
+from lkip.publish.data import WARNING_VIEWS, list_units, list_views, load_unit
 from lkip.publish.plan_digest import unit_digests
 from lkip.publish.runner import plan, publish_changed
-from lkip.publish.snapshot import load_units
+from lkip.publish.snapshot import load_units, materialised
 
 OTHERS = ("4.01.04", "4.01.05")
 UNITS = [(TAHUN, k) for k in (KODE, *OTHERS, "KOTA")]
@@ -70,7 +70,10 @@ def _digests(path: Path, config, sql: str | None = None, params: list | None = N
     try:
         if sql:
             con.execute(sql, params or [])
-        return unit_digests(con, config, UNITS)
+        got = unit_digests(con, config, UNITS)
+        with materialised(con) as tables:  # as the plan computes them: the same
+            assert unit_digests(con, config, UNITS, None, tables) == got
+        return got
     finally:
         con.close()
 
@@ -157,7 +160,8 @@ def test_plan_reads_only_the_units_it_publishes(city, config, tmp_path, monkeypa
     monkeypatch.setattr("lkip.publish.build_charts", lambda unit, folder, cache=None: [])
     read: list[list] = []
     real = runner.load_units
-    monkeypatch.setattr(runner, "load_units", lambda con, cfg, units: read.append(list(units)) or real(con, cfg, units))
+    monkeypatch.setattr(runner, "load_units",
+                        lambda con, cfg, units, *rest: read.append(list(units)) or real(con, cfg, units, *rest))
     out = tmp_path / "out"
     con = duckdb.connect(str(city), read_only=True)
     try:
@@ -183,11 +187,18 @@ def test_plan_reads_only_the_units_it_publishes(city, config, tmp_path, monkeypa
         con.close()
 
 
-def test_a_few_units_read_by_their_keys_are_what_each_unit_query_gives(sample_warehouse, city, config):
+@pytest.mark.parametrize("from_tables", [False, True])
+def test_a_few_units_read_by_their_keys_are_what_each_unit_query_gives(sample_warehouse, city, config, from_tables):
+    """load_units of a few units (a WHERE on their keys), from the views or from the plan's
+    temporary tables (snapshot.materialised), gives what load_unit's own queries give."""
     for con, units in ((sample_warehouse, list_units(sample_warehouse)),
                        (duckdb.connect(str(city), read_only=True), [(TAHUN, "4.01.04"), (TAHUN, "KOTA")])):
         assert units
-        for got in load_units(con, config, units):
+        with materialised(con) as tables:
+            assert len(tables) == len(list_views(con))
+            loaded = load_units(con, config, units, tables if from_tables else None)
+        assert not con.execute("select * from duckdb_tables() where temporary").fetchall()  # dropped
+        for got in loaded:
             want = load_unit(con, got.tahun, got.kode_skpd, config)
             assert list(got.tables) == list(want.tables)
             for tid, t in want.tables.items():

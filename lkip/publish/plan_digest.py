@@ -74,12 +74,12 @@ def _add(acc: dict[Unit, list[int]], unit: Unit, n: int, s1: Any, s2: Any) -> No
 
 
 def _view_sums(con: duckdb.DuckDBPyConnection, view: str, columns: list[tuple[str, str]],
-               units: list[Unit]) -> dict[Unit, Any]:
+               units: list[Unit], source: str | None = None) -> dict[Unit, Any]:
     names = [c for c, _ in columns]
     has_t, has_k = "tahun" in names, "kode_skpd" in names
     keys = [k for k, has in (("tahun", has_t), ("kode_skpd", has_k)) if has]
     where = " and ".join(f"{k} is not null" for k in keys)
-    source = f"laporan.{_q(view)}"
+    source = source or f"laporan.{_q(view)}"
     if "urutan" not in names and view not in WARNING_VIEWS:
         return _ordered(con, source, _row_hash(columns), keys, where, units)
     groups = _sums(con, source, _row_hash(columns), keys, f"where {where}" if where else "")
@@ -152,8 +152,9 @@ def _issue_sums(con: duckdb.DuckDBPyConnection, units: list[Unit]) -> dict[Unit,
 
 
 def unit_digests(con: duckdb.DuckDBPyConnection, config: Any, units: list[Unit],
-                 settings: str | None = None) -> dict[Unit, str]:
-    """The digest of each unit in `units`, from one aggregate query per view."""
+                 settings: str | None = None, sources: dict[str, str] | None = None) -> dict[Unit, str]:
+    """The digest of each unit in `units`, from one aggregate query per view (over `sources[view]`
+    when given: snapshot.materialised's tables)."""
     units = [(int(t), str(k)) for t, k in units]
     if not units:
         return {}
@@ -163,7 +164,8 @@ def unit_digests(con: duckdb.DuckDBPyConnection, config: Any, units: list[Unit],
     parts: list[tuple[str, dict[Unit, Any]]] = []
     for v in list_views(con):
         columns = types.get(v, [])
-        parts.append((repr((v, v in WARNING_VIEWS, columns)), _view_sums(con, v, columns, units)))
+        parts.append((repr((v, v in WARNING_VIEWS, columns)),
+                      _view_sums(con, v, columns, units, (sources or {}).get(v))))
     parts.append(("meta.issues", _issue_sums(con, units)))
     out = {}
     for u in units:

@@ -41,7 +41,7 @@ import duckdb
 from .data import KOTA, UnitData, folder_name, list_units
 from .digest import MANIFEST, settings_digest, up_to_date, write_manifest
 from .plan_digest import unit_digests
-from .snapshot import load_units
+from .snapshot import load_units, materialised
 
 log = logging.getLogger(__name__)
 
@@ -88,18 +88,19 @@ def plan(
     tahun, kode_skpd) when the caller has it already. Each unit's digest is computed in DuckDB
     (plan_digest.py); only the units to publish are read (snapshot.load_units)."""
     units = list_units(con, tahun, kode_skpd) if units is None else units
-    digests = unit_digests(con, config, units, settings_digest(config))
-    todo: list[tuple[int, str]] = []
-    skipped: list[UnitResult] = []
-    for u in units:
-        key = (int(u[0]), str(u[1]))
-        folder = folder_name(key[1])
-        if not force and up_to_date(Path(output_dir) / str(key[0]) / folder, digests[key]):
-            skipped.append(UnitResult(key[0], key[1], folder, skipped=True))
-        else:
-            todo.append(key)
-    jobs = [UnitJob(unit, digests[(unit.tahun, unit.kode_skpd)], reuse_charts=not force)
-            for unit in (load_units(con, config, todo) if todo else [])]
+    with materialised(con) as views:  # each view evaluated once, for the digests and the reading
+        digests = unit_digests(con, config, units, settings_digest(config), views)
+        todo: list[tuple[int, str]] = []
+        skipped: list[UnitResult] = []
+        for u in units:
+            key = (int(u[0]), str(u[1]))
+            folder = folder_name(key[1])
+            if not force and up_to_date(Path(output_dir) / str(key[0]) / folder, digests[key]):
+                skipped.append(UnitResult(key[0], key[1], folder, skipped=True))
+            else:
+                todo.append(key)
+        loaded = load_units(con, config, todo, views) if todo else []
+    jobs = [UnitJob(unit, digests[(unit.tahun, unit.kode_skpd)], reuse_charts=not force) for unit in loaded]
     return jobs, skipped
 
 
