@@ -128,6 +128,24 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "AND table_type = 'BASE TABLE'", [schema, table]).fetchone()[0])
 
 
+def _typed_parts(con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...]) -> list[tuple] | None:
+    """The changed partitions (lkip_berubah, keys as text) as values of the table's key types;
+    None when one does not read back (then the table is built in full)."""
+    schema, name = table.split(".")
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_schema = ? AND table_name = ?", [schema, name]).fetchall())
+    if any(k not in types for k in keys):
+        return None
+    cols = ", ".join(f"{k}, TRY_CAST({k} AS {types[k]})" for k in keys)
+    parts = []
+    for row in con.execute(f"SELECT {cols} FROM lkip_berubah").fetchall():
+        text, typed = row[0::2], row[1::2]
+        if any(t is not None and v is None for t, v in zip(text, typed)):
+            return None
+        parts.append(tuple(typed))
+    return parts
+
+
 def build(con: duckdb.DuckDBPyConnection, table: str, text: str, version: str, full: bool = False) -> str:
     """Build `table` (a key of TABLES) from its file's `text`: "full", "partial" or "unchanged".
     Runs inside the caller's transaction."""
@@ -154,18 +172,16 @@ def build(con: duckdb.DuckDBPyConnection, table: str, text: str, version: str, f
             if changed == 0:
                 how = "unchanged"
             elif changed * 2 <= max(total, 1):
-                # the state holds the keys as text
-                match = " AND ".join(f"CAST(x.{k} AS VARCHAR) IS NOT DISTINCT FROM c.{k}" for k in spec.keys)
-                con.execute(f"DELETE FROM {table} x WHERE EXISTS (SELECT 1 FROM lkip_berubah c WHERE {match})")
-                # the source rows of the changed partitions that still have rows, by their typed
-                # keys as constants: the scan then skips the other SKPDs' row groups
-                again = con.execute(f"SELECT {keys} FROM lkip_sidik x WHERE EXISTS "
-                                    f"(SELECT 1 FROM lkip_berubah c WHERE {match})").fetchall()
-                where, params = _select(spec.keys, again)
-                con.execute(f"CREATE OR REPLACE TEMP TABLE lkip_sumber AS SELECT * FROM {spec.source} "
-                            f"WHERE {where}", params)
-                con.execute(rows_sql)
-                how = "partial"
+                parts = _typed_parts(con, table, spec.keys)
+                if parts is not None:
+                    # the changed partitions by their keys as constants: the scans skip the other
+                    # SKPDs' row groups
+                    where, params = _select(spec.keys, parts)
+                    con.execute(f"DELETE FROM {table} WHERE {where}", params)
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE lkip_sumber AS SELECT * FROM {spec.source} "
+                                f"WHERE {where}", params)
+                    con.execute(rows_sql)
+                    how = "partial"
         if how == "full":
             con.execute(text)
         con.execute(f"DELETE FROM {STATE} WHERE objek = ?", [table])
