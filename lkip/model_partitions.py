@@ -161,36 +161,35 @@ def build(con: duckdb.DuckDBPyConnection, table: str, text: str, version: str, f
     old = f"(SELECT {keys}, n, h FROM {STATE} WHERE objek = ?)"
     new = "(SELECT " + ", ".join(f"CAST({k} AS VARCHAR) AS {k}" for k in spec.keys) + ", n, h FROM lkip_sidik)"
     how = "full"
-    try:
-        stored = con.execute(f"SELECT versi FROM {VERSION} WHERE objek = ?", [table]).fetchone()
-        rows_sql = insert_sql(text, table, spec.source, "lkip_sumber")
-        if not full and stored and stored[0] == version and rows_sql and _exists(con, table):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE lkip_berubah AS SELECT DISTINCT {keys} FROM "
-                        f"(({new} EXCEPT {old}) UNION ALL ({old} EXCEPT {new}))", [table, table])
-            changed = con.execute("SELECT count(*) FROM lkip_berubah").fetchone()[0]
-            total = con.execute(f"SELECT count(*) FROM {new}").fetchone()[0]
-            if changed == 0:
-                how = "unchanged"
-            elif changed * 2 <= max(total, 1):
-                parts = _typed_parts(con, table, spec.keys)
-                if parts is not None:
-                    # the changed partitions by their keys as constants: the scans skip the other
-                    # SKPDs' row groups
-                    where, params = _select(spec.keys, parts)
-                    con.execute(f"DELETE FROM {table} WHERE {where}", params)
-                    con.execute(f"CREATE OR REPLACE TEMP TABLE lkip_sumber AS SELECT * FROM {spec.source} "
-                                f"WHERE {where}", params)
-                    con.execute(rows_sql)
-                    how = "partial"
-        if how == "full":
-            con.execute(text)
-        con.execute(f"DELETE FROM {STATE} WHERE objek = ?", [table])
-        con.execute(f"INSERT INTO {STATE} SELECT ?, * FROM {new}", [table])
-        con.execute(f"INSERT OR REPLACE INTO {VERSION} VALUES (?, ?)", [table, version])
-        _LAST[table] = how
-    finally:
-        for temp in ("lkip_sidik", "lkip_berubah", "lkip_sumber"):
-            con.execute(f"DROP TABLE IF EXISTS temp.main.{temp}")
+    stored = con.execute(f"SELECT versi FROM {VERSION} WHERE objek = ?", [table]).fetchone()
+    rows_sql = insert_sql(text, table, spec.source, "lkip_sumber")
+    if not full and stored and stored[0] == version and rows_sql and _exists(con, table):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE lkip_berubah AS SELECT DISTINCT {keys} FROM "
+                    f"(({new} EXCEPT {old}) UNION ALL ({old} EXCEPT {new}))", [table, table])
+        changed = con.execute("SELECT count(*) FROM lkip_berubah").fetchone()[0]
+        total = con.execute(f"SELECT count(*) FROM {new}").fetchone()[0]
+        if changed == 0:
+            how = "unchanged"
+        elif changed * 2 <= max(total, 1):
+            parts = _typed_parts(con, table, spec.keys)
+            if parts is not None:
+                # the changed partitions by their keys as constants: the scans skip the other
+                # SKPDs' row groups
+                where, params = _select(spec.keys, parts)
+                con.execute(f"DELETE FROM {table} WHERE {where}", params)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE lkip_sumber AS SELECT * FROM {spec.source} "
+                            f"WHERE {where}", params)
+                con.execute(rows_sql)
+                how = "partial"
+    if how == "full":
+        con.execute(text)
+    con.execute(f"DELETE FROM {STATE} WHERE objek = ?", [table])
+    con.execute(f"INSERT INTO {STATE} SELECT ?, * FROM {new}", [table])
+    con.execute(f"INSERT OR REPLACE INTO {VERSION} VALUES (?, ?)", [table, version])
+    _LAST[table] = how
+    # (on a failure the caller's ROLLBACK removes them with everything else)
+    for temp in ("lkip_sidik", "lkip_berubah", "lkip_sumber"):
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{temp}")
     return how
 
 

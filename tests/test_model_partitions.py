@@ -235,3 +235,21 @@ def test_sp2d_dedupes_only_repeated_numbers_as_the_window_over_every_row(city):
     assert got == want
     assert len([r for r in got if r[0] == "4.01.09"]) == 4
     assert con.execute("DESCRIBE core.sp2d").fetchall() == con.execute(f"DESCRIBE {REFERENCE}").fetchall()
+
+
+def test_a_failed_partial_build_leaves_the_previous_model_and_state(city, monkeypatch):
+    con, cfg = city
+    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    before = _model(con)  # the tables of the last build (the views read the staging rows already)
+    state = con.execute("SELECT * FROM meta.model_partisi ORDER BY ALL").fetchall()
+    real = model_partitions.insert_sql
+    monkeypatch.setattr(model_partitions, "insert_sql",
+                        lambda *a: real(*a).replace("INSERT INTO core.sp2d", "INSERT INTO core.sp2d SELECT 1/0, * FROM ("
+                                                    ).rstrip().rstrip(";") + ")")
+    with pytest.raises(RuntimeError, match="sp2d.sql"):
+        model.build(con, cfg)
+    assert _model(con) == before
+    assert con.execute("SELECT * FROM meta.model_partisi ORDER BY ALL").fetchall() == state
+    assert not con.execute("SELECT * FROM duckdb_tables() WHERE temporary").fetchall()
+    monkeypatch.setattr(model_partitions, "insert_sql", real)
+    _incremental_equals_full(con, cfg)
