@@ -10,7 +10,7 @@ within a partition), so within `model.build`'s one transaction:
    column of every row; the order of rows does not matter, a changed, added or removed row does);
 2. when the table exists, the fingerprints of its last build are in `meta.model_partisi` and that
    build ran the same SQL (`meta.model_versi`: a hash of every `sql/core` file, the generated
-   staging views and the DuckDB version), only the partitions whose fingerprint differs (new,
+   staging views and the DuckDB version; `cara`: how the last build went), only the partitions whose fingerprint differs (new,
    changed or gone) are deleted and inserted again, by the file's own SELECT run over those
    partitions' source rows (`INSERT INTO` in place of `CREATE OR REPLACE TABLE ... AS`);
 3. otherwise (first build, SQL or DuckDB changed, more than half the partitions changed) the file
@@ -152,7 +152,7 @@ def build(con: duckdb.DuckDBPyConnection, table: str, text: str, version: str, f
     spec = TABLES[table]
     keys = ", ".join(spec.keys)
     con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-    con.execute(f"CREATE TABLE IF NOT EXISTS {VERSION} (objek VARCHAR PRIMARY KEY, versi VARCHAR)")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {VERSION} (objek VARCHAR PRIMARY KEY, versi VARCHAR, cara VARCHAR)")
     con.execute(f"CREATE TABLE IF NOT EXISTS {STATE} (objek VARCHAR, "
                 + ", ".join(f"{k} VARCHAR" for k in spec.keys) + ", n BIGINT, h HUGEINT)")
     # the keys as text in the state table: one table serves any partitioned object
@@ -185,7 +185,7 @@ def build(con: duckdb.DuckDBPyConnection, table: str, text: str, version: str, f
         con.execute(text)
     con.execute(f"DELETE FROM {STATE} WHERE objek = ?", [table])
     con.execute(f"INSERT INTO {STATE} SELECT ?, * FROM {new}", [table])
-    con.execute(f"INSERT OR REPLACE INTO {VERSION} VALUES (?, ?)", [table, version])
+    con.execute(f"INSERT OR REPLACE INTO {VERSION} VALUES (?, ?, ?)", [table, version, how])
     _LAST[table] = how
     # (on a failure the caller's ROLLBACK removes them with everything else)
     for temp in ("lkip_sidik", "lkip_berubah", "lkip_sumber"):
