@@ -51,6 +51,7 @@ ROOT = HERE.parent
 PARTS = [
     ("lkip.publish.runner", "load_units", "read views (load_units)"),
     ("lkip.publish.runner", "unit_digest", "digest"),
+    ("lkip.publish.runner", "unit_digests", "digest"),  # in DuckDB (plan_digest), since the re-drop work
     ("lkip.publish.runner", "write_manifest", "manifest"),
     ("lkip.publish", "write_csv", "CSV"),
     ("lkip.publish", "build_charts", "charts"),

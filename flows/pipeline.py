@@ -112,10 +112,10 @@ def stage_and_archive(prepared: list[Any], run_id: str, cfg: Config, con: Any, m
 
 
 @task(name="bangun-model", cache_policy=NO_CACHE)
-def build_model(cfg: Config, con: Any) -> None:
+def build_model(cfg: Config, con: Any, full: bool = False) -> None:
     from lkip import model
 
-    model.build(con, cfg)
+    model.build(con, cfg, full=full)  # full: `lkip report --force` rebuilds core.sp2d whole too
 
 
 @task(name="terbitkan", cache_policy=NO_CACHE)
@@ -245,7 +245,7 @@ def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, forc
 
     obs = drop.observer()
     obs.emit("stage", name="model")
-    run.timed("model", build_model, quote(run.cfg), quote(run.con))
+    run.timed("model", build_model, quote(run.cfg), quote(run.con), full=force)
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
         "publish", publish_units, run.cfg, run.con, tahun=tahun, kode_skpd=kode_skpd, force=force)

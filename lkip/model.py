@@ -18,7 +18,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import duckdb
 
@@ -128,6 +128,7 @@ class SqlFile:
     defines: tuple[str, ...]
     reads: frozenset[str]
     sql: str | None = None
+    run: Callable[[duckdb.DuckDBPyConnection], Any] | None = None  # in place of executing text()
 
     def text(self) -> str:
         return self.sql if self.sql is not None else self.path.read_text(encoding="utf-8")
@@ -280,22 +281,29 @@ def run_sql_files(con: duckdb.DuckDBPyConnection, folder: Path,
 def _run(con: duckdb.DuckDBPyConnection, files: list[SqlFile]) -> list[Path]:
     for f in files:
         try:
-            con.execute(f.text())
+            if f.run is not None:
+                f.run(con)
+            else:
+                con.execute(f.text())
         except duckdb.Error as exc:  # name the file that failed
             raise RuntimeError(f"{f.path.name}: {exc}") from exc
     return [f.path for f in files]
 
 
-def build(con: duckdb.DuckDBPyConnection, config: Any = None) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Any = None, full: bool = False) -> None:
     """Create/replace every core table and laporan view from the staging tables, in ONE
     transaction: a build that fails leaves the previous model whole, and the ~70 statements cost
-    one commit instead of one each (~0,4 s of the city's 2-3 s). Not to be called inside a
-    transaction of the caller's."""
+    one commit instead of one each (~0,4 s of the city's 2-3 s). `core.sp2d` is rebuilt only for
+    the SKPD-years whose register rows changed (lkip.model_partitions), unless ``full``. Not to be
+    called inside a transaction of the caller's."""
     base = sql_dir()
     # Both folders are ordered (and their naming checked) before anything is created.
     core = build_order(base / "core", PARAMETER_TABLES)
     core_objects = PARAMETER_TABLES.union(*(f.defines for f in core))
     laporan = build_order(base / "laporan", core_objects)
+    from lkip import model_partitions
+
+    core = model_partitions.plan(core, full)
     con.execute("BEGIN TRANSACTION")
     try:
         for schema in MODEL_SCHEMAS:

@@ -19,6 +19,16 @@ def _outputs(ws):
     return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
 
 
+def _sp2d_build(ws) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(ws / "output" / "lkip.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT cara FROM meta.model_versi WHERE objek = 'core.sp2d'").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_report_republishes_only_changed_units_and_force_all(tmp_path, prefect_api_url):
     ws = make_workspace(tmp_path / "ws")
     env = lkip_env(api_url=prefect_api_url)
@@ -33,10 +43,12 @@ def test_report_republishes_only_changed_units_and_force_all(tmp_path, prefect_a
     assert r.returncode == 0, r.stdout + r.stderr
     assert run_reports(ws)[-1]["terbitkan"] == {"unit_diterbitkan": 0, "unit_tidak_berubah": 2, "unit_gagal": []}
     assert _outputs(ws) == before  # same bytes, same modification times
+    assert _sp2d_build(ws) == "unchanged"  # lkip.model_partitions: no register row changed
 
     r = run_lkip(["report", "-w", str(ws), "--force"], env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert run_reports(ws)[-1]["terbitkan"]["unit_diterbitkan"] == 2
+    assert _sp2d_build(ws) == "full"  # --force rebuilds the model whole too
     after = _outputs(ws)
     assert set(after) == set(before)
     assert all(after[k][1] != before[k][1] for k in after if k.endswith(".csv"))  # rewritten

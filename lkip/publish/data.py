@@ -47,6 +47,11 @@ class Table:
         return all(n in self.columns for n in names)
 
 
+def folder_name(kode_skpd: str) -> str:
+    """A unit's folder under output/<tahun>/: `kota`, or the SKPD code made a safe name."""
+    return "kota" if kode_skpd == KOTA else file_stem(kode_skpd)
+
+
 @dataclass
 class UnitData:
     tahun: int
@@ -62,7 +67,7 @@ class UnitData:
 
     @property
     def folder(self) -> str:
-        return "kota" if self.is_kota else file_stem(self.kode_skpd)
+        return folder_name(self.kode_skpd)
 
     @property
     def periode(self) -> str:

@@ -11,7 +11,9 @@
 
 The manifest `<unit folder>/.lkip-terbit.json` records the digest and the files written. A run
 republishes a unit only when its digest differs or one of its files is missing; `lkip report
---force` (force=True) republishes every unit.
+--force` (force=True) republishes every unit. The digest the plan records is computed in DuckDB
+from the same parts without reading the rows into Python (plan_digest.unit_digests);
+`unit_digest` hashes a UnitData already read.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
     results = [run_job(job, output_dir, config) for job in jobs]     # or on a process pool
     results = publish_changed(con, output_dir, config, force=False, workers=1)
 
-* `plan` reads every `laporan` view once (snapshot.load_units) and computes each unit's digest
-  (digest.py); a unit whose folder already holds the outputs of the same digest is skipped,
-  unless `force`.
+* `plan` computes each unit's digest in DuckDB, one aggregate query per `laporan` view
+  (plan_digest.py); a unit whose folder already holds the outputs of the same digest is skipped,
+  unless `force`; only the others are read (snapshot.load_units: one query per view).
 * `run_job` publishes one unit and never raises: a failure is returned as a `UnitResult` whose
   `error` names the SKPD, the year and the cause in Bahasa Indonesia, so one SKPD's failure never
   stops the others. On success the manifest records the digest and the files (files of the
@@ -38,9 +38,10 @@ from typing import Any
 
 import duckdb
 
-from .data import KOTA, UnitData, list_units
-from .digest import MANIFEST, settings_digest, unit_digest, up_to_date, write_manifest
-from .snapshot import load_units
+from .data import KOTA, UnitData, folder_name, list_units
+from .digest import MANIFEST, settings_digest, up_to_date, write_manifest
+from .plan_digest import unit_digests
+from .snapshot import load_units, materialised
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +84,23 @@ def plan(
     force: bool = False,
     units: list[tuple[int, str]] | None = None,
 ) -> tuple[list[UnitJob], list[UnitResult]]:
-    """(units to publish, units whose outputs are up to date), every view read once; `units`:
-    data.list_units(con, tahun, kode_skpd) when the caller has it already."""
-    units = load_units(con, config, list_units(con, tahun, kode_skpd) if units is None else units)
-    settings = settings_digest(config)
-    jobs: list[UnitJob] = []
-    skipped: list[UnitResult] = []
-    for unit in units:
-        digest = unit_digest(unit, config, settings)
-        if not force and up_to_date(unit_folder(output_dir, unit), digest):
-            skipped.append(UnitResult(unit.tahun, unit.kode_skpd, unit.folder, skipped=True))
-        else:
-            jobs.append(UnitJob(unit, digest, reuse_charts=not force))
+    """(units to publish, units whose outputs are up to date); `units`: data.list_units(con,
+    tahun, kode_skpd) when the caller has it already. Each unit's digest is computed in DuckDB
+    (plan_digest.py); only the units to publish are read (snapshot.load_units)."""
+    units = list_units(con, tahun, kode_skpd) if units is None else units
+    with materialised(con) as views:  # each view evaluated once, for the digests and the reading
+        digests = unit_digests(con, config, units, settings_digest(config), views)
+        todo: list[tuple[int, str]] = []
+        skipped: list[UnitResult] = []
+        for u in units:
+            key = (int(u[0]), str(u[1]))
+            folder = folder_name(key[1])
+            if not force and up_to_date(Path(output_dir) / str(key[0]) / folder, digests[key]):
+                skipped.append(UnitResult(key[0], key[1], folder, skipped=True))
+            else:
+                todo.append(key)
+        loaded = load_units(con, config, todo, views) if todo else []
+    jobs = [UnitJob(unit, digests[(unit.tahun, unit.kode_skpd)], reuse_charts=not force) for unit in loaded]
     return jobs, skipped
 
 

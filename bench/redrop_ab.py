@@ -1,0 +1,182 @@
+"""The re-drop path, old code against new, on copies of the same city warehouse: model and plan.
+
+    .venv/bin/python bench/redrop_ab.py --workspace WS --old ea321d8 --rounds 3 \
+        --out bench/results/2026-12-07-redrop-ab.md
+
+WS: a city workspace after a full `lkip run` (its output/lkip.duckdb; bench/city_run.py or
+`lkip run --workspace WS` on bench/data/city_44_25000). Each round, for the old code (`git archive
+<commit>` first on PYTHONPATH) and the new (this worktree), alternating, a fresh process:
+
+1. copies the warehouse, builds the model (as the full run before the re-drop did: for the new code
+   this records the partitions of core.sp2d) and marks every unit published: the manifest of each
+   planned unit gets its digest (no files are written: the plan is what is measured);
+2. stages SKPD 4.01.03's corrected register (bench/generate.py `write_redrop`, as bench/city_run.py
+   drops it) with lkip.drop, as the run would;
+3. times `model.build` (the re-drop's model) and `lkip.publish.runner.plan` (which units to
+   publish: 2 of 45 expected), and checks the number of units planned.
+
+Wall time and CPU time (process_time) of each step in the child; the machine is shared, so old
+and new alternate and the medians are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def child(tree: str, warehouse: str, redrop: str, work: str) -> dict[str, Any]:
+    sys.path.insert(0, tree)
+    import duckdb
+
+    from lkip import drop, model, stage
+    from lkip.config import load_config
+    from lkip.publish import digest, runner
+
+    ws = Path(work)
+    (ws / "output").mkdir(parents=True)
+    (ws / "input").mkdir()
+    shutil.copyfile(warehouse, ws / "output" / "lkip.duckdb")
+    cfg = load_config(workspace=ws)
+    con = stage.connect(cfg)
+    out: dict[str, Any] = {"lkip": str(Path(model.__file__).parent)}
+
+    def timed(name: str, fn: Any) -> Any:
+        w, c = time.perf_counter(), time.process_time()
+        res = fn()
+        out[name] = {"wall": time.perf_counter() - w, "cpu": time.process_time() - c}
+        return res
+
+    timed("model_before", lambda: model.build(con, cfg))
+    jobs, skipped = timed("plan_before", lambda: runner.plan(con, cfg.output_dir, cfg))
+    for job in jobs:  # "published": each unit's manifest holds its digest
+        folder = runner.unit_folder(cfg.output_dir, job.unit)
+        folder.mkdir(parents=True, exist_ok=True)
+        digest.write_manifest(folder, job.digest, [])
+    out["units"] = len(jobs) + len(skipped)
+    target = ws / "input" / Path(redrop).name
+    shutil.copyfile(redrop, target)
+    prepared, failed = drop.prepare_drop(cfg, [str(target)])
+    assert not failed, failed
+    drop.stage_drop(cfg, con, prepared, "redrop", move=False)
+    timed("model", lambda: model.build(con, cfg))
+    jobs, skipped = timed("plan", lambda: runner.plan(con, cfg.output_dir, cfg))
+    out["planned"] = sorted(j.unit.kode_skpd for j in jobs)
+    con.close()
+    return out
+
+
+def _tree(commit: str, dest: Path) -> Path:
+    data = subprocess.run(["git", "archive", commit, "lkip", "sql", "schemas", "flows"], cwd=ROOT,
+                          check=True, capture_output=True).stdout
+    dest.mkdir(parents=True)
+    tmp = dest / "tree.tar"
+    tmp.write_bytes(data)
+    with tarfile.open(tmp) as t:
+        t.extractall(dest, filter="data")
+    tmp.unlink()
+    return dest
+
+
+def run_child(tree: Path, warehouse: Path, redrop: Path, work: Path) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), str(warehouse), str(redrop), str(work)]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    if p.returncode:
+        raise RuntimeError(p.stderr[-3000:])
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def markdown(res: dict[str, Any]) -> str:
+    rows = []
+    for step in ("model_before", "model", "plan"):
+        for kind in ("wall", "cpu"):
+            o = statistics.median(r[step][kind] for r in res["old"])
+            n = statistics.median(r[step][kind] for r in res["new"])
+            rows.append(f"| {step} | {kind} | {o:.2f} | {n:.2f} | {n / o:.2f} |")
+    runs = "\n".join(f"- round {i + 1}: old " + ", ".join(f"{k} {r[k]['wall']:.2f}/{r[k]['cpu']:.2f}" for k in
+                                                          ("model_before", "model", "plan"))
+                     + " · new " + ", ".join(f"{k} {n[k]['wall']:.2f}/{n[k]['cpu']:.2f}" for k in
+                                             ("model_before", "model", "plan"))
+                     for i, (r, n) in enumerate(zip(res["old"], res["new"])))
+    return f"""# Re-drop A/B: model and publish plan (issue 13), {res['when']}
+
+Machine: {res['machine']}; load average at start {res['load'][0]}, at end {res['load'][1]}.
+
+Command: `{res['command']}`
+
+Warehouse: {res['warehouse']} ({res['units']} units); re-drop: `{res['redrop']}` (SKPD 4.01.03's
+corrected register, bench/generate.py `write_redrop`). Old: `{res['old_commit']}`; new: this tree
+(`{res['new_commit']}`). Median of {len(res['old'])} alternating rounds, seconds (wall of the step
+and CPU of the process; the machine is shared by other work, CPU is the steadier figure).
+
+| step | | old | new | new / old |
+|---|---|---:|---:|---:|
+{chr(10).join(rows)}
+
+`model_before`: the build before the re-drop (for the new code a full build that records the
+partitions); `model`: the re-drop's build; `plan`: which units to publish after it. Units planned
+after the re-drop: old {res['old'][0]['planned']}, new {res['new'][0]['planned']}.
+
+{runs}
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--child":
+        print(json.dumps(child(*argv[1:5])))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workspace", type=Path, required=True)
+    ap.add_argument("--old", default="ea321d8")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rows", type=int, default=25_000, help="register rows of the city drop")
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    import generate
+
+    warehouse = a.workspace / "output" / "lkip.duckdb"
+    load0 = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="redrop-ab-") as tmp:
+        t = Path(tmp)
+        (t / "drop").mkdir()
+        redrop = generate.write_redrop(t / "drop", 3, a.rows, 100)
+        trees = {"old": _tree(a.old, t / "old"), "new": ROOT}
+        res: dict[str, Any] = {"old": [], "new": []}
+        for i in range(a.rounds):
+            for name in (("old", "new") if i % 2 == 0 else ("new", "old")):
+                r = run_child(trees[name], warehouse, redrop, t / f"{name}-{i}")
+                shutil.rmtree(t / f"{name}-{i}")
+                res[name].append(r)
+                print(name, i, {k: v for k, v in r.items() if isinstance(v, dict)}, r["planned"], file=sys.stderr)
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    res.update(when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load=(load0, os.getloadavg()),
+               machine=f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}",
+               command="python bench/redrop_ab.py " + " ".join(argv), warehouse=str(warehouse),
+               units=res["new"][0]["units"], redrop=Path(redrop).name, old_commit=a.old, new_commit=head)
+    text = markdown(res)
+    print(text)
+    if a.out:
+        a.out.write_text(text, encoding="utf-8")
+        a.out.with_suffix(".json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
