@@ -26,6 +26,7 @@ from .charts import Chart
 from .data import Table, UnitData
 from lkip.fmt import atomic_path
 from .html import table_view
+from .zipdeflate import fast_deflate
 
 A4_CM, MARGIN_CM = (21.0, 29.7), 2.5
 PAGE_WIDTH_CM = A4_CM[0] - 2 * MARGIN_CM  # A4 portrait less the margins
@@ -354,6 +355,6 @@ def write_docx(target: Path, unit: UnitData, narrative: dict[str, Any], charts: 
     if t is not None:
         add_table(doc, t, unit)
 
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, fast_deflate():
         doc.save(str(tmp))
     return target

@@ -16,6 +16,7 @@ import xlsxwriter
 from .data import Table, UnitData
 from lkip.fmt import atomic_path, is_formula_like
 from . import labels
+from .zipdeflate import fast_deflate
 from .layout import (
     column_kind,
     display_columns,
@@ -322,7 +323,8 @@ def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]])
             ws.set_paper(9)
             ws.fit_to_pages(1, 0)
         write_validasi_sheet(wb, fm, unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}", names)
-        wb.close()
+        with fast_deflate():
+            wb.close()
     return target
 
 
@@ -333,5 +335,6 @@ def write_validasi_workbook(target: Path, unit: UnitData) -> Path:
         used: set[str] = {"validasi"}
         names = {tid: sheet_name(tid, used) for tid in unit.tables}
         write_validasi_sheet(wb, _Formats(wb), unit.issues, f"Validasi data {unit.nama_skpd} {unit.periode}", names)
-        wb.close()
+        with fast_deflate():
+            wb.close()
     return target
