@@ -15,7 +15,7 @@ import xlsxwriter
 
 from .data import Table, UnitData
 from lkip.fmt import atomic_path, is_formula_like
-from . import labels
+from . import labels, xlsx_cells
 from .zipdeflate import fast_deflate
 from .layout import (
     column_kind,
@@ -224,7 +224,7 @@ def write_validasi_sheet(wb: xlsxwriter.Workbook, fm: _Formats, issues: list[dic
 
 
 def new_workbook(path: Path) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(str(path), {
+    return xlsx_cells.Workbook(str(path), {  # xlsxwriter's, its plain cells written faster
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
