@@ -37,6 +37,13 @@ def _write(path: Path, workbook_class) -> None:
         ws.write_formula(r, 7, "=A1+1", border, 2)
     ws.write_rich_string(13, 0, "a ", wb.add_format({"bold": True}), "tebal", border)
     ws.merge_range(14, 0, 15, 3, "Gabungan", border)
+    # rows further down in other blocks of 16 (the row spans), a comment, a row with a format only
+    ws.write_string(33, 1, "x", border)
+    ws.write_comment(40, 11, "catatan")
+    ws.write_number(100, 9, 5, border)
+    ws.set_row(120, 30)
+    for r in range(200, 260):
+        ws.write_number(r, r % 7, r, money)
     wb.close()
 
 
