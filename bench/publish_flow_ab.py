@@ -93,8 +93,8 @@ def main() -> int:
         pub = sorted(r["publish"] for _, c, r in rows if c == code)
         cpu = sorted(r["cpu"] for _, c, r in rows if c == code)
         lines.append("")
-        lines.append(f"**{code}**: publish best {fmt(pub[0])} s, median {fmt(pub[len(pub) // 2])} s; "
-                     f"CPU best {fmt(cpu[0])} s")
+        lines.append(f"**{code}**: publish {' / '.join(fmt(v) for v in pub)} s (best first); "
+                     f"CPU {' / '.join(fmt(v) for v in cpu)} s")
     text = "\n".join(lines) + "\n"
     if a.out:
         a.out.write_text(text, encoding="utf-8")
