@@ -146,7 +146,9 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
     # a cell needs more than one line only when it is text longer than its line (or holding a newline):
     # per column (index, chars per line as _lines counts them, plain / bold), the rest is one line
     per_line = [(i, int(max(4.0, w * 1.2 - 1)), int(max(4.0, w * 1.1 - 1))) for i, w in enumerate(widths)]
-    write_blank, write_number, write_string = ws.write_blank, ws.write_number, ws.write_string
+    # xlsxwriter's undecorated writers: what write_blank/_number/_string call once their decorator has
+    # checked for an "A1" reference (int() of the row, ~1 µs a cell), which these numbers never are
+    write_blank, write_number, write_string = ws._write_blank, ws._write_number, ws._write_string
     for r, (row, shown) in enumerate(display_rows(table, cols, kinds), start=first_data):
         bold, indent, role = row_style(table, row)
         fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
