@@ -92,16 +92,33 @@ def publish_pool(task_runner: Any, workers: int, started: Any = None) -> Iterato
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def early_pool(cfg: Config, n_units: int) -> Any:
+def early_pool(cfg: Config, n_units: int, every: bool = False) -> Any:
     """Worker processes started now (runner.warm_pool) when the units will likely go to them:
-    a thread runner, several workers, at least `min_units_parallel` units in the warehouse."""
+    a thread runner, several workers, at least `min_units_parallel` units in the warehouse; all
+    of them with `every` (many units to publish: likely_many), else one."""
     kind = runner_kind(cfg)
     workers = publish_workers(cfg)
     if kind == "dask" or workers <= 1 or n_units < int(cfg.get("publish.min_units_parallel", 4) or 4):
         return None
     from lkip.publish.runner import warm_pool
 
-    return warm_pool(workers)
+    return warm_pool(workers, every=every)
+
+
+def likely_many(cfg: Config, out: Path, units: list[tuple[int, str]], force: bool) -> bool:
+    """Whether at least `min_units_parallel` units will be published, known before the plan: all
+    of them with force, else those whose folder holds no manifest yet (a first run); a re-drop
+    (manifests everywhere) is not."""
+    from lkip.publish.data import KOTA
+    from lkip.publish.digest import MANIFEST
+    from lkip.publish.safe_text import file_stem
+
+    need = int(cfg.get("publish.min_units_parallel", 4) or 4)
+    if force:
+        return len(units) >= need
+    missing = sum(1 for tahun, kode in units
+                  if not (out / str(tahun) / ("kota" if kode == KOTA else file_stem(kode)) / MANIFEST).is_file())
+    return missing >= need
 
 
 def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
@@ -113,7 +130,7 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
     logger = get_run_logger()
     out = Path(cfg.output_dir)
     units = list_units(con, tahun, kode_skpd)
-    started = early_pool(cfg, len(units))
+    started = early_pool(cfg, len(units), every=likely_many(cfg, out, units, force))
     try:
         jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units)
     except BaseException:

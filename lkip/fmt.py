@@ -61,21 +61,27 @@ def format_angka(value: Any, desimal: int | None = None, kosong: str = "") -> st
     """58279356766 -> '58.279.356.766'; 65.5249 -> '65,52'; 0.45 -> '0,45'.
 
     desimal=None: whole numbers without decimals, otherwise 2 decimals (rounded half up).
+    Publishing formats ~250 000 cells of a city this way: a whole `int` is grouped without a
+    Decimal, a Decimal is not converted through str() again, and the digits are grouped by the
+    format specification (``,``), then the separators swapped (tests/test_fmt.py: the same text
+    as the digit-by-digit grouping, ``_group``).
     """
-    d = _to_decimal(value)
+    if type(value) is int and not desimal:  # bool is not int here (type, not isinstance)
+        return ("-" if value < 0 else "") + f"{abs(value):,}".replace(",", ".")
+    d = value if type(value) is Decimal and value.is_finite() else _to_decimal(value)
     if d is None:
         return kosong
     if desimal is None:
-        q = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        q = d.quantize(_CENT, rounding=ROUND_HALF_UP)
         desimal = 0 if q == q.to_integral_value() else 2
-    q = d.quantize(Decimal(1).scaleb(-desimal), rounding=ROUND_HALF_UP)
+    q = d.quantize(_STEPS[desimal] if desimal in _STEPS else Decimal(1).scaleb(-desimal), rounding=ROUND_HALF_UP)
     sign = "-" if q < 0 else ""
-    text = f"{abs(q):.{desimal}f}"
-    int_part, _, frac = text.partition(".")
-    out = sign + _group(int_part)
-    if desimal:
-        out += "," + frac
-    return out
+    return sign + f"{abs(q):,.{desimal}f}".translate(_SWAP)
+
+
+_CENT = Decimal("0.01")
+_STEPS = {0: Decimal(1), 2: _CENT}
+_SWAP = str.maketrans(",.", ".,")
 
 
 def format_persen(value: Any, satuan: str = "%", kosong: str = "") -> str:

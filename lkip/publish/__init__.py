@@ -31,6 +31,7 @@ from .data import KOTA, UnitData
 from .docx_out import write_docx
 from lkip.fmt import format_angka, format_persen, format_rupiah
 from .html import write_html
+from .memo import unit_scope
 from .narrative import render_narrative
 from .safe_text import file_stem
 from .xlsx import write_validasi_workbook, write_workbook
@@ -53,9 +54,10 @@ def publish_unit(unit: UnitData, output_dir: Path, config: Any = None, reuse_cha
     (chart_cache.py); off, every chart is drawn. The same as its three parts one after the other
     (PARTS: the runner may run a big unit's workbook and documents on two processes).
     """
-    written, charts = publish_base(unit, output_dir, config, reuse_charts)
-    written += publish_workbook(unit, output_dir, config, charts)
-    written += publish_documents(unit, output_dir, config, charts)
+    with unit_scope():  # the three publishers share each table's layout (memo.py)
+        written, charts = publish_base(unit, output_dir, config, reuse_charts)
+        written += publish_workbook(unit, output_dir, config, charts)
+        written += publish_documents(unit, output_dir, config, charts)
     return written
 
 
@@ -87,16 +89,18 @@ def publish_base(unit: UnitData, output_dir: Path, config: Any = None,
 def publish_workbook(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart]) -> list[Path]:
     """LKIP_<kode>_<tahun>.xlsx (after publish_base: its Grafik sheet shows the chart files)."""
     folder, kode, tahun = _names(unit, output_dir)
-    return [write_workbook(folder / f"LKIP_{kode}_{tahun}.xlsx", unit, [(c.label, c.path) for c in charts])]
+    with unit_scope():
+        return [write_workbook(folder / f"LKIP_{kode}_{tahun}.xlsx", unit, [(c.label, c.path) for c in charts])]
 
 
 def publish_documents(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart]) -> list[Path]:
     """validasi.xlsx, the HTML page and the docx (after publish_base: both show the charts)."""
     folder, kode, tahun = _names(unit, output_dir)
-    narrative = render_narrative(unit, config)
-    return [write_validasi_workbook(folder / "validasi.xlsx", unit),
-            write_html(folder / f"laporan_{kode}_{tahun}.html", unit, narrative, charts, config),
-            write_docx(folder / f"BAB_III_{kode}_{tahun}.docx", unit, narrative, charts)]
+    with unit_scope():
+        narrative = render_narrative(unit, config)
+        return [write_validasi_workbook(folder / "validasi.xlsx", unit),
+                write_html(folder / f"laporan_{kode}_{tahun}.html", unit, narrative, charts, config),
+                write_docx(folder / f"BAB_III_{kode}_{tahun}.docx", unit, narrative, charts)]
 
 
 def publish_all(

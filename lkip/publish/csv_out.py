@@ -46,13 +46,18 @@ def csv_options(config: Any = None) -> tuple[str, str]:
     return sep, dec
 
 
+_ONE = Decimal(1)
+
+
 def csv_value(value: Any, decimal: str = ".") -> str:
     if value is None:
         return ""
+    if type(value) is str:  # the most common cell first (a subclass takes the last line: the same text)
+        return neutralise(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        text = str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
+        text = str(value.quantize(_ONE)) if value == value.to_integral_value() else str(value)
         return text.replace(".", decimal)
     if isinstance(value, float):
         return repr(value).replace(".", decimal)

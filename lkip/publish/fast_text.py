@@ -10,7 +10,8 @@ in C), then composites that bitmap in the text's colour with `draw_image` at the
 3.10 backend put it (the baseline origin rounded). The metrics (`get_text_width_height_descent`)
 come from the same `set_text`, exactly as the backend computes them, so a text laid out is not
 shaped again to be drawn. The bitmap of a text of at most `MAX_CHARS` characters (tick labels,
-amounts) is kept: drawn again, it is only composited.
+amounts) is kept, and the last `RECENT` longer ones (titles, program names), by the process for
+every figure (each serapan / IKU chart is a new figure): drawn again, a text is only composited.
 
 A text whose font lacks one of its characters (matplotlib would fall back to another font), and
 anything else, is passed to the wrapped renderer unchanged. A bitmap depends only on the text and
@@ -22,13 +23,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 
 MAX_CHARS = 24       # longer texts (chart titles) are unique per chart: not kept
 MAX_KEPT = 4096      # short texts kept; then the store starts again
-RECENT = 64          # long texts kept between their layout and their drawing
+RECENT = 256         # long texts kept (between their layout and their drawing; program names recur)
+_MISSING = object()
+# Kept per process, not per renderer: every serapan / IKU chart is a new figure with a new renderer,
+# and its axis texts (tick labels, axis label, program names) are those of the charts before it.
+# The key holds what the bitmap depends on: text, font (a copy, as matplotlib's own text cache
+# keeps it: a Text's FontProperties can change later), antialiasing, dpi and hinting.
+_KEPT: dict[tuple, tuple | None] = {}
+_RECENT: dict[tuple, tuple | None] = {}
 
 
 class FastTextRenderer:
@@ -36,8 +45,7 @@ class FastTextRenderer:
 
     def __init__(self, renderer: RendererAgg) -> None:
         self._r = renderer
-        self._kept: dict[tuple, tuple | None] = {}
-        self._recent: dict[tuple, tuple | None] = {}
+        self._kept, self._recent = _KEPT, _RECENT
 
     def __getattr__(self, name: str) -> Any:  # everything else is the wrapped renderer's
         return getattr(self._r, name)
@@ -54,14 +62,16 @@ class FastTextRenderer:
 
     def _bitmap(self, s: str, prop: Any, antialiased: bool = True) -> tuple | None:
         """(width, height, descent, x offset, grey bitmap) of `s`, or None when it is not for here."""
-        key = (s, prop, antialiased)
+        flags = get_hinting_flag()
+        key = (s, prop, antialiased, self._r.dpi, flags, mpl.rcParams["text.hinting_factor"])
         store = self._kept if len(s) <= MAX_CHARS else self._recent
-        if key in store:
-            return store[key]
+        got = store.get(key, _MISSING)
+        if got is not _MISSING:
+            return got
         font = self._font(prop, s)
         got = None
         if font is not None:
-            font.set_text(s, 0.0, flags=get_hinting_flag())
+            font.set_text(s, 0.0, flags=flags)
             w, h = font.get_width_height()
             d = font.get_descent()
             font.draw_glyphs_to_bitmap(antialiased=antialiased)
@@ -70,7 +80,7 @@ class FastTextRenderer:
         limit = MAX_KEPT if store is self._kept else RECENT
         if len(store) >= limit:
             store.clear()
-        store[key] = got
+        store[(s, prop.copy(), *key[2:])] = got
         return got
 
     @staticmethod

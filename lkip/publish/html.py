@@ -31,6 +31,8 @@ def display(value: Any, kind: str, decimals: int, sign: bool = True) -> str:
     """A cell as text; a percentage without ' %' when `sign` is False (its header says (%))."""
     if value is None or value == "":
         return ""
+    if type(value) is str:  # most cells: as the last line gives it, without the checks between
+        return value
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"
     if isinstance(value, (int, float, Decimal)):

@@ -187,6 +187,18 @@ class KurvaS:
             r.draw_text(gc, x - w / 2, height - y, s, prop, 0, ismath=False, mtext=t)
             gc.restore()
 
+    def _draw_yaxis(self) -> None:
+        """The y axis as Axis.draw draws it here: its ticks (line, grid line, label), without first
+        measuring every tick label for the axis label and the offset text, both empty on this
+        figure (the y label is a figure text in the background); with either set, Axis.draw."""
+        axis, r = self.ax.yaxis, self.renderer
+        if axis.label.get_text() or axis.get_major_formatter().get_offset():
+            axis.draw(r)
+            return
+        for tick in axis._update_ticks():  # the ticks Axis.draw draws (matplotlib 3.11)
+            tick.draw(r)
+        axis.stale = False
+
     # ---- one chart ---------------------------------------------------------------------------
 
     def draw(self, target: Path, judul: str, kas: list[float | None], realisasi: list[float | None],
@@ -216,6 +228,8 @@ class KurvaS:
         for a in self.animated:
             if a is self.rencana_txt[0]:
                 self._draw_amounts()
+            elif a is self.ax.yaxis:
+                self._draw_yaxis()
             elif a.get_visible() and a not in self.amounts:
                 a.draw(r)
         gc = r.new_gc()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from . import memo
 from .data import LINEAGE, ROMAWI, Table, UnitData
 from .labels import COLUMNS, SUMMARY_KINDS, column_label, row_kind, table_short, table_title, total_word
 
@@ -81,6 +82,11 @@ def _is_pct(col: str) -> bool:
 
 
 def column_kind(table: Table, col: str) -> ColumnKind:
+    """The kind of a column's values (once per table and column inside a memo.unit_scope)."""
+    return memo.cached(table, ("kind", col), lambda: _column_kind(table, col))
+
+
+def _column_kind(table: Table, col: str) -> ColumnKind:
     values = [v for v in table.col(col) if v is not None and v != ""]
     if values and all(isinstance(v, bool) for v in values):
         return ColumnKind("bool", 0)
@@ -189,7 +195,18 @@ def header_cells(cols: list[str], tahun: int, s_d_triwulan: int | None) -> tuple
 # ---- row emphasis ------------------------------------------------------------------------------
 
 def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
-    """(bold, indent, role) of a row; role is 'total', 'program' or ''."""
+    """(bold, indent, role) of a row; role is 'total', 'program' or '' (once per row inside a
+    memo.unit_scope: the row is held by its table, so its id stands for it meanwhile)."""
+    if not memo.active():
+        return _row_style(table, row)
+    styles = memo.cached(table, "styles", dict)
+    got = styles.get(id(row))
+    if got is None:
+        got = styles[id(row)] = _row_style(table, row)
+    return got
+
+
+def _row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
     level = str(row.get("level") or row.get("baris") or "").lower()
     texts = {str(row.get(c) or "").strip().upper() for c in ("uraian", "program", "kode", "indikator",
                                                               "sasaran", "nama", "unit", "perangkat_daerah")}
@@ -231,7 +248,13 @@ def pct_sign(col: str, tahun: int, s_d_triwulan: int | None) -> bool:
 def display_rows(table: Table, cols: list[str], kinds: dict[str, ColumnKind]) -> list[tuple[dict, dict]]:
     """(row as stored, row as shown) per row: one total word (JUMLAH), readable row kinds in a printed
     `level`/`baris` column, and a summary row (rata-rata, rekap) labelled in its first empty text column.
-    Numbers are never touched."""
+    Numbers are never touched. Inside a memo.unit_scope the same list is handed to every publisher
+    of the unit (they only read it)."""
+    key = ("rows", tuple(cols), tuple(kinds[c] for c in cols))
+    return memo.cached(table, key, lambda: _display_rows(table, cols, kinds))
+
+
+def _display_rows(table: Table, cols: list[str], kinds: dict[str, ColumnKind]) -> list[tuple[dict, dict]]:
     text_cols = [c for c in cols if kinds[c].kind == "text" and c not in ("level", "baris")]
     out = []
     for row in table.rows:

@@ -263,6 +263,7 @@ def _init_worker() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from . import publish_unit  # noqa: F401  (imported as the process starts: see warm_pool)
 
 
 def warm() -> int:
@@ -272,11 +273,16 @@ def warm() -> int:
     return os.getpid()
 
 
-def warm_pool(workers: int) -> ProcessPoolExecutor:
+def warm_pool(workers: int, every: bool = False) -> ProcessPoolExecutor:
     """worker_pool with its first worker started and importing at once (the parent goes on to read
-    the views); the others start when jobs wait for them."""
+    the views); the others start when jobs wait for them. With `every` (a full publish ahead), all
+    `workers` processes start now: each imports as it starts (_init_worker), so the second one's
+    imports run beside the plan, on the core the first leaves idle once it is ready, instead of
+    beside the first units."""
     pool = worker_pool(workers)
     pool.lkip_warm = pool.submit(warm)  # type: ignore[attr-defined]
+    if every:  # each submit while no worker is idle spawns one more process (up to `workers`)
+        pool.lkip_warm_rest = [pool.submit(warm) for _ in range(workers - 1)]  # type: ignore[attr-defined]
     return pool
 
 
