@@ -27,6 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
+from flows.flow_params import plain_parameters
 from flows.runners import make_task_runner, runner_kind, runner_workers  # noqa: F401  (make_task_runner: importable from here too)
 from flows.task_args import opaque, opaque_args
 from lkip import drop, heartbeat, notify, runreport
@@ -303,6 +304,9 @@ def lkip_run(
     """
     with heartbeat.flow_heartbeats():   # `lkip run` against a running server (lkip.heartbeat)
         return _lkip_run(workspace, input_dir, output_dir, tahun, kode_skpd, mode, run_id, force)
+
+
+plain_parameters(lkip_run)   # its parameters go to the API without importing FastAPI (flows/flow_params.py)
 
 
 def _lkip_run(workspace: str | None, input_dir: str | None, output_dir: str | None, tahun: int | None,

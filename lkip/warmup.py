@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable
 
-WAREHOUSE = ("fastapi.encoders", "prefect.flow_engine", "prefect.task_engine", "lkip.stage")
+WAREHOUSE = ("prefect.flow_engine", "prefect.task_engine", "lkip.stage")
 INGEST = ("lkip.sources", "lkip.ingest", "openpyxl", "lkip.archiving")
 PUBLISH = ("lkip.model", "flows.publish_step", "lkip.publish", "lkip.publish.runner")
 
