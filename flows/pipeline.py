@@ -181,13 +181,13 @@ def _config(workspace: str | None, input_dir: str | None, output_dir: str | None
 
 
 def _open_warehouse(run: _Run) -> None:
-    from lkip import stage
+    from lkip import stage, warehouse_open
 
     swept = sweep_temp_files(run.cfg.output_dir)
     if swept:
         run.logger.info("%d berkas sementara dari run yang terputus dihapus", swept)
     drop.observer().emit("stage", name="gudang data")
-    run.con = stage.connect(run.cfg)
+    run.con = warehouse_open.take(run.cfg.warehouse) or stage.connect(run.cfg)  # the CLI's check opened it
     stage.start_run(run.con, run.run_id)
 
 
