@@ -238,6 +238,9 @@ def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, forc
 
     obs = drop.observer()
     obs.emit("stage", name="model")
+    from lkip import warmup
+
+    warmup.in_background()   # publishing's imports on the other core while DuckDB builds the model
     run.timed("model", build_model, quote(run.cfg), quote(run.con))
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
