@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--modes", default="temporary,running", help="which servers, comma-separated")
     ap.add_argument("--redrop", type=Path, default=None,
                     help="a city workspace after its full run: time the re-drop of one register into a copy")
     a = ap.parse_args(argv)
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     base: list[float] = []
     load = [os.getloadavg()]
     for _ in range(a.repeat):
-        for mode in ("temporary", "running"):
+        for mode in a.modes.split(","):
             base.append(import_prefect(env))
             for key, prog in programs.items():
                 city_run._lkip = lambda *args, _p=prog: [str(_p), *args]  # the example's runs use it
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
              f"(runs {[round(x, 2) for x in base]}).", "",
              "| server | tree | wall (median, s) | wall / import prefect | CPU-s (median) | runs (wall) |",
              "|---|---|---:|---:|---:|---|"]
-    for mode in ("temporary", "running"):
+    for mode in a.modes.split(","):
         for key in programs:
             ok = [r for r in runs[f"{key}-{mode}"] if r.get("wall") and not r.get("error")]
             if not ok:
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(f"| {mode} | {key} | {w:.2f} | {w / b:.2f} | {c:.2f} | "
                          f"{[round(r['wall'], 2) for r in ok]} |")
     lines += ["", "Flow durations of B's last runs: " + "; ".join(
-        f"{m}: {runs[f'B-{m}'][-1].get('durations')}" for m in ("temporary", "running"))]
+        f"{m}: {runs[f'B-{m}'][-1].get('durations')}" for m in a.modes.split(","))]
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.with_suffix(".json").write_text(json.dumps(res, indent=1, default=str))
     a.out.write_text("\n".join(lines) + "\n")
