@@ -37,8 +37,9 @@ import generate  # noqa: E402
 LAUNCHER = """#!{python}
 import sys
 sys.path.insert(0, {tree!r})
-from lkip.cli import app
-sys.exit(app())
+if __name__ == "__main__":   # not in a publishing worker process, which imports this file again
+    from lkip.cli import app
+    sys.exit(app())
 """
 
 
