@@ -11,6 +11,9 @@ bench/data/city_44_25000), each run is instead the re-drop of one SKPD's correct
 (bench/generate.py `write_redrop`, as bench/city_run.py) into a fresh copy of WS:
 
     .venv/bin/python bench/latency_ab.py --a /tmp/base --b . --redrop /tmp/city-ws --out bench/results/Y.md
+
+`--nothing-new` (with `--redrop`): no file is dropped, the run finds nothing new: what is left
+is the fixed cost of a run (CLI, server, imports, flow run, warehouse open, run report).
  Reported: median wall time and CPU seconds of the whole process tree (the CPU seconds
 depend much less on other work on the machine), and `python -c "import prefect"` measured before
 each pair as the baseline the ratios are taken against.
@@ -59,7 +62,7 @@ def import_prefect(env: dict[str, str]) -> float:
 
 
 def redrop_once(mode: str, env: dict[str, str], timeout: float, base: Path, n_skpd: int = 3,
-                rows: int = 25000) -> dict:
+                rows: int = 25000, drop: bool = True) -> dict:
     """One re-drop run: a copy of the city workspace `base`, the corrected register of its
     `n_skpd`-th SKPD dropped in, `lkip run` timed (mode "running": the copy's `lkip prefect-server`
     started first, not timed)."""
@@ -70,7 +73,8 @@ def redrop_once(mode: str, env: dict[str, str], timeout: float, base: Path, n_sk
     try:
         subprocess.run(["cp", "-a", f"{base}/.", str(ws)], check=True)
         (ws / ".prefect" / "lkip-server.json").unlink(missing_ok=True)
-        generate.write_redrop(ws / "input", n_skpd, rows, 100)
+        if drop:   # else a run that finds nothing new: only the fixed costs of `lkip run`
+            generate.write_redrop(ws / "input", n_skpd, rows, 100)
         city_run._settle(ws / "input")
         with contextlib.ExitStack() as stack:
             if mode == "running" and stack.enter_context(city_run.running_server(ws, env)) is None:
@@ -91,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--modes", default="temporary,running", help="which servers, comma-separated")
+    ap.add_argument("--nothing-new", action="store_true",
+                    help="with --redrop: no file dropped, the run finds nothing new (its fixed costs only)")
     ap.add_argument("--redrop", type=Path, default=None,
                     help="a city workspace after its full run: time the re-drop of one register into a copy")
     a = ap.parse_args(argv)
@@ -106,14 +112,15 @@ def main(argv: list[str] | None = None) -> int:
             base.append(import_prefect(env))
             for key, prog in programs.items():
                 city_run._lkip = lambda *args, _p=prog: [str(_p), *args]  # the example's runs use it
-                r = (redrop_once(mode, env, a.timeout, a.redrop) if a.redrop
+                r = (redrop_once(mode, env, a.timeout, a.redrop, drop=not a.nothing_new) if a.redrop
                      else city_run._example_once(mode, env, a.timeout))
                 runs[f"{key}-{mode}"].append(r)
     load.append(os.getloadavg())
     b = statistics.median(base)
     res = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "import_prefect": base, "load": load,
            "trees": {"A": str(a.a), "B": str(a.b)}, "runs": runs}
-    what = f"the re-drop of one register into a copy of `{a.redrop}`" if a.redrop else "the bundled example"
+    what = (f"a run that finds nothing new in a copy of `{a.redrop}`" if a.redrop and a.nothing_new
+            else f"the re-drop of one register into a copy of `{a.redrop}`" if a.redrop else "the bundled example")
     lines = [f"# `lkip run` of {what}, A/B ({res['date']})", "",
              f"A = `{a.a}`, B = `{a.b}`; {a.repeat} runs each, interleaved; load average at start "
              f"{load[0]}, at end {load[1]}; `python -c \"import prefect\"` median {b:.2f} s "
