@@ -14,7 +14,8 @@ bench/data/city_44_25000), each run is instead the re-drop of one SKPD's correct
 
 `--nothing-new` (with `--redrop`): no file is dropped, the run finds nothing new: what is left
 is the fixed cost of a run (CLI, server, imports, flow run, warehouse open, run report).
- Reported: median wall time and CPU seconds of the whole process tree (the CPU seconds
+
+Reported: median wall time and CPU seconds of the whole process tree (the CPU seconds
 depend much less on other work on the machine), and `python -c "import prefect"` measured before
 each pair as the baseline the ratios are taken against.
 """
