@@ -154,6 +154,7 @@ class _Run:
     error: str | None = None
     con: Any = None
     lock: Any = None
+    rebuilt: bool = False   # the model was built in this run (else it is the last run's)
 
     def timed(self, name: str, fn, *args, **kwargs):
         t = time.monotonic()
@@ -241,6 +242,7 @@ def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, forc
     from lkip import warmup
 
     warmup.in_background()   # publishing's imports on the other core while DuckDB builds the model
+    run.rebuilt = True
     run.timed("model", build_model, quote(run.cfg), quote(run.con))
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
@@ -253,11 +255,12 @@ def _finish(run: _Run) -> dict[str, Any]:
     cfg, con, logger = run.cfg, run.con, run.logger
     run.durations["total"] = time.monotonic() - run.t0
     went_through = con is not None and run.status != "failed"
+    differences, warnings = drop.model_checks(con, run.run_id, run.rebuilt) if went_through else (None, {})
     report = runreport.build_report(
         run.run_id, run.started_at, run.status, run.files, run.durations,
-        drop.reconciliation_differences(con) if went_through else None, run.outputs, run.error,
+        differences, run.outputs, run.error,
         extra={"mode": run.mode, "flow_run_id": run.flow_run_id,
-               "peringatan_laporan": drop.model_warnings(con) if went_through else {},
+               "peringatan_laporan": warnings,
                "terbitkan": run.publish_summary,
                "input_dir": str(cfg.input_dir),
                "output_dir": str(cfg.output_dir)},
