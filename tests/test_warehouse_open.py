@@ -5,6 +5,7 @@ of an older code version still gets every new table and column."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -139,17 +140,21 @@ def test_the_checked_connection_is_the_flows_and_an_unclaimed_one_is_closed(tmp_
 def test_run_check_opens_the_warehouse_the_flow_then_uses(tmp_path):
     from lkip import cli_run, prefect_env
 
-    prefect_env.configure(tmp_path)
-    from flows import pipeline
-
-    cfg = load_config(workspace=tmp_path)
-    stage.connect(cfg).close()
-    assert cli_run._check_warehouse(cfg, "run") == 0
-    handed = warehouse_open._HANDED[str(Path(cfg.warehouse).resolve())]
-    run = pipeline._Run(cfg, "r-sekali", "run", logging.getLogger("test"))
-    pipeline._open_warehouse(run)
+    applied = prefect_env.configure(tmp_path)
     try:
-        assert run.con is handed and not warehouse_open._HANDED
-        assert run.con.execute("select status from meta.runs where run_id = 'r-sekali'").fetchone() == ("running",)
+        from flows import pipeline
+
+        cfg = load_config(workspace=tmp_path)
+        stage.connect(cfg).close()
+        assert cli_run._check_warehouse(cfg, "run") == 0
+        handed = warehouse_open._HANDED[str(Path(cfg.warehouse).resolve())]
+        run = pipeline._Run(cfg, "r-sekali", "run", logging.getLogger("test"))
+        pipeline._open_warehouse(run)
+        try:
+            assert run.con is handed and not warehouse_open._HANDED
+            assert run.con.execute("select status from meta.runs where run_id = 'r-sekali'").fetchone() == ("running",)
+        finally:
+            run.con.close()
     finally:
-        run.con.close()
+        for key in applied:   # this test's Prefect settings stay in this test
+            os.environ.pop(key, None)
