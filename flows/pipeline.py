@@ -27,6 +27,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
+from flows.flow_params import plain_parameters
 from flows.runners import make_task_runner, runner_kind, runner_workers, stage_workers  # noqa: F401  (make_task_runner: importable from here too)
 from flows.task_args import opaque, opaque_args
 from lkip import drop, heartbeat, notify, runreport
@@ -161,6 +162,7 @@ class _Run:
     error: str | None = None
     con: Any = None
     lock: Any = None
+    rebuilt: bool = False   # the model was built in this run (else it is the last run's)
 
     def timed(self, name: str, fn, *args, **kwargs):
         t = time.monotonic()
@@ -188,13 +190,13 @@ def _config(workspace: str | None, input_dir: str | None, output_dir: str | None
 
 
 def _open_warehouse(run: _Run) -> None:
-    from lkip import stage
+    from lkip import stage, warehouse_open
 
     swept = sweep_temp_files(run.cfg.output_dir)
     if swept:
         run.logger.info("%d berkas sementara dari run yang terputus dihapus", swept)
     drop.observer().emit("stage", name="gudang data")
-    run.con = stage.connect(run.cfg)
+    run.con = warehouse_open.take(run.cfg.warehouse) or stage.connect(run.cfg)  # the CLI's check opened it
     stage.start_run(run.con, run.run_id)
 
 
@@ -245,6 +247,10 @@ def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, forc
 
     obs = drop.observer()
     obs.emit("stage", name="model")
+    from lkip import warmup
+
+    warmup.in_background()   # publishing's imports on the other core while DuckDB builds the model
+    run.rebuilt = True
     run.timed("model", build_model, quote(run.cfg), quote(run.con), full=force)
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
@@ -257,11 +263,12 @@ def _finish(run: _Run) -> dict[str, Any]:
     cfg, con, logger = run.cfg, run.con, run.logger
     run.durations["total"] = time.monotonic() - run.t0
     went_through = con is not None and run.status != "failed"
+    differences, warnings = drop.model_checks(con, run.run_id, run.rebuilt) if went_through else (None, {})
     report = runreport.build_report(
         run.run_id, run.started_at, run.status, run.files, run.durations,
-        drop.reconciliation_differences(con) if went_through else None, run.outputs, run.error,
+        differences, run.outputs, run.error,
         extra={"mode": run.mode, "flow_run_id": run.flow_run_id,
-               "peringatan_laporan": drop.model_warnings(con) if went_through else {},
+               "peringatan_laporan": warnings,
                "terbitkan": run.publish_summary,
                "input_dir": str(cfg.input_dir),
                "output_dir": str(cfg.output_dir)},
@@ -311,6 +318,9 @@ def lkip_run(
     """
     with heartbeat.flow_heartbeats():   # `lkip run` against a running server (lkip.heartbeat)
         return _lkip_run(workspace, input_dir, output_dir, tahun, kode_skpd, mode, run_id, force)
+
+
+plain_parameters(lkip_run)   # its parameters go to the API without importing FastAPI (flows/flow_params.py)
 
 
 def _lkip_run(workspace: str | None, input_dir: str | None, output_dir: str | None, tahun: int | None,

@@ -144,6 +144,9 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
             )
         return code
     finally:
+        from lkip import warehouse_open
+
+        warehouse_open.release()   # a checked connection no flow took (the run stopped before it)
         lock.release()
 
 
@@ -162,10 +165,10 @@ def _check_warehouse(cfg, mode: str) -> int:
             return 1
         return 0
     try:
-        from lkip import stage
+        from lkip import stage, warehouse_open
 
-        con = stage.connect(cfg)
-        con.close()
+        # kept open for this run's flow (lkip.warehouse_open): the warehouse is opened once
+        warehouse_open.hand_over(wh, stage.connect(cfg))
     except Exception as exc:
         text = str(exc)
         if "lock" in text.lower() and "WarehouseDamaged" not in type(exc).__name__:

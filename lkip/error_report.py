@@ -6,8 +6,6 @@ import io
 from pathlib import Path
 from typing import Iterable
 
-import xlsxwriter
-
 from lkip.fmt import file_mode, safe_text
 from lkip.issues import Issue
 from lkip.safe_fs import SafeDir, open_dir, shorten_name
@@ -49,6 +47,8 @@ def write_error_report(base: Path, file_name: str, issues: Iterable[Issue], verd
         out.write(("\n".join(lines) + "\n").encode("utf-8"))
 
     def write_xlsx(out: io.BytesIO) -> None:
+        import xlsxwriter  # on first use: a run that writes no report and publishes nothing never needs it
+
         wb = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
         ws = wb.add_worksheet("Kesalahan")
         bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})

@@ -114,13 +114,26 @@ def at_template_revision(home: Path) -> bool:
     return current is not None and current == _revision(template)
 
 
-START_SWITCHES = ("PREFECT_API_DATABASE_MIGRATE_ON_START", "PREFECT_API_BLOCKS_REGISTER_ON_START")
+REGISTER = "PREFECT_API_BLOCKS_REGISTER_ON_START"
+# Prefect's memo of the block registration imports every installed Prefect collection (its entry
+# points: prefect_dask, ~0,3 CPU-s of the server's start) to hash the block types BEFORE it asks
+# whether registration is on at all; off with the registration, the start skips both.
+MEMOIZE = "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION"
+START_SWITCHES = ("PREFECT_API_DATABASE_MIGRATE_ON_START", REGISTER, MEMOIZE)
+
+
+def _off(value: str | None) -> bool:
+    return str(value).strip().lower() in ("false", "0", "no", "off")
 
 
 def start_settings(home: Path, environ: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for the temporary server's start: migration check and block registration off
-    when the database is at the template's revision (unless the user set them)."""
+    (and the registration's memo, which only serves a registration) when the database is at the
+    template's revision (unless the user set them)."""
     environ = os.environ if environ is None else environ
     if not at_template_revision(home):
         return {}
-    return {k: "false" for k in START_SWITCHES if k not in environ}
+    out = {k: "false" for k in START_SWITCHES if k not in environ}
+    if "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION" in environ or not _off(out.get(REGISTER, environ.get(REGISTER))):
+        out.pop(MEMOIZE, None)   # the user's choice, or a registration that still runs: memoized
+    return out

@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -232,27 +233,51 @@ class TemporaryServer:
         self.started = time.monotonic()
         self.process = subprocess.Popen(cmd, **kwargs)
         self._ready = False
+        self._primer: Any = None
 
     def answers(self, timeout: float = 1.0) -> bool:
-        """One look: whether the server answers /health now (it listens only once started)."""
+        """One look: whether the server answers /health now (it listens only once started) and
+        has built its API routes (``_prime``)."""
         if self._ready:
             return True
         if self.process.poll() is not None:
             raise RuntimeError(f"Prefect temporary server exited with code {self.process.returncode}")
-        import urllib.request
+        if self._primer is None:
+            import urllib.request
 
-        try:
-            with urllib.request.urlopen(f"{self.url}/health", timeout=timeout) as r:  # loopback only
-                if r.status != 200:
-                    return False
-        except OSError:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=timeout) as r:  # loopback only
+                    if r.status != 200:
+                        return False
+            except OSError:
+                return False
+            if self.db_state == "fresh":  # keep it for the next new workspace
+                from lkip import prefect_db
+
+                prefect_db.save_template(self.log_path.parent)
+            import threading
+
+            self._primer = threading.Thread(target=self._prime, name="lkip-prime-api", daemon=True)
+            self._primer.start()
+        if self._primer.is_alive():
             return False
         self._ready = True
-        if self.db_state == "fresh":  # keep it for the next new workspace
-            from lkip import prefect_db
-
-            prefect_db.save_template(self.log_path.parent)
         return True
+
+    def _prime(self) -> None:
+        """One authenticated API request as soon as /health answers. FastAPI builds every route of
+        Prefect's API (its pydantic models) at the first request that goes through the routers,
+        0,3-0,5 CPU-s of the server: this request takes it in the server's process while this one
+        goes on importing what the run needs (lkip.warmup), not on the flow's first request."""
+        import urllib.request
+
+        req = urllib.request.Request(f"{self.url}/admin/version")
+        req.add_header("Authorization", "Basic " + base64.b64encode(self.auth.encode("utf-8")).decode("ascii"))
+        try:
+            with urllib.request.urlopen(req, timeout=30):  # loopback only
+                pass
+        except OSError:
+            pass   # whatever it answers, the flow's own requests say what is wrong
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = self.started + timeout

@@ -109,7 +109,9 @@ def _new_codes(kind: str, tables: dict[str, pd.DataFrame]) -> set[str] | None:
     rows = _rows(kind)
     if rows is not None and rows[0] in df.columns:
         df = df[df[rows[0]] == rows[1]]
-    values = df[column].dropna().astype(str).str.replace(r"\s+", "", regex=True).str.rstrip(".")
+    # each distinct code once (a register of 25 000 rows holds ~100 kegiatan codes)
+    distinct = pd.Series(df[column].dropna().unique(), dtype=object)
+    values = distinct.astype(str).str.replace(r"\s+", "", regex=True).str.rstrip(".")
     return set(values[values != ""].tolist())
 
 

@@ -109,10 +109,16 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
 
 def init_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     """Schemas and tables, in one transaction: one commit (one WAL sync) instead of one per
-    statement, ~0,1-0,9 s of a new workspace's first run."""
+    statement, ~0,1-0,9 s of a new workspace's first run. Nothing to do when the warehouse
+    already has this code's schema (lkip.warehouse_open: its stamp in meta.skema)."""
+    from lkip import warehouse_open
+
+    if warehouse_open.current(con):
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         _create_tables(con)
+        warehouse_open.record(con)
     except BaseException:
         try:
             con.execute("ROLLBACK")

@@ -96,3 +96,26 @@ def test_checks_off_only_for_a_database_at_the_templates_revision(cache, tmp_pat
     assert prefect_db.start_settings(broken) == {}
     monkeypatch.setenv("LKIP_PREFECT_DB_TEMPLATE", "0")
     assert prefect_db.start_settings(home) == {}
+
+
+def test_the_registration_memo_goes_off_only_with_the_registration(cache, tmp_path, monkeypatch):
+    """The memo imports every Prefect collection to hash block types: useless when nothing is
+    registered, kept whenever the registration still runs."""
+    for var in (*prefect_db.START_SWITCHES, "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION"):
+        monkeypatch.delenv(var, raising=False)
+    made = tmp_path / "made"
+    made.mkdir()
+    _db(made / "prefect.db", ["head"])
+    assert prefect_db.save_template(made) is not None
+    home = tmp_path / ".prefect"
+    home.mkdir()
+    assert prefect_db.seed(home) == "seeded"
+    assert prefect_db.start_settings(home)[prefect_db.MEMOIZE] == "false"
+    assert prefect_db.MEMOIZE not in prefect_db.start_settings(home, {prefect_db.REGISTER: "true"})
+    assert prefect_db.MEMOIZE not in prefect_db.start_settings(home, {"PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "true"})
+    # the user turned the registration off: its memo can go too
+    assert prefect_db.start_settings(home, {prefect_db.REGISTER: "false"})[prefect_db.MEMOIZE] == "false"
+    other = tmp_path / "other"
+    other.mkdir()
+    _db(other / "prefect.db", ["old"])
+    assert prefect_db.start_settings(other) == {}   # a database to migrate: every check as Prefect does

@@ -35,3 +35,35 @@ def test_a_module_that_fails_to_import_is_left_to_the_run(monkeypatch):
     monkeypatch.setattr(warmup.importlib, "import_module", fake)
     done = warmup.warm("report")
     assert "lkip.stage" not in done and "lkip.model" in done
+
+
+def test_publishing_imports_in_a_thread_the_caller_goes_on(monkeypatch):
+    import threading
+
+    started, release, imported = threading.Event(), threading.Event(), []
+
+    def slow(name):
+        started.set()
+        release.wait(10)
+        imported.append((name, threading.current_thread().name))
+
+    monkeypatch.setattr(warmup.importlib, "import_module", slow)
+    monkeypatch.setitem(sys.modules, "lkip_mainan_sudah", object())
+    before = sys.getswitchinterval()
+    thread = warmup.in_background(("lkip_mainan", "lkip_mainan_sudah"))
+    assert started.wait(10) and thread.is_alive()   # the caller is not held by the import
+    assert sys.getswitchinterval() <= warmup.SWITCH_INTERVAL   # the caller gets the GIL back soon
+    release.set()
+    thread.join(10)
+    assert imported == [("lkip_mainan", "lkip-warmup")]   # what is already imported is skipped
+    assert sys.getswitchinterval() == before
+
+
+def test_a_failing_background_import_is_left_to_the_caller(monkeypatch):
+    def fake(name):
+        if name == "lkip_mainan":
+            raise RuntimeError("deadlock detected by _ModuleLock('lkip_mainan')")
+        return None
+
+    monkeypatch.setattr(warmup.importlib, "import_module", fake)
+    assert warmup.warm_modules(("lkip_mainan", "lkip_mainan.runner")) == ["lkip_mainan.runner"]
