@@ -10,6 +10,7 @@ Money columns are DECIMAL(18,2) as in the warehouse.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,22 @@ def build_warehouse(path: Path, with_kota: bool = True) -> Path:
                 "'> 0', 'Target 0: capaian dihitung 0 %')")
     con.close()
     return path
+
+
+def copy_skpd_rows(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], source: str = KODE) -> None:
+    """Every laporan view's rows of `source` again under each of `codes`: a city of several SKPD."""
+    views = [r[0] for r in con.execute(
+        "select table_name from information_schema.columns where table_schema = 'laporan' "
+        "and column_name = 'kode_skpd'").fetchall()]
+    for v in views:
+        for kode in codes:
+            con.execute(f'insert into laporan."{v}" select * replace (? as kode_skpd) '
+                        f'from laporan."{v}" where kode_skpd = ?', [kode, source])
+
+
+def fresh_copy(template: Path, tmp: Path) -> Path:
+    """A copy of a template warehouse for one test (tests change the warehouse)."""
+    target = tmp / "wh" / "lkip.duckdb"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(template, target)
+    return target

@@ -9,14 +9,13 @@ bundled example (conftest.sample_warehouse).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 import lkip.publish.runner as runner
-from fixtures_publish import KODE, TAHUN, build_warehouse
+from fixtures_publish import KODE, TAHUN, build_warehouse, copy_skpd_rows, fresh_copy
 from lkip.config import load_config
 from lkip.publish.data import WARNING_VIEWS, list_units, list_views, load_unit
 from lkip.publish.plan_digest import unit_digests
@@ -32,13 +31,7 @@ def template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("plan") / "lkip.duckdb"
     build_warehouse(path)
     con = duckdb.connect(str(path))
-    views = [r[0] for r in con.execute(
-        "select table_name from information_schema.columns where table_schema = 'laporan' "
-        "and column_name = 'kode_skpd'").fetchall()]
-    for v in views:
-        for kode in OTHERS:
-            con.execute(f'insert into laporan."{v}" select * replace (? as kode_skpd) '
-                        f'from laporan."{v}" where kode_skpd = ?', [kode, KODE])
+    copy_skpd_rows(con, OTHERS)
     # a table in the shape of the model's views: an `urutan` column orders it
     con.execute("create table laporan.tabel_urut as select * from (values "
                 f"({TAHUN}, '{KODE}', 1, 'a', 1.5::DOUBLE, 10.00::DECIMAL(18,2)), "
@@ -54,10 +47,7 @@ def template(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def city(template, tmp_path) -> Path:
-    target = tmp_path / "wh" / "lkip.duckdb"
-    target.parent.mkdir(parents=True)
-    shutil.copyfile(template, target)
-    return target
+    return fresh_copy(template, tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 
 import lkip.publish as publish_pkg
-from fixtures_publish import KODE, TAHUN, build_warehouse
+from fixtures_publish import KODE, TAHUN, build_warehouse, copy_skpd_rows, fresh_copy
 from lkip.config import load_config
 from lkip.publish import PublishError, publish_all
 from lkip.publish.data import load_unit
@@ -36,13 +36,7 @@ def _city(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     build_warehouse(path)
     con = duckdb.connect(str(path))
-    views = [r[0] for r in con.execute(
-        "select table_name from information_schema.columns where table_schema = 'laporan' "
-        "and column_name = 'kode_skpd'").fetchall()]
-    for v in views:
-        for kode in OTHERS:
-            con.execute(f"insert into laporan.\"{v}\" select * replace (? as kode_skpd) "
-                        f"from laporan.\"{v}\" where kode_skpd = ?", [kode, KODE])
+    copy_skpd_rows(con, OTHERS)
     con.close()
     return path
 
@@ -55,10 +49,7 @@ def city_template(tmp_path_factory) -> Path:
 @pytest.fixture()
 def city(city_template, tmp_path) -> Path:
     """A fresh copy per test: tests change the warehouse."""
-    target = tmp_path / "wh" / "lkip.duckdb"
-    target.parent.mkdir(parents=True)
-    shutil.copyfile(city_template, target)
-    return target
+    return fresh_copy(city_template, tmp_path)
 
 
 @pytest.fixture()
