@@ -262,7 +262,7 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
         obs.emit("phase", name="Memuat ke gudang data", total=len(prepared))
     moving = threading.Lock()   # the archive's folders are made and names picked one file at a time
 
-    def one(prep: Any, cn: Any) -> tuple[Any, float]:
+    def one(prep: Any, cn: Any) -> tuple[Any, dict[str, Any], float]:
         t = time.monotonic()
         try:
             outcome = stage(prep, run_id, cfg, cn)
@@ -283,15 +283,15 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
         obs.emit("file", name=rec["name"], outcome=rec["outcome"])
         (logger.warning if rec["outcome"] in ("rejected", "failed") else logger.info)(
             "%s: %s (%s baris)", inert(rec["name"]), rec["outcome"], rec["n_rows"])
-        return outcome, took
+        return outcome, rec, took
 
     keys = [stage_parallel.group_key(p) for p in prepared]
     if custom or not stage_parallel.worth_it(keys, workers):
         for prep in prepared:
-            outcome, took = one(prep, con)
+            outcome, rec, took = one(prep, con)
             out.durations["stage"] += took
             out.outcomes.append(outcome)
-            out.records.append(runreport.outcome_record(outcome))
+            out.records.append(rec)
         return out
     t0 = time.monotonic()
     results = stage_parallel.run_groups(len(prepared), keys, workers, con, lambda i, cn: one(prepared[i], cn))
@@ -301,7 +301,7 @@ def stage_drop(cfg: Any, con: Any, prepared: list[Any], run_id: str, *, move: bo
     for state, value in results:
         if state == "ok":
             out.outcomes.append(value[0])
-            out.records.append(runreport.outcome_record(value[0]))
+            out.records.append(value[1])
     out.durations["stage"] = max(0.0, time.monotonic() - t0 - out.durations["archive"])
     return out
 
