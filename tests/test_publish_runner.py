@@ -252,21 +252,3 @@ def test_unit_folder_cannot_leave_the_output(city, config, tmp_path, no_charts):
     assert (tmp_path / "out" / str(TAHUN) / ".._luar" / "LKIP_.._luar_2020.xlsx").is_file()
     assert not (tmp_path / "luar").exists()
     shutil.rmtree(tmp_path / "out")
-
-
-def test_digest_ignores_the_order_of_warnings_only(config):
-    from lkip.publish.data import Table, UnitData
-    from lkip.publish.digest import unit_digest
-
-    warnings = [{"severity": "warning", "pesan": f"peringatan {i}", "excel_row": i} for i in range(5)]
-    table = Table("tabel_3_31", ["kode", "pagu"], [{"kode": "1", "pagu": 10}, {"kode": "2", "pagu": 20}])
-
-    def unit(issues, rows):
-        return UnitData(TAHUN, KODE, "Setda", 4, {"tabel_3_31": Table(table.id, table.columns, rows)}, issues)
-
-    base = unit_digest(unit(warnings, table.rows), config)
-    assert unit_digest(unit(warnings[::-1], table.rows), config) == base  # laporan.peringatan has no order
-    assert unit_digest(unit(warnings[:4], table.rows), config) != base
-    assert unit_digest(unit(warnings, table.rows[::-1]), config) != base  # table rows print in order
-    changed = [dict(table.rows[0], pagu=11), table.rows[1]]
-    assert unit_digest(unit(warnings, changed), config) != base

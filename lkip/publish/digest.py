@@ -1,6 +1,6 @@
 """What a unit's outputs were built from: a digest of its data, the code and the settings.
 
-`unit_digest(unit, config)` hashes, in a fixed order,
+A unit's digest (lkip.publish.plan_digest.unit_digests, computed in DuckDB) hashes, in a fixed order,
 * the code version: the source of lkip/publish/*.py, the bundled templates, the package version
   and the versions of the libraries that draw the files (matplotlib, xlsxwriter, python-docx,
   Jinja2);
@@ -11,9 +11,8 @@
 
 The manifest `<unit folder>/.lkip-terbit.json` records the digest and the files written. A run
 republishes a unit only when its digest differs or one of its files is missing; `lkip report
---force` (force=True) republishes every unit. The digest the plan records is computed in DuckDB
-from the same parts without reading the rows into Python (plan_digest.unit_digests);
-`unit_digest` hashes a UnitData already read.
+--force` (force=True) republishes every unit. This module holds the code and settings parts
+and the manifest; the rows are hashed where they are, without reading them into Python.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-from .data import UnitData
 
 MANIFEST = ".lkip-terbit.json"
 HERE = Path(__file__).resolve().parent
@@ -71,29 +68,6 @@ def settings_digest(config: Any) -> str:
     if config is not None and hasattr(config, "get"):
         user = Path(getattr(config, "workspace", ".")) / str(config.get("publish.templates", "templates"))
         _files_digest(h, user, "*")
-    return h.hexdigest()
-
-
-def _value(v: Any) -> str:
-    # the type is part of the value: 1 (int), 1.0 (float) and Decimal('1') print differently
-    return f"{type(v).__name__}:{v!r}"
-
-
-def unit_digest(unit: UnitData, config: Any, settings: str | None = None) -> str:
-    h = hashlib.sha256()
-    h.update(code_version().encode() + b"\0")
-    h.update((settings or settings_digest(config)).encode() + b"\0")
-    h.update(repr((unit.tahun, unit.kode_skpd, unit.nama_skpd, unit.s_d_triwulan)).encode() + b"\0")
-    for t in unit.tables.values():
-        h.update(repr((t.id, t.base_id, t.columns)).encode() + b"\0")
-        for row in t.rows:
-            # repr of the row's values: their types show (1, 1.0, Decimal('1'), '1' differ), in one call
-            h.update(repr(tuple(map(row.get, t.columns))).encode("utf-8", "surrogatepass"))
-            h.update(b"\x1e")
-    # Warnings in any order: laporan.peringatan is a UNION ALL without ORDER BY, whose row order
-    # can change from one evaluation to the next (parallel pipelines); the set decides.
-    for text in sorted(repr(sorted((k, _value(v)) for k, v in issue.items())) for issue in unit.issues):
-        h.update(text.encode("utf-8", "surrogatepass") + b"\0")
     return h.hexdigest()
 
 

@@ -11,7 +11,7 @@ reading their rows into Python (only the units to publish are then loaded: snaps
   unit it matches, NULL keys to none: as load_units splits them) as a multiset: row count and two
   sums of the rows' hashes, one query per view (`GROUP BY tahun, kode_skpd`). DOUBLE values are
   hashed as their shortest text, so -0.0 and 0.0 differ as they print;
-* the unit's warnings from meta.issues (as a set, as digest.unit_digest and the files group them).
+* the unit's warnings from meta.issues (as a set, as the files group them).
 
 Rows as a multiset is exact because every view's published order is a function of its rows: each
 has an `urutan` column (publishing orders by it) except `laporan.peringatan`, whose rows become
