@@ -12,6 +12,11 @@
 3. **re-drop**: one SKPD drops a corrected register (bench/generate.py `write_redrop`) into the
    same workspace; `lkip run` again. Which unit folders changed is read from the files themselves
    (bytes and modification times of every output before and after).
+3b. **re-drop inside `lkip watch`** (`--no-watch` skips it): `lkip watch` is started on the
+   workspace and left 10 s; the same SKPD then drops two more corrected registers, one after the
+   other run. Each run is timed from watch's line "menjalankan pipeline" to "Run selesai" (the
+   officer's copy settling is not in it; the run's whole work is). The first run of a fresh watch
+   starts the temporary server when there is no running one; the second finds it.
 4. **example**: `lkip run` of the bundled example (5 files) on a fresh workspace, with the
    temporary Prefect server, then against a running `lkip prefect-server` of that workspace.
 
@@ -94,7 +99,8 @@ def _lkip(*args: str) -> list[str]:
     return [str(Path(sys.executable).with_name("lkip")), *args]
 
 
-def city(n_skpd: int, rows: int, data: Path, timeout: float, redrop: bool, server: str = "temporary") -> dict[str, Any]:
+def city(n_skpd: int, rows: int, data: Path, timeout: float, redrop: bool, server: str = "temporary",
+         watch: bool = True) -> dict[str, Any]:
     """The full run and the re-drop, with Prefect's temporary server (`lkip run` starts one) or
     the workspace's running `lkip prefect-server` (started first, not timed: an office's nightly
     runs go to the server `lkip serve` is attached to)."""
@@ -110,7 +116,7 @@ def city(n_skpd: int, rows: int, data: Path, timeout: float, redrop: bool, serve
         with contextlib.ExitStack() as stack:
             if server == "running" and stack.enter_context(running_server(ws, env)) is None:
                 return {**res, "error": "lkip prefect-server did not start"}
-            _city_runs(res, folder, ws, env, timeout, redrop, n_skpd, rows,
+            _city_runs(res, folder, ws, env, timeout, redrop, n_skpd, rows, watch,
                        between=lambda: floors.append(_floor(folder, timeout)))
         floors.append(_floor(folder, timeout))
         res["floor"] = _median_floor(floors)
@@ -134,7 +140,7 @@ def _median_floor(floors: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _city_runs(res: dict[str, Any], folder: Path, ws: Path, env: dict[str, str], timeout: float,
-               redrop: bool, n_skpd: int, rows: int, between: Any = lambda: None) -> None:
+               redrop: bool, n_skpd: int, rows: int, watch: bool = True, between: Any = lambda: None) -> None:
     inp = ws / "input"
     inp.mkdir()
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
@@ -163,6 +169,75 @@ def _city_runs(res: dict[str, Any], folder: Path, ws: Path, env: dict[str, str],
         res["redrop"]["folders_changed"] = changed
         res["redrop"]["only_skpd_and_kota"] = changed == sorted([kode, "kota"])
     res["full"]["temporary_server_started"] = (ws / ".prefect" / "temporary-server.log").exists()
+    if redrop and watch:
+        res["watch"] = watch_redrops(ws, inp, env, timeout, n_skpd, rows)
+
+
+WATCH_WARM_S = 10.0   # how long `lkip watch` waits before the first drop (its warm-up takes ~3 s)
+
+
+def watch_redrops(ws: Path, inp: Path, env: dict[str, str], timeout: float, n_skpd: int,
+                  rows: int) -> dict[str, Any]:
+    """The same SKPD drops two more corrected registers while `lkip watch` runs on the workspace
+    (a long-lived process, as an office runs it: its imports were done while it waited, and the
+    second run finds the Prefect server it used for the first). Each run is timed from watch's own
+    line "menjalankan pipeline" (the files were stable for --stable-seconds) to its line "Run
+    selesai": the wait for the copy to settle is not in it, the run's whole work is."""
+    import queue
+    import threading
+
+    cmd = _lkip("watch", "--workspace", str(ws), "--stable-seconds", "1", "--max-runs", "2")
+    proc = subprocess.Popen(cmd, env=env, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: "queue.Queue[tuple[float, str]]" = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put((time.perf_counter(), line.rstrip()))
+        lines.put((time.perf_counter(), ""))
+
+    threading.Thread(target=pump, daemon=True).start()
+
+    def until(text: str, limit: float) -> float | None:
+        end = time.perf_counter() + limit
+        while time.perf_counter() < end:
+            try:
+                at, line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if text in line:
+                return at
+            if proc.poll() is not None and lines.empty():
+                return None
+        return None
+
+    out: dict[str, Any] = {"runs": []}
+    try:
+        if until("Mengawasi", 60) is None:
+            return {"error": "lkip watch did not start"}
+        time.sleep(WATCH_WARM_S)
+        for n, fewer in enumerate((40, 55)):
+            before = _outputs(ws / "output")
+            generate.write_redrop(inp, min(3, n_skpd), rows, 100, fewer=fewer)
+            _settle(inp)
+            start = until("menjalankan pipeline", 60)
+            end = until("Run selesai", timeout) if start is not None else None
+            if start is None or end is None:
+                out["error"] = f"watch run {n + 1} did not finish"
+                break
+            rep = _last_report(ws)
+            after = _outputs(ws / "output")
+            changed = sorted({rel.split("/")[1] for rel in set(before) | set(after) if before.get(rel) != after.get(rel)})
+            out["runs"].append({"seconds": end - start, "durations": rep.get("durations_seconds"),
+                                "terbitkan": rep.get("terbitkan"), "folders_changed": changed,
+                                "only_skpd_and_kota": changed == sorted([generate.skpd_code(min(3, n_skpd)), "kota"])})
+    finally:
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return out
 
 
 def _free_port() -> int:
@@ -312,6 +387,13 @@ def checks(res: dict[str, Any]) -> list[tuple[str, float | None, str, bool | Non
                         None if v is None else v <= 0.10))
             out.append((f"re-drop rewrote only that SKPD's and the city's folders, {server}",
                         float(bool(c["redrop"].get("only_skpd_and_kota"))), "= 1", c["redrop"].get("only_skpd_and_kota")))
+        for n, w in enumerate((c.get("watch") or {}).get("runs") or []):
+            which = "first run of a fresh `lkip watch`" if n == 0 else "a later run of `lkip watch`"
+            v = _r(w.get("seconds"), full)
+            out.append((f"re-drop, {which} / full city run (`lkip run`), {server}", v, "≤ 0,10",
+                        None if v is None else v <= 0.10))
+            out.append((f"that run rewrote only that SKPD's and the city's folders, {server}",
+                        float(bool(w.get("only_skpd_and_kota"))), "= 1", w.get("only_skpd_and_kota")))
         pub = (c.get("full", {}).get("durations") or {}).get("publish")
         out.append((f"publish of the full city run (s), {server}", pub, "≤ 15", None if pub is None else pub <= 15))
         peak = c.get("full", {}).get("peak_mb")
@@ -357,6 +439,13 @@ def markdown(res: dict[str, Any]) -> str:
             r = c["redrop"]
             lines.append(f"- re-drop of {r.get('skpd')}'s register: {r.get('wall', 0):.1f} s, durations "
                          f"{r.get('durations')}, publish {r.get('terbitkan')}; folders rewritten: {r.get('folders_changed')}")
+        wa = c.get("watch") or {}
+        for n, w in enumerate(wa.get("runs") or []):
+            lines.append(f"- re-drop {n + 1} inside `lkip watch` (from its line \"menjalankan pipeline\" to \"Run selesai\"): "
+                         f"{w['seconds']:.1f} s, durations {w.get('durations')}, publish {w.get('terbitkan')}; "
+                         f"folders rewritten: {w.get('folders_changed')}")
+        if wa.get("error"):
+            lines.append(f"- `lkip watch`: {wa['error']}")
         cpu = {k: (c.get(k) or {}).get("cpu") for k in ("floor", "full", "redrop")}
         if all(cpu.values()):
             lines.append(f"- CPU seconds (user+sys of the whole process tree; less sensitive to other work on "
@@ -404,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--city-rows", type=int, default=25_000)
     ap.add_argument("--city", action=argparse.BooleanOptionalAction, default=True)
     ap.add_argument("--redrop", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--watch", action=argparse.BooleanOptionalAction, default=True,
+                    help="after the re-drop, two more re-drops into a running `lkip watch`")
     ap.add_argument("--city-server", choices=("temporary", "running", "both"), default="both",
                     help="the Prefect server of the city runs: lkip run's temporary one, the workspace's running one, or both")
     ap.add_argument("--example", action=argparse.BooleanOptionalAction, default=True)
@@ -418,9 +509,9 @@ def main(argv: list[str] | None = None) -> int:
                            "command": "python bench/city_run.py " + " ".join(argv), "hardware": hardware(),
                            "load_start": os.getloadavg()}
     if a.city and a.city_server in ("temporary", "both"):
-        res["city"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop, "temporary")
+        res["city"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop, "temporary", a.watch)
     if a.city and a.city_server in ("running", "both"):
-        res["city_running"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop, "running")
+        res["city_running"] = city(a.city_skpd, a.city_rows, a.data, a.timeout, a.redrop, "running", a.watch)
     if a.example:
         res["example"] = example(a.timeout, a.example_repeat)
     res["load_end"] = os.getloadavg()

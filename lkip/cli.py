@@ -294,6 +294,10 @@ def watch(
     def one_run() -> int:
         return run_pipeline(cfg, "run", show_progress=False)
 
+    from lkip import warmup
+
+    warmup.for_later_runs("run")  # the first run starts with the imports done
+
     try:
         watch_and_run(cfg, one_run, stable_seconds=stable, max_runs=max_runs, log=console.print)
     except KeyboardInterrupt:

@@ -67,3 +67,36 @@ def test_a_failing_background_import_is_left_to_the_caller(monkeypatch):
 
     monkeypatch.setattr(warmup.importlib, "import_module", fake)
     assert warmup.warm_modules(("lkip_mainan", "lkip_mainan.runner")) == ["lkip_mainan.runner"]
+
+
+def test_lkip_watch_imports_what_its_runs_need_while_it_waits():
+    """`lkip watch` warms up in the background: after it, the flow and every module a run
+    imports are loaded (checked in a fresh interpreter, where none of them was)."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from lkip import warmup\n"
+        "assert 'flows.pipeline' not in sys.modules and 'prefect' not in sys.modules\n"
+        "t = warmup.for_later_runs('run')\n"
+        "t.join(120)\n"
+        "missing = [m for m in ('flows.pipeline', *warmup.modules_for('run')) if m not in sys.modules]\n"
+        "assert not missing, missing\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_lkip_watch_starts_the_warm_up(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import lkip.watch
+    from lkip.cli import app
+
+    calls = []
+    monkeypatch.setattr(warmup, "for_later_runs", lambda mode="run": calls.append(mode))
+    monkeypatch.setattr(lkip.watch, "watch_and_run", lambda *a, **k: 0)
+    res = CliRunner().invoke(app, ["watch", "--workspace", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert calls == ["run"]
