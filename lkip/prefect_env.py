@@ -221,6 +221,9 @@ class TemporaryServer:
         except OSError:
             self.db_state = "existing"
         env.update(prefect_db.start_settings(log_path.parent, env))  # nothing to migrate: no checks
+        from lkip import prefect_lean  # the services a run's own server does without (prefect_lean.py)
+
+        env.update(prefect_lean.temporary_server_settings(log_path.parent, env))
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
             self.log = open(log_path, "ab")
