@@ -161,6 +161,9 @@ def _database(db: Path) -> dict[str, Any]:
             "logs": q("select count(*) from log")[0][0],
             "logs_by_logger": dict(q("select name, count(*) from log group by 1 order by 2 desc")),
             "logs_of_tasks": q("select count(*) from log where task_run_id is not null")[0][0],
+            "logs_by_shape": dict(collections.Counter(
+                re.sub(r"[\d.,]+", "N", re.sub(r"\S+\.xls[xm]?\b", "<file>", m))[:70]
+                for (m,) in q("select message from log")).most_common(12)),
         }
         tables = {r[0] for r in q("select name from sqlite_master where type='table'")}
         if "events" in tables:

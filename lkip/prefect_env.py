@@ -316,6 +316,9 @@ def start_temporary_server() -> TemporaryServer | None:
     os.environ["PREFECT_API_URL"] = _server.url
     os.environ["PREFECT_API_AUTH_STRING"] = _server.auth
     os.environ["LKIP_TEMPORARY_SERVER"] = "1"
+    from lkip import prefect_lean
+
+    prefect_lean.run_settings_for_temporary_server()   # its logs in bigger batches (prefect_lean.py)
     atexit.register(_server.stop)
     return _server
 

@@ -21,8 +21,14 @@ events in Prefect 3) and the API itself. So the temporary server runs with:
 - the task-run recorder writing its events in batches (every 2 s, and at the server's shutdown)
   instead of one transaction per event: the same rows.
 
+And the run itself sends its logs in batches every 5 s instead of 2 s (`RUN_WITH_TEMPORARY_SERVER`,
+set before Prefect is imported): each request costs the server more than the lines it carries,
+nobody watches a temporary server's UI live, and Prefect sends what is left when the run ends.
+The same log lines reach the server (one per file and per phase, as before).
+
 Each setting applies only when the user has not set it (nor its PREFECT_API_ alias). The
-long-lived `lkip prefect-server` keeps Prefect's defaults: its UI shows events live.
+long-lived `lkip prefect-server`, and runs against it, keep Prefect's defaults: its UI shows
+events and logs live.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ TEMPORARY_SERVER = {
     "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "500",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "2",
+}
+
+RUN_WITH_TEMPORARY_SERVER = {
+    "PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "5",
 }
 
 
@@ -72,3 +82,12 @@ def temporary_server_settings(home: Path, environ=None) -> dict[str, str]:
     if not _user_set(TRIGGERS, environ) and not has_automations(home, environ):
         out[TRIGGERS] = "false"
     return out
+
+
+def run_settings_for_temporary_server(environ=None) -> dict[str, str]:
+    """Set in this process's environment (before Prefect is imported) what a run with its own
+    temporary server does differently; returns what was set (what the user set wins)."""
+    environ = os.environ if environ is None else environ
+    applied = {k: v for k, v in RUN_WITH_TEMPORARY_SERVER.items() if k not in environ}
+    environ.update(applied)
+    return applied
