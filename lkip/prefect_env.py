@@ -221,6 +221,9 @@ class TemporaryServer:
         except OSError:
             self.db_state = "existing"
         env.update(prefect_db.start_settings(log_path.parent, env))  # nothing to migrate: no checks
+        from lkip import prefect_lean  # the services a run's own server does without (prefect_lean.py)
+
+        env.update(prefect_lean.temporary_server_settings(log_path.parent, env))
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
             self.log = open(log_path, "ab")
@@ -313,6 +316,9 @@ def start_temporary_server() -> TemporaryServer | None:
     os.environ["PREFECT_API_URL"] = _server.url
     os.environ["PREFECT_API_AUTH_STRING"] = _server.auth
     os.environ["LKIP_TEMPORARY_SERVER"] = "1"
+    from lkip import prefect_lean
+
+    prefect_lean.run_settings_for_temporary_server()   # its logs in bigger batches (prefect_lean.py)
     atexit.register(_server.stop)
     return _server
 
