@@ -6,9 +6,17 @@
 Reading is CPU-bound Python (detection, the readers, pandera). On threads the GIL lets two of them
 go ~1,1x as fast as one (bench/results/2026-12-07-prepare-ab-city44.md: 17,4 s on one thread,
 15,8 s on two); on processes the two cores both work, at the price of starting the workers
-(spawned: each imports the readers, ~1 CPU-s) and of sending each prepared file back (pickled
-frames). So a drop of at least `[runner] read_processes_mb` megabytes (default 8) is read on
-`[runner] max_workers` spawned processes, a smaller one (the officer's five files) on threads.
+and of sending each prepared file back (pickled frames). So a drop of at least
+`[runner] read_processes_mb` megabytes (default 8) is read on `[runner] max_workers` processes,
+a smaller one (the officer's five files) on threads.
+
+The workers are forked from a *fork server* (multiprocessing's "forkserver" start method, where
+the platform has it; "spawn" elsewhere): a fresh interpreter started once, which imports the
+readers (`PRELOAD`: pandas, pandera and the schemas, the workbook readers, ~1,2 CPU-s) and then
+forks each worker, already imported. Spawned workers each paid those imports themselves (two
+workers: twice). The fork server is started like a spawned process, so a worker still inherits no
+lock, thread or DuckDB handle of the parent, only the fork server's imported modules. It stays up
+until the process ends (a later big drop of `lkip watch` forks from it at once).
 
 `prepare_portable` runs in the worker: whatever goes wrong in a reader comes back as an exception
 the parent can always unpickle (a `ReaderFailed` naming the original type), except
@@ -24,6 +32,12 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PROCESSES_MB = 8.0
+
+# What a worker imports to prepare a file (ingest.prepare, every reader through lkip.sources, the
+# workbook libraries the readers load on first use): imported once, by the fork server.
+PRELOAD = ["lkip.read_pool", "lkip.config", "lkip.ingest", "lkip.sources", "lkip.extract.detect",
+           "lkip.extract.workbook", "pyarrow.compute", "fastexcel", "python_calamine",
+           "defusedxml.ElementTree", "openpyxl", "pandas.core.methods.to_dict"]
 
 
 class ReaderFailed(Exception):
@@ -57,11 +71,22 @@ def on_processes(cfg: Any, paths: list[str], workers: int) -> bool:
     return drop_mb(paths) >= threshold
 
 
+def process_context() -> Any:
+    """The workers' start method: "forkserver" with the readers preloaded, else "spawn"."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return get_context("spawn")
+    ctx = get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)      # read when the fork server starts (once per process)
+    return ctx
+
+
 def read_pool(cfg: Any, paths: list[str], workers: int) -> Executor:
-    """A spawned process pool for a big drop (no lock, thread or DuckDB handle of the parent is
-    inherited), else a thread pool; both are context managers."""
+    """A process pool for a big drop (forked from a fresh fork server: no lock, thread or DuckDB
+    handle of the parent is inherited), else a thread pool; both are context managers."""
     if on_processes(cfg, paths, workers):
-        return ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=process_context())
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lkip-baca")
 
 
