@@ -16,7 +16,9 @@ readers (`PRELOAD`: pandas, pandera and the schemas, the workbook readers, ~1,2 
 forks each worker, already imported. Spawned workers each paid those imports themselves (two
 workers: twice). The fork server is started like a spawned process, so a worker still inherits no
 lock, thread or DuckDB handle of the parent, only the fork server's imported modules. It stays up
-until the process ends (a later big drop of `lkip watch` forks from it at once).
+until the process ends (a later big drop of `lkip watch` forks from it at once). `lkip run`
+starts it at once when its input is a big drop (`start_early`): its imports then take the other
+core while the run imports Prefect and waits for the temporary server, not the prepare phase's.
 
 `prepare_portable` runs in the worker: whatever goes wrong in a reader comes back as an exception
 the parent can always unpickle (a `ReaderFailed` naming the original type), except
@@ -26,6 +28,7 @@ the parent can always unpickle (a `ReaderFailed` naming the original type), exce
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -80,6 +83,47 @@ def process_context() -> Any:
     ctx = get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)      # read when the fork server starts (once per process)
     return ctx
+
+
+def start_fork_server() -> bool:
+    """Start the fork server (it imports `PRELOAD` in its own process; this returns at once).
+    False where processes are spawned instead."""
+    ctx = process_context()
+    if ctx.get_start_method() != "forkserver":
+        return False
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return True
+
+
+def input_files(cfg: Any) -> list[str]:
+    """The workbooks under the input folder (not processed/ or rejected/, no hidden folder), for a
+    first look at the drop's size: the run decides on what `ingest.discover` finds."""
+    root = str(cfg.input_dir)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        top = dirpath == root
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (top and d in ("processed", "rejected"))]
+        found += [os.path.join(dirpath, f) for f in filenames
+                  if f.lower().endswith((".xlsx", ".xlsm")) and not f.startswith(("~$", "."))]
+    return found
+
+
+def start_early(cfg: Any, workers: int) -> threading.Thread:
+    """When the input is a drop this run will read on processes (`on_processes`), start the fork
+    server now, from a daemon thread (the caller goes on at once). A small drop starts nothing:
+    the officer's five files are read on threads."""
+    def run() -> None:
+        try:
+            if on_processes(cfg, input_files(cfg), workers):
+                start_fork_server()
+        except Exception:   # the pool starts it when it needs it
+            pass
+
+    thread = threading.Thread(target=run, name="lkip-forkserver", daemon=True)
+    thread.start()
+    return thread
 
 
 def read_pool(cfg: Any, paths: list[str], workers: int) -> Executor:
