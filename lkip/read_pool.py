@@ -16,8 +16,8 @@ readers (`PRELOAD`: pandas, pandera and the schemas, the workbook readers, ~1,2 
 forks each worker, already imported. Spawned workers each paid those imports themselves (two
 workers: twice). The fork server is started like a spawned process, so a worker still inherits no
 lock, thread or DuckDB handle of the parent, only the fork server's imported modules (the native
-helper threads its imports start, OpenBLAS's and Arrow's jemalloc's, are not copied by a fork and
-both libraries are made for it: they start their own again in the worker when needed). It stays up
+helper threads its imports start, OpenBLAS's and Arrow's jemalloc's, are not copied by a fork;
+both libraries handle a fork themselves, with pthread_atfork). It stays up
 until the process ends (a later big drop of `lkip watch` forks from it at once). `lkip run`
 starts it at once when its input is a big drop (`start_early`): its imports then take the other
 core while the run imports Prefect and waits for the temporary server, not the prepare phase's.
