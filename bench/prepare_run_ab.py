@@ -4,7 +4,7 @@
         --rounds 2 --out bench/results/X.md
 
 Each round runs, on a fresh workspace holding the drop (settled: mtimes an hour back), the whole
-`lkip run` (temporary Prefect server) once with the old code (`git archive <commit> lkip flows
+`lkip run` (temporary Prefect server) once with the old code (`git archive <commit> lkip flows sql
 schemas`, first on PYTHONPATH) and once with this tree, alternating. It records the command's wall
 time and the run report's own durations (no CPU: a fork server's workers are not reaped by `lkip
 run`, their usage would be missing from one side only): `prepare`
@@ -35,7 +35,7 @@ LKIP = "import sys; from lkip.cli import app; sys.argv[0] = 'lkip'; app()"
 
 def old_code(commit: str, dest: Path) -> Path:
     tar = dest / "old.tar"
-    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), commit, "lkip", "flows", "schemas"],
+    subprocess.run(["git", "-C", str(ROOT), "archive", "-o", str(tar), commit, "lkip", "flows", "schemas", "sql"],
                    check=True)
     code = dest / "code"
     code.mkdir()
