@@ -13,8 +13,12 @@
   issue, every staging frame column by column with its dtype, the raw-layer parts); the old and new
   digests must be the same, file by file (the script says which file differs and fails).
 
-CPU seconds are the figures to read on a shared machine; the wall with 2 threads is what the run
-sees (the flow prepares on a thread pool).
+CPU seconds are the figures to read on a shared machine. ``--processes``: the drop is read as the
+flow reads a big one (lkip.read_pool: spawned worker processes, each Prepared pickled back, received
+through ``drop.prepare_drop``); CPU is then the child's own plus that of every process under it
+(the workers, a fork server: their imports included; psutil, read before the pool closes), wall
+from starting the pool to the last file received, and the equality check compares what the
+parent received.
 """
 
 from __future__ import annotations
@@ -70,9 +74,10 @@ def digest(p: Any) -> dict[str, Any]:
     }
 
 
-def child(data: str, threads: int, out: str, compare: bool = True) -> int:
-    """Prepare every file under `data` on `threads` threads with whatever lkip is first on the
-    path; print the timings as JSON, write the digests to `out`."""
+def child(data: str, threads: int, out: str, compare: bool = True, processes: bool = False) -> int:
+    """Prepare every file under `data` on `threads` threads (or spawned processes: the flow's
+    read pool) with whatever lkip is first on the path; print the timings as JSON, write the
+    digests to `out`."""
     from concurrent.futures import ThreadPoolExecutor
 
     import lkip
@@ -84,9 +89,14 @@ def child(data: str, threads: int, out: str, compare: bool = True) -> int:
     files = sorted(root.rglob("*.xlsx"))
     cfg = load_config(workspace=tempfile.mkdtemp(prefix="prep_ab_"), input_dir=root)
     t, cpu = time.perf_counter(), time.process_time()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        results = list(pool.map(lambda f: ingest.prepare(f, cfg, rel_to=root), files))
+    workers_cpu = 0.0
+    if processes:
+        results, workers_cpu = _on_processes(cfg, [str(f) for f in files], threads)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(lambda f: ingest.prepare(f, cfg, rel_to=root), files))
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    cpu += workers_cpu
     kinds: dict[str, dict[str, float]] = {}
     for r in results:
         k = kinds.setdefault(str(r.kind), {"files": 0, "seconds": 0.0, "rows": 0})
@@ -95,10 +105,52 @@ def child(data: str, threads: int, out: str, compare: bool = True) -> int:
         k["rows"] += r.n_rows
     if compare:
         Path(out).write_text(json.dumps({r.rel_path: digest(r) for r in results}, sort_keys=True))
-    print(json.dumps({"wall": wall, "cpu": cpu, "files": len(files), "threads": threads,
+    print(json.dumps({"wall": wall, "cpu": cpu, "workers_cpu": workers_cpu, "files": len(files), "threads": threads,
                       "lkip": str(Path(lkip.__file__).parent), "kinds": kinds,
                       "rejected": sum(r.has_errors for r in results)}))
     return 0
+
+
+def _descendants_cpu() -> float:
+    """CPU seconds (user + system) of every live process under this one: the pool's workers, and
+    the fork server that forked them when there is one (its imports)."""
+    import psutil
+
+    total = 0.0
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _on_processes(cfg: Any, paths: list[str], workers: int) -> tuple[list[Any], float]:
+    """The flow's prepare phase (flows.pipeline.prepare_all without Prefect): the drop read on
+    `workers` worker processes, each Prepared sent back pickled; in the order of `paths`, and the
+    CPU seconds of the processes under this one (read once every file is back, before the pool
+    closes: the workers are then idle, and a fork server's workers are not this process's
+    children, whose usage the kernel would report at their exit)."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    from lkip import drop, read_pool
+
+    before = _descendants_cpu()    # e.g. a resource tracker already running
+
+    cfg.data.setdefault("runner", {})["read_processes_mb"] = 0
+    submit_on = getattr(read_pool, "submitter", None)      # the new code's way, when it has one
+    with read_pool.read_pool(cfg, paths, workers) as pool:
+        assert isinstance(pool, ProcessPoolExecutor)
+        submit = submit_on(pool, cfg) if submit_on else (
+            lambda p, rel: pool.submit(read_pool.prepare_portable, p, cfg, rel))
+        prepared, records = drop.prepare_drop(
+            cfg, paths, submit=submit, wait_any=lambda fs: next(iter(wait(fs, return_when=FIRST_COMPLETED).done)))
+        workers_cpu = _descendants_cpu() - before
+    if records:
+        raise SystemExit(f"files not prepared: {records}")
+    by_path = {str(p.path): p for p in prepared}
+    return [by_path[p] for p in paths], workers_cpu
 
 
 def old_code(commit: str, dest: Path) -> Path:
@@ -112,11 +164,12 @@ def old_code(commit: str, dest: Path) -> Path:
     return code
 
 
-def run_child(data: Path, threads: int, code: Path | None, out: Path, compare: bool = True) -> dict[str, Any]:
+def run_child(data: Path, threads: int, code: Path | None, out: Path, compare: bool = True,
+              processes: bool = False) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(code) if code is not None else str(ROOT)
     proc = subprocess.run([sys.executable, __file__, "--child", str(data), str(threads), str(out)]
-                          + ([] if compare else ["--no-compare"]),
+                          + ([] if compare else ["--no-compare"]) + (["--processes"] if processes else []),
                           env=env, capture_output=True, text=True, cwd=str(code or ROOT))
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-4000:])
@@ -145,6 +198,11 @@ def markdown(res: dict[str, Any]) -> str:
              f"on PYTHONPATH), new = `{res['new']}`. {res['rounds']} round(s), old and new alternating. "
              "CPU = process_time of the child (all its threads) after the imports; load = the machine's "
              "1-minute load average when the child started (2 cores).", "",
+             ("Read on **spawned processes** as the flow reads a big drop (`--processes`, lkip.read_pool; "
+              "'threads' = worker processes): CPU = the child's own (receiving and unpickling each "
+              "Prepared) + its workers' (their imports, reading, pickling), wall = from starting the "
+              "pool to the last file received." if res.get("processes") else
+              "Read on threads in one process (`ingest.prepare`)."), "",
              "Median and lowest of the rounds, per side (the lowest CPU and the lowest wall may come from "
              "different rounds):", "",
              "| threads | old CPU s (median / min) | new CPU s | new/old CPU (medians) | old wall s | new wall s "
@@ -184,11 +242,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new-only", action="store_true", help="run the new code only (no A/B, no equality)")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--note", default="")
+    ap.add_argument("--processes", action="store_true",
+                    help="read on spawned processes as the flow does for a big drop (lkip.read_pool): "
+                         "CPU includes the workers' (their imports too), wall includes starting them")
     ap.add_argument("--no-compare", action="store_true",
                     help="timings only: the prepared files are not compared (quick rounds)")
     a = ap.parse_args(argv)
     if a.child:
-        return child(a.child[0], int(a.child[1]), a.child[2], compare=not a.no_compare)
+        return child(a.child[0], int(a.child[1]), a.child[2], compare=not a.no_compare, processes=a.processes)
     data = a.data.resolve()
     tmp = Path(tempfile.mkdtemp(prefix="prepare_ab_"))
     code = None if a.new_only else old_code(a.old, tmp)
@@ -202,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
                 if side == "old" and code is None:
                     continue
                 load = os.getloadavg()[0]
-                r = run_child(data, n, c, tmp / f"{side}-{n}.json", compare=not a.no_compare)
+                r = run_child(data, n, c, tmp / f"{side}-{n}.json", compare=not a.no_compare,
+                              processes=a.processes)
                 r.pop("lkip", None)     # checked by run_child; no machine paths in the results
                 runs.append({"side": side, "threads": n, "cpu": r["cpu"], "wall": r["wall"], "load": load})
                 print(side, n, f"cpu {r['cpu']:.2f} wall {r['wall']:.2f} load {load:.1f}", file=sys.stderr)
@@ -220,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     res = {"date": dt.date.today().isoformat(), "data": data.name, "files": next(iter(next(iter(by.values())).values()))["files"],
            "old": a.old, "new": new_rev + (" + uncommitted changes" if dirty else ""), "rounds": a.rounds,
            "by_threads": by, "runs": runs, "kinds": kinds, "diffs": sorted(set(diffs)), "note": a.note,
-           "no_compare": a.no_compare}
+           "no_compare": a.no_compare, "processes": a.processes}
     if a.new_only:
         print(json.dumps({n: r["new"] for n, r in by.items()}, indent=1))
         return 0

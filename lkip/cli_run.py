@@ -88,6 +88,8 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         # The temporary server (when no server is set) starts now, in the background: its 3-4 s
         # overlap with the warehouse check and with importing prefect and the pipeline.
         prefect_env.start_temporary_server()
+        if mode == "run":   # a big drop: the readers' fork server imports on the other core meanwhile
+            _start_read_workers(cfg)
         if mode != "rebuild":
             code = _check_warehouse(cfg, mode)
             if code:
@@ -148,6 +150,15 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
 
         warehouse_open.release()   # a checked connection no flow took (the run stopped before it)
         lock.release()
+
+
+def _start_read_workers(cfg) -> None:
+    """lkip.read_pool.start_early, with the thread runner (the one whose read pool it serves)."""
+    from flows.runners import runner_kind, runner_workers
+    from lkip import read_pool
+
+    if runner_kind(cfg) == "threads":
+        read_pool.start_early(cfg, runner_workers(cfg))
 
 
 def _check_warehouse(cfg, mode: str) -> int:

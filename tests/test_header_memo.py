@@ -68,3 +68,66 @@ def test_two_row_repeat_equals_combining_then_counting(top, sub, htop, hsub, cop
         top, sub = list(htop) + top[len(htop):], list(hsub) + sub[len(hsub):]
     rows = [top, sub]
     assert H._repeats_header([], rows, 0, header_texts, 2) == _repeats_reference(top, sub, header_texts)
+
+
+# ---- find_header: the answer for the same top of a sheet found once ---------------------------
+
+_TOP = [
+    ["REGISTER SP2D", None, None],
+    ["TAHUN ANGGARAN 2020", None, None],
+    ["No", "Tanggal SP2D", "Nomor SP2D", "Kode Kegiatan", "Kode Rekening", "Uraian", "Jenis SP2D", "Nilai SP2D (Rp)"],
+    [1, 43832.0, "00001/SP2D-UP/4.01.01/2020", None, None, "UP", "UP", 170000000],
+]
+
+
+@pytest.mark.parametrize("kind", ["register_sp2d", "renja", "realisasi_fisik", "lra"])
+def test_find_header_remembered_equals_the_search(kind):
+    cmap = H.load_column_map(kind)
+    rows = [list(r) for r in ROWS] + [list(r) for r in _TOP]
+    for scan in (2, 5, 30):
+        for top in (rows, rows[:4], rows[3:], _TOP):
+            want = H._find_header(top, cmap, scan)
+            got = H.find_header(top, cmap, scan)
+            again = H.find_header([list(r) for r in top], cmap, scan)    # the same cells, other lists
+            assert got == want and again == want
+
+
+def test_find_header_rows_below_the_scan_do_not_matter_but_cell_types_do():
+    cmap = H.load_column_map("register_sp2d")
+    top = [list(r) for r in _TOP]
+    got = H.find_header(top + [["x"] * 8] * 40, cmap, 3)
+    assert got == H._find_header(top, cmap, 3) and got is not None and got.row == 2
+    # a header cell True and one 1 are equal keys for a dict, not for the header search
+    yes = H.find_header([["Tanggal SP2D", "Nomor SP2D", "Nilai SP2D", True]], cmap)
+    one = H.find_header([["Tanggal SP2D", "Nomor SP2D", "Nilai SP2D", 1]], cmap)
+    assert (yes.printed[3], one.printed[3]) == ("True", "1")
+
+
+def test_each_caller_gets_its_own_header():
+    cmap = H.load_column_map("register_sp2d")
+    first = H.find_header(_TOP, cmap)
+    first.columns.clear()
+    first.missing.add("bukan")
+    first.texts[0] = "diubah"
+    second = H.find_header(_TOP, cmap)
+    assert second == H._find_header(_TOP, cmap, H.HEADER_SCAN_ROWS)
+    assert second.columns and "bukan" not in second.missing and second.texts[0] != "diubah"
+
+
+def test_unhashable_cells_are_searched_without_the_memo():
+    cmap = H.load_column_map("register_sp2d")
+    rows = [list(r) for r in _TOP] + [[["a list"], "Nomor SP2D"]]
+    assert H.find_header(rows, cmap) == H._find_header(rows, cmap, H.HEADER_SCAN_ROWS)
+
+
+def test_header_texts_of_cells_equal_as_keys_but_not_as_text():
+    """1, 1.0 and True are one key of a plain dict: the remembered texts of a row are kept apart."""
+    rows = [["Kode", 1, "Uraian"], ["Kode", 1.0, "Uraian"], ["Kode", True, "Uraian"]]
+    got = [H._header_options(r, None)[0][1][1] for r in rows]
+    assert got == [H.normalize_header(1), H.normalize_header(1.0), H.normalize_header(True)] == ["1", "1 0", "true"]
+
+
+def test_normalize_header_of_equal_numbers_of_other_types():
+    H.normalize_header(True)
+    H.normalize_header(1)
+    assert [H.normalize_header(v) for v in (1.0, True, 1)] == ["1 0", "true", "1"]

@@ -4,6 +4,8 @@ A source's layout is data (in the spirit of PUDL's column maps): ``columns/<kind
 per canonical field, keyword rules matched against the normalised header text. A rule matches a
 header when all its keywords are among the header's tokens and none of its ``exclude`` tokens is;
 the most specific rule (most keywords) wins. A new export layout is a CSV edit, not new code.
+
+(Over 500 lines: the header search, its memos and the title block are one unit every reader uses.)
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def normalize_header(value: Any) -> str:
         return _normalize(value)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536, typed=True)   # 1, 1.0 and True: one key, three texts
 def _normalize_cached(value: Any) -> str:
     return _normalize(value)
 
@@ -228,9 +230,15 @@ def _header_options(row: list[Any], nxt: list[Any] | None) -> tuple[tuple[int, t
     """The header texts a row gives alone (n=1) and combined with the next row (n=2). Detection
     asks every kind's map about the same rows: the texts are made once per pair of rows."""
     try:
-        return _header_options_cached(tuple(row), None if nxt is None else tuple(nxt))
+        return _header_options_cached(_typed(row), None if nxt is None else _typed(nxt))
     except TypeError:  # an unhashable cell value
         return _header_options_of(row, nxt)
+
+
+def _typed(row: Any) -> tuple[tuple[type, Any], ...]:
+    """A row as a memo key: each cell with its type (1, 1.0 and True are equal keys, but read
+    '1', '1 0' and 'true')."""
+    return tuple((v.__class__, v) for v in row)
 
 
 def _header_options_of(row: Any, nxt: Any) -> tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...]:
@@ -242,12 +250,34 @@ def _header_options_of(row: Any, nxt: Any) -> tuple[tuple[int, tuple[str, ...], 
 
 
 @lru_cache(maxsize=2048)
-def _header_options_cached(row: tuple[Any, ...], nxt: tuple[Any, ...] | None):
-    return _header_options_of(row, nxt)
+def _header_options_cached(row: tuple[tuple[type, Any], ...], nxt: tuple[tuple[type, Any], ...] | None):
+    return _header_options_of([v for _t, v in row], None if nxt is None else [v for _t, v in nxt])
 
 
 def find_header(rows: list[list[Any]], cmap: ColumnMap, scan: int = HEADER_SCAN_ROWS) -> Header | None:
-    """The header row (or two-row merged header) in the first ``scan`` rows that best fits the map."""
+    """The header row (or two-row merged header) in the first ``scan`` rows that best fits the map.
+
+    Detection (each kind's exact score), the reader (its sheets, then its table) and the naming of
+    cells (lkip.cells) ask the same map about the same top of a sheet, four or five times a file:
+    the answer depends only on the first ``scan + 1`` rows, so it is found once for them (each
+    cell keyed with its type: 1, 1.0 and True read differently) and each caller gets a copy."""
+    try:
+        key = tuple(_typed(r) for r in rows[:scan + 1])
+        found = _find_header_cached(key, cmap, scan)
+    except TypeError:   # an unhashable cell value
+        found = _find_header(rows, cmap, scan)
+    if found is None:
+        return None
+    return Header(found.row, found.n_rows, list(found.texts), list(found.printed), dict(found.columns),
+                  set(found.missing))
+
+
+@lru_cache(maxsize=512)
+def _find_header_cached(key: tuple[tuple[tuple[type, Any], ...], ...], cmap: ColumnMap, scan: int) -> Header | None:
+    return _find_header([[v for _t, v in r] for r in key], cmap, scan)
+
+
+def _find_header(rows: Any, cmap: ColumnMap, scan: int) -> Header | None:
     best: tuple[tuple[int, int], Header] | None = None
     limit = min(scan, len(rows))
     required = cmap.required
