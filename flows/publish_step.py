@@ -121,9 +121,17 @@ def likely_many(cfg: Config, out: Path, units: list[tuple[int, str]], force: boo
     return missing >= need
 
 
+def _count_checks(con: Any, views: dict[str, str], checks: dict[str, Any]) -> None:
+    from lkip import drop
+
+    checks["counts"] = drop.count_checks(con, views)
+
+
 def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
-                  force: bool = False) -> tuple[list[str], dict[str, Any]]:
-    """Publish the units that changed; (paths written, summary for the run report)."""
+                  force: bool = False, checks: dict[str, Any] | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Publish the units that changed; (paths written, summary for the run report). `checks`, when
+    given, gets "counts": the run report's model checks (lkip.drop.count_checks), counted on the
+    plan's copy of the views instead of evaluating rekonsiliasi and peringatan again."""
     from lkip.publish import runner as pub
     from lkip.publish.data import list_units
 
@@ -132,7 +140,8 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
     units = list_units(con, tahun, kode_skpd)
     started = early_pool(cfg, len(units), every=likely_many(cfg, out, units, force))
     try:
-        jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units)
+        jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units,
+                                 on_views=None if checks is None else lambda views: _count_checks(con, views, checks))
     except BaseException:
         if started is not None:
             started.shutdown(wait=False, cancel_futures=True)

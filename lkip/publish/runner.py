@@ -83,12 +83,17 @@ def plan(
     kode_skpd: str | None = None,
     force: bool = False,
     units: list[tuple[int, str]] | None = None,
+    on_views: Any = None,
 ) -> tuple[list[UnitJob], list[UnitResult]]:
     """(units to publish, units whose outputs are up to date); `units`: data.list_units(con,
     tahun, kode_skpd) when the caller has it already. Each unit's digest is computed in DuckDB
-    (plan_digest.py); only the units to publish are read (snapshot.load_units)."""
+    (plan_digest.py); only the units to publish are read (snapshot.load_units). `on_views`, when
+    given, is called with the materialised copy of every whole view ({view: table}) while it
+    exists (the flow counts the run report's checks there)."""
     units = list_units(con, tahun, kode_skpd) if units is None else units
     with materialised(con) as views:  # each view evaluated once, for the digests and the reading
+        if on_views is not None:
+            on_views(views)
         digests = unit_digests(con, config, units, settings_digest(config), views)
         todo: list[tuple[int, str]] = []
         skipped: list[UnitResult] = []
