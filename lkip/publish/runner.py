@@ -40,6 +40,7 @@ import duckdb
 
 from .data import KOTA, UnitData, folder_name, list_units
 from .digest import MANIFEST, settings_digest, up_to_date, write_manifest
+from .handoff import ChartsLater
 from .plan_digest import unit_digests
 from .snapshot import load_units, materialised
 
@@ -158,12 +159,15 @@ class PartResult:
 
 def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None = None) -> PartResult:
     """One part of a unit on a worker: "base" (CSVs, charts) or one of lkip.publish.PARTS; never raises."""
-    from . import PARTS, publish_base, publish_documents, publish_workbook
+    from . import PARTS, planned_charts, publish_base, publish_documents, publish_workbook
 
     out = PartResult()
     try:
         if part == "base":
             paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
+        elif part == "workbook" and isinstance(charts, ChartsLater):  # drawn meanwhile by the flow's process
+            planned = planned_charts(job.unit, Path(output_dir))
+            paths = publish_workbook(job.unit, Path(output_dir), config, planned, lambda: charts.wait(planned))
         elif part in PARTS:
             fn = publish_workbook if part == "workbook" else publish_documents
             paths = fn(job.unit, Path(output_dir), config, charts or [])
@@ -179,19 +183,22 @@ def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any
     """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
     the workbook and the documents side by side; the manifest written here once all are done.
     `here` (an InProcess's submit): the base and the documents run in this process, the workbook
-    on the pool meanwhile. The same files and the same result as run_job; never raises."""
+    on the pool from the start (it gets the charts once the base has drawn them: `_here_and_pool`).
+    The same files and the same result as run_job; never raises."""
     unit = job.unit
     folder = unit_folder(Path(output_dir), unit)
     result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
-    here = here or submit
     out = str(output_dir)
     try:
-        base = here(run_part, job, "base", out, config).result()
-        parts = [base]
-        if base.error is None:
-            workbook = submit(run_part, job, "workbook", out, config, base.charts)  # first: `here` may block
-            documents = here(run_part, job, "documents", out, config, base.charts)
-            parts += [workbook.result(), documents.result()]
+        if here is not None:
+            parts = _here_and_pool(job, out, config, submit, here)
+        else:
+            base = submit(run_part, job, "base", out, config).result()
+            parts = [base]
+            if base.error is None:
+                workbook = submit(run_part, job, "workbook", out, config, base.charts)
+                documents = submit(run_part, job, "documents", out, config, base.charts)
+                parts += [workbook.result(), documents.result()]
         cause = next((p.error for p in parts if p.error), None)
         if cause is not None:
             _failed(job, result, folder, cause)
@@ -202,6 +209,33 @@ def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any
     except Exception as exc:  # a worker died, the manifest could not be written
         _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
     return result
+
+
+def _here_and_pool(job: UnitJob, out: str, config: Any, submit: Any, here: Any) -> list[PartResult]:
+    """The workbook handed to the pool at once, the base (CSVs, charts) and then the documents
+    here: the workbook's sheets are written while the charts are drawn, its Grafik sheet once they
+    are (handoff.ChartsLater). [base, workbook, documents] (only base and workbook when the base
+    failed: the workbook then stops at its Grafik sheet)."""
+    later = ChartsLater()
+    sent, handed = False, None
+    try:
+        with ThreadPoolExecutor(1) as handing:  # `submit` may wait for the warm worker: not this thread
+            handed = handing.submit(submit, run_part, job, "workbook", out, config, later)
+            base = here(run_part, job, "base", out, config).result()
+            later.send(base.charts, base.error)
+            sent = True
+            documents = here(run_part, job, "documents", out, config, base.charts) if base.error is None else None
+            parts = [base, handed.result().result()]
+        return parts + ([documents.result()] if documents is not None else [])
+    finally:
+        if not sent:  # this process failed before the charts: the worker must not wait for them
+            later.send(None, "dibatalkan")
+            try:
+                if handed is not None:
+                    handed.result().result(timeout=120)
+            except Exception:
+                pass
+        later.discard()
 
 
 class InProcess:
