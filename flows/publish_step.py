@@ -16,8 +16,8 @@ before the plan (it imports matplotlib & co. while the views are read); a big un
 SKPD's reconciliation rows; `[publish] split_rows`) is split (lkip.publish.runner.run_job_split:
 its CSVs and charts, then its workbook beside its documents), still one task run
 `terbitkan-<folder>`. When one SKPD re-drops a file (two units to publish, fewer than
-min_units_parallel), both are published in the flow's process as before, one at a time, while the
-city's workbook is written by that worker: both cores share the city.
+min_units_parallel), both are published in the flow's process as before, one at a time, except the
+city's workbook and documents, written by that worker meanwhile: both cores share the city.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", p
                       split: bool = False, here: Any = None):
     """One unit; on ``pool`` (lkip.publish.runner.worker_pool) when given, the task run then waits
     for its process (for its parts' processes when ``split``: runner.run_job_split); ``here``
-    (runner.InProcess): in this process, but a split unit's workbook on ``pool``."""
+    (runner.InProcess): in this process, but a split unit's workbook and documents on ``pool``."""
     from lkip.publish.runner import after_warm, run_job, run_job_split
 
     if pool is not None and split:

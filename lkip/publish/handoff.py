@@ -7,7 +7,9 @@ draws (publish_base) first; waiting for them before starting the workbook put th
 workbook end to end. Instead the workbook starts at once with the list of charts publish_base
 will make (lkip.publish.planned_charts: the same build_charts, nothing drawn), writes every sheet
 before the Grafik one, and only then waits for the message that the charts are drawn
-(`ChartsLater`): the same sheets in the same order, so the same bytes as a serial publish.
+(`ChartsLater`): the same sheets in the same order, so the same bytes as a serial publish. The
+worker then writes the unit's documents (validasi, HTML, docx) with the charts as drawn, while
+the flow's process publishes the other unit (the re-dropped SKPD).
 
 The message is a small JSON file in the temporary folder (the worker is a process of this
 machine), written atomically by `send`: the charts as drawn (label, path), or the cause when
@@ -32,6 +34,10 @@ def _pairs(charts: Iterable[Any]) -> list[list[str]]:
     return [[str(c.label), str(c.path)] for c in charts]
 
 
+def _charts(charts: Iterable[Any]) -> list[list[Any]]:
+    return [[str(c.key), str(c.label), str(c.path), int(c.width), int(c.height)] for c in charts]
+
+
 class ChartsLater:
     """Picklable: made in the flow's process, passed to the worker's workbook part."""
 
@@ -43,13 +49,14 @@ class ChartsLater:
     def send(self, charts: Iterable[Any] | None, error: str | None = None) -> None:
         """The flow's process: the charts are drawn (or publish_base failed: `error`)."""
         tmp = f"{self.path}.{os.getpid()}.tmp"
-        body = {"error": error} if error is not None or charts is None else {"charts": _pairs(charts)}
+        body = {"error": error} if error is not None or charts is None else {"charts": _charts(charts)}
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(body, f)
         os.replace(tmp, self.path)
 
-    def wait(self, planned: Iterable[Any], poll: float = 0.005) -> None:
-        """The worker: return once the charts `planned` are drawn; raise otherwise."""
+    def wait(self, planned: Iterable[Any], poll: float = 0.005) -> list[Any]:
+        """The worker: the charts as drawn (charts.Chart, their sizes included) once the charts
+        `planned` are; raise otherwise."""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -65,8 +72,12 @@ class ChartsLater:
             time.sleep(poll)
         if "error" in body:
             raise RuntimeError(f"grafik tidak digambar: {body['error']}")
-        if body.get("charts") != _pairs(planned):
+        from .charts import Chart
+
+        drawn = [Chart(k, label, Path(path), w, h) for k, label, path, w, h in body.get("charts") or []]
+        if _pairs(drawn) != _pairs(planned):
             raise RuntimeError("grafik yang digambar berbeda dari yang direncanakan")
+        return drawn
 
     def discard(self) -> None:
         """The flow's process, after the workbook's part: no message left behind."""

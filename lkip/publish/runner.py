@@ -21,8 +21,10 @@
   first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
   Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
   shared by both cores instead of running on one. With `here` (an `InProcess`'s submit: jobs run
-  in this process, one at a time) the base and the documents stay in the flow's process and only
-  the workbook goes to the pool (`after_warm`: once the worker `warm_pool` started is ready).
+  in this process, one at a time) only the base (CSVs, charts) stays in the flow's process; the
+  workbook and then the documents go to the pool at once as one part (`after_warm`: once the
+  worker `warm_pool` started is ready), writing every sheet before Grafik while the charts are
+  drawn here (handoff.py), while this process goes on with the other units.
 """
 
 from __future__ import annotations
@@ -165,9 +167,13 @@ def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list
     try:
         if part == "base":
             paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
-        elif part == "workbook" and isinstance(charts, ChartsLater):  # drawn meanwhile by the flow's process
+        elif part in ("workbook", AFTER_BASE) and isinstance(charts, ChartsLater):  # drawn meanwhile elsewhere
             planned = planned_charts(job.unit, Path(output_dir))
-            paths = publish_workbook(job.unit, Path(output_dir), config, planned, lambda: charts.wait(planned))
+            drawn: list[Any] = []
+            paths = publish_workbook(job.unit, Path(output_dir), config, planned,
+                                     lambda: drawn.extend(charts.wait(planned)))
+            if part == AFTER_BASE:
+                paths += publish_documents(job.unit, Path(output_dir), config, drawn)
         elif part in PARTS:
             fn = publish_workbook if part == "workbook" else publish_documents
             paths = fn(job.unit, Path(output_dir), config, charts or [])
@@ -182,8 +188,8 @@ def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list
 def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any, here: Any = None) -> UnitResult:
     """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
     the workbook and the documents side by side; the manifest written here once all are done.
-    `here` (an InProcess's submit): the base and the documents run in this process, the workbook
-    on the pool from the start (it gets the charts once the base has drawn them: `_here_and_pool`).
+    `here` (an InProcess's submit): the base runs in this process, the workbook and the documents
+    on the pool from the start (they get the charts once the base has drawn them: `_here_and_pool`).
     The same files and the same result as run_job; never raises."""
     unit = job.unit
     folder = unit_folder(Path(output_dir), unit)
@@ -211,22 +217,24 @@ def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any
     return result
 
 
+AFTER_BASE = "workbook+documents"  # one part on the pool: the workbook, then the documents (run_part)
+
+
 def _here_and_pool(job: UnitJob, out: str, config: Any, submit: Any, here: Any) -> list[PartResult]:
-    """The workbook handed to the pool at once, the base (CSVs, charts) and then the documents
-    here: the workbook's sheets are written while the charts are drawn, its Grafik sheet once they
-    are (handoff.ChartsLater). [base, workbook, documents] (only base and workbook when the base
-    failed: the workbook then stops at its Grafik sheet)."""
+    """The workbook and then the documents handed to the pool at once as one part, the base (CSVs,
+    charts) here: the workbook's sheets are written while the charts are drawn, its Grafik sheet
+    and the documents once they are (handoff.ChartsLater); meanwhile this process goes on with the
+    other units (the re-dropped SKPD). [base, workbook and documents] (when the base fails the
+    part stops at the workbook's Grafik sheet)."""
     later = ChartsLater()
     sent, handed = False, None
     try:
         with ThreadPoolExecutor(1) as handing:  # `submit` may wait for the warm worker: not this thread
-            handed = handing.submit(submit, run_part, job, "workbook", out, config, later)
+            handed = handing.submit(submit, run_part, job, AFTER_BASE, out, config, later)
             base = here(run_part, job, "base", out, config).result()
             later.send(base.charts, base.error)
             sent = True
-            documents = here(run_part, job, "documents", out, config, base.charts) if base.error is None else None
-            parts = [base, handed.result().result()]
-        return parts + ([documents.result()] if documents is not None else [])
+            return [base, handed.result().result()]
     finally:
         if not sent:  # this process failed before the charts: the worker must not wait for them
             later.send(None, "dibatalkan")
