@@ -162,6 +162,7 @@ class PartResult:
 def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None = None) -> PartResult:
     """One part of a unit on a worker: "base" (CSVs, charts) or one of lkip.publish.PARTS; never raises."""
     from . import PARTS, planned_charts, publish_base, publish_documents, publish_workbook
+    from .memo import unit_scope
 
     out = PartResult()
     try:
@@ -170,10 +171,11 @@ def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list
         elif part in ("workbook", AFTER_BASE) and isinstance(charts, ChartsLater):  # drawn meanwhile elsewhere
             planned = planned_charts(job.unit, Path(output_dir))
             drawn: list[Any] = []
-            paths = publish_workbook(job.unit, Path(output_dir), config, planned,
-                                     lambda: drawn.extend(charts.wait(planned)))
-            if part == AFTER_BASE:
-                paths += publish_documents(job.unit, Path(output_dir), config, drawn)
+            with unit_scope():  # the documents lay the tables out as the workbook did (memo.py)
+                paths = publish_workbook(job.unit, Path(output_dir), config, planned,
+                                         lambda: drawn.extend(charts.wait(planned)))
+                if part == AFTER_BASE:
+                    paths += publish_documents(job.unit, Path(output_dir), config, drawn)
         elif part in PARTS:
             fn = publish_workbook if part == "workbook" else publish_documents
             paths = fn(job.unit, Path(output_dir), config, charts or [])
