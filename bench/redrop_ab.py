@@ -166,7 +166,7 @@ def markdown(res: dict[str, Any]) -> str:
     runs = "\n".join(f"- round {i + 1}: old " + ", ".join(f"{k} {r[k]['wall']:.2f}/{r[k]['cpu']:.2f}" for k in STEPS)
                      + " · new " + ", ".join(f"{k} {n[k]['wall']:.2f}/{n[k]['cpu']:.2f}" for k in STEPS)
                      for i, (r, n) in enumerate(zip(res["old"], res["new"])))
-    return f"""# Re-drop A/B: model and publish plan (issue 13), {res['when']}
+    return f"""# Re-drop A/B: the flow's own work (issue 13), {res['when']}
 
 Machine: {res['machine']}; load average at start {res['load'][0]}, at end {res['load'][1]}.
 
