@@ -16,8 +16,7 @@ WS: a city workspace after a full `lkip run` (its output/lkip.duckdb; bench/city
    drops it) with lkip.drop, as the run would;
 3. times, as the flow does them (flows/pipeline.py, flows/publish_step.py, without Prefect):
    `model` (model.build), `plan` (lkip.publish.runner.plan: which units to publish, 2 of 45
-   expected; the worker process started before it, runner.warm_pool, as the flow's early_pool, or
-   before the model when the code's flow does: flows/publish_step.py `pool_before_model`),
+   expected; the worker process started before it, runner.warm_pool, as the flow's early_pool),
    `publish` (the planned units: the city split, its workbook on that worker, the rest in this
    process, runner.InProcess and run_job_split as publish_units does for few units), `checks` (the
    run report's model checks, drop.model_checks; counted during the plan when the code can:
@@ -94,13 +93,9 @@ def child(tree: str, warehouse: str, redrop: str, work: str) -> dict[str, Any]:
     prepared, failed = drop.prepare_drop(cfg, [str(target)])
     assert not failed, failed
     drop.stage_drop(cfg, con, prepared, "redrop", move=False)
-    # the flow's publish worker: started before the model build (flows.publish_step.pool_before_model)
-    # when the code does so, else before the plan (early_pool in publish_units)
-    before_model = "def pool_before_model" in (Path(tree) / "flows" / "publish_step.py").read_text(encoding="utf-8")
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    pool = runner.warm_pool(2) if before_model else None
     timed("model", lambda: model.build(con, cfg))
-    pool = pool or runner.warm_pool(2)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pool = runner.warm_pool(2)  # as flows.publish_step.early_pool, before the plan
     checks: dict[str, Any] = {}
     hook = "on_views" in inspect.signature(runner.plan).parameters
     kw = {"on_views": lambda views: checks.update(counts=drop.count_checks(con, views))} if hook else {}

@@ -244,25 +244,19 @@ def _ingest(run: _Run) -> bool:
 
 
 def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, force: bool) -> None:
-    from flows.publish_step import pool_before_model, publish_units
+    from flows.publish_step import publish_units
 
     obs = drop.observer()
     obs.emit("stage", name="model")
     from lkip import warmup
 
     warmup.in_background()   # publishing's imports on the other core while DuckDB builds the model
-    started = pool_before_model(run.cfg, force)  # a re-drop: its worker imports meanwhile too
     run.rebuilt = True
-    try:
-        run.timed("model", build_model, quote(run.cfg), quote(run.con), full=force)
-    except BaseException:
-        if started is not None:
-            started.shutdown(wait=False, cancel_futures=True)
-        raise
+    run.timed("model", build_model, quote(run.cfg), quote(run.con), full=force)
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
         "publish", publish_units, run.cfg, run.con, tahun=tahun, kode_skpd=kode_skpd, force=force,
-        checks=run.checks, started=started)
+        checks=run.checks)
 
 
 def _finish(run: _Run) -> dict[str, Any]:

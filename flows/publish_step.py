@@ -121,21 +121,6 @@ def likely_many(cfg: Config, out: Path, units: list[tuple[int, str]], force: boo
     return missing >= need
 
 
-def pool_before_model(cfg: Config, force: bool = False) -> Any:
-    """One worker process started before the model is built, when the run will likely publish a
-    few units after a whole publish (a re-drop: at least `min_units_parallel` unit folders hold a
-    manifest), so that its imports (~1 CPU-s) are done by the time the plan hands it the city's
-    workbook instead of delaying it; publish_units then uses it (``started``). None otherwise
-    (force, a first run: publish_units starts its workers after the build, as before)."""
-    from lkip.publish.digest import MANIFEST
-
-    need = int(cfg.get("publish.min_units_parallel", 4) or 4)
-    if force:
-        return None
-    published = sum(1 for _ in Path(cfg.output_dir).glob(f"*/*/{MANIFEST}"))
-    return early_pool(cfg, published) if published >= need else None
-
-
 def _count_checks(con: Any, views: dict[str, str], checks: dict[str, Any]) -> None:
     from lkip import drop
 
@@ -143,30 +128,17 @@ def _count_checks(con: Any, views: dict[str, str], checks: dict[str, Any]) -> No
 
 
 def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
-                  force: bool = False, checks: dict[str, Any] | None = None,
-                  started: Any = None) -> tuple[list[str], dict[str, Any]]:
+                  force: bool = False, checks: dict[str, Any] | None = None) -> tuple[list[str], dict[str, Any]]:
     """Publish the units that changed; (paths written, summary for the run report). `checks`, when
     given, gets "counts": the run report's model checks (lkip.drop.count_checks), counted on the
-    plan's copy of the views instead of evaluating rekonsiliasi and peringatan again. `started`:
-    the pool pool_before_model started (used, and shut down, here)."""
+    plan's copy of the views instead of evaluating rekonsiliasi and peringatan again."""
     from lkip.publish import runner as pub
     from lkip.publish.data import list_units
 
     logger = get_run_logger()
     out = Path(cfg.output_dir)
-    try:
-        units = list_units(con, tahun, kode_skpd)
-        many = likely_many(cfg, out, units, force)
-    except BaseException:
-        if started is not None:
-            started.shutdown(wait=False, cancel_futures=True)
-        raise
-    if started is None:
-        started = early_pool(cfg, len(units), every=many)
-    elif many:  # more to publish than the re-drop it was started for: every worker now, as early_pool
-        from lkip.publish.runner import warm
-
-        started.lkip_warm_rest = [started.submit(warm) for _ in range(publish_workers(cfg) - 1)]
+    units = list_units(con, tahun, kode_skpd)
+    started = early_pool(cfg, len(units), every=likely_many(cfg, out, units, force))
     try:
         jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units,
                                  on_views=None if checks is None else lambda views: _count_checks(con, views, checks))
