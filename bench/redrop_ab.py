@@ -1,4 +1,4 @@
-"""The re-drop path, old code against new, on copies of the same city warehouse: model and plan.
+"""The re-drop path, old code against new, on copies of the same city warehouse: the flow's own work.
 
     .venv/bin/python bench/redrop_ab.py --workspace WS --old ea321d8 --rounds 3 \
         --out bench/results/2026-12-07-redrop-ab.md
@@ -9,14 +9,23 @@ WS: a city workspace after a full `lkip run` (its output/lkip.duckdb; bench/city
 
 1. copies the warehouse, builds the model (as the full run before the re-drop did: for the new code
    this records the partitions of core.sp2d) and marks every unit published: the manifest of each
-   planned unit gets its digest (no files are written: the plan is what is measured);
+   planned unit gets its digest; the two units the re-drop changes (SKPD 4.01.03 and the city) are
+   published for real by the same code, so that their folders hold what a full run left (the
+   charts a re-drop may keep, chart_cache.py);
 2. stages SKPD 4.01.03's corrected register (bench/generate.py `write_redrop`, as bench/city_run.py
    drops it) with lkip.drop, as the run would;
-3. times `model.build` (the re-drop's model) and `lkip.publish.runner.plan` (which units to
-   publish: 2 of 45 expected), and checks the number of units planned.
+3. times, as the flow does them (flows/pipeline.py, flows/publish_step.py, without Prefect):
+   `model` (model.build), `plan` (lkip.publish.runner.plan: which units to publish, 2 of 45
+   expected; the worker process started before it, runner.warm_pool, as the flow's early_pool),
+   `publish` (the planned units: the city split, its workbook on that worker, the rest in this
+   process, runner.InProcess and run_job_split as publish_units does for few units), `checks` (the
+   run report's model checks, drop.model_checks; counted during the plan when the code can:
+   the `on_views` hook) and `close` (the connection closed: DuckDB's checkpoint), and `flow`, the
+   sum of the five.
 
-Wall time and CPU time (process_time) of each step in the child; the machine is shared, so old
-and new alternate and the medians are compared.
+Wall time and CPU time (process_time: this process, DuckDB's threads included; the worker's CPU
+is not in it) of each step in the child; the machine is shared, so old and new alternate and the
+medians are compared.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,7 +51,12 @@ ROOT = HERE.parent
 
 def child(tree: str, warehouse: str, redrop: str, work: str) -> dict[str, Any]:
     sys.path.insert(0, tree)
-    import duckdb
+    import inspect
+    from concurrent.futures import ThreadPoolExecutor
+
+    import matplotlib
+
+    matplotlib.use("Agg")
 
     from lkip import drop, model, stage
     from lkip.config import load_config
@@ -54,6 +69,7 @@ def child(tree: str, warehouse: str, redrop: str, work: str) -> dict[str, Any]:
     cfg = load_config(workspace=ws)
     con = stage.connect(cfg)
     out: dict[str, Any] = {"lkip": str(Path(model.__file__).parent)}
+    changed = {("2020", "4.01.03"), ("2020", "KOTA")}
 
     def timed(name: str, fn: Any) -> Any:
         w, c = time.perf_counter(), time.process_time()
@@ -63,7 +79,11 @@ def child(tree: str, warehouse: str, redrop: str, work: str) -> dict[str, Any]:
 
     timed("model_before", lambda: model.build(con, cfg))
     jobs, skipped = timed("plan_before", lambda: runner.plan(con, cfg.output_dir, cfg))
-    for job in jobs:  # "published": each unit's manifest holds its digest
+    for job in jobs:  # "published": each unit's manifest holds its digest; the two to change for real
+        if (str(job.unit.tahun), job.unit.kode_skpd) in changed:
+            res = runner.run_job(job, cfg.output_dir, cfg)
+            assert not res.error, res.error
+            continue
         folder = runner.unit_folder(cfg.output_dir, job.unit)
         folder.mkdir(parents=True, exist_ok=True)
         digest.write_manifest(folder, job.digest, [])
@@ -74,9 +94,36 @@ def child(tree: str, warehouse: str, redrop: str, work: str) -> dict[str, Any]:
     assert not failed, failed
     drop.stage_drop(cfg, con, prepared, "redrop", move=False)
     timed("model", lambda: model.build(con, cfg))
-    jobs, skipped = timed("plan", lambda: runner.plan(con, cfg.output_dir, cfg))
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pool = runner.warm_pool(2)  # as flows.publish_step.early_pool, before the plan
+    checks: dict[str, Any] = {}
+    hook = "on_views" in inspect.signature(runner.plan).parameters
+    kw = {"on_views": lambda views: checks.update(counts=drop.count_checks(con, views))} if hook else {}
+    jobs, skipped = timed("plan", lambda: runner.plan(con, cfg.output_dir, cfg, **kw))
     out["planned"] = sorted(j.unit.kode_skpd for j in jobs)
-    con.close()
+
+    def publish() -> list[Any]:  # flows.publish_step.publish_units with few units, one big
+        big = {id(j) for j in jobs if runner.is_big(j, cfg)} if runner.few_units(jobs, cfg) else set()
+        here = runner.InProcess(first=len(big))
+        order = sorted(jobs, key=lambda j: not j.unit.is_kota)
+        with ThreadPoolExecutor(len(order)) as threads:
+            futures = [threads.submit(runner.run_job_split, j, str(cfg.output_dir), cfg, runner.after_warm(pool),
+                                      here.submit) if id(j) in big
+                       else threads.submit(lambda j=j: here.submit(runner.run_job, j, str(cfg.output_dir), cfg).result())
+                       for j in order]
+            return [f.result() for f in futures]
+
+    results = timed("publish", publish)
+    pool.shutdown(wait=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["worker_cpu"] = after.ru_utime + after.ru_stime - kids.ru_utime - kids.ru_stime  # its imports included
+    assert not [r.error for r in results if r.error], [r.error for r in results]
+    out["published"] = sorted(r.kode_skpd for r in results)
+    counts = timed("checks", lambda: drop.model_checks(con, "redrop", True, *([checks.get("counts")] if hook else [])))
+    out["counts"] = [counts[0], counts[1]]
+    timed("close", con.close)
+    steps = ("model", "plan", "publish", "checks", "close")
+    out["flow"] = {k: sum(out[s][k] for s in steps) for k in ("wall", "cpu")}
     return out
 
 
@@ -101,19 +148,20 @@ def run_child(tree: Path, warehouse: Path, redrop: Path, work: Path) -> dict[str
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+STEPS = ("model_before", "model", "plan", "publish", "checks", "close", "flow")
+
+
 def markdown(res: dict[str, Any]) -> str:
     rows = []
-    for step in ("model_before", "model", "plan"):
+    for step in STEPS:
         for kind in ("wall", "cpu"):
             o = statistics.median(r[step][kind] for r in res["old"])
             n = statistics.median(r[step][kind] for r in res["new"])
             rows.append(f"| {step} | {kind} | {o:.2f} | {n:.2f} | {n / o:.2f} |")
-    runs = "\n".join(f"- round {i + 1}: old " + ", ".join(f"{k} {r[k]['wall']:.2f}/{r[k]['cpu']:.2f}" for k in
-                                                          ("model_before", "model", "plan"))
-                     + " · new " + ", ".join(f"{k} {n[k]['wall']:.2f}/{n[k]['cpu']:.2f}" for k in
-                                             ("model_before", "model", "plan"))
+    runs = "\n".join(f"- round {i + 1}: old " + ", ".join(f"{k} {r[k]['wall']:.2f}/{r[k]['cpu']:.2f}" for k in STEPS)
+                     + " · new " + ", ".join(f"{k} {n[k]['wall']:.2f}/{n[k]['cpu']:.2f}" for k in STEPS)
                      for i, (r, n) in enumerate(zip(res["old"], res["new"])))
-    return f"""# Re-drop A/B: model and publish plan (issue 13), {res['when']}
+    return f"""# Re-drop A/B: the flow's own work (issue 13), {res['when']}
 
 Machine: {res['machine']}; load average at start {res['load'][0]}, at end {res['load'][1]}.
 
@@ -129,8 +177,14 @@ and CPU of the process; the machine is shared by other work, CPU is the steadier
 {chr(10).join(rows)}
 
 `model_before`: the build before the re-drop (for the new code a full build that records the
-partitions); `model`: the re-drop's build; `plan`: which units to publish after it. Units planned
-after the re-drop: old {res['old'][0]['planned']}, new {res['new'][0]['planned']}.
+partitions); `model`: the re-drop's build; `plan`: which units to publish after it; `publish`: those
+units as the flow publishes them; `checks`: the run report's model checks; `close`: the warehouse
+closed (checkpoint); `flow`: model + plan + publish + checks + close. Units planned after the
+re-drop: old {res['old'][0]['planned']}, new {res['new'][0]['planned']}; published: old
+{res['old'][0]['published']}, new {res['new'][0]['published']}; model checks (differences,
+warnings): old {res['old'][0]['counts']}, new {res['new'][0]['counts']}. CPU of the worker process
+(its imports included, not in the table's CPU): old {statistics.median(r['worker_cpu'] for r in res['old']):.2f},
+new {statistics.median(r['worker_cpu'] for r in res['new']):.2f} s (medians).
 
 {runs}
 """

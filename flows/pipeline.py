@@ -163,6 +163,7 @@ class _Run:
     con: Any = None
     lock: Any = None
     rebuilt: bool = False   # the model was built in this run (else it is the last run's)
+    checks: dict[str, Any] = field(default_factory=dict)  # the model checks, counted while publishing
 
     def timed(self, name: str, fn, *args, **kwargs):
         t = time.monotonic()
@@ -254,7 +255,8 @@ def _build_and_publish(run: _Run, tahun: int | None, kode_skpd: str | None, forc
     run.timed("model", build_model, quote(run.cfg), quote(run.con), full=force)
     obs.emit("stage", name="terbitkan")
     run.outputs, run.publish_summary = run.timed(
-        "publish", publish_units, run.cfg, run.con, tahun=tahun, kode_skpd=kode_skpd, force=force)
+        "publish", publish_units, run.cfg, run.con, tahun=tahun, kode_skpd=kode_skpd, force=force,
+        checks=run.checks)
 
 
 def _finish(run: _Run) -> dict[str, Any]:
@@ -263,7 +265,8 @@ def _finish(run: _Run) -> dict[str, Any]:
     cfg, con, logger = run.cfg, run.con, run.logger
     run.durations["total"] = time.monotonic() - run.t0
     went_through = con is not None and run.status != "failed"
-    differences, warnings = drop.model_checks(con, run.run_id, run.rebuilt) if went_through else (None, {})
+    differences, warnings = (drop.model_checks(con, run.run_id, run.rebuilt, run.checks.get("counts"))
+                             if went_through else (None, {}))
     report = runreport.build_report(
         run.run_id, run.started_at, run.status, run.files, run.durations,
         differences, run.outputs, run.error,

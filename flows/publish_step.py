@@ -16,8 +16,8 @@ before the plan (it imports matplotlib & co. while the views are read); a big un
 SKPD's reconciliation rows; `[publish] split_rows`) is split (lkip.publish.runner.run_job_split:
 its CSVs and charts, then its workbook beside its documents), still one task run
 `terbitkan-<folder>`. When one SKPD re-drops a file (two units to publish, fewer than
-min_units_parallel), both are published in the flow's process as before, one at a time, while the
-city's workbook is written by that worker: both cores share the city.
+min_units_parallel), both are published in the flow's process as before, one at a time, except the
+city's workbook and documents, written by that worker meanwhile: both cores share the city.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def publish_unit_task(job: Any, output_dir: str, cfg: Config, label: str = "", p
                       split: bool = False, here: Any = None):
     """One unit; on ``pool`` (lkip.publish.runner.worker_pool) when given, the task run then waits
     for its process (for its parts' processes when ``split``: runner.run_job_split); ``here``
-    (runner.InProcess): in this process, but a split unit's workbook on ``pool``."""
+    (runner.InProcess): in this process, but a split unit's workbook and documents on ``pool``."""
     from lkip.publish.runner import after_warm, run_job, run_job_split
 
     if pool is not None and split:
@@ -121,9 +121,17 @@ def likely_many(cfg: Config, out: Path, units: list[tuple[int, str]], force: boo
     return missing >= need
 
 
+def _count_checks(con: Any, views: dict[str, str], checks: dict[str, Any]) -> None:
+    from lkip import drop
+
+    checks["counts"] = drop.count_checks(con, views)
+
+
 def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: str | None = None,
-                  force: bool = False) -> tuple[list[str], dict[str, Any]]:
-    """Publish the units that changed; (paths written, summary for the run report)."""
+                  force: bool = False, checks: dict[str, Any] | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Publish the units that changed; (paths written, summary for the run report). `checks`, when
+    given, gets "counts": the run report's model checks (lkip.drop.count_checks), counted on the
+    plan's copy of the views instead of evaluating rekonsiliasi and peringatan again."""
     from lkip.publish import runner as pub
     from lkip.publish.data import list_units
 
@@ -132,7 +140,8 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
     units = list_units(con, tahun, kode_skpd)
     started = early_pool(cfg, len(units), every=likely_many(cfg, out, units, force))
     try:
-        jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units)
+        jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units,
+                                 on_views=None if checks is None else lambda views: _count_checks(con, views, checks))
     except BaseException:
         if started is not None:
             started.shutdown(wait=False, cancel_futures=True)

@@ -351,11 +351,16 @@ def verdict(files: list[dict[str, Any]], publish_summary: dict[str, Any]) -> tup
     return status, error
 
 
-def model_checks(con: Any, run_id: str, rebuilt: bool) -> tuple[int | None, dict[str, int]]:
+def model_checks(con: Any, run_id: str, rebuilt: bool,
+                 counted: tuple[int | None, dict[str, int]] | None = None) -> tuple[int | None, dict[str, int]]:
     """(reconciliation differences, report-table warnings) of the warehouse's model. After a build
-    they are counted from the laporan views (~0,3 s each on a 44-SKPD city); a run that built
-    nothing (``rebuilt`` False: nothing new, and the run before completed, ``needs_rebuild``) has
-    the model that run left, so it reports that run's counts, kept in its meta.runs summary."""
+    they are counted from the laporan views (~0,3 s each on a 44-SKPD city), or are ``counted``
+    when given: what `count_checks` found in this build's views (the publish plan evaluates every
+    view once and counts them there, flows.publish_step); a run that built nothing (``rebuilt``
+    False: nothing new, and the run before completed, ``needs_rebuild``) has the model that run
+    left, so it reports that run's counts, kept in its meta.runs summary."""
+    if rebuilt and counted is not None:
+        return counted
     if not rebuilt:
         try:
             row = con.execute(
@@ -373,27 +378,36 @@ def model_checks(con: Any, run_id: str, rebuilt: bool) -> tuple[int | None, dict
     return reconciliation_differences(con), model_warnings(con)
 
 
-def model_warnings(con: Any) -> dict[str, int]:
+def count_checks(con: Any, views: dict[str, str]) -> tuple[int | None, dict[str, int]]:
+    """model_checks' counts read from `views` ({laporan view: a table holding its rows}, e.g. the
+    publish plan's materialised copies) instead of evaluating the two views again."""
+    rek = views.get("rekonsiliasi")
+    return (reconciliation_differences(con, rek) if rek else reconciliation_differences(con),
+            model_warnings(con, views.get("peringatan") or "laporan.peringatan"))
+
+
+def model_warnings(con: Any, source: str = "laporan.peringatan") -> dict[str, int]:
     """Warnings the tables carry (target 0, pagu 0 with realisasi, unmatched indicators...), per table."""
     try:
         rows = con.execute(
-            "select tabel, count(*) from laporan.peringatan where kode_skpd <> 'KOTA' group by 1 order by 1"
+            f"select tabel, count(*) from {source} where kode_skpd <> 'KOTA' group by 1 order by 1"
         ).fetchall()
     except Exception:
         return {}
     return {str(t): int(n) for t, n in rows}
 
 
-def reconciliation_differences(con: Any) -> int | None:
+def reconciliation_differences(con: Any, source: str | None = None) -> int | None:
+    """Rows of laporan.rekonsiliasi (or of `source`, a copy of its rows) with a difference."""
     try:
-        exists = _scalar(
+        exists = source or _scalar(
             con,
             "select count(*) from information_schema.tables where table_schema = 'laporan' "
             "and table_name = 'rekonsiliasi'",
         )
         if not exists:
             return None
-        return int(_scalar(con, "select count(*) from laporan.rekonsiliasi "
+        return int(_scalar(con, f"select count(*) from {source or 'laporan.rekonsiliasi'} "
                                "where kode_skpd <> 'KOTA' and (coalesce(selisih_lra_sp2d, 0) <> 0 "
                                "or coalesce(selisih_lra_form, 0) <> 0 or coalesce(selisih_sp2d_form, 0) <> 0 "
                                "or coalesce(selisih_dokumen_sp2d, 0) <> 0 or coalesce(selisih_dokumen_form, 0) <> 0)") or 0)

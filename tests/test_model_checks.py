@@ -46,3 +46,16 @@ def test_counted_after_a_build_or_without_a_usable_last_run(tmp_path):
         con = _warehouse(tmp_path, status, summary)
         assert drop.model_checks(con, "r-kini", rebuilt=False) == counted, (status, summary)
         con.close()
+
+
+def test_counted_on_given_copies_of_the_views(tmp_path):
+    """count_checks reads the tables it is given (the publish plan's copies), not the views; a
+    build's run takes those counts, a run that built nothing still the last run's."""
+    con = _warehouse(tmp_path, "completed", LAST)
+    con.execute("create temp table rek as select * from laporan.rekonsiliasi where kode_skpd = '1.01'")
+    con.execute("create temp table per as select * from laporan.peringatan where kode_skpd = '1.02'")
+    counted = drop.count_checks(con, {"rekonsiliasi": "temp.main.rek", "peringatan": "temp.main.per"})
+    assert counted == (1, {"tabel_3_1": 1})
+    assert drop.count_checks(con, {}) == (2, {"tabel_3_1": 3})  # no copy: the views
+    assert drop.model_checks(con, "r-kini", rebuilt=True, counted=counted) == counted
+    assert drop.model_checks(con, "r-kini", rebuilt=False, counted=counted) == (7, {"tabel_2_1": 4})

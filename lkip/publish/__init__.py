@@ -86,11 +86,28 @@ def publish_base(unit: UnitData, output_dir: Path, config: Any = None,
     return written, charts
 
 
-def publish_workbook(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart]) -> list[Path]:
-    """LKIP_<kode>_<tahun>.xlsx (after publish_base: its Grafik sheet shows the chart files)."""
+def publish_workbook(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart],
+                     before_images: Any = None) -> list[Path]:
+    """LKIP_<kode>_<tahun>.xlsx (after publish_base: its Grafik sheet shows the chart files; or,
+    with `before_images`, beside it: `charts` are then planned_charts, and before_images() returns
+    once they are drawn, before the Grafik sheet reads them: handoff.py)."""
     folder, kode, tahun = _names(unit, output_dir)
     with unit_scope():
-        return [write_workbook(folder / f"LKIP_{kode}_{tahun}.xlsx", unit, [(c.label, c.path) for c in charts])]
+        return [write_workbook(folder / f"LKIP_{kode}_{tahun}.xlsx", unit, [(c.label, c.path) for c in charts],
+                               before_images)]
+
+
+class _NoDraw:
+    """A chart cache that draws nothing (planned_charts)."""
+
+    def draw(self, path: Path, fn: Any, args: Any) -> tuple[int, int]:
+        return 0, 0
+
+
+def planned_charts(unit: UnitData, output_dir: Path) -> list[Chart]:
+    """The charts publish_base makes for `unit` (keys, labels, paths; sizes 0), none drawn."""
+    folder, _, _ = _names(unit, output_dir)
+    return build_charts(unit, folder / "charts", _NoDraw())
 
 
 def publish_documents(unit: UnitData, output_dir: Path, config: Any, charts: list[Chart]) -> list[Path]:

@@ -21,8 +21,10 @@
   first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
   Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
   shared by both cores instead of running on one. With `here` (an `InProcess`'s submit: jobs run
-  in this process, one at a time) the base and the documents stay in the flow's process and only
-  the workbook goes to the pool (`after_warm`: once the worker `warm_pool` started is ready).
+  in this process, one at a time) only the base (CSVs, charts) stays in the flow's process; the
+  workbook and then the documents go to the pool at once as one part (`after_warm`: once the
+  worker `warm_pool` started is ready), writing every sheet before Grafik while the charts are
+  drawn here (handoff.py), while this process goes on with the other units.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import duckdb
 
 from .data import KOTA, UnitData, folder_name, list_units
 from .digest import MANIFEST, settings_digest, up_to_date, write_manifest
+from .handoff import ChartsLater
 from .plan_digest import unit_digests
 from .snapshot import load_units, materialised
 
@@ -83,12 +86,17 @@ def plan(
     kode_skpd: str | None = None,
     force: bool = False,
     units: list[tuple[int, str]] | None = None,
+    on_views: Any = None,
 ) -> tuple[list[UnitJob], list[UnitResult]]:
     """(units to publish, units whose outputs are up to date); `units`: data.list_units(con,
     tahun, kode_skpd) when the caller has it already. Each unit's digest is computed in DuckDB
-    (plan_digest.py); only the units to publish are read (snapshot.load_units)."""
+    (plan_digest.py); only the units to publish are read (snapshot.load_units). `on_views`, when
+    given, is called with the materialised copy of every whole view ({view: table}) while it
+    exists (the flow counts the run report's checks there)."""
     units = list_units(con, tahun, kode_skpd) if units is None else units
     with materialised(con) as views:  # each view evaluated once, for the digests and the reading
+        if on_views is not None:
+            on_views(views)
         digests = unit_digests(con, config, units, settings_digest(config), views)
         todo: list[tuple[int, str]] = []
         skipped: list[UnitResult] = []
@@ -153,12 +161,21 @@ class PartResult:
 
 def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None = None) -> PartResult:
     """One part of a unit on a worker: "base" (CSVs, charts) or one of lkip.publish.PARTS; never raises."""
-    from . import PARTS, publish_base, publish_documents, publish_workbook
+    from . import PARTS, planned_charts, publish_base, publish_documents, publish_workbook
+    from .memo import unit_scope
 
     out = PartResult()
     try:
         if part == "base":
             paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
+        elif part in ("workbook", AFTER_BASE) and isinstance(charts, ChartsLater):  # drawn meanwhile elsewhere
+            planned = planned_charts(job.unit, Path(output_dir))
+            drawn: list[Any] = []
+            with unit_scope():  # the documents lay the tables out as the workbook did (memo.py)
+                paths = publish_workbook(job.unit, Path(output_dir), config, planned,
+                                         lambda: drawn.extend(charts.wait(planned)))
+                if part == AFTER_BASE:
+                    paths += publish_documents(job.unit, Path(output_dir), config, drawn)
         elif part in PARTS:
             fn = publish_workbook if part == "workbook" else publish_documents
             paths = fn(job.unit, Path(output_dir), config, charts or [])
@@ -173,20 +190,23 @@ def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list
 def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any, here: Any = None) -> UnitResult:
     """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
     the workbook and the documents side by side; the manifest written here once all are done.
-    `here` (an InProcess's submit): the base and the documents run in this process, the workbook
-    on the pool meanwhile. The same files and the same result as run_job; never raises."""
+    `here` (an InProcess's submit): the base runs in this process, the workbook and the documents
+    on the pool from the start (they get the charts once the base has drawn them: `_here_and_pool`).
+    The same files and the same result as run_job; never raises."""
     unit = job.unit
     folder = unit_folder(Path(output_dir), unit)
     result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
-    here = here or submit
     out = str(output_dir)
     try:
-        base = here(run_part, job, "base", out, config).result()
-        parts = [base]
-        if base.error is None:
-            workbook = submit(run_part, job, "workbook", out, config, base.charts)  # first: `here` may block
-            documents = here(run_part, job, "documents", out, config, base.charts)
-            parts += [workbook.result(), documents.result()]
+        if here is not None:
+            parts = _here_and_pool(job, out, config, submit, here)
+        else:
+            base = submit(run_part, job, "base", out, config).result()
+            parts = [base]
+            if base.error is None:
+                workbook = submit(run_part, job, "workbook", out, config, base.charts)
+                documents = submit(run_part, job, "documents", out, config, base.charts)
+                parts += [workbook.result(), documents.result()]
         cause = next((p.error for p in parts if p.error), None)
         if cause is not None:
             _failed(job, result, folder, cause)
@@ -197,6 +217,35 @@ def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any
     except Exception as exc:  # a worker died, the manifest could not be written
         _failed(job, result, folder, _cause(exc, output_dir, config), in_except=True)
     return result
+
+
+AFTER_BASE = "workbook+documents"  # one part on the pool: the workbook, then the documents (run_part)
+
+
+def _here_and_pool(job: UnitJob, out: str, config: Any, submit: Any, here: Any) -> list[PartResult]:
+    """The workbook and then the documents handed to the pool at once as one part, the base (CSVs,
+    charts) here: the workbook's sheets are written while the charts are drawn, its Grafik sheet
+    and the documents once they are (handoff.ChartsLater); meanwhile this process goes on with the
+    other units (the re-dropped SKPD). [base, workbook and documents] (when the base fails the
+    part stops at the workbook's Grafik sheet)."""
+    later = ChartsLater()
+    sent, handed = False, None
+    try:
+        with ThreadPoolExecutor(1) as handing:  # `submit` may wait for the warm worker: not this thread
+            handed = handing.submit(submit, run_part, job, AFTER_BASE, out, config, later)
+            base = here(run_part, job, "base", out, config).result()
+            later.send(base.charts, base.error)
+            sent = True
+            return [base, handed.result().result()]
+    finally:
+        if not sent:  # this process failed before the charts: the worker must not wait for them
+            later.send(None, "dibatalkan")
+            try:
+                if handed is not None:
+                    handed.result().result(timeout=120)
+            except Exception:
+                pass
+        later.discard()
 
 
 class InProcess:

@@ -298,7 +298,9 @@ def write_contents_sheet(wb: xlsxwriter.Workbook, fm: _Formats, unit: UnitData,
     ws.fit_to_pages(1, 0)
 
 
-def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]]) -> Path:
+def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]], before_images: Any = None) -> Path:
+    """`before_images`: called once every sheet before Grafik is written (the charts may still be
+    being drawn until it returns: lkip.publish.handoff)."""
     with atomic_path(target) as tmp:
         wb = new_workbook(tmp)
         wb.set_properties(document_properties(unit, ""))
@@ -313,6 +315,8 @@ def write_workbook(target: Path, unit: UnitData, charts: list[tuple[str, Path]])
         write_contents_sheet(wb, fm, unit, entries)
         for table in unit.tables.values():
             write_table_sheet(wb, fm, names[table.id], table, unit)
+        if before_images is not None:
+            before_images()
         if charts:
             ws = wb.add_worksheet("Grafik")
             ws.write_string(0, 0, f"Grafik {unit.nama_skpd} {unit.periode}", fm.get(bold=True, font_size=11))

@@ -7,8 +7,8 @@ WITH sumber AS (
     SELECT s.kode_skpd, s.tahun,
            CASE WHEN EXISTS (SELECT 1 FROM core.realisasi_dokumen d WHERE d.kode_skpd = s.kode_skpd AND d.tahun = s.tahun)
                 THEN 'dokumen'
-                WHEN EXISTS (SELECT 1 FROM core.sp2d p WHERE p.kode_skpd = s.kode_skpd AND p.tahun = s.tahun
-                                                       AND p.kode_kegiatan IS NOT NULL AND p.has_kode_kegiatan)
+                WHEN EXISTS (SELECT 1 FROM core.sp2d_ada p WHERE p.kode_skpd = s.kode_skpd AND p.tahun = s.tahun
+                                                           AND p.ada_kode_register)
                 THEN 'sp2d'
                 WHEN EXISTS (SELECT 1 FROM core.lra_file l WHERE l.kode_skpd = s.kode_skpd AND l.tahun = s.tahun)
                 THEN 'lra' END AS sumber

@@ -10,9 +10,9 @@ CREATE OR REPLACE VIEW laporan.rekonsiliasi AS
 WITH ada AS (
     SELECT s.kode_skpd, s.tahun, s.s_d_triwulan,
            EXISTS (SELECT 1 FROM core.lra_file x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS ada_lra,
-           EXISTS (SELECT 1 FROM core.sp2d x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS ada_sp2d,
-           EXISTS (SELECT 1 FROM core.sp2d x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun
-                                              AND x.kode_kegiatan IS NOT NULL) AS ada_sp2d_kode,
+           EXISTS (SELECT 1 FROM core.sp2d_ada x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS ada_sp2d,
+           EXISTS (SELECT 1 FROM core.sp2d_ada x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun
+                                                  AND x.ada_kode) AS ada_sp2d_kode,
            EXISTS (SELECT 1 FROM core.form x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun
                    AND (x.rp_tw1 IS NOT NULL OR x.rp_tw2 IS NOT NULL OR x.rp_tw3 IS NOT NULL OR x.rp_tw4 IS NOT NULL)) AS ada_form,
            EXISTS (SELECT 1 FROM core.realisasi_dokumen x WHERE x.kode_skpd = s.kode_skpd AND x.tahun = s.tahun) AS ada_dokumen
