@@ -20,7 +20,7 @@ from typing import Any, Callable
 from docx.oxml.ns import qn
 from docx.table import _Cell
 
-_TC, _T = qn("w:tc"), qn("w:t")
+_TC, _P, _T = qn("w:tc"), qn("w:p"), qn("w:t")
 PLAIN, EMPTY, OTHER = 0, 1, 2
 
 
@@ -31,6 +31,24 @@ def text_sort(text: str) -> int:
     if text == text.strip() and "\t" not in text and "\r" not in text and "\n" not in text:
         return PLAIN
     return OTHER
+
+
+_PARAGRAPHS: dict[tuple, Any] = {}  # (alignment, bold, sort, size) -> the paragraph styled_cell writes
+
+
+def _paragraph(blank_tc: Any, table: Any, align: Any, bold: bool, sort: int, size: Any,
+               styled_cell: Callable[..., None]) -> Any:
+    """The `w:p` `styled_cell` writes in a cell for an EMPTY text or a PLAIN one (`x`: the copy gets
+    its own text): written once per process in a scratch copy of a cell. It holds no reference to
+    its document (no relationship, no style id), the same in every document."""
+    key = (align, bold, sort, size)
+    p = _PARAGRAPHS.get(key)
+    if p is None:
+        tc = copy.deepcopy(blank_tc)
+        styled_cell(_Cell(tc, table), "x" if sort == PLAIN else "", align, bold, size)
+        (p,) = tc.findall(_P)
+        p = _PARAGRAPHS[key] = copy.deepcopy(p)
+    return p
 
 
 def fill_body(tbl: Any, table: Any, blank_tr: Any, rows: list[tuple[bool, list[tuple[str, Any]]]],
@@ -46,11 +64,12 @@ def fill_body(tbl: Any, table: Any, blank_tr: Any, rows: list[tuple[bool, list[t
         sorts = tuple(text_sort(text) for text, _ in cells)
         key = (bold, tuple(align for _, align in cells), sorts)
         tpl = kinds.get(key)
-        if tpl is None:
+        if tpl is None:  # styled_cell clears the cell but its tcPr and appends its paragraph
             tpl = copy.deepcopy(blank_tr)
             for tc, (text, align), sort in zip(tpl.iterchildren(_TC), cells, sorts):
                 if sort != OTHER:  # an OTHER cell is written for each row below
-                    styled_cell(_Cell(tc, table), "x" if sort == PLAIN else "", align, bold, size)
+                    (blank_p,) = tc.findall(_P)
+                    tc.replace(blank_p, copy.deepcopy(_paragraph(tc, table, align, bold, sort, size, styled_cell)))
             kinds[key] = tpl
         tr = copy.deepcopy(tpl)
         ts = tr.iter(_T)  # one per PLAIN cell, in order (the OTHER cells are still empty)
