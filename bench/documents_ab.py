@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -123,6 +124,7 @@ def main() -> int:
         lines.append(f"\n**{part}: old {fmt(o)} → new {fmt(n)} CPU-s (mean), old / new {o / n:.2f}×**")
     lines.append(f"\ndocx word/document.xml of the last round, old against new: {same} of {len(docx)} equal.")
     text = "\n".join(lines) + "\n"
+    shutil.rmtree(work, ignore_errors=True)
     print(text)
     if a.out:
         a.out.write_text(text, encoding="utf-8")
