@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt
 from . import labels
 from .charts import Chart
 from .data import Table, UnitData
+from .docx_rows import fill_body
 from lkip.fmt import atomic_path
 from .html import table_view
 from .zipdeflate import fast_deflate
@@ -199,6 +200,7 @@ def styled_cell(cell: Any, text: str, align: Any, bold: bool, size: Any) -> None
 
 
 _R, _T = qn("w:r"), qn("w:t")
+_ALIGN_RIGHT, _ALIGN_CENTER = WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
 
 
 def add_table(doc: Any, table: Table, unit: UnitData) -> None:
@@ -211,20 +213,21 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     depth = max(len(view["head"]), 1)
     points = 8 if n <= 7 else 7
     size = Pt(points)
-    t = doc.add_table(rows=depth + len(view["body"]), cols=n)
+    body = view["body"]
+    # the header rows and one blank body row through python-docx, copies of that row for the body
+    t = doc.add_table(rows=depth + (1 if body else 0), cols=n)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     _cell_margins(t)
     sec = doc.sections[-1]
     page_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU per cm
-    widths = [Cm(w) for w in (_widths(view, points, page_cm) if view["body"] else [page_cm / n] * n)]
+    widths = [Cm(w) for w in (_widths(view, points, page_cm) if body else [page_cm / n] * n)]
     rows = list(t.rows)  # row by row: Table.cell() and Column.cells walk the whole table each call
     for i, w in enumerate(widths):
         t.columns[i].width = w  # the grid (LibreOffice reads it) and each cell (Word reads those)
-    cells = [row.cells for row in rows]  # each row's cells walked once (merges below touch only the header)
-    for row_cells in cells:
-        for cell, w in zip(row_cells, widths):
+    for row in rows:
+        for cell, w in zip(row.cells, widths):
             cell.width = w
     used: set[tuple[int, int]] = set()
     for r, hr in enumerate(view["head"]):
@@ -243,14 +246,15 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
                 for run in p.runs:
                     run.bold = True
                     run.font.size = size
-    made: dict[tuple, Any] = {}  # a cell's paragraph per (alignment, bold), to copy (see _body_cell)
-    for r, row in enumerate(view["body"], start=depth):
-        _row_flag(rows[r], "w:cantSplit")
-        bold = row["cls"] in ("total", "program")
-        for c, cell in zip(row["cells"], cells[r]):
-            align = (WD_ALIGN_PARAGRAPH.RIGHT if "num" in c["cls"] else
-                     WD_ALIGN_PARAGRAPH.CENTER if "code" in c["cls"] else None)
-            _body_cell(cell, c["text"], align, bold, size, made)
+    if body:
+        blank = rows[depth]._tr
+        _row_flag(rows[depth], "w:cantSplit")
+        t._tbl.remove(blank)
+        fill_body(t._tbl, t, blank, [
+            (row["cls"] in ("total", "program"),
+             [(c["text"], _ALIGN_RIGHT if "num" in c["cls"] else _ALIGN_CENTER if "code" in c["cls"] else None)
+              for c in row["cells"][:n]])
+            for row in body], size, styled_cell)
     if not view["body"]:
         t.cell(depth, 0).text = "Tidak ada data."
     src = doc.add_paragraph(view["sumber"])

@@ -24,6 +24,7 @@ from .layout import (
     title_of,
 )
 from .html_rows import BodyRows, body_html
+from . import memo
 from .narrative import make_env
 
 
@@ -48,7 +49,14 @@ def display(value: Any, kind: str, decimals: int, sign: bool = True) -> str:
 
 def table_rows(table: Table, unit: UnitData, columns: list[str] | None = None) -> dict[str, Any]:
     """Title, merged header rows and the body as (row class, [(text, class) per cell]) per row;
-    `columns` picks (and orders) a subset."""
+    `columns` picks (and orders) a subset. Inside a memo.unit_scope the page and the docx share one
+    (each gets its own dict; the rows, which they only read, are the same lists)."""
+    key = ("table_rows", None if columns is None else tuple(columns), unit.tahun, unit.s_d_triwulan,
+           unit.kode_skpd, unit.nama_skpd)
+    return dict(memo.cached(table, key, lambda: _table_rows(table, unit, columns)))
+
+
+def _table_rows(table: Table, unit: UnitData, columns: list[str] | None) -> dict[str, Any]:
     cols = display_columns(table)
     if columns is not None:
         cols = [c for c in columns if c in cols] or cols

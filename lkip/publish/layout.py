@@ -195,26 +195,36 @@ def header_cells(cols: list[str], tahun: int, s_d_triwulan: int | None) -> tuple
 # ---- row emphasis ------------------------------------------------------------------------------
 
 def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
-    """(bold, indent, role) of a row; role is 'total', 'program' or '' (once per row inside a
-    memo.unit_scope: the row is held by its table, so its id stands for it meanwhile)."""
+    """(bold, indent, role) of a row; role is 'total', 'program' or '' (inside a memo.unit_scope
+    worked out for all the table's rows at once, the first time one is asked: the rows are held by
+    their table, so a row's id stands for it meanwhile)."""
     if not memo.active():
         return _row_style(table, row)
-    styles = memo.cached(table, "styles", dict)
-    got = styles.get(id(row))
-    if got is None:
-        got = styles[id(row)] = _row_style(table, row)
-    return got
+    got = memo.cached(table, "styles", lambda: {id(r): _row_style(table, r) for r in table.rows}).get(id(row))
+    return got if got is not None else _row_style(table, row)
+
+
+_TOTAL_LEVELS = frozenset(("jumlah", "total", "rata_rata", "rata-rata", "rekap"))
+_TOTAL_TEXT_COLS = ("uraian", "program", "kode", "indikator", "sasaran", "nama", "unit", "perangkat_daerah")
 
 
 def _row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
     level = str(row.get("level") or row.get("baris") or "").lower()
-    texts = {str(row.get(c) or "").strip().upper() for c in ("uraian", "program", "kode", "indikator",
-                                                              "sasaran", "nama", "unit", "perangkat_daerah")}
-    if level in ("jumlah", "total", "rata_rata", "rata-rata", "rekap") or texts & TOTAL_WORDS:
+    if level in _TOTAL_LEVELS or _says_total(row):
         return True, 0, "total"
     if level in CHILD_LEVELS and _has_children(table, level):  # a plain list of programs is not emphasised
         return True, 0, "program"
     return False, INDENT.get(level, 0), ""
+
+
+def _says_total(row: dict[str, Any]) -> bool:
+    """Whether a text column of the row says JUMLAH, TOTAL, RATA-RATA … (an empty one says nothing)."""
+    get = row.get
+    for c in _TOTAL_TEXT_COLS:
+        v = get(c)
+        if v and str(v).strip().upper() in TOTAL_WORDS:
+            return True
+    return False
 
 
 # rows that head others when the table has those others: a program its kegiatan, an IKU its kegiatan
