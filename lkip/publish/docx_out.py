@@ -164,32 +164,9 @@ def _widths(view: dict[str, Any], points: float, page_cm: float = PAGE_WIDTH_CM)
     return widths
 
 
-def _body_cell(cell: Any, text: str, align: Any, bold: bool, size: Any, made: dict[tuple, Any]) -> None:
-    """`cell.text = text`, the paragraph aligned, its run sized and bold or not, as python-docx does it.
-
-    python-docx builds each of those elements through its schema-ordering machinery (~40 µs a
-    cell). The first cell of each (alignment, bold) gets exactly that; its paragraph is kept, and
-    a later cell whose text python-docx writes as one plain `w:t` (no tab, line break or
-    surrounding space) gets a copy of it with its own text: the same XML.
-    """
-    plain = bool(text) and text == text.strip() and not any(ch in text for ch in "\t\r\n")
-    key = (align, bold)
-    tpl = made.get(key) if plain else None
-    if tpl is not None:
-        tc = cell._tc
-        tc.clear_content()
-        p = copy.deepcopy(tpl)
-        p.find(_R).find(_T).text = text
-        tc.append(p)
-        return
-    styled_cell(cell, text, align, bold, size)
-    if plain and len(cell._tc.p_lst) == 1:
-        made[key] = cell._tc.p_lst[0]
-
-
 def styled_cell(cell: Any, text: str, align: Any, bold: bool, size: Any) -> None:
     """The cell's text, alignment, size and weight through python-docx's own API (the XML the
-    copied paragraphs of ``_body_cell`` must equal: tests/test_docx_cells.py)."""
+    copied rows of lkip.publish.docx_rows must equal: tests/test_docx_rows.py)."""
     cell.text = text
     for p in cell.paragraphs:
         if align is not None:
