@@ -547,16 +547,48 @@ def child_main(argv: list[str]) -> int:
     return 0
 
 
+def _become_subreaper() -> bool:
+    """Linux: descendants orphaned when their parent ends (the fork server of `lkip run`'s read
+    workers, which `lkip run` leaves to exit on its own after its os._exit) are re-parented to
+    this process instead of init, so that waiting for them adds their CPU to RUSAGE_CHILDREN."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0   # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphans(timeout: float = 30.0) -> None:
+    """Wait for every remaining descendant (they end on their own once the command is gone)."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            if time.monotonic() > end:
+                return
+            time.sleep(0.05)
+
+
 def wrap_main(argv: list[str]) -> int:
     """Run a command; print its wall time and the peak RSS of its largest descendant."""
     import resource
 
+    subreaper = _become_subreaper()
     t = time.perf_counter()
     rc = subprocess.call(argv)
     wall = time.perf_counter() - t
+    if subreaper:
+        _reap_orphans()
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # cpu: user+sys of every descendant that was waited for (workers, the temporary server): on a
-    # machine shared with other work it moves much less than the wall time
+    # cpu: user+sys of every descendant that was waited for (workers, the temporary server, and,
+    # as this process is their subreaper, those left behind when the command ended with os._exit:
+    # the read workers' fork server and the workers it reaped): on a machine shared with other
+    # work it moves much less than the wall time
     print(json.dumps({"seconds": wall, "peak_mb": ru.ru_maxrss / 1024, "rc": rc, "cpu": ru.ru_utime + ru.ru_stime}))
     return rc
 

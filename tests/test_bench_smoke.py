@@ -51,3 +51,23 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     assert rows_a[5][:3] == ["No", "Tanggal SP2D", "Nomor SP2D"]
     jumlah = next(r for r in rows_a if r[5] == "JUMLAH")
     assert jumlah[7] == a["total"]
+
+
+def test_wrapped_command_counts_the_cpu_of_descendants_it_left_behind() -> None:
+    """`lkip run` ends with os._exit and leaves its read workers' fork server to exit on its own:
+    the wrapper (its subreaper) still waits for such orphans, so their CPU is in the figure."""
+    if not sys.platform.startswith("linux"):
+        import pytest
+
+        pytest.skip("PR_SET_CHILD_SUBREAPER is Linux's")
+    code = ("import os, time\n"
+            "if os.fork() == 0:\n"
+            "    t = time.process_time()\n"
+            "    while time.process_time() - t < 0.5: pass\n"
+            "    os._exit(0)\n"
+            "os._exit(0)\n")
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "run_bench.py"), "--wrap", "--", sys.executable, "-c", code],
+                         capture_output=True, text=True, timeout=60)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["rc"] == 0 and res["cpu"] >= 0.5
+    assert res["seconds"] < res["cpu"]   # the orphan's CPU, not a wait for it in the wall time
