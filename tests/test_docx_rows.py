@@ -108,3 +108,17 @@ def test_whole_draft_as_before(example, tmp_path, monkeypatch):
 def test_text_sorts():
     assert [text_sort(t) for t in EDGE_TEXTS] == [PLAIN, EMPTY, OTHER, OTHER, OTHER, OTHER, OTHER,
                                                   PLAIN, PLAIN, PLAIN, OTHER, PLAIN]
+
+
+def test_a_table_without_rows_says_so(tmp_path):
+    """A table whose view has no body row (no data for the unit) is written with its header and
+    one row "Tidak ada data." (python-docx used to be asked for a row the table did not have)."""
+    from docx import Document
+
+    kosong = Table("tabel_3_30", ["kode", "program"], [])
+    doc = docx_out.new_document()
+    docx_out.add_table(doc, kosong, UnitData(TAHUN, "9.99.99", "Dinas Uji Coba", 2, {kosong.id: kosong}))
+    doc.save(str(tmp_path / "kosong.docx"))
+    table = Document(str(tmp_path / "kosong.docx")).tables[0]
+    assert table.rows[-1].cells[0].text == "Tidak ada data."
+    assert [c.text for c in table.rows[0].cells][:2] != ["Tidak ada data."] * 2   # the header is above it

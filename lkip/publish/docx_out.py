@@ -192,7 +192,8 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     size = Pt(points)
     body = view["body"]
     # the header rows and one blank body row through python-docx, copies of that row for the body
-    t = doc.add_table(rows=depth + (1 if body else 0), cols=n)
+    # (a table without rows keeps it for "Tidak ada data.")
+    t = doc.add_table(rows=depth + 1, cols=n)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
@@ -232,8 +233,8 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
              [(c["text"], _ALIGN_RIGHT if "num" in c["cls"] else _ALIGN_CENTER if "code" in c["cls"] else None)
               for c in row["cells"][:n]])
             for row in body], size, styled_cell)
-    if not view["body"]:
-        t.cell(depth, 0).text = "Tidak ada data."
+    else:
+        rows[depth].cells[0].text = "Tidak ada data."
     src = doc.add_paragraph(view["sumber"])
     src.runs[0].italic = True
     src.runs[0].font.size = Pt(8)
