@@ -55,11 +55,8 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 
 def test_wrapped_command_counts_the_cpu_of_descendants_it_left_behind() -> None:
     """`lkip run` ends with os._exit and leaves its read workers' fork server to exit on its own:
-    the wrapper (its subreaper) still waits for such orphans, so their CPU is in the figure."""
-    if not sys.platform.startswith("linux"):
-        import pytest
-
-        pytest.skip("PR_SET_CHILD_SUBREAPER is Linux's")
+    the wrapper (its subreaper, Linux's PR_SET_CHILD_SUBREAPER: the benchmarks run on Linux) still
+    waits for such orphans, so their CPU is in the figure."""
     code = ("import os, time\n"
             "if os.fork() == 0:\n"
             "    t = time.process_time()\n"
