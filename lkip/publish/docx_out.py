@@ -180,8 +180,11 @@ _R, _T = qn("w:r"), qn("w:t")
 _ALIGN_RIGHT, _ALIGN_CENTER = WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
 
 
-def add_table(doc: Any, table: Table, unit: UnitData) -> None:
-    """Caption (the report's number and title) above, the table, `Sumber: …` below."""
+def table_frame(doc: Any, table: Table, unit: UnitData, body_rows: int | None) -> tuple[dict, Any, list, Any]:
+    """The caption, then a table of the view's header rows (merged, bold, centred, repeated on
+    every page) and `body_rows` blank rows (None: one per row of the view's body), every column
+    at its width: (view, table, its rows,
+    the font size of its cells). The body is the caller's (add_table; tests/docx_reference.py)."""
     view = table_view(table, unit, DOCX_COLUMNS.get(table.id) or DOCX_COLUMNS.get(table.base_id or ""))
     cap = doc.add_paragraph(view["title"], style="Caption")
     cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -190,17 +193,14 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
     depth = max(len(view["head"]), 1)
     points = 8 if n <= 7 else 7
     size = Pt(points)
-    body = view["body"]
-    # the header rows and one blank body row through python-docx, copies of that row for the body
-    # (a table without rows keeps it for "Tidak ada data.")
-    t = doc.add_table(rows=depth + 1, cols=n)
+    t = doc.add_table(rows=depth + (len(view["body"]) if body_rows is None else body_rows), cols=n)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     _cell_margins(t)
     sec = doc.sections[-1]
     page_cm = (sec.page_width - sec.left_margin - sec.right_margin) / 360000  # EMU per cm
-    widths = [Cm(w) for w in (_widths(view, points, page_cm) if body else [page_cm / n] * n)]
+    widths = [Cm(w) for w in (_widths(view, points, page_cm) if view["body"] else [page_cm / n] * n)]
     rows = list(t.rows)  # row by row: Table.cell() and Column.cells walk the whole table each call
     for i, w in enumerate(widths):
         t.columns[i].width = w  # the grid (LibreOffice reads it) and each cell (Word reads those)
@@ -224,6 +224,22 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
                 for run in p.runs:
                     run.bold = True
                     run.font.size = size
+    return view, t, rows, size
+
+
+def sumber(doc: Any, view: dict) -> None:
+    """`Sumber: …` below a table."""
+    src = doc.add_paragraph(view["sumber"])
+    src.runs[0].italic = True
+    src.runs[0].font.size = Pt(8)
+
+
+def add_table(doc: Any, table: Table, unit: UnitData) -> None:
+    """Caption (the report's number and title) above, the table, `Sumber: …` below. The header
+    rows and one blank body row through python-docx, copies of that row for the body (a table
+    without rows keeps it for "Tidak ada data.")."""
+    view, t, rows, size = table_frame(doc, table, unit, 1)
+    depth, body, n = len(rows) - 1, view["body"], view["ncols"] or 1
     if body:
         blank = rows[depth]._tr
         _row_flag(rows[depth], "w:cantSplit")
@@ -235,9 +251,7 @@ def add_table(doc: Any, table: Table, unit: UnitData) -> None:
             for row in body], size, styled_cell)
     else:
         rows[depth].cells[0].text = "Tidak ada data."
-    src = doc.add_paragraph(view["sumber"])
-    src.runs[0].italic = True
-    src.runs[0].font.size = Pt(8)
+    sumber(doc, view)
 
 
 def page_orientation(doc: Any, landscape: bool) -> None:
