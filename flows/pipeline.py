@@ -90,16 +90,26 @@ def prepare_all(paths: list[str], cfg: Config, rel_to_parent: bool = False) -> t
     from lkip import ingest, read_pool
 
     workers = runner_workers(cfg)
-    with read_pool.read_pool(cfg, paths, workers) as pool:
+    early = None if rel_to_parent else read_pool.adopt(cfg, paths, workers)   # `lkip run` began reading
+    with early.pool if early is not None else read_pool.read_pool(cfg, paths, workers) as pool:
         on_processes = isinstance(pool, ProcessPoolExecutor)
         work = read_pool.prepare_portable if on_processes else (
             lambda p, c, rel_to: ingest.prepare(Path(p), c, Path(rel_to) if rel_to else None))
         get_run_logger().info("%d berkas dibaca oleh %d %s", len(paths),
                               min(workers, len(paths)) if on_processes else workers, "proses" if on_processes else "utas")
-        return drop.prepare_drop(
-            cfg, paths, rel_to_parent=rel_to_parent, logger=get_run_logger(),
-            submit=lambda p, rel_to: pool.submit(work, p, cfg, rel_to),
-            wait_any=lambda futures: next(iter(wait(futures, return_when=FIRST_COMPLETED).done)))
+
+        def submit(p: str, rel_to: str | None) -> Any:
+            fut = early.take(p) if early is not None and rel_to is None else None
+            return fut if fut is not None else pool.submit(work, p, cfg, rel_to)
+
+        try:
+            return drop.prepare_drop(
+                cfg, paths, rel_to_parent=rel_to_parent, logger=get_run_logger(), submit=submit,
+                wait_any=lambda futures: next(iter(wait(futures, return_when=FIRST_COMPLETED).done)))
+        finally:
+            if early is not None:
+                early.drop_rest()
+                get_run_logger().info("%d berkas sudah mulai dibaca sebelum flow dimulai", early.taken)
 
 
 @task(name="muat-dan-arsipkan", cache_policy=NO_CACHE, persist_result=False)

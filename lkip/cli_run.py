@@ -88,7 +88,7 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
         # The temporary server (when no server is set) starts now, in the background: its 3-4 s
         # overlap with the warehouse check and with importing prefect and the pipeline.
         prefect_env.start_temporary_server()
-        if mode == "run":   # a big drop: the readers' fork server imports on the other core meanwhile
+        if mode == "run":   # a big drop: its reading starts on the other core meanwhile
             _start_read_workers(cfg)
         if mode != "rebuild":
             code = _check_warehouse(cfg, mode)
@@ -146,8 +146,9 @@ def run_pipeline(cfg, mode: str = "run", tahun: int | None = None, kode_skpd: st
             )
         return code
     finally:
-        from lkip import warehouse_open
+        from lkip import read_pool, warehouse_open
 
+        read_pool.close_early()    # files read early that no flow took (the run stopped before it)
         warehouse_open.release()   # a checked connection no flow took (the run stopped before it)
         lock.release()
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +25,7 @@ from lkip.extract.base import FileMeta
 from lkip import sipd_codes, skpd_parts
 from lkip.issues import ERROR, FileIncomplete, FileRejected, Issue, error, warning
 
-SKIP_DIRS = {"processed", "rejected"}
-SKIP_NAME = re.compile(r"(^~\$|^\.|\.tmp$|\.part$|\.crdownload$|\.errors\.(xlsx|txt)$)", re.I)
+from lkip.discover import SKIP_DIRS, SKIP_NAME, discover, still_being_copied  # noqa: F401  (ingest.discover)
 
 ACCEPTED = "accepted"
 ACCEPTED_WITH_WARNINGS = "accepted_with_warnings"
@@ -101,60 +97,6 @@ class FileOutcome:
             "messages": self.messages[:50], "archived_to": str(self.archived_to) if self.archived_to else None,
             "seconds": round(self.seconds, 3),
         }
-
-
-# ---------------------------------------------------------------------------------------------
-# Discover
-# ---------------------------------------------------------------------------------------------
-
-def discover(cfg: Any, settle_check: bool = True) -> list[Path]:
-    """Input files to process now, in a stable order; files still being copied are left alone."""
-    root = Path(cfg.input_dir)
-    if not root.is_dir():
-        return []
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel = Path(dirpath).relative_to(root)
-        if rel == Path(".") :
-            dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        else:
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if SKIP_NAME.search(name):
-                continue
-            p = Path(dirpath) / name
-            if p.is_file() and not p.is_symlink():
-                found.append(p)
-    found.sort()
-    if settle_check:
-        found = [p for p in found if not still_being_copied(p, float(cfg.get("watch.stable_seconds", 5)))]
-    return found
-
-
-def still_being_copied(path: Path, stable_seconds: float, probe_seconds: float = 0.5) -> bool:
-    """A file whose size is still changing, or a recent zip without its end record, is incomplete."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return True
-    age = time.time() - st.st_mtime
-    if age >= stable_seconds:
-        return False
-    time.sleep(probe_seconds)
-    try:
-        st2 = path.stat()
-    except FileNotFoundError:
-        return True
-    if (st2.st_size, st2.st_mtime_ns) != (st.st_size, st.st_mtime_ns):
-        return True
-    # Size stable for a moment but written seconds ago: a zip that lacks its central directory is
-    # most likely a copy in progress, not a broken file; the next run decides.
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        with path.open("rb") as fh:
-            head = fh.read(4)
-        if head.startswith(b"PK") and not zipfile.is_zipfile(path):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------------------------------------

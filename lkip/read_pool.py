@@ -19,8 +19,10 @@ lock, thread or DuckDB handle of the parent, only the fork server's imported mod
 helper threads its imports start, OpenBLAS's and Arrow's jemalloc's, are not copied by a fork;
 both libraries handle a fork themselves, with pthread_atfork). It stays up
 until the process ends (a later big drop of `lkip watch` forks from it at once). `lkip run`
-starts it at once when its input is a big drop (`start_early`): its imports then take the other
-core while the run imports Prefect and waits for the temporary server, not the prepare phase's.
+starts it at once when its input is a big drop, and starts reading that drop there and then
+(`start_early`, `EarlyRead`): the fork server's imports and the first files take the other core
+while the run imports Prefect and waits for the temporary server; the flow's prepare phase adopts
+what was read (`adopt`).
 
 `prepare_portable` runs in the worker: whatever goes wrong in a reader comes back as an exception
 the parent can always unpickle (a `ReaderFailed` naming the original type), except
@@ -100,32 +102,164 @@ def start_fork_server() -> bool:
 
 
 def input_files(cfg: Any) -> list[str]:
-    """The workbooks under the input folder (not processed/ or rejected/, no hidden folder), for a
-    first look at the drop's size: the run decides on what `ingest.discover` finds."""
-    root = str(cfg.input_dir)
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        top = dirpath == root
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (top and d in ("processed", "rejected"))]
-        found += [os.path.join(dirpath, f) for f in filenames
-                  if f.lower().endswith((".xlsx", ".xlsm")) and not f.startswith(("~$", "."))]
-    return found
+    """The files a run would find in the input folder now (`lkip.discover`, without waiting for
+    files still being copied)."""
+    from lkip.discover import discover
+
+    return [str(p) for p in discover(cfg, settle_check=False)]
 
 
-def start_early(cfg: Any, workers: int) -> threading.Thread:
-    """When the input is a drop this run will read on processes (`on_processes`), start the fork
-    server now, from a daemon thread (the caller goes on at once). A small drop starts nothing:
-    the officer's five files are read on threads."""
-    def run() -> None:
+def _stat_key(path: str) -> tuple[int, ...] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class _Handed(Exception):
+    """The flow took the early reading over: no more submissions from its thread."""
+
+
+class EarlyRead:
+    """A big drop read from the moment `lkip run` starts, while it imports Prefect and waits for
+    the temporary server (~3-5 s of which one core is mostly idle), instead of after.
+
+    `start_early` starts it in a daemon thread: it starts the fork server, looks at the drop
+    (`lkip.discover`; a file modified in the last `[watch] stable_seconds` is left to the flow,
+    which waits for it to settle), and submits the files, in the flow's order and within the same
+    memory budget (lkip.admission), to a pool forked from the fork server. The flow's prepare
+    phase (flows.pipeline.prepare_all) then `adopt`s it: for each file it discovered, the early
+    future is used when it read that very file (same device, inode, size, modification and change
+    times as when it was submitted, and the same configuration); any other file is read then, on
+    the same pool. A file read early that the flow does not take is cancelled or its result
+    dropped. So the run reads what it would have read, only sooner; the flow's own task run still
+    records the phase (its duration is then what remained to read)."""
+
+    def __init__(self, cfg: Any, workers: int):
+        self.cfg, self.workers = cfg, workers
+        self.lock = threading.Lock()
+        self.handed = False
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[str, tuple[Any, Any]] = {}
+        self.taken = 0       # files the flow took from here
+        self.thread = threading.Thread(target=self._run, name="lkip-baca-awal", daemon=True)
+
+    def _run(self) -> None:
         try:
-            if on_processes(cfg, input_files(cfg), workers):
-                start_fork_server()
-        except Exception:   # the pool starts it when it needs it
+            paths = input_files(self.cfg)
+            if not on_processes(self.cfg, paths, self.workers):
+                return
+            start_fork_server()
+            import time
+
+            from lkip import admission
+
+            settle = float(self.cfg.get("watch.stable_seconds", 5) or 0)
+            now = time.time()
+            paths = [p for p in paths if _settled(p, now, settle)]
+            budget, factor = admission.budget_of(self.cfg)
+            with self.lock:
+                if self.handed or not paths:
+                    return
+                self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(paths)), mp_context=process_context())
+            admission.submit_within_budget(paths, [admission.estimate_mb(p, factor) for p in paths], budget,
+                                           self._submit, _first_done)
+        except _Handed:
+            pass
+        except Exception:   # whatever was not read here, the flow reads
             pass
 
-    thread = threading.Thread(target=run, name="lkip-forkserver", daemon=True)
-    thread.start()
-    return thread
+    def _submit(self, path: str) -> Any:
+        with self.lock:
+            if self.handed or self.pool is None:
+                raise _Handed
+            key = _stat_key(path)
+            fut = self.pool.submit(prepare_portable, path, self.cfg, None)
+            self.futures[path] = (key, fut)
+            return fut
+
+    def stop(self) -> None:
+        """No more submissions (those already made go on)."""
+        with self.lock:
+            self.handed = True
+
+    def take(self, path: str) -> Any:
+        """The early future of `path` if it read the file as it is now, else None."""
+        with self.lock:
+            entry = self.futures.pop(path, None)
+        if entry is None:
+            return None
+        key, fut = entry
+        if key is None or key != _stat_key(path):
+            fut.cancel()
+            return None
+        self.taken += 1
+        return fut
+
+    def drop_rest(self) -> None:
+        """Cancel what the flow did not take (a result already there is let go)."""
+        with self.lock:
+            rest, self.futures = list(self.futures.values()), {}
+        for _, fut in rest:
+            fut.cancel()
+
+    def close(self) -> None:
+        """The run ends without a prepare phase: stop, cancel, let the workers go."""
+        self.stop()
+        self.drop_rest()
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _settled(path: str, now: float, stable_seconds: float) -> bool:
+    try:
+        return now - os.stat(path).st_mtime >= stable_seconds
+    except OSError:
+        return False
+
+
+def _first_done(futures: list[Any]) -> Any:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    return next(iter(wait(futures, return_when=FIRST_COMPLETED).done))
+
+
+_early: list[EarlyRead] = []     # the one `start_early` began in this process, until adopted
+
+
+def start_early(cfg: Any, workers: int) -> EarlyRead:
+    """Begin reading the drop at once (EarlyRead), from a daemon thread: the caller goes on. A
+    small drop starts nothing (the officer's five files are read on threads)."""
+    close_early()
+    early = EarlyRead(cfg, workers)
+    _early.append(early)
+    early.thread.start()
+    return early
+
+
+def adopt(cfg: Any, paths: list[str], workers: int) -> EarlyRead | None:
+    """The early reading for the flow's prepare phase, when there is one for this configuration
+    and drop (read on processes with as many workers); None otherwise (then it is closed)."""
+    if not _early:
+        return None
+    early = _early.pop()
+    early.stop()
+    if early.pool is None or early.cfg != cfg or early.workers != workers or not on_processes(cfg, paths, workers):
+        early.close()
+        return None
+    wanted = set(paths)
+    with early.lock:
+        unwanted = [early.futures.pop(p) for p in list(early.futures) if p not in wanted]
+    for _, fut in unwanted:
+        fut.cancel()
+    return early
+
+
+def close_early() -> None:
+    """Stop an early reading no flow adopted (the run ended before its prepare phase)."""
+    while _early:
+        _early.pop().close()
 
 
 def read_pool(cfg: Any, paths: list[str], workers: int) -> Executor:

@@ -78,6 +78,7 @@ def test_a_file_prepared_in_a_worker_equals_one_prepared_here(tmp_path):
 
 
 def test_input_files_is_the_drop_without_archive_hidden_or_lock_files(tmp_path):
+    """What the run itself discovers (a file of no known kind too: the run rejects it)."""
     cfg = _workspace(tmp_path)
     inp = Path(cfg.input_dir)
     for name in ("processed/old.xlsx", "rejected/bad.xlsx", ".hidden/x.xlsx", "~$lock.xlsx", "catatan.txt",
@@ -85,9 +86,10 @@ def test_input_files_is_the_drop_without_archive_hidden_or_lock_files(tmp_path):
         (inp / name).parent.mkdir(parents=True, exist_ok=True)
         (inp / name).write_bytes(b"x")
     got = sorted(Path(p).relative_to(inp).as_posix() for p in read_pool.input_files(cfg))
-    want = sorted(p.relative_to(inp).as_posix() for p in inp.rglob("*.xlsx")
-                  if p.parts[len(inp.parts)] not in ("processed", "rejected", ".hidden") and not p.name.startswith("~$"))
-    assert got == want and "4.01.01/processed/kept.xlsx" in got and len(got) == 7
+    want = sorted(p.relative_to(inp).as_posix() for p in inp.rglob("*") if p.is_file()
+                  and p.parts[len(inp.parts)] not in ("processed", "rejected", ".hidden") and not p.name.startswith("~$"))
+    assert got == want and "4.01.01/processed/kept.xlsx" in got and "catatan.txt" in got and len(got) == 8
+    assert got == sorted(Path(p).relative_to(inp).as_posix() for p in ingest.discover(cfg, settle_check=False))
 
 
 @pytest.mark.parametrize("processes_mb, workers, started", [("0", 2, True), ("-1", 2, False), ("0", 1, False),
@@ -97,7 +99,8 @@ def test_start_early_starts_the_fork_server_only_for_a_drop_read_on_processes(tm
     cfg = _workspace(tmp_path, processes_mb)
     calls: list[bool] = []
     monkeypatch.setattr(read_pool, "start_fork_server", lambda: calls.append(True) or True)
-    read_pool.start_early(cfg, workers).join(30)
+    read_pool.start_early(cfg, workers).thread.join(30)
+    read_pool.close_early()
     assert calls == ([True] if started else [])
 
 
