@@ -78,8 +78,10 @@ def run_groups(n: int, keys: list[Hashable], workers: int, con: Any,
     def cursor() -> Any:
         cur = getattr(local, "cursor", None)
         if cur is None:
-            cur = local.cursor = con.cursor()
-            with lock:
+            from lkip.stage import use_warehouse
+
+            with lock:   # `con` itself is asked which database it uses: one thread at a time
+                cur = local.cursor = use_warehouse(con.cursor(), con)
                 cursors.append(cur)
         return cur
 
