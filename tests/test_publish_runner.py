@@ -6,6 +6,7 @@ codes, so a run has four units: 4.01.03, 4.01.04, 4.01.05 and the city.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,24 @@ OTHERS = ("4.01.04", "4.01.05")
 UNITS = [KODE, *OTHERS, "KOTA"]
 HOSTILE_PROGRAM = r"Program $\undefinedcmd{x}$ Pelayanan"
 BEL_KEGIATAN = "Penyediaan Jasa\x07 Surat_x0007_ Menyurat"
+
+
+@contextlib.contextmanager
+def runner_pools():
+    """The process pools lkip.publish.runner.worker_pool makes meanwhile."""
+    from lkip.publish import runner
+
+    made, real = [], runner.worker_pool
+
+    def spy(workers):
+        made.append(real(workers))
+        return made[-1]
+
+    runner.worker_pool = spy
+    try:
+        yield made
+    finally:
+        runner.worker_pool = real
 
 
 def _city(path: Path) -> Path:
@@ -217,11 +236,23 @@ def test_force_settings_and_missing_files_republish(city, config, tmp_path, no_c
         con.close()
 
 
-def test_parallel_publishing_gives_the_serial_outputs(city, config, tmp_path):
+@pytest.mark.parametrize("start", ["spawn", "forkserver"])
+def test_parallel_publishing_gives_the_serial_outputs(city, config, tmp_path, start, monkeypatch):
+    """On spawned workers, and on workers forked from the run's fork server (after a big drop
+    was read on it: lkip.read_pool, which then imported publishing too)."""
+    from lkip import read_pool
+
+    if start == "forkserver":
+        if not read_pool.start_fork_server():
+            pytest.skip("no fork server on this platform")
+    else:
+        monkeypatch.setattr(read_pool, "fork_server_running", lambda: False)
     con = duckdb.connect(str(city), read_only=True)
     try:
         serial = publish_all(con, tmp_path / "serial", config, workers=1)
-        parallel = publish_all(con, tmp_path / "parallel", config, workers=2)
+        with runner_pools() as made:
+            parallel = publish_all(con, tmp_path / "parallel", config, workers=2)
+        assert made and all(p._mp_context.get_start_method() == start for p in made)
     finally:
         con.close()
     assert [p.relative_to(tmp_path / "serial") for p in serial] == \

@@ -52,6 +52,18 @@ def test_the_workers_come_from_a_fork_server_with_the_readers_imported(tmp_path)
                      "fastexcel": True}
 
 
+@pytest.mark.skipif(not FORKSERVER, reason="no fork server on this platform: spawned workers")
+def test_the_fork_server_imported_publishing_for_the_publish_workers(tmp_path):
+    """A plain pool of the fork server (no initializer): publishing is there before any task."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    assert read_pool.start_fork_server() and read_pool.fork_server_running()
+    with ProcessPoolExecutor(1, mp_context=read_pool.process_context()) as pool:
+        got = _imported(pool, ["lkip.publish", "lkip.publish.runner", "matplotlib.figure", "docx", "xlsxwriter"])
+    assert got == {"lkip.publish": True, "lkip.publish.runner": True, "matplotlib.figure": True, "docx": True,
+                   "xlsxwriter": True}
+
+
 def test_a_file_prepared_in_a_worker_equals_one_prepared_here(tmp_path):
     cfg = _workspace(tmp_path)
     paths = sorted(read_pool.input_files(cfg))

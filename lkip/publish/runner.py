@@ -336,8 +336,13 @@ def warm_pool(workers: int, every: bool = False) -> ProcessPoolExecutor:
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """The processes units are published on (spawned: no lock or thread of the parent inherited)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker)
+    """The processes units are published on: forked from the run's fork server when it runs
+    (lkip.read_pool: a big drop was read on it; it imported publishing too, so a worker starts
+    ready), else spawned. Either way no lock, thread or DuckDB handle of the parent is inherited."""
+    from lkip import read_pool
+
+    context = read_pool.process_context() if read_pool.fork_server_running() else get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
 
 
 def publish_jobs(jobs: list[UnitJob], output_dir: Path, config: Any, workers: int = 1) -> list[UnitResult]:
