@@ -364,6 +364,8 @@ def cross_file_checks(con: duckdb.DuckDBPyConnection, prepared: Prepared,
     # included (their indicators are on the form too); lkip.sipd_codes.
     known, codes = sipd_codes.comparable(meta.kode_skpd, known, df["kode_kegiatan"])
     mask = df["kode_kegiatan"].notna() & ~codes.isin(known)
+    if not mask.any():   # the usual case: no row to select (a selection copies every column asked)
+        return out
     for rec in df.loc[mask, ["sheet", "excel_row", "kode_kegiatan"]].itertuples(index=False):
         out.append(Issue(
             pesan=f"Kode kegiatan {rec.kode_kegiatan} tidak ada di Renja/DPA {meta.kode_skpd} tahun {meta.tahun}"
