@@ -6,8 +6,9 @@
 Each round runs, on a fresh workspace holding the drop (settled: mtimes an hour back), the whole
 `lkip run` (temporary Prefect server) once with the old code (`git archive <commit> lkip flows sql
 schemas`, first on PYTHONPATH) and once with this tree, alternating. It records the command's wall
-time and the run report's own durations (no CPU: a fork server's workers are not reaped by `lkip
-run`, their usage would be missing from one side only): `prepare`
+time, its CPU seconds (user+sys of it and every descendant, through bench/run_bench.py's wrapper,
+their subreaper: the fork server's workers, which `lkip run` does not reap, are counted) and the
+run report's own durations: `prepare`
 is the read-and-validate phase (what `bench/prepare_ab.py` measures alone, here with whatever the
 run does before it, e.g. starting the read workers early).
 """
@@ -27,6 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run_bench import peak_of_command  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -56,33 +60,36 @@ def one_run(data: Path, code: Path, tmp: Path, timeout: float) -> dict[str, Any]
     env = dict(os.environ, PYTHONPATH=str(code))
     env.pop("PREFECT_API_URL", None)   # lkip run's temporary server
     load = os.getloadavg()[0]
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", LKIP, "run", "--workspace", str(ws), "--no-progress"],
-                          env=env, cwd=str(ws), capture_output=True, text=True, timeout=timeout)
-    wall = time.perf_counter() - t
+    # through run_bench's wrapper: the subreaper of the command, so the CPU seconds include every
+    # descendant (the temporary server, the fork server's read and publish workers)
+    got = peak_of_command([sys.executable, "-c", LKIP, "run", "--workspace", str(ws), "--no-progress"],
+                          timeout, env=env, cwd=ws)
     runs = sorted((ws / "output" / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
     report = json.loads(runs[-1].read_text()) if runs else {}
     shutil.rmtree(ws, ignore_errors=True)
-    if proc.returncode not in (0, 3):
-        raise SystemExit(f"lkip run failed ({proc.returncode}): {proc.stderr[-3000:]}")
+    if got.get("rc") not in (0, 3):
+        raise SystemExit(f"lkip run failed ({got.get('rc')}): {got.get('error')}")
     d = report.get("durations_seconds") or {}
-    return {"wall": wall, "prepare": d.get("prepare"), "total": d.get("total"), "load": load,
-            "files": report.get("files_by_outcome")}
+    return {"wall": got["wall"], "cpu": got.get("cpu"), "prepare": d.get("prepare"), "total": d.get("total"),
+            "load": load, "files": report.get("files_by_outcome")}
 
 
 def markdown(res: dict[str, Any]) -> str:
     lines = [f"# `lkip run` of the city drop, old against new ({res['date']})", "",
              f"Files: `{res['data']}`. Old = `{res['old']}`, new = `{res['new']}`. {res['rounds']} round(s), "
              "alternating; each a fresh workspace, `lkip run` with its temporary Prefect server. wall = "
-             "the whole command; prepare/total = the run report's durations.", "",
-             "| side | runs | wall s (median) | prepare s (median) | flow total s (median) |",
-             "|---|---:|---:|---:|---:|"]
+             "the whole command; CPU = user+sys of it and every descendant; prepare/total = the run report's "
+             "durations.", "",
+             "| side | runs | wall s (median) | CPU s (median) | prepare s (median) | flow total s (median) |",
+             "|---|---:|---:|---:|---:|---:|"]
     for side in ("old", "new"):
         rs = [r for r in res["runs"] if r["side"] == side]
-        med = {k: statistics.median(r[k] for r in rs) for k in ("wall", "prepare", "total")}
-        lines.append(f"| {side} | {len(rs)} | {med['wall']:.1f} | {med['prepare']:.1f} | {med['total']:.1f} |")
-    lines += ["", "| # | side | wall s | prepare s | total s | load | files |", "|---:|---|---:|---:|---:|---:|---|"]
-    lines += [f"| {i + 1} | {r['side']} | {r['wall']:.1f} | {r['prepare']:.1f} | {r['total']:.1f} "
+        med = {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "prepare", "total")}
+        lines.append(f"| {side} | {len(rs)} | {med['wall']:.1f} | {med['cpu']:.1f} | {med['prepare']:.1f} | "
+                     f"{med['total']:.1f} |")
+    lines += ["", "| # | side | wall s | CPU s | prepare s | total s | load | files |",
+              "|---:|---|---:|---:|---:|---:|---:|---|"]
+    lines += [f"| {i + 1} | {r['side']} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['prepare']:.1f} | {r['total']:.1f} "
               f"| {r['load']:.1f} | {r['files']} |" for i, r in enumerate(res["runs"])]
     return "\n".join(lines) + "\n"
 

@@ -139,13 +139,65 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
     out = Path(cfg.output_dir)
     units = list_units(con, tahun, kode_skpd)
     started = early_pool(cfg, len(units), every=likely_many(cfg, out, units, force))
+    jobs: list[Any] = []
+    results: list[Any] = []
     try:
-        jobs, skipped = pub.plan(con, out, cfg, tahun, kode_skpd, force=force, units=units,
-                                 on_views=None if checks is None else lambda views: _count_checks(con, views, checks))
+        with pub.planned(con, out, cfg, tahun, kode_skpd, force=force, units=units,
+                         on_views=None if checks is None else lambda views: _count_checks(con, views, checks)) \
+                as (todo, skipped, read):
+            task_runner = make_publish_runner(cfg, len(todo)) if todo else None
+            streamed = task_runner is not None and not pub.few_units(todo, cfg)
+            if streamed:   # many units: each published as soon as it is read, the city first
+                results = _publish_as_read(read(pub.CHUNK), len(todo), cfg, out, task_runner, started)
+            else:
+                jobs = list(read())
     except BaseException:
         if started is not None:
             started.shutdown(wait=False, cancel_futures=True)
         raise
+    if not streamed:
+        results = _publish_read(jobs, cfg, out, started)
+    for r in results:
+        if r.error:
+            logger.error("%s", r.error)
+    summary = pub.summary(results + skipped)
+    logger.info("%d unit diterbitkan, %d tidak berubah, %d gagal", summary["unit_diterbitkan"],
+                summary["unit_tidak_berubah"], len(summary["unit_gagal"]))
+    return [p for r in results for p in r.paths], summary
+
+
+def _failed_unit(job: Any, exc: BaseException) -> Any:
+    from lkip.publish import runner as pub
+
+    res = pub.UnitResult(job.unit.tahun, job.unit.kode_skpd, job.unit.folder)
+    res.error = (f"Keluaran {job.label} gagal diterbitkan ({type(exc).__name__}: {exc}); "
+                 "SKPD lain tetap diterbitkan.")
+    return res
+
+
+def _publish_as_read(jobs: Any, n_jobs: int, cfg: Config, out: Path, task_runner: Any, started: Any) -> list[Any]:
+    """Many units (lkip.publish.runner.planned with chunks): a task run per unit, submitted as its
+    data is read; their results in that order (the city first)."""
+    workers = min(publish_workers(cfg), n_jobs)
+    submitted: list[tuple[Any, Any]] = []
+    results: list[Any] = []
+    with publish_pool(task_runner, workers, started) as pool, task_runner as tr:
+        for job in jobs:
+            submitted.append((job, tr.submit(publish_unit_task, parameters={
+                "job": opaque(job, tr), "output_dir": str(out), "cfg": opaque(cfg, tr), "label": job.unit.folder,
+                "pool": opaque(pool, tr), "split": False, "here": opaque(None, tr)})))
+        for job, fut in submitted:
+            try:
+                results.append(fut.result())
+            except Exception as exc:  # the worker itself died: still report the unit, go on
+                results.append(_failed_unit(job, exc))
+    return results
+
+
+def _publish_read(jobs: list[Any], cfg: Config, out: Path, started: Any) -> list[Any]:
+    """Few units (a re-drop) or one worker: every job read first (a big unit among few is split)."""
+    from lkip.publish import runner as pub
+
     big = {id(j) for j in jobs if pub.is_big(j, cfg)} if pub.few_units(jobs, cfg) else set()
     results: list[Any] = []
     task_runner = make_publish_runner(cfg, len(jobs)) if jobs else None
@@ -176,14 +228,5 @@ def publish_units(cfg: Config, con: Any, tahun: int | None = None, kode_skpd: st
                 try:
                     results.append(fut.result())
                 except Exception as exc:  # the worker itself died: still report the unit, go on
-                    res = pub.UnitResult(job.unit.tahun, job.unit.kode_skpd, job.unit.folder)
-                    res.error = (f"Keluaran {job.label} gagal diterbitkan ({type(exc).__name__}: {exc}); "
-                                 "SKPD lain tetap diterbitkan.")
-                    results.append(res)
-    for r in results:
-        if r.error:
-            logger.error("%s", r.error)
-    summary = pub.summary(results + skipped)
-    logger.info("%d unit diterbitkan, %d tidak berubah, %d gagal", summary["unit_diterbitkan"],
-                summary["unit_tidak_berubah"], len(summary["unit_gagal"]))
-    return [p for r in results for p in r.paths], summary
+                    results.append(_failed_unit(job, exc))
+    return results

@@ -195,3 +195,34 @@ def test_a_few_units_read_by_their_keys_are_what_each_unit_query_gives(sample_wa
                 assert (got.tables[tid].columns, got.tables[tid].rows) == (t.columns, t.rows), tid
             assert got.issues == want.issues
             assert (got.nama_skpd, got.s_d_triwulan) == (want.nama_skpd, want.s_d_triwulan)
+
+
+@pytest.mark.parametrize("chunk", [1, 2])
+def test_planned_in_steps_gives_the_plan_s_jobs_the_city_first(city, config, tmp_path, monkeypatch, chunk):
+    """runner.planned(chunk=n), as the flow publishes many units while reading them: the city
+    read alone first, then n SKPD at a time, each job equal to the one plan() reads at once."""
+    read: list[list] = []
+    real = runner.load_units
+    monkeypatch.setattr(runner, "load_units",
+                        lambda con, cfg, units, *rest: read.append(list(units)) or real(con, cfg, units, *rest))
+    con = duckdb.connect(str(city), read_only=True)
+    try:
+        whole, _ = plan(con, tmp_path / "out", config, force=True)
+        read.clear()
+        with runner.planned(con, tmp_path / "out", config, force=True) as (todo, skipped, jobs):
+            assert sorted(todo) == sorted(UNITS) and not skipped
+            steps = list(jobs(chunk))
+    finally:
+        con.close()
+    skpd = [u for u in UNITS if u[1] != "KOTA"]
+    assert read == [[(TAHUN, "KOTA")]] + [skpd[i:i + chunk] for i in range(0, len(skpd), chunk)]
+    assert [j.unit.kode_skpd for j in steps] == ["KOTA", KODE, *OTHERS]
+    by_unit = {(j.unit.tahun, j.unit.kode_skpd): j for j in whole}
+    for job in steps:
+        want = by_unit[(job.unit.tahun, job.unit.kode_skpd)]
+        assert job.digest == want.digest and job.reuse_charts == want.reuse_charts
+        assert list(job.unit.tables) == list(want.unit.tables)
+        for tid, t in want.unit.tables.items():
+            assert (job.unit.tables[tid].columns, job.unit.tables[tid].rows) == (t.columns, t.rows), tid
+        assert job.unit.issues == want.unit.issues
+        assert (job.unit.nama_skpd, job.unit.s_d_triwulan) == (want.unit.nama_skpd, want.unit.s_d_triwulan)

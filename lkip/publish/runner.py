@@ -29,6 +29,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -36,7 +37,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import duckdb
 
@@ -93,6 +94,32 @@ def plan(
     (plan_digest.py); only the units to publish are read (snapshot.load_units). `on_views`, when
     given, is called with the materialised copy of every whole view ({view: table}) while it
     exists (the flow counts the run report's checks there)."""
+    with planned(con, output_dir, config, tahun, kode_skpd, force, units, on_views) as (_, skipped, read):
+        return list(read()), skipped
+
+
+# Units read per step by `planned`'s reader with a chunk: fewer than snapshot.FEW, so each step
+# reads only its units' rows.
+CHUNK = 6
+
+
+@contextlib.contextmanager
+def planned(
+    con: duckdb.DuckDBPyConnection,
+    output_dir: Path,
+    config: Any,
+    tahun: int | None = None,
+    kode_skpd: str | None = None,
+    force: bool = False,
+    units: list[tuple[int, str]] | None = None,
+    on_views: Any = None,
+) -> Iterator[tuple[list[tuple[int, str]], list[UnitResult], Any]]:
+    """`plan` as it goes: (the units to publish, the units up to date, `read(chunk=0)`: their jobs
+    as they are read), inside the views' materialised copies. With a chunk, the jobs come the city
+    first, alone, then `chunk` SKPD at a time, so that the first ones are published while the
+    others are read (a full city run: ~1,5 s of reading in this process, during which the workers
+    had nothing to do); without, all of them read at once, in `units`' order. Same UnitData either
+    way (tests/test_publish_plan.py)."""
     units = list_units(con, tahun, kode_skpd) if units is None else units
     with materialised(con) as views:  # each view evaluated once, for the digests and the reading
         if on_views is not None:
@@ -107,9 +134,19 @@ def plan(
                 skipped.append(UnitResult(key[0], key[1], folder, skipped=True))
             else:
                 todo.append(key)
-        loaded = load_units(con, config, todo, views) if todo else []
-    jobs = [UnitJob(unit, digests[(unit.tahun, unit.kode_skpd)], reuse_charts=not force) for unit in loaded]
-    return jobs, skipped
+
+        def read(chunk: int = 0) -> Iterator[UnitJob]:
+            if chunk > 0:
+                order = sorted(todo, key=lambda k: k[1] != KOTA)   # stable: the city, then the SKPD in order
+                steps = [order[:1]] + [order[i:i + chunk] for i in range(1, len(order), chunk)]
+            else:
+                steps = [todo]
+            for step in steps:
+                if step:
+                    for unit in load_units(con, config, step, views):
+                        yield UnitJob(unit, digests[(unit.tahun, unit.kode_skpd)], reuse_charts=not force)
+
+        yield list(todo), skipped, read
 
 
 def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
