@@ -163,6 +163,8 @@ class EarlyRead:
             if not on_processes(self.cfg, paths, self.workers):
                 return
             start_fork_server()
+            if self.cfg.get("runner.read_early", True) in (False, "false", 0):   # the fork server only
+                return
             import time
 
             from lkip import admission

@@ -149,3 +149,13 @@ def test_lkip_run_reads_a_big_drop_early_with_the_results_of_a_run_that_did_not(
     assert "5 berkas sudah mulai dibaca sebelum flow dimulai" in r.stdout + r.stderr
     assert warehouse_digest(ws) == example_run["digest"]
     assert csv_digest(ws) == example_run["csv"]
+
+
+def test_read_early_false_starts_the_fork_server_only(tmp_path, monkeypatch):
+    cfg = _workspace(tmp_path)
+    cfg.data["runner"]["read_early"] = False
+    started: list[bool] = []
+    monkeypatch.setattr(read_pool, "start_fork_server", lambda: started.append(True) or True)
+    early = _read_early(cfg)
+    assert started == [True] and early.pool is None and early.futures == {}
+    assert read_pool.adopt(cfg, read_pool.input_files(cfg), 2) is None
