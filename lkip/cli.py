@@ -297,6 +297,9 @@ def watch(
     from lkip import warmup
 
     warmup.for_later_runs("run")  # the first run starts with the imports done
+    from flows.runners import keep_publish_worker
+
+    keep_publish_worker(cfg)  # a re-drop's publish worker, imported once for every run (lkip.publish.standby)
 
     try:
         watch_and_run(cfg, one_run, stable_seconds=stable, max_runs=max_runs, log=console.print)
