@@ -4,7 +4,9 @@
         --out bench/results/2026-12-07-redrop16-watch.md
 
 WS: a city workspace after a full `lkip run` (bench/data/city_44_25000's folders in WS/input, their
-mtimes an hour back, `lkip run --workspace WS` once). Each round, for the old code (`git archive
+mtimes an hour back, `lkip run --workspace WS` once). For each code a copy of WS whose units that
+code published (`lkip report --force`: a change of lkip/publish republishes every unit once, not
+to be measured). Each round, for the old code (`git archive
 <commit>` of lkip, flows, sql, schemas first on PYTHONPATH) and the new (this worktree),
 alternating, on a fresh copy of WS: `lkip watch --stable-seconds 1 --max-runs 2` is started and
 left 10 s, then SKPD 4.01.03 drops two corrected registers (bench/generate.py `write_redrop`, as
@@ -74,10 +76,7 @@ def tree_cpu(root: int) -> float:
 
 def one(tree: Path | None, ready: Path, ws: Path, rows: int) -> dict[str, Any]:
     shutil.copytree(ready, ws, symlinks=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    if tree is not None:
-        env["PYTHONPATH"] = str(tree)
+    env = _env(tree)
     cmd = [str(Path(sys.executable).with_name("lkip")), "watch", "--workspace", str(ws), "--stable-seconds", "1",
            "--max-runs", "2"]
     proc = subprocess.Popen(cmd, env=env, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -125,6 +124,24 @@ def one(tree: Path | None, ready: Path, ws: Path, rows: int) -> dict[str, Any]:
             proc.kill()
             proc.wait()
     return out
+
+
+def _env(tree: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+    return env
+
+
+def _ready(tree: Path | None, workspace: Path, dest: Path) -> Path:
+    """A copy of the workspace whose every unit was published by this code (`lkip report --force`):
+    a code change republishes every unit once (its digest holds lkip/publish's source), which
+    must not fall into the measured runs."""
+    shutil.copytree(workspace, dest, symlinks=True)
+    subprocess.run([str(Path(sys.executable).with_name("lkip")), "report", "--workspace", str(dest), "--force"],
+                   env=_env(tree), cwd=dest, check=True, capture_output=True, timeout=600)
+    return dest
 
 
 def _tree(commit: str, dest: Path) -> Path:
@@ -202,8 +219,8 @@ cores are shared with other sessions: read the CPU seconds and the ratios of alt
 
 Command: `{res['command']}`
 
-Workspace: a 44-SKPD city after a full `lkip run` (bench/data/city_44_25000); each round a fresh
-copy, `lkip watch --stable-seconds 1 --max-runs 2`, SKPD 4.01.03 drops two corrected registers. Old:
+Workspace: a 44-SKPD city after a full `lkip run` (bench/data/city_44_25000), every unit then
+published by the code measured (`lkip report --force`); each round a fresh copy, `lkip watch --stable-seconds 1 --max-runs 2`, SKPD 4.01.03 drops two corrected registers. Old:
 `{res['old_commit']}`; new: this tree (`{res['new_commit']}`). Medians of {len(res['old'])} alternating
 rounds (wall: watch's line "menjalankan pipeline" to "Run selesai"; CPU: watch's whole process
 tree between those lines, temporary Prefect server included).
@@ -234,11 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="watch-redrop-ab-") as tmp:
         t = Path(tmp)
         trees = {"old": _tree(a.old, t / "old-tree"), "new": None}
+        ready = {name: _ready(tree, a.workspace, t / f"ready-{name}") for name, tree in trees.items()}
         last: dict[str, Path] = {}
         for i in range(a.rounds):
             for name in (("old", "new") if i % 2 == 0 else ("new", "old")):
                 ws = t / f"{name}-{i}"
-                r = one(trees[name], a.workspace, ws, a.rows)
+                r = one(trees[name], ready[name], ws, a.rows)
                 res[name].append(r)
                 print(name, i, json.dumps(r), file=sys.stderr)
                 if name in last:
