@@ -100,6 +100,10 @@ def early_pool(cfg: Config, n_units: int, every: bool = False) -> Any:
     workers = publish_workers(cfg)
     if kind == "dask" or workers <= 1 or n_units < int(cfg.get("publish.min_units_parallel", 4) or 4):
         return None
+    from lkip.publish import standby
+
+    if not every and (kept := standby.take()) is not None:  # `lkip watch`: imported already (lkip.publish.standby)
+        return kept
     from lkip.publish.runner import warm_pool
 
     return warm_pool(workers, every=every)

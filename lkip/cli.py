@@ -297,11 +297,23 @@ def watch(
     from lkip import warmup
 
     warmup.for_later_runs("run")  # the first run starts with the imports done
+    import threading
 
+    from flows.runners import keep_publish_worker
+
+    # a re-drop's publish worker, imported once for every run (lkip.publish.standby); started
+    # beside the warm-up, not before watching
+    keeping = threading.Thread(target=keep_publish_worker, args=(cfg,), name="lkip-publish-standby", daemon=True)
+    keeping.start()
     try:
         watch_and_run(cfg, one_run, stable_seconds=stable, max_runs=max_runs, log=console.print)
     except KeyboardInterrupt:
         pass
+    finally:
+        keeping.join(60)
+        from lkip.publish import standby
+
+        standby.close()
 
 
 @app.command()

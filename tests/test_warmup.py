@@ -100,3 +100,6 @@ def test_lkip_watch_starts_the_warm_up(monkeypatch, tmp_path):
     res = CliRunner().invoke(app, ["watch", "--workspace", str(tmp_path)])
     assert res.exit_code == 0, res.output
     assert calls == ["run"]
+    from lkip.publish import standby
+
+    assert not standby.enabled()  # the publish worker watch kept ends with it

@@ -21,10 +21,10 @@
   first, then its workbook and its documents (validasi, HTML, docx) as two jobs on two processes.
   Same files, same manifest, one UnitResult: when one SKPD re-drops a file, the city's publish is
   shared by both cores instead of running on one. With `here` (an `InProcess`'s submit: jobs run
-  in this process, one at a time) only the base (CSVs, charts) stays in the flow's process; the
-  workbook and then the documents go to the pool at once as one part (`after_warm`: once the
-  worker `warm_pool` started is ready), writing every sheet before Grafik while the charts are
-  drawn here (handoff.py), while this process goes on with the other units.
+  in this process, one at a time) the base (CSVs, charts) and then the documents stay in the flow's
+  process; the workbook goes to the pool at once (`after_warm`: once the worker `warm_pool`
+  started is ready), writing every sheet before Grafik while the charts are drawn here
+  (handoff.py), while this process goes on with the other units and the documents.
 """
 
 from __future__ import annotations
@@ -260,20 +260,27 @@ AFTER_BASE = "workbook+documents"  # one part on the pool: the workbook, then th
 
 
 def _here_and_pool(job: UnitJob, out: str, config: Any, submit: Any, here: Any) -> list[PartResult]:
-    """The workbook and then the documents handed to the pool at once as one part, the base (CSVs,
-    charts) here: the workbook's sheets are written while the charts are drawn, its Grafik sheet
-    and the documents once they are (handoff.ChartsLater); meanwhile this process goes on with the
-    other units (the re-dropped SKPD). [base, workbook and documents] (when the base fails the
-    part stops at the workbook's Grafik sheet)."""
+    """The workbook handed to the pool at once, the base (CSVs, charts) and then the documents
+    here: the workbook's sheets are written while the charts are drawn, its Grafik sheet once they
+    are (handoff.ChartsLater); this process goes on with the other units (the re-dropped SKPD) and
+    the documents meanwhile. [base, workbook, documents] (when the base fails the workbook stops at
+    its Grafik sheet and no documents are written).
+
+    The documents were written on the worker after the workbook (one part, sharing its layout
+    scope) when they cost more; since the HTML and docx work they are about half the workbook
+    (44-SKPD city: workbook ~1,2, documents ~0,5 CPU-s, the SKPD and the city's charts ~0,4 here),
+    so the worker's workbook alone is the longer side (bench/watch_redrop_ab.py)."""
     later = ChartsLater()
     sent, handed = False, None
     try:
         with ThreadPoolExecutor(1) as handing:  # `submit` may wait for the warm worker: not this thread
-            handed = handing.submit(submit, run_part, job, AFTER_BASE, out, config, later)
+            handed = handing.submit(submit, run_part, job, "workbook", out, config, later)
             base = here(run_part, job, "base", out, config).result()
             later.send(base.charts, base.error)
             sent = True
-            return [base, handed.result().result()]
+            documents = (here(run_part, job, "documents", out, config, base.charts).result()
+                         if base.error is None else PartResult())
+            return [base, handed.result().result(), documents]
     finally:
         if not sent:  # this process failed before the charts: the worker must not wait for them
             later.send(None, "dibatalkan")
