@@ -91,8 +91,10 @@ def test_two_redrops_through_the_kept_worker_equal_a_full_rebuild(tmp_path, pref
         assert summary["unit_diterbitkan"] == 2 and summary["unit_tidak_berubah"] == 2 and not summary["unit_gagal"]
         after = _snapshot(out)
         assert {rel.split("/")[1] for rel in after if after[rel] != before.get(rel)} == {KODE, "kota"}
-        # the publish step's shutdown left the same warm process for the next run
-        assert standby.take() is pool and pool.submit(_pid, 0).result(timeout=60) == worker
+        # the publish step's shutdown left the same warm process for the next run (a submit that
+        # finds it still handing back its last result may start the pool's second one: both stay)
+        assert standby.take() is pool and worker in pool._processes and pool._processes[worker].is_alive()
+        assert pool.submit(_pid, 0).result(timeout=60) in pool._processes
     assert sorted(split) == [(KODE, True), (KODE, True), ("kota", True), ("kota", True)]
 
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -114,7 +116,8 @@ def test_kept_pool_survives_shutdown_and_a_dead_one_is_replaced(kept):
     pool.shutdown(wait=False, cancel_futures=True)  # as the publish step does at its end
     with pool:  # and as a `with` block would
         pass
-    assert standby.take() is pool and pool.submit(_pid, 0).result(timeout=60) == pid
+    assert standby.take() is pool and pid in pool._processes and pool._processes[pid].is_alive()
+    assert pool.submit(_pid, 0).result(timeout=60) in pool._processes
     os.kill(pid, signal.SIGKILL)  # the worker dies between two runs
     deadline = time.monotonic() + 60
     while pool.usable() and time.monotonic() < deadline:
