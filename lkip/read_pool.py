@@ -48,7 +48,8 @@ PRELOAD = ["lkip.read_pool", "lkip.config", "lkip.ingest", "lkip.sources", "lkip
            # and what a publish worker imports (matplotlib, python-docx, Jinja2, xlsxwriter): the
            # same run's publish workers are forked from this server too (lkip.publish.runner
            # worker_pool), ~0,45 CPU-s more here once instead of ~0,8 CPU-s in each of them
-           "lkip.publish", "lkip.publish.runner"]
+           "lkip.publish", "lkip.publish.runner",
+           "lkip.fork_ready"]   # last: gc.freeze() of everything above (lkip/fork_ready.py)
 
 
 class ReaderFailed(Exception):
