@@ -32,7 +32,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import threading
 import time
@@ -46,6 +45,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 from city_run import _outputs, _settle  # noqa: E402
+from redrop_ab import _tree  # noqa: E402  (the old code: git archive of a commit)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -141,18 +141,6 @@ def _ready(tree: Path | None, workspace: Path, dest: Path) -> Path:
     shutil.copytree(workspace, dest, symlinks=True)
     subprocess.run([str(Path(sys.executable).with_name("lkip")), "report", "--workspace", str(dest), "--force"],
                    env=_env(tree), cwd=dest, check=True, capture_output=True, timeout=600)
-    return dest
-
-
-def _tree(commit: str, dest: Path) -> Path:
-    data = subprocess.run(["git", "archive", commit, "lkip", "sql", "schemas", "flows"], cwd=ROOT,
-                          check=True, capture_output=True).stdout
-    dest.mkdir(parents=True)
-    tmp = dest / "tree.tar"
-    tmp.write_bytes(data)
-    with tarfile.open(tmp) as t:
-        t.extractall(dest, filter="data")
-    tmp.unlink()
     return dest
 
 
