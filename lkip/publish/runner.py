@@ -79,22 +79,11 @@ def unit_folder(output_dir: Path, unit: UnitData) -> Path:
     return Path(output_dir) / str(unit.tahun) / unit.folder
 
 
-def plan(
-    con: duckdb.DuckDBPyConnection,
-    output_dir: Path,
-    config: Any,
-    tahun: int | None = None,
-    kode_skpd: str | None = None,
-    force: bool = False,
-    units: list[tuple[int, str]] | None = None,
-    on_views: Any = None,
-) -> tuple[list[UnitJob], list[UnitResult]]:
-    """(units to publish, units whose outputs are up to date); `units`: data.list_units(con,
-    tahun, kode_skpd) when the caller has it already. Each unit's digest is computed in DuckDB
-    (plan_digest.py); only the units to publish are read (snapshot.load_units). `on_views`, when
-    given, is called with the materialised copy of every whole view ({view: table}) while it
-    exists (the flow counts the run report's checks there)."""
-    with planned(con, output_dir, config, tahun, kode_skpd, force, units, on_views) as (_, skipped, read):
+def plan(con: duckdb.DuckDBPyConnection, output_dir: Path, config: Any, *args: Any,
+         **kwargs: Any) -> tuple[list[UnitJob], list[UnitResult]]:
+    """(units to publish, units whose outputs are up to date): `planned`, its units read at once.
+    The arguments are `planned`'s."""
+    with planned(con, output_dir, config, *args, **kwargs) as (_, skipped, read):
         return list(read()), skipped
 
 
@@ -114,8 +103,12 @@ def planned(
     units: list[tuple[int, str]] | None = None,
     on_views: Any = None,
 ) -> Iterator[tuple[list[tuple[int, str]], list[UnitResult], Any]]:
-    """`plan` as it goes: (the units to publish, the units up to date, `read(chunk=0)`: their jobs
-    as they are read), inside the views' materialised copies. With a chunk, the jobs come the city
+    """The units to publish, the units whose outputs are up to date, and `read(chunk=0)`: their
+    jobs as they are read, inside the views' materialised copies. `units`: data.list_units(con,
+    tahun, kode_skpd) when the caller has it already. Each unit's digest is computed in DuckDB
+    (plan_digest.py); only the units to publish are read (snapshot.load_units). `on_views`, when
+    given, is called with the materialised copy of every whole view ({view: table}) while it
+    exists (the flow counts the run report's checks there). With a chunk, the jobs come the city
     first, alone, then `chunk` SKPD at a time, so that the first ones are published while the
     others are read (a full city run: ~1,5 s of reading in this process, during which the workers
     had nothing to do); without, all of them read at once, in `units`' order. Same UnitData either
