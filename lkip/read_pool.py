@@ -177,7 +177,9 @@ class EarlyRead:
             with self.lock:
                 if self.handed or not paths:
                     return
-                self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(paths)), mp_context=process_context())
+                # as many workers as the flow would have: it goes on with this pool for every file not
+                # read here (processes start as work comes, so an idle one is never started)
+                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=process_context())
             admission.submit_within_budget(paths, [admission.estimate_mb(p, factor) for p in paths], budget,
                                            self._submit, _first_done)
         except _Handed:

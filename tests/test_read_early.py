@@ -159,3 +159,17 @@ def test_read_early_false_starts_the_fork_server_only(tmp_path, monkeypatch):
     early = _read_early(cfg)
     assert started == [True] and early.pool is None and early.futures == {}
     assert read_pool.adopt(cfg, read_pool.input_files(cfg), 2) is None
+
+
+def test_the_adopted_pool_has_every_worker_even_when_few_files_were_read_early(tmp_path):
+    """One settled file, five still fresh: the flow reads those five on the early pool, which
+    must have as many workers as the flow's own would."""
+    cfg = _workspace(tmp_path)
+    now = time.time()
+    for p in Path(cfg.input_dir).glob("*.xlsx"):
+        os.utime(p, (now, now))
+    early = _read_early(cfg)
+    assert len(early.futures) == 1
+    adopted = read_pool.adopt(cfg, read_pool.input_files(cfg), 2)
+    assert adopted is early and adopted.pool._max_workers == 2
+    adopted.pool.shutdown()
