@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run_bench import peak_of_command  # noqa: E402
+from run_bench import peak_of_command, write_result  # noqa: E402
 
 
 def one(data: Path, toml: str, timeout: float) -> dict:
@@ -80,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         med = {k: statistics.median(r.get(k) or 0 for r in rs) for k in ("wall", "cpu", "prepare", "stage", "publish")}
         lines.append(f"| {name} | {med['wall']:.2f} | {med['cpu']:.1f} | {med['prepare']:.2f} | {med['stage']:.2f} | "
                      f"{med['publish']:.2f} | {_rounds(rs)} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if a.out:
-        a.out.write_text(text)
+    write_result(a.out, "\n".join(lines) + "\n")
     return 0
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run_bench import peak_of_command  # noqa: E402
+from run_bench import peak_of_command, write_result  # noqa: E402
 
 
 def child(mode: str, workspace: str) -> int:
@@ -75,10 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{statistics.median(r['cpu'] for r in rs):.2f} |")
     lines += ["", "fork / spawn per round (wall, CPU): " + ", ".join(
         f"{f['wall'] / s['wall']:.2f} / {f['cpu'] / s['cpu']:.2f}" for f, s in zip(runs["fork"], runs["spawn"]))]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if a.out:
-        a.out.write_text(text)
+    write_result(a.out, "\n".join(lines) + "\n")
     return 0
 
 

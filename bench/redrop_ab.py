@@ -46,6 +46,10 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run_bench import write_result  # noqa: E402
+
 ROOT = HERE.parent
 
 
@@ -224,11 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                machine=f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}",
                command="python bench/redrop_ab.py " + " ".join(argv), warehouse=str(warehouse),
                units=res["new"][0]["units"], redrop=Path(redrop).name, old_commit=a.old, new_commit=head)
-    text = markdown(res)
-    print(text)
-    if a.out:
-        a.out.write_text(text, encoding="utf-8")
-        a.out.with_suffix(".json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+    write_result(a.out, markdown(res), res)
     return 0
 
 

@@ -326,6 +326,16 @@ def run_child(args: list[str], timeout: float, env: dict | None = None,
     return res
 
 
+def write_result(out: Path | None, text: str, data: Any = None) -> None:
+    """Print a benchmark's markdown; with `out`, write it there (UTF-8), and `data` beside it as
+    JSON (same name, .json)."""
+    print(text)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        if data is not None:
+            Path(out).with_suffix(".json").write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+
+
 def peak_of_command(args: list[str], timeout: float, env: dict | None = None,
                     cwd: Path | None = None) -> dict[str, Any]:
     """A whole command, timed from outside; peak RSS of its largest process via a wrapper."""

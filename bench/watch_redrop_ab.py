@@ -45,6 +45,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 from city_run import _outputs, _settle  # noqa: E402
+from run_bench import write_result  # noqa: E402
 from redrop_ab import _tree  # noqa: E402  (the old code: git archive of a commit)
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -255,11 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     res.update(when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load=(load0, os.getloadavg()),
                machine=f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}",
                command="python bench/watch_redrop_ab.py " + " ".join(argv), old_commit=a.old, new_commit=head)
-    text = markdown(res)
-    print(text)
-    if a.out:
-        a.out.write_text(text, encoding="utf-8")
-        a.out.with_suffix(".json").write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
+    write_result(a.out, markdown(res), res)
     return 0
 
 

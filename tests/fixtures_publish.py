@@ -137,3 +137,19 @@ def fresh_copy(template: Path, tmp: Path) -> Path:
     target.parent.mkdir(parents=True)
     shutil.copyfile(template, target)
     return target
+
+
+def spy_split(monkeypatch) -> list[tuple[str, bool]]:
+    """lkip.publish.runner.run_job_split, watched: (unit folder, whether part of it ran in the
+    flow's process) for each unit it split, as they come."""
+    import lkip.publish.runner as runner
+
+    calls: list[tuple[str, bool]] = []
+    real = runner.run_job_split
+
+    def spy(job, output_dir, config, submit, here=None):
+        calls.append((job.unit.folder, here is not None))
+        return real(job, output_dir, config, submit, here)
+
+    monkeypatch.setattr(runner, "run_job_split", spy)
+    return calls

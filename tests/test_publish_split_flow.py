@@ -12,11 +12,11 @@ import duckdb
 import pytest
 from prefect import flow
 
-import lkip.publish.runner as runner
 from flows.publish_step import publish_units
 from lkip.config import load_config
 from lkip.publish import publish_all
 from lkip.publish.digest import MANIFEST
+from fixtures_publish import spy_split
 from test_publish_runner import KODE, _cells, _city
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
@@ -58,14 +58,7 @@ def test_redrop_city_workbook_on_the_worker_same_bytes(tmp_path, prefect_api_url
     for folder in (KODE, "kota"):  # as after a re-drop of that SKPD: these two are published again
         (out / "2020" / folder / MANIFEST).unlink()
 
-    calls = []
-    real = runner.run_job_split
-
-    def spy(job, output_dir, config, submit, here=None):
-        calls.append((job.unit.folder, here is not None))
-        return real(job, output_dir, config, submit, here)
-
-    monkeypatch.setattr(runner, "run_job_split", spy)
+    calls = spy_split(monkeypatch)
     with temporary_settings(updates={PREFECT_API_URL: prefect_api_url}):
         paths, summary = _publish(cfg, str(warehouse))
     assert summary["unit_diterbitkan"] == 2 and summary["unit_tidak_berubah"] == 2 and not summary["unit_gagal"]

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from prefect import flow
 
-from flows.publish_step import early_pool, publish_units
+from flows.publish_step import early_pool
 from flows.runners import keep_publish_worker
 from lkip.config import load_config
 from lkip.publish import publish_all, standby
 from lkip.publish.digest import MANIFEST
+from fixtures_publish import spy_split
 from test_publish_runner import KODE, _city, _same_outputs, _snapshot
+from test_publish_split_flow import _publish  # the publish step in a flow of its own
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -28,15 +29,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 def kept():
     yield standby
     standby.close()
-
-
-@flow(persist_result=False)
-def _publish(cfg, warehouse: str):
-    con = duckdb.connect(warehouse, read_only=True)
-    try:
-        return publish_units(cfg, con)
-    finally:
-        con.close()
 
 
 def _pid(_: int) -> int:
@@ -58,8 +50,6 @@ def _redrop(warehouse: Path, amount: int) -> None:
 def test_two_redrops_through_the_kept_worker_equal_a_full_rebuild(tmp_path, prefect_api_url, kept, monkeypatch):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    import lkip.publish.runner as runner
-
     warehouse = _city(tmp_path / "wh" / "lkip.duckdb")
     cfg = load_config(workspace=tmp_path / "ws", overrides={
         "skpd": {KODE: "SEKRETARIAT DAERAH"},
@@ -75,14 +65,7 @@ def test_two_redrops_through_the_kept_worker_equal_a_full_rebuild(tmp_path, pref
     assert pool is not None and pool.lkip_warm.result(timeout=120)
     worker = pool.submit(_pid, 0).result(timeout=60)
 
-    split = []
-    real = runner.run_job_split
-
-    def spy(job, output_dir, config, submit, here=None):
-        split.append((job.unit.folder, here is not None))
-        return real(job, output_dir, config, submit, here)
-
-    monkeypatch.setattr(runner, "run_job_split", spy)
+    split = spy_split(monkeypatch)
     for amount in (1000, 2500):
         before = _snapshot(out)
         _redrop(warehouse, amount)
