@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import duckdb
@@ -41,7 +42,7 @@ class Table:
     base_id: str | None = None  # the view this table was split from, if any
 
     def col(self, name: str) -> list[Any]:
-        return [r.get(name) for r in self.rows]
+        return list(map(dict.get, self.rows, repeat(name)))
 
     def has(self, *names: str) -> bool:
         return all(n in self.columns for n in names)

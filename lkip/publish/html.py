@@ -14,17 +14,20 @@ from .labels import issue_for_reader, judul_laporan
 from .layout import (
     column_kind,
     display_columns,
-    display_rows,
     header_cells,
     indent_column,
     pct_sign,
-    row_style,
+    row_style_alone,
     short_title,
+    shown_row,
+    shown_text_columns,
+    style_columns,
     sumber_of,
+    table_levels,
     title_of,
 )
-from .html_rows import BodyRows, body_html
-from . import memo
+from .html_rows import BodyRows, Cells, body_html, row_html
+from . import memo, row_cache
 from .narrative import make_env
 
 
@@ -71,22 +74,33 @@ def _table_rows(table: Table, unit: UnitData, columns: list[str] | None) -> dict
         cls = "num" if k.kind in ("money", "pct", "number") else "code" if k.kind == "code" else ""
         ind = {i: f"{cls} ind{min(i, 3)}".strip() for i in range(1, 4)} if c == ind_col else None
         spec.append((c, k.kind, k.decimals, pct_sign(c, unit.tahun, unit.s_d_triwulan), cls, ind))
-    body = []
-    for row, shown in display_rows(table, cols, kinds):
-        _bold, indent, role = row_style(table, row)
+    text_cols = shown_text_columns(cols, kinds)
+
+    def render(row: dict[str, Any]) -> tuple[str, Cells, str]:
+        shown = shown_row(row, cols, text_cols)
+        _bold, indent, role = row_style_alone(table, row)
         tds = []
         for c, kind, decimals, sign, cls, ind in spec:
             if ind is not None and indent:
                 cls = ind[min(indent, 3)]
             tds.append((display(shown.get(c), kind, decimals, sign), cls))
-        body.append((role, tds))
+        return role, tds, row_html(role, tds)
+
+    # Each row is a function of its printed and emphasis columns given `spec` and the table's
+    # levels: kept between the publishes of one process (row_cache.py; a re-drop's city page)
+    keycols = tuple(dict.fromkeys([*cols, *style_columns(table)]))
+    spec_key = (tuple(s[:4] for s in spec), ind_col, table_levels(table))
+    slot = (unit.tahun, unit.kode_skpd, table.id, None if columns is None else tuple(columns))
+    rendered = row_cache.HTML_ROWS.rows(slot, spec_key, keycols, table.rows, render)
     return {"id": table.id, "title": title_of(table, unit), "nav": short_title(table), "head": head,
-            "rows": body, "sumber": sumber_of(table), "ncols": len(cols)}
+            "rows": [(role, tds) for role, tds, _ in rendered], "rows_html": [h for _, _, h in rendered],
+            "sumber": sumber_of(table), "ncols": len(cols)}
 
 
 def table_view(table: Table, unit: UnitData, columns: list[str] | None = None) -> dict[str, Any]:
     """Title, merged header rows and formatted body of a table; `columns` picks (and orders) a subset."""
     view = table_rows(table, unit, columns)
+    view.pop("rows_html")
     view["body"] = list(BodyRows(view.pop("rows")))
     return view
 
@@ -97,7 +111,7 @@ def page_table(table: Table, unit: UnitData) -> dict[str, Any]:
     view = table_rows(table, unit)
     rows = view.pop("rows")
     view["body"] = BodyRows(rows)
-    view["body_html"] = body_html(rows, view["ncols"])
+    view["body_html"] = body_html(view.pop("rows_html"), view["ncols"])
     return view
 
 

@@ -27,21 +27,24 @@ def esc(text: str) -> str:
     return text
 
 
-def body_html(rows: list[Row], ncols: int) -> Markup:
-    """What the bundled template's `{% for r in t.body %}` loop printed (trim_blocks, lstrip_blocks)."""
+def row_html(cls: str, cells: Cells) -> str:
+    """One body row as the bundled template's loop printed it (trim_blocks, lstrip_blocks)."""
+    out = [f'<tr class="{esc(cls)}">' if cls else "<tr>"]
+    add = out.append
+    for text, c in cells:
+        if c:
+            add(f'<td class="{esc(c)}">{esc(text)}</td>')
+        else:
+            add(f"<td>{esc(text)}</td>")
+    add("</tr>\n")
+    return "".join(out)
+
+
+def body_html(rows: list[str], ncols: int) -> Markup:
+    """What the bundled template's `{% for r in t.body %}` loop printed: the rows' row_html."""
     if not rows:
         return Markup(f'<tr><td colspan="{ncols or 1}">Tidak ada data.</td></tr>\n')
-    out: list[str] = []
-    add = out.append
-    for cls, cells in rows:
-        add(f'<tr class="{esc(cls)}">' if cls else "<tr>")
-        for text, c in cells:
-            if c:
-                add(f'<td class="{esc(c)}">{esc(text)}</td>')
-            else:
-                add(f"<td>{esc(text)}</td>")
-        add("</tr>\n")
-    return Markup("".join(out))
+    return Markup("".join(rows))
 
 
 class BodyRows(Sequence):

@@ -5,6 +5,7 @@ Shared by the workbook and the HTML page so both look like the report.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -86,20 +87,37 @@ def column_kind(table: Table, col: str) -> ColumnKind:
     return memo.cached(table, ("kind", col), lambda: _column_kind(table, col))
 
 
+_NUMBER_TYPES = frozenset((int, float, Decimal))
+
+
 def _column_kind(table: Table, col: str) -> ColumnKind:
-    values = [v for v in table.col(col) if v is not None and v != ""]
-    if values and all(isinstance(v, bool) for v in values):
+    raw = table.col(col)
+    # the set of the values' types first (a city's column: ~18 000 values): most columns are all
+    # Decimal or all text, decided without a Python-level test per value
+    types = set(map(type, raw))
+    types.discard(type(None))
+    if str in types:
+        if any(type(v) is str and v != "" for v in raw):
+            return ColumnKind("text", 0)
+        types.discard(str)  # only empty texts: as missing values
+    if not types:
+        return ColumnKind("text", 0)
+    if types == {bool}:
         return ColumnKind("bool", 0)
-    numeric = values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values)
-    if not numeric:
+    if not types <= _NUMBER_TYPES:   # bool among numbers, or another type
         return ColumnKind("text", 0)
     if _is_pct(col):
         return ColumnKind("pct", 2)
-    has_frac = any(float(v) != round(float(v)) for v in values)
+    has_frac = False
+    if Decimal in types:
+        decimals = [v for v in raw if type(v) is Decimal]
+        has_frac = any(map(operator.ne, decimals, map(Decimal.to_integral_value, decimals)))
+    if float in types and not has_frac:
+        has_frac = any(float(v) != round(float(v)) for v in raw if type(v) is float)
     money = (
         col in MONEY_NAMES or col.startswith(MONEY_PREFIXES)
         or (col == "realisasi" and "pagu" in table.columns)
-        or all(isinstance(v, Decimal) for v in values)
+        or types == {Decimal}
     )
     if money:
         return ColumnKind("money", 2 if has_frac else 0)
@@ -204,6 +222,12 @@ def row_style(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
     return got if got is not None else _row_style(table, row)
 
 
+def row_style_alone(table: Table, row: dict[str, Any]) -> tuple[bool, int, str]:
+    """row_style of one row, without working out every row of the table (row_cache renders only
+    the rows it has not kept)."""
+    return _row_style(table, row)
+
+
 _TOTAL_LEVELS = frozenset(("jumlah", "total", "rata_rata", "rata-rata", "rekap"))
 _TOTAL_TEXT_COLS = ("uraian", "program", "kode", "indikator", "sasaran", "nama", "unit", "perangkat_daerah")
 
@@ -265,24 +289,42 @@ def display_rows(table: Table, cols: list[str], kinds: dict[str, ColumnKind]) ->
 
 
 def _display_rows(table: Table, cols: list[str], kinds: dict[str, ColumnKind]) -> list[tuple[dict, dict]]:
-    text_cols = [c for c in cols if kinds[c].kind == "text" and c not in ("level", "baris")]
-    out = []
-    for row in table.rows:
-        shown = dict(row)
-        for c in cols:
-            v = shown.get(c)
-            if c in ("level", "baris") and v not in (None, ""):
-                shown[c] = row_kind(v)
-            elif isinstance(v, str):
-                shown[c] = total_word(v)
-        kind = str(row.get("level") or row.get("baris") or "").lower()
-        label = SUMMARY_KINDS.get(kind)
-        if label and text_cols:
-            said = {str(shown.get(c) or "").strip().upper() for c in text_cols}
-            if not said & (TOTAL_WORDS | {label.upper()}):
-                for c in text_cols:
-                    if shown.get(c) in (None, ""):
-                        shown[c] = label
-                        break
-        out.append((row, shown))
-    return out
+    text_cols = shown_text_columns(cols, kinds)
+    return [(row, shown_row(row, cols, text_cols)) for row in table.rows]
+
+
+def shown_text_columns(cols: list[str], kinds: dict[str, ColumnKind]) -> list[str]:
+    """The printed text columns a summary row's label may go in (shown_row's `text_cols`)."""
+    return [c for c in cols if kinds[c].kind == "text" and c not in ("level", "baris")]
+
+
+def shown_row(row: dict[str, Any], cols: list[str], text_cols: list[str]) -> dict[str, Any]:
+    """One row as shown (display_rows): a function of the row alone, given the printed columns."""
+    shown = dict(row)
+    for c in cols:
+        v = shown.get(c)
+        if c in ("level", "baris") and v not in (None, ""):
+            shown[c] = row_kind(v)
+        elif isinstance(v, str):
+            shown[c] = total_word(v)
+    kind = str(row.get("level") or row.get("baris") or "").lower()
+    label = SUMMARY_KINDS.get(kind)
+    if label and text_cols:
+        said = {str(shown.get(c) or "").strip().upper() for c in text_cols}
+        if not said & (TOTAL_WORDS | {label.upper()}):
+            for c in text_cols:
+                if shown.get(c) in (None, ""):
+                    shown[c] = label
+                    break
+    return shown
+
+
+def style_columns(table: Table) -> tuple[str, ...]:
+    """The columns a row's emphasis (row_style) reads, besides the table's levels."""
+    return tuple(c for c in ("level", "baris", *_TOTAL_TEXT_COLS) if c in table.columns)
+
+
+def table_levels(table: Table) -> frozenset[str]:
+    """Every row level of the table: with a row's own columns, all its emphasis depends on."""
+    _has_children(table, "program")  # fills the table's level set
+    return frozenset(table.__dict__["_levels"])
