@@ -10,6 +10,7 @@ import pytest
 
 from lkip.config import load_config
 from lkip.publish import row_cache
+from lkip.publish.csv_out import write_csv
 from lkip.publish.data import Table, UnitData
 from lkip.publish.html import render_html
 from lkip.publish.layout import MONEY_NAMES, MONEY_PREFIXES, ColumnKind, _column_kind, _is_pct
@@ -47,8 +48,10 @@ def _fresh(rows: list[dict], cfg) -> str:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     row_cache.HTML_ROWS.clear()
+    row_cache.CSV_ROWS.clear()
     yield
     row_cache.HTML_ROWS.clear()
+    row_cache.CSV_ROWS.clear()
 
 
 def test_a_later_render_reuses_unchanged_rows_and_writes_what_a_fresh_render_writes(tmp_path):
@@ -93,6 +96,32 @@ def test_a_change_that_alters_every_row_is_never_served_from_the_cache(tmp_path)
     assert row_cache.HTML_ROWS.hits - before < 5
     assert cached == _fresh(later, cfg)
     assert ">2,00<" in cached  # the unchanged rows too, with the new decimals
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_a_later_csv_reuses_unchanged_rows_and_writes_the_bytes_of_a_fresh_one(tmp_path, separator):
+    cfg = load_config(workspace=tmp_path)
+    cfg.data.setdefault("publish", {})["csv_separator"] = separator
+    rows = _rows(random.Random(3), 300)
+    target = tmp_path / "rekonsiliasi.csv"
+    write_csv(target, Table("rekonsiliasi", COLS, rows), cfg)
+    later = [dict(r) for r in rows]
+    later[5]["sp2d"] = Decimal("0.25")
+    later[6]["catatan"] = "=1+1"
+    del later[40:45]
+    for i, r in enumerate(later):
+        r["urutan"] = i + 1          # every later running number shifts
+    before = row_cache.CSV_ROWS.hits
+    cached = write_csv(target, Table("rekonsiliasi", COLS, later), cfg).read_bytes()
+    assert row_cache.CSV_ROWS.hits - before >= len(later) - 5
+
+    row_cache.CSV_ROWS.clear()
+    fresh = write_csv(tmp_path / "fresh.csv", Table("rekonsiliasi", COLS, later), cfg).read_bytes()
+    assert cached == fresh
+    text = cached.decode("utf-8-sig")
+    decimal = "." if separator == "," else ","
+    assert f"0{decimal}25" in text and "'=1+1" in text
+    assert text.splitlines()[-1].split(separator)[2] == str(len(later))  # urutan, col 3: written apart
 
 
 def test_the_cache_is_bounded():

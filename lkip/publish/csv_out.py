@@ -23,11 +23,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from . import row_cache
 from .data import Table
 from lkip.fmt import neutralise, write_bytes_atomic
 
 SEPARATORS = {";": ";", ",": ",", "tab": "\t", "\t": "\t"}
 DEFAULT_SEPARATOR = ";"
+RUNNING = "urutan"   # a table's running number: every row after a changed one has a new one
 
 
 def csv_options(config: Any = None) -> tuple[str, str]:
@@ -73,6 +75,17 @@ def write_csv(target: Path, table: Table, config: Any = None) -> Path:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=sep, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     w.writerow([neutralise(c) for c in table.columns])
-    for row in table.rows:
-        w.writerow([csv_value(row.get(c), dec) for c in table.columns])
+    # A row's cells but its running number are kept between the writes of one process
+    # (row_cache.py: a re-drop inside `lkip watch` formats only the changed rows of the city's
+    # reconciliation); the running number shifts after a changed block, so it is written apart.
+    cols = list(table.columns)
+    at = cols.index(RUNNING) if RUNNING in cols else None
+    keycols = tuple(c for c in cols if c != RUNNING)
+    cached = row_cache.CSV_ROWS.rows((str(target), sep, dec), (tuple(cols), sep, dec), keycols, table.rows,
+                                     lambda row: [csv_value(row.get(c), dec) for c in keycols])
+    if at is None:
+        w.writerows(cached)
+    else:
+        for row, cells in zip(table.rows, cached):
+            w.writerow([*cells[:at], csv_value(row.get(RUNNING), dec), *cells[at:]])
     return write_bytes_atomic(target, buf.getvalue().encode("utf-8-sig"))
