@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 
@@ -32,16 +32,23 @@ class FastCellSheet(Worksheet):
         spans: dict[int, str] = {}
         span_min = span_max = None
         lo, hi, last = self.dim_colmin, self.dim_colmax, self.dim_rowmax
+        table, comments = self.table, self.comments
         for row_num in range(self.dim_rowmin, last + 1):
-            for cols in (self.table.get(row_num), self.comments.get(row_num)):
+            for cols in (table.get(row_num), comments.get(row_num)):
                 if cols:
-                    used = [c for c in cols if lo <= c <= hi]
-                    if used:
+                    a, b = min(cols), max(cols)
+                    if a < lo or b > hi:  # not for cells xlsxwriter's writers stored (the range holds them)
+                        used = [c for c in cols if lo <= c <= hi]
+                        if not used:
+                            continue
                         a, b = min(used), max(used)
-                        if span_min is None:  # a new block: its first used row sets both
-                            span_min, span_max = a, b
-                        else:
-                            span_min, span_max = min(span_min, a), max(span_max, b)
+                    if span_min is None:  # a new block: its first used row sets both
+                        span_min, span_max = a, b
+                    else:
+                        if a < span_min:
+                            span_min = a
+                        if b > span_max:
+                            span_max = b
             if (row_num + 1) % 16 == 0 or row_num == last:
                 if span_min is not None:
                     spans[row_num // 16] = f"{span_min + 1}:{span_max + 1}"
@@ -50,13 +57,21 @@ class FastCellSheet(Worksheet):
 
     def _write_rows(self) -> None:
         """xlsxwriter's: each row with cells, a format or comments as a <row>, its cells in column
-        order, taken from the row's own columns instead of testing every column of the range."""
+        order, taken from the row's own columns instead of testing every column of the range. A row
+        is written in one piece: its plain cells (_write_cell) and, for a row without its own
+        properties, its <row> tag as one string each, with the column's letters and each format's
+        index looked up once per sheet."""
         if self.constant_memory:
             super()._write_rows()
             return
         self._calculate_spans()
         table, comments, row_info, spans = self.table, self.comments, self.row_info, self.row_spans
         lo, hi = self.dim_colmin, self.dim_colmax
+        write = self.fh.write
+        # a <row> without row_info is <row r= spans=> alone when the default height is the original one
+        plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        names: dict[int, str] = {}  # column -> its letters
+        xfs: dict[int, int] = {}  # id(format) -> its index (_get_xf_index assigns it at its first call)
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
@@ -66,10 +81,39 @@ class FastCellSheet(Worksheet):
             if not cells:
                 self._write_empty_row(row_num, span, info)
                 continue
-            self._write_row(row_num, span, info)
-            for col in sorted(c for c in cells if lo <= c <= hi):
-                self._write_cell(row_num, col, cells[col])
-            self._xml_end_tag("row")
+            rn = str(row_num + 1)
+            if info is None and plain_rows:
+                parts = [f'<row r="{rn}" spans="{span}">' if span else f'<row r="{rn}">']
+            else:
+                self._write_row(row_num, span, info)
+                parts = []
+            cols = sorted(cells)
+            if cols[0] < lo or cols[-1] > hi:
+                cols = [c for c in cols if lo <= c <= hi]
+            for col in cols:
+                cell = cells[col]
+                kind = type(cell)
+                fmt = cell.format
+                if fmt and (kind is CellBlankTuple or kind is CellNumberTuple or kind is CellStringTuple):
+                    xf = xfs.get(id(fmt))
+                    if xf is None:
+                        xf = xfs[id(fmt)] = fmt._get_xf_index()
+                    name = names.get(col)
+                    if name is None:
+                        name = names[col] = xl_col_to_name(col)
+                    if kind is CellBlankTuple:
+                        parts.append(f'<c r="{name}{rn}" s="{xf}"/>')
+                    elif kind is CellNumberTuple:
+                        parts.append(f'<c r="{name}{rn}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+                    else:
+                        parts.append(f'<c r="{name}{rn}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+                else:
+                    if parts:
+                        write("".join(parts))
+                        parts = []
+                    self._write_cell(row_num, col, cell)
+            parts.append("</row>")
+            write("".join(parts))
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
         kind = type(cell)
