@@ -170,9 +170,10 @@ def _direct(path: Path, writer: Any, workbook_class: Any, options: dict[str, Any
     for r in range(40):  # the first and the last column only plain values: their cells set the sheet's extent
         shifted = values[r % len(values):] + values[:r % len(values)]
         rows.append((r % 7 == 0, r % 3, "#FFF2CC" if r % 5 == 0 else None, [f"k{r % 4}"] + shifted + [r * 1.5]))
+    rows += [(False, 0, None, ["k"] + [None] * len(values) + [2.5])] * 2  # last rows: one line, no odd value
     writer(ws, 2, rows, [False] + numeric + [True], [10.0] * (len(values) + 2), cell_format, xlsx._lines,
            xlsx.ROW_POINTS)
-    ws.write_string(50, 0, "sumber")
+    ws.write_string(1, 2, "sumber")  # above the rows: the last rows stored set the sheet's extent
     wb.close()
 
 

@@ -146,7 +146,7 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
         for row, shown in display_rows(table, cols, kinds):
             bold, indent, role = row_style(table, row)
             fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
-            yield bold, indent, fill, [shown.get(c) for c in cols]
+            yield bold, indent, fill, list(map(shown.get, cols))
 
     xlsx_rows.write_data_rows(ws, first_data, styled_rows(), numeric, widths, cell_format, _lines, ROW_POINTS)
     last = first_data + len(table.rows)

@@ -58,9 +58,9 @@ class FastCellSheet(Worksheet):
     def _write_rows(self) -> None:
         """xlsxwriter's: each row with cells, a format or comments as a <row>, its cells in column
         order, taken from the row's own columns instead of testing every column of the range. A row
-        is written in one piece: its plain cells (_write_cell) and, for a row without its own
-        properties, its <row> tag as one string each, with the column's letters and each format's
-        index looked up once per sheet."""
+        is written in one piece: its plain cells (those _write_cell writes itself) and, for a row
+        without properties of its own, its <row> tag as one string each; the text after a plain
+        cell's reference is made once per kind of cell and format."""
         if self.constant_memory:
             super()._write_rows()
             return
@@ -70,8 +70,12 @@ class FastCellSheet(Worksheet):
         write = self.fh.write
         # a <row> without row_info is <row r= spans=> alone when the default height is the original one
         plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
-        names: dict[int, str] = {}  # column -> its letters
-        xfs: dict[int, int] = {}  # id(format) -> its index (_get_xf_index assigns it at its first call)
+        names = [xl_col_to_name(c) for c in range(hi + 1)]
+        # per format: what follows the reference of a blank, number or string cell. A format's index
+        # is assigned at its first _get_xf_index, in the order the cells are written, as before
+        blank: dict[Any, str] = {}
+        number: dict[Any, str] = {}
+        string: dict[Any, str] = {}
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
@@ -87,32 +91,42 @@ class FastCellSheet(Worksheet):
             else:
                 self._write_row(row_num, span, info)
                 parts = []
-            cols = sorted(cells)
-            if cols[0] < lo or cols[-1] > hi:
-                cols = [c for c in cols if lo <= c <= hi]
-            for col in cols:
-                cell = cells[col]
+            append = parts.append
+            items = sorted(cells.items())  # columns are distinct: the cells themselves are never compared
+            if items[0][0] < lo or items[-1][0] > hi:
+                items = [(c, v) for c, v in items if lo <= c <= hi]
+            for col, cell in items:
                 kind = type(cell)
-                fmt = cell.format
-                if fmt and (kind is CellBlankTuple or kind is CellNumberTuple or kind is CellStringTuple):
-                    xf = xfs.get(id(fmt))
-                    if xf is None:
-                        xf = xfs[id(fmt)] = fmt._get_xf_index()
-                    name = names.get(col)
-                    if name is None:
-                        name = names[col] = xl_col_to_name(col)
-                    if kind is CellBlankTuple:
-                        parts.append(f'<c r="{name}{rn}" s="{xf}"/>')
-                    elif kind is CellNumberTuple:
-                        parts.append(f'<c r="{name}{rn}" s="{xf}"><v>{cell.number:.16G}</v></c>')
-                    else:
-                        parts.append(f'<c r="{name}{rn}" s="{xf}" t="s"><v>{cell.string}</v></c>')
-                else:
-                    if parts:
-                        write("".join(parts))
-                        parts = []
-                    self._write_cell(row_num, col, cell)
-            parts.append("</row>")
+                if kind is CellBlankTuple:
+                    fmt = cell[0]
+                    tail = blank.get(fmt)
+                    if tail is None and fmt:
+                        tail = blank[fmt] = f'" s="{fmt._get_xf_index()}"/>'
+                    if tail is not None:
+                        append(f'<c r="{names[col]}{rn}{tail}')
+                        continue
+                elif kind is CellNumberTuple:
+                    value, fmt = cell
+                    tail = number.get(fmt)
+                    if tail is None and fmt:
+                        tail = number[fmt] = f'" s="{fmt._get_xf_index()}"><v>'
+                    if tail is not None:
+                        append(f'<c r="{names[col]}{rn}{tail}{value:.16G}</v></c>')
+                        continue
+                elif kind is CellStringTuple:
+                    value, fmt = cell
+                    tail = string.get(fmt)
+                    if tail is None and fmt:
+                        tail = string[fmt] = f'" s="{fmt._get_xf_index()}" t="s"><v>'
+                    if tail is not None:
+                        append(f'<c r="{names[col]}{rn}{tail}{value}</v></c>')
+                        continue
+                if parts:  # any other cell: xlsxwriter's own writer, after what came before it
+                    write("".join(parts))
+                    parts = []
+                    append = parts.append
+                self._write_cell(row_num, col, cell)
+            append("</row>")
             write("".join(parts))
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:

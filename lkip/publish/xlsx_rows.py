@@ -57,6 +57,7 @@ def write_data_rows(ws: Any, first: int, rows: Iterable[tuple[bool, int, str | N
     table, rowmax, half = ws.table, ws.xls_rowmax, ws.xls_strmax // 2
     sst = ws.str_table._get_shared_string_index if fast else None
     styles: dict[tuple, tuple[list, list, list]] = {}  # per row style: blank cells, number and text formats
+    stored: tuple[int, int] | None = None  # the first and last row whose cells were stored here
     for r, (bold, indent, fill, values) in enumerate(rows, start=first):
         limit = wide if bold else plain
         lines = 1
@@ -75,6 +76,12 @@ def write_data_rows(ws: Any, first: int, rows: Iterable[tuple[bool, int, str | N
         blanks, numbers, texts = style
         cells = table[r]
         for i, v in enumerate(values):
+            if v is None:  # most cells of a city's tables: the borders of empty columns
+                c = blanks[i]
+                if c is None:
+                    c = blanks[i] = _new(CellBlankTuple, (cell_format("blank", i, bold, fill),))
+                cells[i] = c
+                continue
             t = type(v)
             if t is str and v:
                 if len(v) > limit[i] or "\n" in v:
@@ -89,7 +96,7 @@ def write_data_rows(ws: Any, first: int, rows: Iterable[tuple[bool, int, str | N
                     if f is None:
                         f = texts[i] = cell_format("text", i, bold, fill, indent, False)
                 cells[i] = _new(CellStringTuple, (sst(v), f))
-            elif v is None or t is str:  # None or ""
+            elif t is str:  # ""
                 c = blanks[i]
                 if c is None:
                     c = blanks[i] = _new(CellBlankTuple, (cell_format("blank", i, bold, fill),))
@@ -107,8 +114,10 @@ def write_data_rows(ws: Any, first: int, rows: Iterable[tuple[bool, int, str | N
                 if isinstance(v, str) and (len(v) > limit[i] or "\n" in v):
                     lines = max(lines, lines_of(v, widths[i], bold))
                 write_cell(ws, r, i, v, numeric[i], bold, indent, fill, cell_format)
-        if ncol:  # every column got a cell: the sheet's extent as xlsxwriter's writers set it
-            ws._check_dimensions(r, 0)
-            ws._check_dimensions(r, ncol - 1)
+        if ncol:  # every column got a cell
+            stored = (stored[0], r) if stored else (r, r)
         if lines > 1:  # wrapped text: the row is as tall as its text (LibreOffice does not grow it itself)
             ws.set_row(r, row_points * lines + 2)
+    if stored:  # the sheet's extent, as xlsxwriter's writers set it cell by cell
+        ws._check_dimensions(stored[0], 0)
+        ws._check_dimensions(stored[1], ncol - 1)
