@@ -12,8 +12,12 @@ xlsxwriter's `_write_cell`, `_xml_number_element`, `_xml_string_element` and `_x
 write for it (tests/test_xlsx_cells.py compares the sheet XML of both on every kind of cell).
 Every other cell (formulas, rich strings, booleans, errors, a cell without a format) goes to
 xlsxwriter's own method. `_write_rows` and `_calculate_spans` are xlsxwriter's, walking each
-row's own columns instead of every column of the sheet's range for every row. The class is handed to xlsxwriter by its documented hook
-(`Workbook.worksheet_class`); it relies on the cell tuples of xlsxwriter 3.x (constraints.txt).
+row's own columns instead of every column of the sheet's range for every row; `_write_rows`
+writes those plain cells itself as `_write_cell` does (the text after the reference made once per
+kind of cell and format) and a row without properties of its own as one string, `<row>` tag
+included (tests/test_xlsx_rows.py: whole workbooks). The class is handed to xlsxwriter by its
+documented hook (`Workbook.worksheet_class`); it relies on the cell tuples of xlsxwriter 3.x
+(constraints.txt).
 """
 
 from __future__ import annotations
