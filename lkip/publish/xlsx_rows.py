@@ -7,7 +7,7 @@ dimension check (`_check_dimensions`), a new cell tuple and a format lookup. Her
 is decided from its value's type, its format comes from a list per row style (bold, indent,
 fill) and column, and the cell is stored as the very tuple xlsxwriter stores
 (`CellBlankTuple/CellNumberTuple/CellStringTuple`; a formatted blank's tuple is shared, tuples
-are immutable) into `ws.table[row]`, the sheet's dimensions updated once per row. Shared strings
+are immutable) into `ws.table[row]`, the sheet's extent set once at the end. Shared strings
 take their index from `str_table._get_shared_string_index` in the same order as before (row by
 row, column by column), so the workbook is the same byte for byte (tests/test_xlsx_rows.py).
 
@@ -31,7 +31,8 @@ _new = tuple.__new__  # a cell tuple without the namedtuple's Python-level __new
 
 def write_cell(ws: Any, r: int, i: int, value: Any, numeric: bool, bold: bool, indent: int, fill: str | None,
                cell_format: Callable[..., Any]) -> None:
-    """One cell of a data row, through xlsxwriter's writers (what every cell went through before)."""
+    """One cell of a data row, through xlsxwriter's writers (what every cell went through before): the
+    undecorated ones, as these row and column numbers are never an "A1" reference."""
     if value is None or value == "":
         ws._write_blank(r, i, None, cell_format("blank", i, bold, fill))
     elif numeric and isinstance(value, (int, float, Decimal)):
