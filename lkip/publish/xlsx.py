@@ -7,7 +7,6 @@ system). Text is always written with write_string, never parsed as a formula or 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import xlsxwriter
 
 from .data import Table, UnitData
 from lkip.fmt import atomic_path, is_formula_like
-from . import labels, xlsx_cells
+from . import labels, xlsx_cells, xlsx_rows
 from .zipdeflate import fast_deflate
 from .layout import (
     column_kind,
@@ -143,33 +142,13 @@ def write_table_sheet(wb: xlsxwriter.Workbook, fm: _Formats, name: str, table: T
             cell_formats[key] = f
         return f
 
-    # a cell needs more than one line only when it is text longer than its line (or holding a newline):
-    # per column (index, chars per line as _lines counts them, plain / bold), the rest is one line
-    per_line = [(i, int(max(4.0, w * 1.2 - 1)), int(max(4.0, w * 1.1 - 1))) for i, w in enumerate(widths)]
-    # xlsxwriter's undecorated writers: what write_blank/_number/_string call once their decorator has
-    # checked for an "A1" reference (int() of the row, ~1 µs a cell), which these numbers never are
-    write_blank, write_number, write_string = ws._write_blank, ws._write_number, ws._write_string
-    for r, (row, shown) in enumerate(display_rows(table, cols, kinds), start=first_data):
-        bold, indent, role = row_style(table, row)
-        fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
-        values = [shown.get(c) for c in cols]
-        lines = 1
-        for i, plain, wide in per_line:
-            v = values[i]
-            if isinstance(v, str) and (len(v) > (wide if bold else plain) or "\n" in v):
-                lines = max(lines, _lines(v, widths[i], bold))
-        if lines > 1:  # wrapped text: the row is as tall as its text (LibreOffice does not grow it itself)
-            ws.set_row(r, ROW_POINTS * lines + 2)
-        for i, value in enumerate(values):
-            if value is None or value == "":
-                write_blank(r, i, None, cell_format("blank", i, bold, fill))
-            elif numeric[i] and isinstance(value, (int, float, Decimal)):
-                write_number(r, i, float(value), cell_format("number", i, bold, fill))
-            elif isinstance(value, bool):
-                write_string(r, i, "Ya" if value else "Tidak", cell_format("bool", i, bold, fill))
-            else:
-                text = str(value)
-                write_string(r, i, text, cell_format("text", i, bold, fill, indent, is_formula_like(text)))
+    def styled_rows():
+        for row, shown in display_rows(table, cols, kinds):
+            bold, indent, role = row_style(table, row)
+            fill = TOTAL_FILL if role == "total" else PROGRAM_FILL if role == "program" else None
+            yield bold, indent, fill, list(map(shown.get, cols))
+
+    xlsx_rows.write_data_rows(ws, first_data, styled_rows(), numeric, widths, cell_format, _lines, ROW_POINTS)
     last = first_data + len(table.rows)
     if not table.rows:
         ws.write_string(first_data, 0, "Tidak ada data.", fm.get(italic=True))
