@@ -43,7 +43,7 @@ def test_workbook_written_while_the_charts_are_drawn(kota, tmp_path, monkeypatch
     real_documents = publish_pkg.publish_documents
 
     def docs(*a, **k):
-        documents.append(threading.current_thread() is threading.main_thread())
+        documents.append((threading.current_thread() is threading.main_thread(), waiting.is_set()))
         return real_documents(*a, **k)
 
     def base(*a, **k):  # the charts are drawn only once the workbook is waiting for them
@@ -62,7 +62,8 @@ def test_workbook_written_while_the_charts_are_drawn(kota, tmp_path, monkeypatch
     with ThreadPoolExecutor(2) as pool:  # the worker process, as a thread (nothing drawn there)
         res = run_job_split(job, tmp_path / "split", cfg, pool.submit, InProcess(first=1).submit)
     assert res.error is None, res.error
-    assert documents == [True]  # here (the caller's thread), with the charts as drawn, not on the "pool"
+    # on the "pool", after the workbook (which waited for the charts): one part, one layout
+    assert documents == [(False, True)]
     assert order[0] == ("workbook sheets written, charts planned", len(publish_pkg.planned_charts(job.unit, tmp_path)))
     assert order[1] == ("base waits for the workbook", True) and order[0][1] > 0
     serial = run_job(job, tmp_path / "serial", cfg)

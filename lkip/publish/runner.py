@@ -220,8 +220,9 @@ def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list
 def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any, here: Any = None) -> UnitResult:
     """run_job for a big unit, its parts handed to `submit` (a process pool's): base first, then
     the workbook and the documents side by side; the manifest written here once all are done.
-    `here` (an InProcess's submit): the base runs in this process, the workbook and the documents
-    on the pool from the start (they get the charts once the base has drawn them: `_here_and_pool`).
+    `here` (an InProcess's submit): the base runs in this process, the workbook and then the
+    documents on the pool from the start (they get the charts once the base has drawn them:
+    `_here_and_pool`).
     The same files and the same result as run_job; never raises."""
     unit = job.unit
     folder = unit_folder(Path(output_dir), unit)
@@ -253,27 +254,25 @@ AFTER_BASE = "workbook+documents"  # one part on the pool: the workbook, then th
 
 
 def _here_and_pool(job: UnitJob, out: str, config: Any, submit: Any, here: Any) -> list[PartResult]:
-    """The workbook handed to the pool at once, the base (CSVs, charts) and then the documents
-    here: the workbook's sheets are written while the charts are drawn, its Grafik sheet once they
-    are (handoff.ChartsLater); this process goes on with the other units (the re-dropped SKPD) and
-    the documents meanwhile. [base, workbook, documents] (when the base fails the workbook stops at
-    its Grafik sheet and no documents are written).
+    """The workbook and then the documents handed to the pool at once (one part: they share the
+    unit's layout, memo.py), the base (CSVs, charts) here: the workbook's sheets are written while
+    the charts are drawn, its Grafik sheet once they are (handoff.ChartsLater); this process goes
+    on with the other units (the re-dropped SKPD) meanwhile. [base, workbook and documents] (when
+    the base fails the workbook stops at its Grafik sheet and no documents are written).
 
-    The documents were written on the worker after the workbook (one part, sharing its layout
-    scope) when they cost more; since the HTML and docx work they are about half the workbook
-    (44-SKPD city: workbook ~1,2, documents ~0,5 CPU-s, the SKPD and the city's charts ~0,4 here),
-    so the worker's workbook alone is the longer side (bench/watch_redrop_ab.py)."""
+    The documents were written here, beside the workbook, while the workbook cost ~1 CPU-s of
+    the 44-SKPD city; with the workbook at ~0,5 (xlsx_rows.py) this process was the longer side
+    (its base, the SKPD and the city's page), so the worker writes both again. In `lkip watch` it
+    is the same kept worker each time (standby.py), so its page keeps its rows (row_cache.py)."""
     later = ChartsLater()
     sent, handed = False, None
     try:
         with ThreadPoolExecutor(1) as handing:  # `submit` may wait for the warm worker: not this thread
-            handed = handing.submit(submit, run_part, job, "workbook", out, config, later)
+            handed = handing.submit(submit, run_part, job, AFTER_BASE, out, config, later)
             base = here(run_part, job, "base", out, config).result()
             later.send(base.charts, base.error)
             sent = True
-            documents = (here(run_part, job, "documents", out, config, base.charts).result()
-                         if base.error is None else PartResult())
-            return [base, handed.result().result(), documents]
+            return [base, handed.result().result()]
     finally:
         if not sent:  # this process failed before the charts: the worker must not wait for them
             later.send(None, "dibatalkan")
