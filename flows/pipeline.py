@@ -393,7 +393,10 @@ class _warehouse_slot:
     """Prefect global concurrency `lkip-warehouse` (1 slot) when runs go to a real server.
 
     The file lock already serialises runs on one machine; the Prefect limit also shows the wait
-    in the UI and covers runs started by workers elsewhere. The temporary server has no limits.
+    in the UI and covers runs started by workers elsewhere. The temporary server has no limits;
+    on a server without the limit (created by `lkip serve`) no slot is asked for: that request,
+    a write, was answered 503 by a server still busy with the last run, and retried ~2 s later
+    (the second re-drop inside `lkip watch` took ~2 s longer than the others).
     """
 
     def __enter__(self):
@@ -401,10 +404,14 @@ class _warehouse_slot:
         from lkip.prefect_env import using_real_server
 
         if using_real_server() and os.environ.get("LKIP_NO_GLOBAL_CONCURRENCY") != "1":
+            from flows.serve import GLOBAL_LIMIT, global_limit_exists
+
+            if global_limit_exists() is False:  # a workspace server without `lkip serve`
+                return self
             try:
                 from prefect.concurrency.sync import concurrency
 
-                self._cm = concurrency("lkip-warehouse", occupy=1, strict=False)
+                self._cm = concurrency(GLOBAL_LIMIT, occupy=1, strict=False)
                 self._cm.__enter__()
             except Exception:
                 self._cm = None
