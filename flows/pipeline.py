@@ -404,7 +404,7 @@ class _warehouse_slot:
         from lkip.prefect_env import using_real_server
 
         if using_real_server() and os.environ.get("LKIP_NO_GLOBAL_CONCURRENCY") != "1":
-            from flows.serve import GLOBAL_LIMIT, global_limit_exists
+            from flows.global_limit import GLOBAL_LIMIT, global_limit_exists
 
             if global_limit_exists() is False:  # a workspace server without `lkip serve`
                 return self

@@ -8,7 +8,7 @@ import contextlib
 
 import pytest
 
-import flows.serve
+import flows.global_limit
 from flows import pipeline
 
 
@@ -36,7 +36,7 @@ def asked(monkeypatch):
     (None, [("enter", "lkip-warehouse", 1), ("exit", "lkip-warehouse")]),  # cannot tell: ask as before
 ])
 def test_a_slot_is_asked_for_only_when_the_limit_may_exist(monkeypatch, asked, exists, expected):
-    monkeypatch.setattr(flows.serve, "global_limit_exists", lambda: exists)
+    monkeypatch.setattr(flows.global_limit, "global_limit_exists", lambda: exists)
     with pipeline._warehouse_slot():
         pass
     assert asked == expected
@@ -44,7 +44,7 @@ def test_a_slot_is_asked_for_only_when_the_limit_may_exist(monkeypatch, asked, e
 
 def test_no_slot_on_the_temporary_server(monkeypatch, asked):
     monkeypatch.setattr("lkip.prefect_env.using_real_server", lambda: False)
-    monkeypatch.setattr(flows.serve, "global_limit_exists", lambda: pytest.fail("no server to ask"))
+    monkeypatch.setattr(flows.global_limit, "global_limit_exists", lambda: pytest.fail("no server to ask"))
     with pipeline._warehouse_slot():
         pass
     assert asked == []
