@@ -15,7 +15,6 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from lkip.fmt import is_formula_like
 from lkip.publish import xlsx, xlsx_cells, xlsx_rows
 from lkip.publish.data import Table, UnitData
 
@@ -33,16 +32,8 @@ def reference_rows(ws: Any, first: int, rows: Any, numeric: list[bool], widths: 
                 lines = max(lines, lines_of(v, widths[i], bold))
         if lines > 1:
             ws.set_row(r, row_points * lines + 2)
-        for i, value in enumerate(values):
-            if value is None or value == "":
-                ws._write_blank(r, i, None, cell_format("blank", i, bold, fill))
-            elif numeric[i] and isinstance(value, (int, float, Decimal)):
-                ws._write_number(r, i, float(value), cell_format("number", i, bold, fill))
-            elif isinstance(value, bool):
-                ws._write_string(r, i, "Ya" if value else "Tidak", cell_format("bool", i, bold, fill))
-            else:
-                text = str(value)
-                ws._write_string(r, i, text, cell_format("text", i, bold, fill, indent, is_formula_like(text)))
+        for i, value in enumerate(values):  # each cell through xlsxwriter's writers (the old path)
+            xlsx_rows.write_cell(ws, r, i, value, numeric[i], bold, indent, fill, cell_format)
 
 
 class Label(str):
