@@ -157,8 +157,19 @@ def _old_column_kind(table: Table, col: str) -> ColumnKind:
 
 def test_column_kinds_equal_the_per_value_tests():
     rng = random.Random(5)
+    class F(float):
+        pass
+
+    class S(str):
+        pass
+
+    class D(Decimal):
+        pass
+
+    # subclasses last: most columns hold only the plain types (the set-of-types path), some also
+    # a subclass (the per-value path)
     pool = [None, "", "teks", True, False, 0, 3, -2, 1.0, 2.5, Decimal("4"), Decimal("4.00"), Decimal("0.25"),
-            Decimal("-7.10")]
+            Decimal("-7.10"), F(1.5), F(2.0), S(""), S("x"), D("3"), D("0.5")]
     names = ["nilai", "persen_capaian", "pagu", "realisasi", "urutan", "tahun_awal", "jumlah"]
     seen = set()
     for _ in range(3000):

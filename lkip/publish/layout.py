@@ -9,7 +9,7 @@ import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from . import memo
 from .data import LINEAGE, ROMAWI, Table, UnitData
@@ -87,15 +87,15 @@ def column_kind(table: Table, col: str) -> ColumnKind:
     return memo.cached(table, ("kind", col), lambda: _column_kind(table, col))
 
 
-_NUMBER_TYPES = frozenset((int, float, Decimal))
-
-
 def _column_kind(table: Table, col: str) -> ColumnKind:
     raw = table.col(col)
     # the set of the values' types first (a city's column: ~18 000 values): most columns are all
-    # Decimal or all text, decided without a Python-level test per value
+    # Decimal or all text, decided without a Python-level test per value; a column holding any
+    # other type (a subclass) takes the per-value tests, which decide the same for these
     types = set(map(type, raw))
     types.discard(type(None))
+    if not types <= _PLAIN_TYPES:
+        return _column_kind_per_value(table, col, raw)
     if str in types:
         if any(type(v) is str and v != "" for v in raw):
             return ColumnKind("text", 0)
@@ -104,20 +104,43 @@ def _column_kind(table: Table, col: str) -> ColumnKind:
         return ColumnKind("text", 0)
     if types == {bool}:
         return ColumnKind("bool", 0)
-    if not types <= _NUMBER_TYPES:   # bool among numbers, or another type
+    if bool in types:   # bool among numbers
         return ColumnKind("text", 0)
+
+    def has_frac() -> bool:
+        if Decimal in types:
+            decimals = [v for v in raw if type(v) is Decimal]
+            if any(map(operator.ne, decimals, map(Decimal.to_integral_value, decimals))):
+                return True
+        return float in types and any(float(v) != round(float(v)) for v in raw if type(v) is float)
+
+    return _numeric_kind(table, col, has_frac, types == {Decimal})
+
+
+_PLAIN_TYPES = frozenset((str, bool, int, float, Decimal))
+
+
+def _column_kind_per_value(table: Table, col: str, raw: list[Any]) -> ColumnKind:
+    values = [v for v in raw if v is not None and v != ""]
+    if values and all(isinstance(v, bool) for v in values):
+        return ColumnKind("bool", 0)
+    numeric = values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values)
+    if not numeric:
+        return ColumnKind("text", 0)
+    return _numeric_kind(table, col, lambda: any(float(v) != round(float(v)) for v in values),
+                         all(isinstance(v, Decimal) for v in values))
+
+
+def _numeric_kind(table: Table, col: str, fraction: Callable[[], bool], all_decimal: bool) -> ColumnKind:
+    """A numeric column's kind; `fraction()`: whether a value has a fractional part (not asked
+    for a percentage, which always shows two decimals)."""
     if _is_pct(col):
         return ColumnKind("pct", 2)
-    has_frac = False
-    if Decimal in types:
-        decimals = [v for v in raw if type(v) is Decimal]
-        has_frac = any(map(operator.ne, decimals, map(Decimal.to_integral_value, decimals)))
-    if float in types and not has_frac:
-        has_frac = any(float(v) != round(float(v)) for v in raw if type(v) is float)
+    has_frac = fraction()
     money = (
         col in MONEY_NAMES or col.startswith(MONEY_PREFIXES)
         or (col == "realisasi" and "pagu" in table.columns)
-        or types == {Decimal}
+        or all_decimal
     )
     if money:
         return ColumnKind("money", 2 if has_frac else 0)

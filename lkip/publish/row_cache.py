@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
-MAX_ROWS = 400_000  # every slot's rows together; past it the cache starts again empty
+MAX_ROWS = 100_000  # every slot's rows together (a 44-SKPD city: ~40 000); past it the cache starts again empty
 
 
 class RowCache:
