@@ -112,3 +112,30 @@ def test_only_the_planned_charts_are_taken(tmp_path):
     with pytest.raises(RuntimeError, match="tidak selesai"):
         late.wait(one)
     assert not Path(later.path).exists() and not Path(late.path).exists()
+
+
+def test_a_worker_whose_parent_is_not_the_flow_waits_while_the_flow_runs(tmp_path):
+    """A worker forked from the run's fork server has the fork server for parent: it waits for the
+    charts as long as the flow's process runs, and stops once that process is gone."""
+    import subprocess
+    import sys
+
+    flow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # stands for the flow's process
+    try:
+        later = handoff.ChartsLater(timeout=30)
+        later.parent = flow.pid   # not this process, not its parent
+        sender = threading.Timer(0.3, later.send, args=([],))
+        sender.start()
+        assert later.wait([]) == []   # waited for the message instead of giving up at once
+        later.discard()
+
+        gone = handoff.ChartsLater(timeout=30)
+        gone.parent = flow.pid
+        flow.kill()
+        flow.wait()
+        with pytest.raises(RuntimeError, match="proses utama berhenti"):
+            gone.wait([])
+        gone.discard()
+    finally:
+        flow.kill()
+        flow.wait()

@@ -38,6 +38,25 @@ def _charts(charts: Iterable[Any]) -> list[list[Any]]:
     return [[str(c.key), str(c.label), str(c.path), int(c.width), int(c.height)] for c in charts]
 
 
+def _alive(pid: int) -> bool:
+    """Whether the flow's process `pid` still runs. Asked of that process itself, not as this
+    worker's parent: a worker forked from the run's fork server (lkip.read_pool) has the fork
+    server for parent, and was told the flow had stopped whenever its workbook reached the Grafik
+    sheet before the charts were drawn. On Windows (no fork server; os.kill would end the
+    process) the parent is asked."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return os.getppid() == pid
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
 class ChartsLater:
     """Picklable: made in the flow's process, passed to the worker's workbook part."""
 
@@ -65,7 +84,7 @@ class ChartsLater:
                 break
             except FileNotFoundError:
                 pass
-            if os.getppid() != self.parent and os.getpid() != self.parent:
+            if not _alive(self.parent):
                 raise RuntimeError("proses utama berhenti sebelum grafik selesai digambar")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"grafik tidak selesai digambar dalam {self.timeout:.0f} detik")
