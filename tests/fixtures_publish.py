@@ -153,3 +153,40 @@ def spy_split(monkeypatch) -> list[tuple[str, bool]]:
 
     monkeypatch.setattr(runner, "run_job_split", spy)
     return calls
+
+
+def picture(data: bytes) -> list[tuple[bytes, bytes]]:
+    """A PNG as what it shows: its chunks, the image data inflated. Two encodings of the same
+    pixels may differ in their deflate bytes (lkip/publish/png.py: ISA-L's stream for the same
+    rows was seen to differ in one byte between two processes, inflating to the same rows)."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    chunks, i, idat = [], 8, b""
+    while i < len(data):
+        n = struct.unpack(">I", data[i:i + 4])[0]
+        kind, body = data[i + 4:i + 8], data[i + 8:i + 8 + n]
+        if kind == b"IDAT":
+            idat += body
+        else:
+            chunks.append((kind, body))
+        i += 12 + n
+    return chunks + [(b"IDAT", zlib.decompress(idat))]
+
+
+def same_published_file(a: Path, b: Path, rel: str) -> bool:
+    """Whether two published files say the same: PNGs (and the pictures a page embeds) by what
+    they show, any other file byte for byte."""
+    import base64
+    import re
+
+    if rel.endswith(".png"):
+        return picture(a.read_bytes()) == picture(b.read_bytes())
+    if rel.endswith(".html"):
+        def shown(text: str) -> str:
+            return re.sub(r"data:image/png;base64,([A-Za-z0-9+/=]+)",
+                          lambda m: repr(picture(base64.b64decode(m.group(1)))), text)
+
+        return shown(a.read_text(encoding="utf-8")) == shown(b.read_text(encoding="utf-8"))
+    return a.read_bytes() == b.read_bytes()

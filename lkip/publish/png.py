@@ -8,7 +8,10 @@ deflates them with ISA-L (`isal`, a dependency; level 1, ~0,3 ms, about the size
 or, without it, zlib level 3 (~3 ms). The format is the PNG specification's (signature, IHDR,
 pHYs with the figure's dpi as Pillow writes it, one IDAT, IEND, each chunk with its CRC-32);
 tests/test_publish_charts.py decodes the files with Pillow and compares the pixels with the
-canvas's. The dpi matters: python-docx and xlsxwriter size a picture by it.
+canvas's. The dpi matters: python-docx and xlsxwriter size a picture by it. The same pixels are
+not always the same bytes: ISA-L's stream for one chart was seen to differ in one byte between
+two processes, inflating to the same rows; so tests compare pictures by what they show
+(tests/fixtures_publish.py `same_published_file`).
 """
 
 from __future__ import annotations
