@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -41,14 +42,20 @@ def _same(a: Path, b: Path, rel: str) -> None:
             assert za.read("word/document.xml") == zb.read("word/document.xml"), rel
 
 
-def test_redrop_city_workbook_on_the_worker_same_bytes(tmp_path, prefect_api_url, monkeypatch):
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
+def split_city(tmp_path: Path) -> tuple[Path, Any, Path]:
+    """(warehouse, config, output folder) of a city of four units whose city is split when two
+    units are published (split_rows 1), on two workers."""
     warehouse = _city(tmp_path / "wh" / "lkip.duckdb")
     cfg = load_config(workspace=tmp_path / "ws", overrides={
         "skpd": {KODE: "SEKRETARIAT DAERAH"},
         "publish": {"split_rows": 1, "workers": 2, "min_units_parallel": 4}})
-    out = Path(cfg.output_dir)
+    return warehouse, cfg, Path(cfg.output_dir)
+
+
+def test_redrop_city_workbook_on_the_worker_same_bytes(tmp_path, prefect_api_url, monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    warehouse, cfg, out = split_city(tmp_path)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         publish_all(con, out, cfg, workers=1)

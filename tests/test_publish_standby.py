@@ -19,8 +19,8 @@ from lkip.config import load_config
 from lkip.publish import publish_all, standby
 from lkip.publish.digest import MANIFEST
 from fixtures_publish import spy_split
-from test_publish_runner import KODE, _city, _same_outputs, _snapshot
-from test_publish_split_flow import _publish  # the publish step in a flow of its own
+from test_publish_runner import KODE, _same_outputs, _snapshot
+from test_publish_split_flow import _publish, split_city  # the publish step in a flow of its own; its city
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -50,11 +50,7 @@ def _redrop(warehouse: Path, amount: int) -> None:
 def test_two_redrops_through_the_kept_worker_equal_a_full_rebuild(tmp_path, prefect_api_url, kept, monkeypatch):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    warehouse = _city(tmp_path / "wh" / "lkip.duckdb")
-    cfg = load_config(workspace=tmp_path / "ws", overrides={
-        "skpd": {KODE: "SEKRETARIAT DAERAH"},
-        "publish": {"split_rows": 1, "workers": 2, "min_units_parallel": 4}})
-    out = Path(cfg.output_dir)
+    warehouse, cfg, out = split_city(tmp_path)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         publish_all(con, out, cfg, workers=1)  # the full run before the re-drops
