@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from .fetch_rows import fetch_dicts
 from .safe_text import file_stem
 
 LINEAGE = ("tahun", "kode_skpd", "s_d_triwulan")
@@ -230,9 +231,7 @@ def flatten(table: Table) -> list[Table]:
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple[list[str], list[dict]]:
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    return cols, [dict(zip(cols, row)) for row in cur.fetchall()]
+    return fetch_dicts(con, sql, params)
 
 
 def nama_skpd(con: duckdb.DuckDBPyConnection, kode: str, config: Any, tahun: int) -> str:
