@@ -83,3 +83,29 @@ def test_publishing_reads_through_it(con):
     _same(_fetch(con, sql, []), _by_fetchall(con, sql))
     kota = [r for r in _fetch(con, sql, [])[1] if r["kode_skpd"] == "KOTA"]
     assert isinstance(kota[0]["tanggal"], dt.date) and kota[0]["rp"] == Decimal("46783014047.00")
+
+
+def test_fetch_view_tells_what_load_units_looked_for(con):
+    from lkip.publish.data import Table, flatten
+    from lkip.publish.safe_text import rows_clean
+
+    con.execute("""CREATE TABLE v AS SELECT * FROM (VALUES
+        (1, 'biasa', '{"2019": 5, "2018": 4}', 'teks', 2.5::DECIMAL(18,2)),
+        (2, NULL, '[{"a": 1}]', 'lain', NULL)) x(no, a, j, b, rp)""")
+    sql = "select * from v order by no"
+    cols, rows, tidy, plain = fetch_rows.fetch_view(con, sql)
+    assert (cols, rows) == fetch_rows.fetch_dicts(con, sql)
+    assert tidy is True and tidy == rows_clean(rows)
+    assert plain == {"no", "a", "b", "rp"}          # j holds JSON text: flatten reads it
+    assert [(t.id, t.columns, t.rows) for t in flatten(Table("v", cols, rows), plain)] == \
+        [(t.id, t.columns, t.rows) for t in flatten(Table("v", cols, rows))]
+
+    for bad in ("bel \x07", "escape _x0007_ here", "\ufffe"):
+        con.execute("UPDATE v SET b = ? WHERE no = 2", [bad])
+        cols, rows, tidy, plain = fetch_rows.fetch_view(con, sql)
+        assert tidy is False and rows_clean(rows) is False, bad
+        assert plain == {"no", "rp"}   # texts are looked at again once cleaned ('{a}\x07' -> '{a}')
+
+    # a type left to fetchall: nothing known, load_units looks at every value as before
+    cols, rows, tidy, plain = fetch_rows.fetch_view(con, "select no, [1, 2] as l from v order by no")
+    assert tidy is None and plain == frozenset() and rows[0] == {"no": 1, "l": [1, 2]}

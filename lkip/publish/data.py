@@ -162,11 +162,15 @@ _TEXT = {str, type(None)}
 _OPEN, _CLOSE = ("{", "["), ("}", "]")
 
 
-def flatten(table: Table) -> list[Table]:
-    """Split nested columns: dicts -> `<col>_<key>` columns, record lists -> child tables."""
+def flatten(table: Table, plain: frozenset[str] = frozenset()) -> list[Table]:
+    """Split nested columns: dicts -> `<col>_<key>` columns, record lists -> child tables.
+    `plain`: columns every row has, known to hold no JSON text and no nested value
+    (fetch_rows.fetch_view): not looked at again."""
     rows = [dict(r) for r in table.rows]
     nested: set[str] = set()  # columns holding a dict or a list (after JSON text is read)
     for c in table.columns:
+        if c in plain:
+            continue
         values = [r.get(c) for r in rows]
         kinds = set(map(type, values))
         if kinds <= _TEXT and not any(v[:1] in _OPEN and v[-1:] in _CLOSE for v in values if v is not None):

@@ -12,6 +12,12 @@ Only columns whose Python value is the same either way take this path: VARCHAR, 
 signed integers, DOUBLE, DATE and DECIMAL. A query with any other column type (HUGEINT, which
 Arrow turns into a decimal; LIST, STRUCT, MAP, JSON, TIMESTAMP, ...) is fetched by `fetchall` as
 before. tests/test_fetch_rows.py compares both paths value by value, types included.
+
+`fetch_view` also tells, from the Arrow columns (in C++), what publishing otherwise learnt by
+looking at every value in Python (snapshot.load_units): whether any text needs
+safe_text.clean_row (a character XML cannot hold, or an `_x` escape: safe_text.rows_clean), and
+which columns hold no JSON text to read (data.flatten's test: a text starting with `{`/`[` and
+ending with `}`/`]`).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from typing import Any
 
 import duckdb
 
+# safe_text._ILLEGAL and the `_x` of an escape, in RE2 (text from DuckDB is valid UTF-8: no surrogate)
+_UNCLEAN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|_x"
 _SAME = {"VARCHAR", "BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "DOUBLE", "DATE"}
 _DECIMAL = re.compile(r"DECIMAL\(\d+,\s*\d+\)")
 
@@ -55,3 +63,45 @@ def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | No
     values = [_decimals(table.column(i)) if k == "decimal" else table.column(i).to_pylist()
               for i, k in enumerate(kinds)]
     return columns, [dict(zip(columns, row)) for row in zip(*values)]
+
+
+def _any(mask: Any) -> bool:
+    import pyarrow.compute as pc
+
+    return bool(pc.any(mask).as_py())
+
+
+def fetch_view(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+               ) -> tuple[list[str], list[dict[str, Any]], bool | None, frozenset[str]]:
+    """`fetch_dicts`, and: whether every text is clean (safe_text.rows_clean; None when not
+    known: the fetchall path), and the columns data.flatten need not look at (no JSON text, no
+    nested value)."""
+    import pyarrow.compute as pc
+
+    rel = con.sql(sql, params=params or None)
+    columns = list(rel.columns)
+    types = [str(t) for t in rel.types]
+    kinds = [_kind(t) for t in types]
+    if any(k is None for k in kinds):
+        return columns, [dict(zip(columns, row)) for row in rel.fetchall()], None, frozenset()
+    table = rel.to_arrow_table()
+    values, plain, tidy = [], set(), True
+    for i, (name, kind, typ) in enumerate(zip(columns, kinds, types)):
+        col = table.column(i)
+        if kind == "decimal":
+            values.append(_decimals(col))
+        else:
+            values.append(col.to_pylist())
+        if typ != "VARCHAR":
+            plain.add(name)
+            continue
+        if tidy and _any(pc.match_substring_regex(col, _UNCLEAN)):
+            tidy = False
+        looks_json = pc.and_(pc.or_(pc.starts_with(col, "{"), pc.starts_with(col, "[")),
+                             pc.or_(pc.ends_with(col, "}"), pc.ends_with(col, "]")))
+        if not _any(looks_json):
+            plain.add(name)
+    rows = [dict(zip(columns, row)) for row in zip(*values)]
+    if not tidy:  # cleaning can make a text look like JSON ('{a}\x07' -> '{a}'): texts are looked at
+        plain = {c for c, t in zip(columns, types) if t != "VARCHAR"}
+    return columns, rows, tidy, frozenset(plain)

@@ -28,6 +28,7 @@ from .data import (
     nama_skpd,
     sort_ids,
 )
+from .fetch_rows import fetch_view
 from .safe_text import clean, clean_row, rows_clean
 
 FEW = 8  # units: fewer are read with a WHERE on their keys (a re-drop), more by whole views
@@ -118,8 +119,9 @@ def load_units(
             params = [*years, *codes]
         if "urutan" in cols:
             sql += " order by urutan"
-        cols, rows = _fetch(con, sql, params)
-        tidy = rows_clean(rows)  # nearly always: no row to clean
+        cols, rows, tidy, plain = fetch_view(con, sql, params)
+        if tidy is None:
+            tidy = rows_clean(rows)  # nearly always: no row to clean
         has_t, has_k = "tahun" in cols, "kode_skpd" in cols
         parts: dict[tuple[int, str], list[dict]] = {u: [] for u in units}
         for r in rows:
@@ -144,7 +146,7 @@ def load_units(
                 if len(marks) > 1:
                     unit_rows = [r for r in unit_rows if r.get("s_d_triwulan") in (None, max(marks))]
                 sdt[u].extend(int(m) for m in marks)
-            for t in flatten(Table(v, list(cols), unit_rows)):
+            for t in flatten(Table(v, list(cols), unit_rows), plain):
                 tables[u][t.id] = t
     out = []
     for u in units:
