@@ -11,6 +11,7 @@ compares both on the bundled example), with every text cleaned for XML (safe_tex
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import defaultdict
 from typing import Any, Iterator
 
@@ -77,16 +78,64 @@ def _issues_by_unit(con: duckdb.DuckDBPyConnection, units: list[tuple[int, str]]
     return out
 
 
+_NOISE = r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\""   # as model._NOISE
+
+
+def _view_selects(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The SELECT of each `laporan` view, as DuckDB keeps it (`CREATE VIEW laporan.v AS ...`);
+    a view whose text is not of that form (a column list, another spelling) is left out."""
+    try:
+        rows = con.execute("select view_name, sql from duckdb_views() "
+                           "where schema_name = 'laporan' and not temporary").fetchall()
+    except duckdb.Error:
+        return {}
+    out = {}
+    for name, sql in rows:
+        head = re.match(r"\s*CREATE\s+VIEW\s+laporan\." + re.escape(name) + r"\s+AS\s+", sql or "", re.I)
+        if head:
+            out[name] = sql[head.end():].rstrip().rstrip(";")
+    return out
+
+
+def _reading_tables(select: str, done: dict[str, str]) -> str | None:
+    """`select` with its references to views already materialised (`laporan.<view>`, outside
+    comments and string literals) reading their tables instead; None when it has none."""
+    if not done:
+        return None
+    names = "|".join(re.escape(v) for v in sorted(done, key=len, reverse=True))
+    ref = re.compile(rf"{_NOISE}|(?<![\w.\"])laporan\.({names})(?![\w\"])", re.S | re.I)
+    hits = 0
+
+    def swap(m: re.Match) -> str:
+        nonlocal hits
+        if m.group(1) is None:
+            return m.group(0)
+        hits += 1
+        return done[m.group(1).lower()] if m.group(1).lower() in done else done[m.group(1)]
+
+    out = ref.sub(swap, select)
+    return out if hits else None
+
+
 @contextlib.contextmanager
 def materialised(con: duckdb.DuckDBPyConnection) -> Iterator[dict[str, str]]:
     """Every `laporan` view evaluated once into a temporary table of this connection (allowed on
     a read-only one), {view: table}, dropped on exit: the plan hashes them (plan_digest) and then
-    reads the units to publish from them, instead of evaluating each view twice."""
+    reads the units to publish from them, instead of evaluating each view twice.
+
+    A view reading another view (laporan.peringatan reads laporan.rekonsiliasi, the costliest)
+    comes after it and reads its table: the same rows, without evaluating that view again."""
     tables: dict[str, str] = {}
+    selects = _view_selects(con)
+    views = list_views(con)
+    # views other views read first (their order otherwise kept)
+    read = {v for v in views for s in selects.values() if re.search(rf"\blaporan\.{re.escape(v)}\b", s, re.I)}
     try:
-        for i, v in enumerate(list_views(con)):
+        for i, v in enumerate(sorted(views, key=lambda x: x not in read)):
             name = f"lkip_terbit_{i}"
-            con.execute(f'CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM laporan."{v}"')
+            body = _reading_tables(selects[v], tables) if v in selects else None
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS "
+                        + (body if body is not None else f'SELECT * FROM laporan."{v}"'))
             tables[v] = f"temp.main.{name}"
         yield tables
     finally:
