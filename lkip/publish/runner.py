@@ -41,6 +41,8 @@ from typing import Any, Iterator
 
 import duckdb
 
+from lkip import gc_pause
+
 from .data import KOTA, UnitData, folder_name, list_units
 from .digest import MANIFEST, settings_digest, up_to_date, write_manifest
 from .handoff import ChartsLater
@@ -150,7 +152,8 @@ def run_job(job: UnitJob, output_dir: Path | str, config: Any) -> UnitResult:
     folder = unit_folder(Path(output_dir), unit)
     result = UnitResult(unit.tahun, unit.kode_skpd, unit.folder)
     try:
-        paths = publish_unit(unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
+        with gc_pause.paused():  # a unit's thousands of cells and rows: no garbage to look for (gc_pause.py)
+            paths = publish_unit(unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
         write_manifest(folder, job.digest, paths)
         result.paths = [str(p) for p in paths]
     except Exception as exc:  # one unit's failure must not stop the others
@@ -191,30 +194,37 @@ class PartResult:
 
 def run_part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None = None) -> PartResult:
     """One part of a unit on a worker: "base" (CSVs, charts) or one of lkip.publish.PARTS; never raises."""
-    from . import PARTS, planned_charts, publish_base, publish_documents, publish_workbook
-    from .memo import unit_scope
-
     out = PartResult()
     try:
-        if part == "base":
-            paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
-        elif part in ("workbook", AFTER_BASE) and isinstance(charts, ChartsLater):  # drawn meanwhile elsewhere
-            planned = planned_charts(job.unit, Path(output_dir))
-            drawn: list[Any] = []
-            with unit_scope():  # the documents lay the tables out as the workbook did (memo.py)
-                paths = publish_workbook(job.unit, Path(output_dir), config, planned,
-                                         lambda: drawn.extend(charts.wait(planned)))
-                if part == AFTER_BASE:
-                    paths += publish_documents(job.unit, Path(output_dir), config, drawn)
-        elif part in PARTS:
-            fn = publish_workbook if part == "workbook" else publish_documents
-            paths = fn(job.unit, Path(output_dir), config, charts or [])
-        else:
-            raise ValueError(f"bagian tidak dikenal: {part}")
-        out.paths = [str(p) for p in paths]
+        with gc_pause.paused():  # as run_job
+            out.paths = [str(p) for p in _part(job, part, output_dir, config, charts, out)]
     except Exception as exc:
         out.error = _cause(exc, output_dir, config)
     return out
+
+
+def _part(job: UnitJob, part: str, output_dir: str, config: Any, charts: list[Any] | None,
+          out: PartResult) -> list[Any]:
+    """run_part's files (a base part sets `out.charts`)."""
+    from . import PARTS, planned_charts, publish_base, publish_documents, publish_workbook
+    from .memo import unit_scope
+
+    if part == "base":
+        paths, out.charts = publish_base(job.unit, Path(output_dir), config, reuse_charts=job.reuse_charts)
+        return paths
+    if part in ("workbook", AFTER_BASE) and isinstance(charts, ChartsLater):  # drawn meanwhile elsewhere
+        planned = planned_charts(job.unit, Path(output_dir))
+        drawn: list[Any] = []
+        with unit_scope():  # the documents lay the tables out as the workbook did (memo.py)
+            paths = publish_workbook(job.unit, Path(output_dir), config, planned,
+                                     lambda: drawn.extend(charts.wait(planned)))
+            if part == AFTER_BASE:
+                paths += publish_documents(job.unit, Path(output_dir), config, drawn)
+        return paths
+    if part in PARTS:
+        fn = publish_workbook if part == "workbook" else publish_documents
+        return fn(job.unit, Path(output_dir), config, charts or [])
+    raise ValueError(f"bagian tidak dikenal: {part}")
 
 
 def run_job_split(job: UnitJob, output_dir: Path | str, config: Any, submit: Any, here: Any = None) -> UnitResult:

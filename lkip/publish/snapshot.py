@@ -17,6 +17,8 @@ from typing import Any, Iterator
 
 import duckdb
 
+from lkip import gc_pause
+
 from .data import (
     KOTA,
     WARNING_VIEWS,
@@ -148,7 +150,14 @@ def load_units(
     sources: dict[str, str] | None = None,
 ) -> list[UnitData]:
     """The UnitData of every (tahun, kode_skpd) in `units`, each view queried once (from
-    `sources[view]` when given: `materialised`'s tables)."""
+    `sources[view]` when given: `materialised`'s tables). Its rows are kept: the collector is
+    held off meanwhile (lkip.gc_pause)."""
+    with gc_pause.paused():
+        return _load_units(con, config, units, sources)
+
+
+def _load_units(con: duckdb.DuckDBPyConnection, config: Any, units: list[tuple[int, str]],
+                sources: dict[str, str] | None) -> list[UnitData]:
     views = list_views(con)
     sources = sources or {}
     columns = _view_columns(con)
