@@ -109,3 +109,29 @@ def test_fetch_view_tells_what_load_units_looked_for(con):
     # a type left to fetchall: nothing known, load_units looks at every value as before
     cols, rows, tidy, plain = fetch_rows.fetch_view(con, "select no, [1, 2] as l from v order by no")
     assert tidy is None and plain == frozenset() and rows[0] == {"no": 1, "l": [1, 2]}
+
+
+def test_nama_skpd_all_names_every_code_as_one_code_at_a_time():
+    from lkip.publish.data import nama_skpd_all
+
+    class Cfg:
+        def __init__(self, d):
+            self.d = d
+
+        def get(self, key, default=None):
+            return self.d.get(key, default)
+
+    cfg = Cfg({"skpd": {"4.01.09": "  dinas   dari konfigurasi "}, "publish.nama_kota": "Kota Bekasi"})
+    c = duckdb.connect()
+    assert nama_skpd_all(c, cfg, ["4.01.01", "KOTA"]) == {"4.01.01": "SKPD 4.01.01", "KOTA": "Kota Bekasi"}
+    c.execute("CREATE SCHEMA core")
+    c.execute("""CREATE TABLE core.skpd AS SELECT * FROM (VALUES
+        ('4.01.01', 2019, 'SEKRETARIAT   DAERAH'), ('4.01.01', 2020, 'Nama lain'),
+        ('4.01.02', 2020, NULL), ('4.01.02', 2021, 'Dinas Kedua'),
+        ('4.01.03', 2020, ''), ('4.01.09', 2020, 'dari gudang')) t(kode_skpd, tahun, nama_skpd)""")
+    got = nama_skpd_all(c, cfg, ["4.01.01", "4.01.02", "4.01.03", "4.01.09", "4.01.99", "KOTA", "4.01.01"])
+    assert got == {"4.01.01": "Sekretariat Daerah", "4.01.02": "Dinas Kedua", "4.01.03": "SKPD 4.01.03",
+                   "4.01.09": "dinas dari konfigurasi", "4.01.99": "SKPD 4.01.99", "KOTA": "Kota Bekasi"}
+    # one code at a time (data.nama_skpd) gives the same names
+    from lkip.publish.data import nama_skpd
+    assert {k: nama_skpd(c, k, cfg, 2020) for k in got} == got

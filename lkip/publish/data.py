@@ -238,25 +238,51 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple
     return fetch_dicts(con, sql, params)
 
 
+# (name column, code column) of core.skpd, tried in this order: the warehouse knows the name from
+# the title blocks of the files
+_NAMA_COLUMNS = (("nama_skpd", "kode_skpd"), ("nama_skpd", "kode"), ("nama", "kode_skpd"))
+
+
 def nama_skpd(con: duckdb.DuckDBPyConnection, kode: str, config: Any, tahun: int) -> str:
-    if kode == KOTA:
-        return str(config.get("publish.nama_kota", None) or "Pemerintah Kota")
+    return nama_skpd_all(con, config, [kode])[kode]
+
+
+def nama_skpd_all(con: duckdb.DuckDBPyConnection, config: Any, kodes: list[str]) -> dict[str, str]:
+    """The name publishing gives each SKPD code: the city's and `[skpd]` names from the
+    configuration, else the first name core.skpd holds for it (one query per column pair for all
+    the codes, instead of one per code), else `SKPD <kode>`."""
+    out: dict[str, str] = {}
+    rest: list[str] = []
     names = config.get("skpd", {}) or {}
-    if isinstance(names, dict) and names.get(kode):
-        return _tidy_name(str(names[kode]))
-    # the warehouse knows the name from the title blocks of the files
-    for sql in (
-        "select nama_skpd from core.skpd where kode_skpd = ? and nama_skpd is not null limit 1",
-        "select nama_skpd from core.skpd where kode = ? and nama_skpd is not null limit 1",
-        "select nama from core.skpd where kode_skpd = ? and nama is not null limit 1",
-    ):
+    for kode in dict.fromkeys(kodes):
+        if kode == KOTA:
+            out[kode] = str(config.get("publish.nama_kota", None) or "Pemerintah Kota")
+        elif isinstance(names, dict) and names.get(kode):
+            out[kode] = _tidy_name(str(names[kode]))
+        else:
+            rest.append(kode)
+    for name_col, code_col in _NAMA_COLUMNS:
+        if not rest:
+            break
         try:
-            row = con.execute(sql, [kode]).fetchone()
+            rows = con.execute(f"select {code_col}, {name_col} from core.skpd where {code_col} in "
+                               f"(select unnest(?)) and {name_col} is not null", [rest]).fetchall()
         except duckdb.Error:
             continue
-        if row and row[0]:
-            return _tidy_name(str(row[0]))
-    return f"SKPD {kode}"
+        first: dict[Any, Any] = {}
+        for code, name in rows:  # what `... where code = ? limit 1` gives: the first in the table
+            first.setdefault(code, name)
+        still = []
+        for kode in rest:
+            name = first.get(kode)
+            if name:
+                out[kode] = _tidy_name(str(name))
+            else:
+                still.append(kode)
+        rest = still
+    for kode in rest:
+        out[kode] = f"SKPD {kode}"
+    return out
 
 
 def _tidy_name(name: str) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from .data import KOTA, WARNING_VIEWS, list_views, nama_skpd
+from .data import KOTA, WARNING_VIEWS, list_views, nama_skpd_all
 from .digest import code_version, settings_digest
 from .safe_text import clean
 
@@ -168,9 +168,10 @@ def unit_digests(con: duckdb.DuckDBPyConnection, config: Any, units: list[Unit],
                       _view_sums(con, v, columns, units, (sources or {}).get(v))))
     parts.append(("meta.issues", _issue_sums(con, units)))
     out = {}
+    names = nama_skpd_all(con, config, [u[1] for u in units])
     for u in units:
         h = head.copy()
-        h.update(repr((u[0], u[1], clean(nama_skpd(con, u[1], config, u[0])))).encode("utf-8", "surrogatepass"))
+        h.update(repr((u[0], u[1], clean(names[u[1]]))).encode("utf-8", "surrogatepass"))
         for label, sums in parts:
             h.update(b"\0" + label.encode("utf-8", "surrogatepass") + b"\0")
             h.update(repr(sums.get(u)).encode())

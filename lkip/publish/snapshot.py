@@ -28,7 +28,7 @@ from .data import (
     _peringatan,
     flatten,
     list_views,
-    nama_skpd,
+    nama_skpd_all,
     sort_ids,
 )
 from .fetch_rows import fetch_view
@@ -207,12 +207,13 @@ def _load_units(con: duckdb.DuckDBPyConnection, config: Any, units: list[tuple[i
             for t in flatten(Table(v, list(cols), unit_rows), plain):
                 tables[u][t.id] = t
     out = []
+    names = nama_skpd_all(con, config, [u[1] for u in units])
     for u in units:
         tahun, kode = u
         out.append(UnitData(
             tahun=tahun,
             kode_skpd=kode,
-            nama_skpd=clean(nama_skpd(con, kode, config, tahun)),
+            nama_skpd=clean(names[kode]),
             s_d_triwulan=max(sdt[u]) if sdt[u] else None,
             tables={k: tables[u][k] for k in sort_ids(list(tables[u]))},
             issues=issues[u],
