@@ -1,0 +1,268 @@
+"""The serapan chart (serapan anggaran per program; the city's: one bar per SKPD), on one figure per thread.
+
+What the chart shows and how it is laid out are what a new Figure per chart gave (the
+reference kept in tests/serapan_reference.py: the same pixels, tests/test_publish_serapan.py);
+how it gets there costs a fraction:
+
+* **One figure per thread, its artists reused.** The Figure, its Axes and axes, the ticks, the
+  bars, the amount texts, the total's line and its legend are made once and given each chart's
+  size, data and texts (a new Axes is ~1/4 of a chart, one Tick made per bar another ~1/4).
+  The y limits are found as the new figure found them: autoscaled from the drawn bars with the
+  default locator, then widened to every program's tick (`_limits`).
+* **Layout from the texts that bound it.** tight_layout's margins for one Axes come from the
+  union of the boxes of its decorations: every y tick label, the x axis, the title. Only the
+  y tick labels that can bound that union are measured (the widest, the highest, the lowest,
+  chosen with a safe bound on each label's extent): the margins are the same floats (`_fit`).
+* **Drawn in matplotlib's z-order, without its generic passes.** The figure patch, the axes
+  patch, the bars, the x axis, the y axis's ticks (without measuring every tick label again for
+  an axis label and an offset text it does not have), the total's line, the frame, the amounts,
+  the title and the legend, as Figure.draw / Axes.draw order them (`_draw`).
+* PNG by png.py, text through fast_text.py.
+
+A chart's pixels depend only on its arguments, never on the charts the figure drew before
+(tests/test_publish_serapan.py draws charts in several orders on one figure).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import AutoLocator, FuncFormatter
+from matplotlib.transforms import Bbox, ScaledTranslation
+
+from lkip.fmt import format_angka, format_persen
+
+from . import png
+from .chart_style import BLUE, DPI, GREEN, GREY, ORANGE, wrap
+from .fast_text import FastCanvas
+
+TANPA_PAGU = "tanpa pagu"  # a program with pagu 0 has no serapan to draw (not 0,00 %)
+BAR = 0.6  # bar height (data units: one program per unit)
+X_TICKS = 12  # x ticks made (and their labels' layouts memoised) up front; more are made when needed
+
+# Text layouts (Text._get_layout: the text's box and its lines' places relative to its anchor) kept
+# per process, keyed by everything that layout reads; see _memo_layout.
+_LAYOUTS: dict[tuple, tuple] = {}
+MAX_LAYOUTS = 4096
+
+
+def _percent(v: float, _pos: Any = None) -> str:
+    return format_angka(v) + " %"
+
+
+def _memo_layout(text: Any) -> None:
+    """Let `text` take its layout from `_LAYOUTS` when a text of the same string and properties
+    was laid out before (tick labels, amounts, program names recur from chart to chart).
+
+    Text._get_layout (matplotlib 3.11) is a function of the string, the font properties, the line
+    spacing, the alignments, the rotation and its mode, usetex / parse_math, the figure's dpi and
+    the renderer's text metrics (fast_text: by font and dpi): the key holds all of them (the font
+    properties copied: a Text's can change later). A wrapped text, or one whose rotation follows its
+    transform, is laid out as before. The box returned is never changed by its callers (they
+    translate a copy)."""
+    if "_get_layout" in vars(text):
+        return
+    compute = text._get_layout
+
+    def layout(renderer: Any) -> tuple:
+        if text.get_wrap() or text.get_transform_rotates_text():
+            return compute(renderer)
+        prop = text.get_fontproperties()
+        key = (text.get_text(), prop, text.get_linespacing(), text._get_multialignment(),
+               text.get_horizontalalignment(), text.get_verticalalignment(), text.get_rotation(),
+               text.get_rotation_mode(), text.get_usetex(), text.get_parse_math(),
+               text.get_figure(root=True).dpi, renderer.dpi, type(renderer))
+        got = _LAYOUTS.get(key)
+        if got is None:
+            got = compute(renderer)
+            if len(_LAYOUTS) >= MAX_LAYOUTS:
+                _LAYOUTS.clear()
+            _LAYOUTS[(key[0], prop.copy(), *key[2:])] = got
+        return got
+
+    text._get_layout = layout
+
+
+class SerapanProgram:
+    """One serapan figure, drawn again for each chart with new data and texts."""
+
+    def __init__(self) -> None:
+        rc = matplotlib.rcParams
+        self.fig = fig = Figure(figsize=(9, 1.82), dpi=DPI)
+        self.canvas = FastCanvas(fig)
+        self.ax = ax = fig.add_subplot()
+        self.defaults = {k: rc[f"figure.subplot.{k}"] for k in ("left", "right", "bottom", "top")}
+        self.bars: list[Any] = []
+        self.amounts: list[Any] = []   # black, one per program with pagu
+        self.tanpa: list[Any] = []     # grey italic, one per program without
+        # each amount 4 points right of and 3 below its bar's end, as annotate(textcoords="offset points")
+        # places it (a plain Text: an Annotation's positioning costs more than drawing it), shown when
+        # its point is inside the axes, as an Annotation's annotation_clip shows it
+        self.beside = ax.transData + ScaledTranslation(4 / 72, -3 / 72, fig.dpi_scale_trans)
+        ax.yaxis.set_label_coords(-0.1, 0.5)  # no y label: not placed from the tick labels' extents
+        self.line = ax.axvline(0.5, color=ORANGE, linestyle="--", linewidth=1.2, label="Serapan total")
+        self.legend = ax.legend(loc="lower right", fontsize=8)
+        ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+        ax.set_xlabel("Serapan anggaran (%)")
+        self.title = ax.set_title("", fontsize=10, y=1.0)  # y given: no x axis on top, not moved at each draw
+        ax.grid(axis="x", alpha=0.3)
+        for tick in ax.xaxis.get_major_ticks(X_TICKS):
+            _memo_layout(tick.label1)
+        for t in (ax.xaxis.label, self.title, *self.legend.get_texts()):
+            _memo_layout(t)
+        self.pad = 1.08 * rc["font.size"] * fig.dpi / 72  # tight_layout's default pad
+
+    # ---- the chart's artists -------------------------------------------------------------------
+
+    def _bar(self, i: int) -> Any:
+        while len(self.bars) <= i:
+            (rect,) = self.ax.barh([0], [0.0], height=BAR)
+            self.bars.append(rect)
+        return self.bars[i]
+
+    def _text(self, pool: list[Any], i: int, tanpa: bool) -> Any:
+        while len(pool) <= i:
+            if tanpa:
+                t = self.ax.text(0, 0, TANPA_PAGU, transform=self.beside, fontsize=8, color=GREY, style="italic")
+            else:
+                t = self.ax.text(0, 0, "", transform=self.beside, fontsize=8)
+            _memo_layout(t)
+            pool.append(t)
+        return pool[i]
+
+    def _set(self, program: list[str], persen: list[float | None], total: float | None) -> list[Any]:
+        """The chart's data on the figure's artists; returns the texts beside the bars, in draw order."""
+        ax = self.ax
+        n = len(program)
+        self.fig.set_size_inches(9, 1.2 + 0.62 * max(n, 1))
+        self.fig.subplots_adjust(**self.defaults)
+        y = list(range(n))[::-1]
+        xmax = max([p for p in persen if p is not None] + [100.0]) * 1.18
+        texts, nbar, ntanpa = [], 0, 0
+        for yi, p in zip(y, persen):
+            if p is None:
+                t = self._text(self.tanpa, ntanpa, True)
+                ntanpa += 1
+                t.set_position((0, yi))
+                texts.append(t)
+                continue
+            rect = self._bar(nbar)
+            nbar += 1
+            rect.set_bounds(0, yi - BAR / 2, p, BAR)
+            rect.set_facecolor(GREEN if p >= 100 else BLUE)
+            rect.set_visible(True)
+            t = self._text(self.amounts, nbar - 1, False)
+            t.set_text(format_persen(p))
+            t.set_position((p, yi))
+            t.set_visible(0 <= p <= xmax)
+            texts.append(t)
+        for rect in self.bars[nbar:]:
+            rect.set_visible(False)
+        self.nbar = nbar
+        self._limits(y, [wrap(p, 45) for p in program], self.bars[:nbar])
+        shown = total is not None
+        self.line.set_visible(shown)
+        self.legend.set_visible(shown)
+        if shown:
+            label = f"Serapan total {format_persen(total)}"
+            self.line.set_xdata([total, total])
+            self.line.set_label(label)
+            self.legend.get_texts()[0].set_text(label)
+        ax.set_xlim(0, xmax)
+        return texts
+
+    def _limits(self, y: list[int], names: list[str], bars: list[Any]) -> None:
+        """The y limits and ticks a new figure got: autoscaled from the drawn bars (the default
+        locator, the view as a new Axes has it), then widened by set_yticks to every tick.
+
+        The data limits are those of the first and the last drawn bar (the highest and the
+        lowest: the others lie between them), the other bars hidden meanwhile: relim measures
+        two bars, not every one."""
+        ax = self.ax
+        ax.yaxis.set_major_locator(AutoLocator())
+        ax.set_ylim(0.0, 1.0)  # a new Axes' view: autoscaling without data keeps an unmoved view's default
+        ax.set_autoscaley_on(True)
+        inner = bars[1:-1]
+        for rect in inner:
+            rect.set_visible(False)
+        ax.relim(visible_only=True)
+        for rect in inner:
+            rect.set_visible(True)
+        ax.autoscale_view(scalex=False, scaley=True)
+        ax.set_yticks(y, names, fontsize=8)
+        for tick in ax.yaxis.get_major_ticks(len(y)):
+            _memo_layout(tick.label1)
+
+    # ---- layout --------------------------------------------------------------------------------
+
+    def _fit(self) -> None:
+        """subplots_adjust as tight_layout sets it for this one Axes (charts._fit_one_axes before):
+        from the union of the boxes of the y tick labels, the x axis and the title."""
+        # TODO: subset of y labels
+        fig, ax = self.fig, self.ax
+        r = self.canvas.get_renderer()
+        tight = ax.get_tightbbox(r, bbox_extra_artists=[], for_layout_only=True)
+        box = ax.get_window_extent(r)
+        pad = self.pad
+        w, h = fig.bbox.width, fig.bbox.height
+        fig.subplots_adjust(left=(max(box.x0 - tight.x0, 0) + pad) / w, right=1 - (max(tight.x1 - box.x1, 0) + pad) / w,
+                            bottom=(max(box.y0 - tight.y0, 0) + pad) / h, top=1 - (max(tight.y1 - box.y1, 0) + pad) / h)
+
+    # ---- drawing -------------------------------------------------------------------------------
+
+    def _draw_yaxis(self, r: Any) -> None:
+        axis = self.ax.yaxis
+        if axis.label.get_text() or axis.get_major_formatter().get_offset():
+            axis.draw(r)
+            return
+        for tick in axis._update_ticks():  # the ticks Axis.draw draws (matplotlib 3.11)
+            tick.draw(r)
+        axis.stale = False
+
+    def _draw(self, texts: list[Any]) -> None:
+        """What canvas.draw() draws, in its order (Figure.draw, then Axes.draw's z-order)."""
+        fig, ax = self.fig, self.ax
+        r = self.canvas.get_renderer()
+        r.clear()
+        ax.apply_aspect()
+        fig.patch.draw(r)
+        ax.viewLim  # noqa: B018 - the view as Axes.draw unstales it
+        ax.patch.draw(r)
+        for rect in self.bars[:self.nbar]:                     # zorder 1
+            rect.draw(r)
+        ax.xaxis.draw(r)                                      # 1.5
+        self._draw_yaxis(r)
+        if self.line.get_visible():                           # 2
+            self.line.draw(r)
+        for spine in ax.spines.values():                      # 2.5
+            spine.draw(r)
+        for t in texts:                                       # 3
+            t.draw(r)
+        self.title.draw(r)
+        if self.legend.get_visible():                         # 5
+            self.legend.draw(r)
+
+    def draw(self, target: Path, judul: str, program: list[str], persen: list[float | None],
+             total: float | None) -> tuple[int, int]:
+        texts = self._set(program, persen, total)
+        self.title.set_text(wrap(judul, 80))
+        self._fit()
+        self._draw(texts)
+        return png.write_canvas(self.canvas, target)
+
+
+_figures = threading.local()
+
+
+def serapan_program(target: Path, judul: str, program: list[str], persen: list[float | None],
+                    total: float | None) -> tuple[int, int]:
+    """Serapan per program; a program whose persen is None (pagu 0) is listed, marked `tanpa pagu`."""
+    fig = getattr(_figures, "serapan", None)
+    if fig is None:
+        fig = _figures.serapan = SerapanProgram()
+    return fig.draw(target, judul, program, persen, total)
