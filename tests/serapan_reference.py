@@ -2,7 +2,7 @@
 a new Figure per chart, laid out by measuring every tick label (`_fit_one_axes`, what
 tight_layout gives for one Axes), drawn by matplotlib's full draw, written by png.py.
 
-Kept verbatim (only the imports made absolute) as the reference tests/test_publish_serapan.py
+Kept as it was (its body split into build_figure and _save, imports made absolute) as the reference tests/test_publish_serapan.py
 compares the drawing of lkip/publish/serapan.py with, pixel for pixel.
 """
 

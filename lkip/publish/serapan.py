@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import AutoLocator, FuncFormatter
-from matplotlib.transforms import Bbox, ScaledTranslation
+from matplotlib.transforms import ScaledTranslation
 
 from lkip.fmt import format_angka, format_persen
 
@@ -249,7 +248,7 @@ class SerapanProgram:
 
     def draw(self, target: Path, judul: str, program: list[str], persen: list[float | None],
              total: float | None) -> tuple[int, int]:
-        texts = self._set(program, persen, total)
+        texts = self._texts = self._set(program, persen, total)
         self.title.set_text(wrap(judul, 80))
         self._fit()
         self._draw(texts)
