@@ -26,11 +26,13 @@ A chart's pixels depend only on its arguments, never on the charts the figure dr
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import AutoLocator, FuncFormatter
 from matplotlib.transforms import ScaledTranslation
 
@@ -52,6 +54,20 @@ MAX_LAYOUTS = 4096
 
 def _percent(v: float, _pos: Any = None) -> str:
     return format_angka(v) + " %"
+
+
+@contextmanager
+def _ticks_once(axis: Any) -> Iterator[list[Any]]:
+    """The axis's ticks computed once for a phase in which nothing moves them (the layout pass,
+    the drawing): matplotlib asks for them again and again (Axis.get_tightbbox, the axis label's
+    place from the sibling tick boxes and from the spine's extent, Axis.draw), each time running
+    the locator and placing every tick again, to the same result."""
+    ticks = axis._update_ticks()  # matplotlib 3.11: ticks positioned and labelled, those in view
+    axis._update_ticks = lambda: ticks
+    try:
+        yield ticks
+    finally:
+        del axis._update_ticks
 
 
 def _memo_layout(text: Any) -> None:
@@ -115,6 +131,8 @@ class SerapanProgram:
         for t in (ax.xaxis.label, self.title, *self.legend.get_texts()):
             _memo_layout(t)
         self.pad = 1.08 * rc["font.size"] * fig.dpi / 72  # tight_layout's default pad
+        self.marks = Line2D([], [])  # the y tick marks, drawn as one line of markers
+        self.marks.set_figure(fig)
 
     # ---- the chart's artists -------------------------------------------------------------------
 
@@ -205,7 +223,8 @@ class SerapanProgram:
         # TODO: subset of y labels
         fig, ax = self.fig, self.ax
         r = self.canvas.get_renderer()
-        tight = ax.get_tightbbox(r, bbox_extra_artists=[], for_layout_only=True)
+        with _ticks_once(ax.xaxis):
+            tight = ax.get_tightbbox(r, bbox_extra_artists=[], for_layout_only=True)
         box = ax.get_window_extent(r)
         pad = self.pad
         w, h = fig.bbox.width, fig.bbox.height
@@ -214,13 +233,40 @@ class SerapanProgram:
 
     # ---- drawing -------------------------------------------------------------------------------
 
-    def _draw_yaxis(self, r: Any) -> None:
-        axis = self.ax.yaxis
-        if axis.label.get_text() or axis.get_major_formatter().get_offset():
+    def _draw_xaxis(self, r: Any, ticks: list[Any]) -> None:
+        """The x axis as Axis.draw draws it (ticks, then its label placed below their labels)
+        without measuring the tick labels for an offset text the percent formatter never has."""
+        axis = self.ax.xaxis
+        if axis.get_major_formatter().get_offset():
             axis.draw(r)
             return
-        for tick in axis._update_ticks():  # the ticks Axis.draw draws (matplotlib 3.11)
+        for tick in ticks:
             tick.draw(r)
+        axis._update_label_position(r)
+        axis.label.draw(r)
+        axis.stale = False
+
+    def _draw_yaxis(self, r: Any) -> None:
+        """The y axis as Axis.draw draws it here: one tick per program (its mark and its label; no
+        grid line, nothing on the right), without measuring every tick label again for an axis
+        label and an offset text it does not have. The marks are one line of markers (one
+        draw_markers call, each mark placed as its own call places it: Agg snaps every vertex
+        alone), then the labels, as the ticks' order draws them (marks never overlap labels)."""
+        axis = self.ax.yaxis
+        ticks = axis._update_ticks()  # the ticks Axis.draw draws (matplotlib 3.11), positioned
+        if axis.label.get_text() or axis.get_major_formatter().get_offset() or not all(
+                t.get_visible() and not t.gridline.get_visible() and not t.tick2line.get_visible()
+                and not t.label2.get_visible() for t in ticks):
+            axis.draw(r)
+            return
+        if ticks:
+            marks = self.marks
+            first = ticks[0].tick1line
+            marks.update_from(first)
+            marks.set_data([first.get_xdata()[0]] * len(ticks), [t.get_loc() for t in ticks])
+            marks.draw(r)
+        for tick in ticks:
+            tick.label1.draw(r)
         axis.stale = False
 
     def _draw(self, texts: list[Any]) -> None:
@@ -232,19 +278,20 @@ class SerapanProgram:
         fig.patch.draw(r)
         ax.viewLim  # noqa: B018 - the view as Axes.draw unstales it
         ax.patch.draw(r)
-        for rect in self.bars[:self.nbar]:                     # zorder 1
-            rect.draw(r)
-        ax.xaxis.draw(r)                                      # 1.5
-        self._draw_yaxis(r)
-        if self.line.get_visible():                           # 2
-            self.line.draw(r)
-        for spine in ax.spines.values():                      # 2.5
-            spine.draw(r)
-        for t in texts:                                       # 3
-            t.draw(r)
-        self.title.draw(r)
-        if self.legend.get_visible():                         # 5
-            self.legend.draw(r)
+        with _ticks_once(ax.xaxis) as xticks:
+            for rect in self.bars[:self.nbar]:                 # zorder 1
+                rect.draw(r)
+            self._draw_xaxis(r, xticks)                        # 1.5
+            self._draw_yaxis(r)
+            if self.line.get_visible():                       # 2
+                self.line.draw(r)
+            for spine in ax.spines.values():                  # 2.5
+                spine.draw(r)
+            for t in texts:                                   # 3
+                t.draw(r)
+            self.title.draw(r)
+            if self.legend.get_visible():                     # 5
+                self.legend.draw(r)
 
     def draw(self, target: Path, judul: str, program: list[str], persen: list[float | None],
              total: float | None) -> tuple[int, int]:
