@@ -140,7 +140,7 @@ def main() -> int:
         f"| city chart, 44 bars (CPU ms, warm) | {med['old']['city'] * 1e3:.1f} | {med['new']['city'] * 1e3:.1f} |"
         f" {med['new']['city'] / med['old']['city']:.2f} |",
         "",
-        f"Per round (CPU s of the set / ms of the city chart): "
+        "Per round (CPU s of the set / ms of the city chart): "
         + "; ".join(f"old {x['old']['set']:.3f} / {x['old']['city'] * 1e3:.1f}, new {x['new']['set']:.3f} /"
                     f" {x['new']['city'] * 1e3:.1f}" for x in rows),
         "",

@@ -1,26 +1,28 @@
 """The serapan chart (serapan anggaran per program; the city's: one bar per SKPD), on one figure per thread.
 
-What the chart shows and how it is laid out are what a new Figure per chart gave (the
-reference kept in tests/serapan_reference.py: the same pixels, tests/test_publish_serapan.py);
-how it gets there costs a fraction:
+The chart is the one a new Figure per chart gave before (tests/serapan_reference.py keeps that
+drawing; tests/test_publish_serapan.py requires the same pixels and the same PNG bytes, in
+several orders of charts on one figure), at a fraction of its CPU (bench/serapan_ab.py):
 
-* **One figure per thread, its artists reused.** The Figure, its Axes and axes, the ticks, the
-  bars, the amount texts, the total's line and its legend are made once and given each chart's
-  size, data and texts (a new Axes is ~1/4 of a chart, one Tick made per bar another ~1/4).
-  The y limits are found as the new figure found them: autoscaled from the drawn bars with the
-  default locator, then widened to every program's tick (`_limits`).
-* **Layout from the texts that bound it.** tight_layout's margins for one Axes come from the
-  union of the boxes of its decorations: every y tick label, the x axis, the title. Only the
-  y tick labels that can bound that union are measured (the widest, the highest, the lowest,
-  chosen with a safe bound on each label's extent): the margins are the same floats (`_fit`).
-* **Drawn in matplotlib's z-order, without its generic passes.** The figure patch, the axes
-  patch, the bars, the x axis, the y axis's ticks (without measuring every tick label again for
-  an axis label and an offset text it does not have), the total's line, the frame, the amounts,
-  the title and the legend, as Figure.draw / Axes.draw order them (`_draw`).
-* PNG by png.py, text through fast_text.py.
-
-A chart's pixels depend only on its arguments, never on the charts the figure drew before
-(tests/test_publish_serapan.py draws charts in several orders on one figure).
+* **One figure per thread, its artists reused.** The Figure, its Axes, the ticks, the bars, the
+  amount texts, the total's line and its legend are made once and given each chart's size,
+  data and texts (before, making the Axes and one Tick per bar was ~30 % of a chart's CPU).
+  The y limits are found as the new figure found them (`_limits`): autoscaled from the drawn
+  bars (the first and the last: the others lie between) with a new Axes' default locator and
+  view, then widened by set_yticks to every program's tick.
+* **Layout as before** (the margins tight_layout gives for one Axes, from the boxes of its
+  tick labels, x axis label and title: `_fit`), with the x ticks computed once for the pass
+  (`_ticks_once`: matplotlib asks for them four times, running the locator each time).
+* **Drawn in matplotlib's z-order, without its generic passes** (`_draw`): the figure and axes
+  patches, the bars, the x axis (its tick labels not measured again for an offset text the
+  percent formatter never has), the y axis (one line of markers for all tick marks: Agg places
+  each marker vertex alone, as one call per tick did; then the labels), the total's line, the
+  frame, the amounts, the title, the legend, as Figure.draw / Axes.draw order them. An axis with
+  an axis label or an offset text is drawn by Axis.draw.
+* **Text layouts kept** (`_memo_layout`): Text._get_layout of this figure's texts (tick labels,
+  amounts, title, legend) is kept per process, keyed by everything it reads; with fast_text.py
+  (glyphs) a recurring text costs neither layout nor rendering.
+* PNG by png.py.
 """
 
 from __future__ import annotations
@@ -181,6 +183,7 @@ class SerapanProgram:
         for rect in self.bars[nbar:]:
             rect.set_visible(False)
         self.nbar = nbar
+        self.line.set_visible(False)  # the line bounds x only: not measured for the y limits
         self._limits(y, [wrap(p, 45) for p in program], self.bars[:nbar])
         shown = total is not None
         self.line.set_visible(shown)
@@ -220,7 +223,6 @@ class SerapanProgram:
     def _fit(self) -> None:
         """subplots_adjust as tight_layout sets it for this one Axes (charts._fit_one_axes before):
         from the union of the boxes of the y tick labels, the x axis and the title."""
-        # TODO: subset of y labels
         fig, ax = self.fig, self.ax
         r = self.canvas.get_renderer()
         with _ticks_once(ax.xaxis):
