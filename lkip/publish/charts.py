@@ -12,7 +12,6 @@ matplotlib.use("Agg", force=False)
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
-from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 from . import labels  # noqa: E402
 from . import png  # noqa: E402
@@ -20,6 +19,7 @@ from .fast_text import FastCanvas  # noqa: E402
 from .chart_style import BLUE, DPI, GREEN, GREY, ORANGE, RED, wrap as _wrap  # noqa: E402
 from .data import UnitData, num  # noqa: E402
 from .kurva_s import kurva_s  # noqa: E402
+from .serapan import TANPA_PAGU, serapan_program  # noqa: E402,F401  (one figure per thread, as kurva_s)
 from lkip.fmt import atomic_path, format_angka, format_persen  # noqa: E402
 from .safe_text import chart_text, file_stem  # noqa: E402
 
@@ -33,77 +33,13 @@ class Chart:
     height: int
 
 
-def _tight_engine(single_axes: bool) -> TightLayoutEngine:
-    engine = TightLayoutEngine()
-    params = getattr(engine, "_params", None)
-    if single_axes and isinstance(params, dict) and params.get("rect") == (0, 0, 1, 1):
-        # With the default rect, tight_layout measures every text twice: a second pass fits "the
-        # subplots area" into rect = the first pass's own margins, which for one Axes gives the
-        # first pass's result again. One pass (rect None) for a one-Axes chart.
-        params["rect"] = None
-    return engine
-
-
-def _fit_one_axes(fig: Figure, ax: Any) -> None:
-    """The subplot parameters fig.tight_layout() computes for a figure of one Axes whose data
-    artists (bars, amounts, legend) lie inside it: from the Axes' decorations only (tick labels,
-    axis label, title), without measuring every bar and amount as tight_layout does."""
-    r = fig.canvas.get_renderer()
-    tight = ax.get_tightbbox(r, bbox_extra_artists=[], for_layout_only=True)
-    box = ax.get_window_extent(r)
-    pad = 1.08 * matplotlib.rcParams["font.size"] * fig.dpi / 72  # tight_layout's default pad
-    w, h = fig.bbox.width, fig.bbox.height
-    fig.subplots_adjust(left=(max(box.x0 - tight.x0, 0) + pad) / w, right=1 - (max(tight.x1 - box.x1, 0) + pad) / w,
-                        bottom=(max(box.y0 - tight.y0, 0) + pad) / h, top=1 - (max(tight.y1 - box.y1, 0) + pad) / h)
-
-
-def _save(fig: Figure, target: Path, single_axes: bool = False) -> tuple[int, int]:
+def _save(fig: Figure, target: Path) -> tuple[int, int]:
     """Laid out as fig.tight_layout() does, drawn once, written by png.py."""
     canvas = fig.canvas if isinstance(fig.canvas, FastCanvas) else FastCanvas(fig)
     # No layout engine left on the figure: with one set, each draw lays the figure out again.
-    if single_axes and len(fig.axes) == 1:
-        _fit_one_axes(fig, fig.axes[0])
-    else:
-        _tight_engine(single_axes).execute(fig)
+    TightLayoutEngine().execute(fig)
     canvas.draw()
     return png.write_canvas(canvas, target)
-
-
-TANPA_PAGU = "tanpa pagu"  # a program with pagu 0 has no serapan to draw (not 0,00 %)
-
-
-def serapan_program(target: Path, judul: str, program: list[str], persen: list[float | None],
-                    total: float | None) -> tuple[int, int]:
-    """Serapan per program; a program whose persen is None (pagu 0) is listed, marked `tanpa pagu`."""
-    fig = Figure(figsize=(9, 1.2 + 0.62 * max(len(program), 1)), dpi=DPI)
-    ax = fig.add_subplot()
-    names = [_wrap(p, 45) for p in program]
-    y = list(range(len(program)))[::-1]
-    drawn = [(yi, p) for yi, p in zip(y, persen) if p is not None]
-    ax.barh([d[0] for d in drawn], [d[1] for d in drawn],
-            color=[GREEN if p >= 100 else BLUE for _, p in drawn], height=0.6)
-    # each amount 4 points right of and 3 below its bar's end, as annotate(textcoords="offset points")
-    # places it (a plain Text: an Annotation's positioning costs more than drawing it), shown when
-    # its point is inside the axes, as an Annotation's annotation_clip shows it
-    beside = ax.transData + ScaledTranslation(4 / 72, -3 / 72, fig.dpi_scale_trans)
-    xmax = max([p for p in persen if p is not None] + [100.0]) * 1.18
-    for yi, p in zip(y, persen):
-        if p is None:
-            ax.text(0, yi, TANPA_PAGU, transform=beside, fontsize=8, color=GREY, style="italic")
-            continue
-        ax.text(p, yi, format_persen(p), transform=beside, fontsize=8).set_visible(0 <= p <= xmax)
-    ax.set_yticks(y, names, fontsize=8)
-    ax.yaxis.set_label_coords(-0.1, 0.5)  # no y label: not placed from the tick labels' extents
-    if total is not None:
-        ax.axvline(total, color=ORANGE, linestyle="--", linewidth=1.2,
-                   label=f"Serapan total {format_persen(total)}")
-        ax.legend(loc="lower right", fontsize=8)
-    ax.set_xlim(0, xmax)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_angka(v) + " %"))
-    ax.set_xlabel("Serapan anggaran (%)")
-    ax.set_title(_wrap(judul, 80), fontsize=10, y=1.0)  # y given: no x axis on top, not moved at each draw
-    ax.grid(axis="x", alpha=0.3)
-    return _save(fig, target, single_axes=True)
 
 
 def capaian_iku(target: Path, judul: str, iku: list[dict[str, Any]]) -> tuple[int, int]:
