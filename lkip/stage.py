@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from lkip import raw_layer, replacement, skpd_parts
+from lkip import checkpoint_vacuum, raw_layer, replacement, skpd_parts
 from lkip.raw_layer import LINEAGE, RAW_DDL, RawCells, ident, param  # noqa: F401 (RawCells: stage.RawCells)
 from lkip.issues import Issue
 
@@ -94,6 +94,7 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
         # when the run closes the connection.
         wal = (cfg.get("warehouse.checkpoint_threshold") if cfg is not None else None) or "256MiB"
         con.execute(f"SET checkpoint_threshold = '{wal}'")
+        checkpoint_vacuum.apply(con, cfg)   # a checkpoint leaves the row groups a file wrote as they are
         if not read_only:
             init_warehouse(con)
         else:
