@@ -94,9 +94,9 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
         # when the run closes the connection.
         wal = (cfg.get("warehouse.checkpoint_threshold") if cfg is not None else None) or "256MiB"
         con.execute(f"SET checkpoint_threshold = '{wal}'")
-        checkpoint_vacuum.apply(con, cfg)   # a checkpoint leaves the row groups a file wrote as they are
         if not read_only:
             init_warehouse(con)
+            checkpoint_vacuum.apply(con, cfg)   # row groups merged at the checkpoints of every Nth run only
         else:
             con.execute("SELECT 1").fetchall()
     except duckdb.Error as exc:
