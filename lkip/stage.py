@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from lkip import raw_layer, replacement, skpd_parts
+from lkip import checkpoint_vacuum, raw_layer, replacement, skpd_parts
 from lkip.raw_layer import LINEAGE, RAW_DDL, RawCells, ident, param  # noqa: F401 (RawCells: stage.RawCells)
 from lkip.issues import Issue
 
@@ -96,6 +96,7 @@ def connect(cfg: Any = None, path: Path | str | None = None, read_only: bool = F
         con.execute(f"SET checkpoint_threshold = '{wal}'")
         if not read_only:
             init_warehouse(con)
+            checkpoint_vacuum.apply(con, cfg)   # row groups merged at the checkpoints of every Nth run only
         else:
             con.execute("SELECT 1").fetchall()
     except duckdb.Error as exc:
