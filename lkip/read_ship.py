@@ -16,9 +16,10 @@ and numpy's, so the same objects and dtypes come back), and writes the buffers o
 aligned, to a new file there. Only the small pickle and the file's name go through the pipe. The
 parent, as its pool thread unpickles the result (`unpack`), maps the file copy-on-write
 (`mmap.ACCESS_COPY`), unlinks it at once and rebuilds the object over slices of the mapping: no
-copy; a buffer read-only in the worker is read-only again (pyarrow), a numpy array is writable (as
-after today's pickling), a write goes to the parent's private pages. The mapping lives as long as
-the arrays using it.
+copy; a write goes to the parent's private pages; a buffer read-only in the worker is handed over
+read-only by pickle (a pyarrow buffer: immutable, as today); a read-only numpy array, which
+protocol 5 would bring back read-only, is pickled in band as today (it comes back writable). The
+mapping lives as long as the arrays using it.
 
 No file outlives the pool: a task that fails writes none; the parent unlinks each file as it
 receives it; the pool's directory is removed with the pool (with the file of a worker that died
@@ -32,6 +33,7 @@ file, or in a process that is no such worker (the same function called in the pa
 
 from __future__ import annotations
 
+import io
 import mmap
 import os
 import pickle
@@ -45,7 +47,7 @@ from typing import Any
 ENABLED = True          # False: today's pickling (bench/prepare_transport_ab.py compares both)
 PREFIX = "lkip-baca-"
 ALIGN = 64              # Arrow's buffer alignment
-MIN_FREE_MB = 32.0      # room left free where the files go, at least (and a quarter of it)
+MIN_FREE_MB = 32.0      # room left free where the files go, at least (and a tenth of it)
 _STALE = re.compile(re.escape(PREFIX) + r"(\d+)-")
 
 
@@ -96,17 +98,30 @@ def _room(directory: str, size: int) -> bool:
     except OSError:
         return False
     free, total = st.f_bavail * st.f_frsize, st.f_blocks * st.f_frsize
-    return free - size >= max(MIN_FREE_MB * 1e6, total / 4)
+    return free - size >= max(MIN_FREE_MB * 1e6, total / 10)
 
 
 class Shipment:
     """A result whose buffers are in a file: unpickled (in the parent) as the result itself."""
 
-    def __init__(self, path: str, head: bytes, spans: list[tuple[int, int, bool]]):
+    def __init__(self, path: str, head: bytes, spans: list[tuple[int, int]]):
         self.path, self.head, self.spans = path, head, spans
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return unpack, (self.path, self.head, self.spans)
+
+
+def _dispatch_table() -> dict[Any, Any]:
+    """copyreg's, and a read-only numpy array pickled in band as by protocol 4 (protocol 5 would
+    bring it back read-only; today's pickling brings it back writable)."""
+    import copyreg
+
+    import numpy as np
+
+    def ndarray(a: Any) -> Any:
+        return a.__reduce_ex__(5) if a.flags.writeable else a.__reduce__()
+
+    return {**copyreg.dispatch_table, np.ndarray: ndarray}
 
 
 def pack(obj: Any, directory: str | None) -> Any:
@@ -116,18 +131,21 @@ def pack(obj: Any, directory: str | None) -> Any:
         return obj
     buffers: list[pickle.PickleBuffer] = []
     try:
-        head = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=5, buffer_callback=buffers.append)
+        pickler.dispatch_table = _dispatch_table()
+        pickler.dump(obj)
+        head = out.getvalue()
         views = [b.raw() for b in buffers]      # (a buffer not contiguous: BufferError)
     except Exception:
         return obj
     if not buffers:
         return obj
-    spans: list[tuple[int, int, bool]] = []
+    spans: list[tuple[int, int]] = []
     offset = 0
     for v in views:
         offset += -offset % ALIGN
-        # numpy arrays come back writable, as from today's pickling; other buffers (pyarrow's) as they were
-        spans.append((offset, v.nbytes, v.readonly and type(v.obj).__name__ != "ndarray"))
+        spans.append((offset, v.nbytes))
         offset += v.nbytes
     if not _room(directory, offset):
         return obj
@@ -137,7 +155,7 @@ def pack(obj: Any, directory: str | None) -> Any:
         with os.fdopen(fd, "wb", buffering=0) as f:
             fd = -1
             at = 0
-            for (start, n, _), v in zip(spans, views):
+            for (start, n), v in zip(spans, views):
                 if start > at:
                     _write(f, bytes(start - at))
                 _write(f, v)
@@ -161,7 +179,7 @@ def _write(f: Any, data: Any) -> None:
         view = view[n:]
 
 
-def unpack(path: str, head: bytes, spans: list[tuple[int, int, bool]]) -> Any:
+def unpack(path: str, head: bytes, spans: list[tuple[int, int]]) -> Any:
     """The object a Shipment holds: its file mapped copy-on-write and unlinked at once."""
     try:
         with open(path, "rb") as f:
@@ -170,8 +188,8 @@ def unpack(path: str, head: bytes, spans: list[tuple[int, int, bool]]) -> Any:
     finally:
         os.unlink(path)
     whole = memoryview(mapped)
-    return pickle.loads(head, buffers=[whole[o:o + n].toreadonly() if ro else whole[o:o + n]
-                                       for o, n, ro in spans])
+    # (a buffer the pickle marks read-only, pickle hands over read-only)
+    return pickle.loads(head, buffers=[whole[o:o + n] for o, n in spans])
 
 
 _worker_dir: str | None = None     # in a worker of `process_pool`: its pool's directory
