@@ -17,8 +17,8 @@
   digest: kind, meta, issues, every frame column with its dtype, the raw parts).
 * Transport only: the same pool, each worker returning a Prepared unpickled from a local file
   (`_replay`: the same objects as above) instead of reading the workbook; side "none" returns
-  None after loading it (what is left once the sending is taken away). A warm-up pass, then a
-  measured pass. Transport CPU of a side = its CPU - that of "none".
+  None after loading it (what is left once the sending is taken away). A warm-up pass, then
+  measured passes (``--passes``). Transport CPU of a side = its CPU - that of "none".
 
 CPU seconds are the figures to read on a shared machine (2 cores shared with other work).
 """
@@ -115,7 +115,8 @@ def child(args: argparse.Namespace) -> int:
         with read_pool.read_pool(cfg, files, 2) as pool:
             list(pool.map(_replay, saved, [mode] * len(saved)))      # warm-up: workers, page cache
             cpu, t = _cpu_tree(), time.perf_counter()
-            got = list(pool.map(_replay, saved, [mode] * len(saved)))
+            for _ in range(args.passes):
+                got = list(pool.map(_replay, saved, [mode] * len(saved)))
             out["wall"], out["cpu"] = time.perf_counter() - t, _cpu_tree() - cpu
     if args.side != "none":
         Path(args.digest).write_text(json.dumps([digest(p) for p in got], sort_keys=True))
@@ -158,10 +159,11 @@ def sizes(files: list[str], data: Path, save_to: Path) -> tuple[dict[str, Any], 
     return kinds, saved, digests
 
 
-def run_child(part: str, side: str, data: Path, files: Path, saved: Path, out: Path) -> dict[str, Any]:
+def run_child(part: str, side: str, data: Path, files: Path, saved: Path, out: Path, passes: int) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, __file__, "--child", part, side, "--data", str(data), "--files", str(files),
-                           "--saved", str(saved), "--digest", str(out)], env=env, capture_output=True, text=True,
+                           "--saved", str(saved), "--digest", str(out), "--passes", str(passes)], env=env,
+                          capture_output=True, text=True,
                           cwd=str(ROOT))
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-4000:])
@@ -196,6 +198,7 @@ def markdown(res: dict[str, Any]) -> str:
     pw = _med(runs, "prepare", "file", "wall") / _med(runs, "prepare", "pipe", "wall")
     lines += ["", f"**file / pipe: CPU {pc:.3f}, wall {pw:.3f}**", "",
               "## Transport only (workers return prepared objects loaded from local pickles)", "",
+              f"{res['passes']} passes over the slice after a warm-up pass.", "",
               "| side | CPU s | wall s | transport CPU s (- 'none') |", "|---|---:|---:|---:|"]
     base = _med(runs, "transport", "none", "cpu")
     for side in (*SIDES, "none"):
@@ -226,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--digest", type=Path)
     ap.add_argument("--folders", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--passes", type=int, default=3, help="measured passes of the transport-only part")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args(argv)
     if a.child:
@@ -247,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             order = sides if r % 2 == 0 else tuple(reversed(sides))
             for side in order:
                 load = os.getloadavg()[0]
-                res = run_child(part, side, data, tmp / "files.json", tmp / "saved.json", tmp / f"{part}-{side}.json")
+                res = run_child(part, side, data, tmp / "files.json", tmp / "saved.json", tmp / f"{part}-{side}.json",
+                                a.passes)
                 res["load"] = load
                 runs.append(res)
                 print(part, side, f"cpu {res['cpu']:.2f} wall {res['wall']:.2f} load {load:.1f}", file=sys.stderr)
@@ -260,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "lkip"], capture_output=True,
                            text=True).stdout.strip()
     res = {"date": dt.date.today().isoformat(), "data": data.name, "folders": a.folders, "n_files": len(files),
-           "rev": rev + (" + uncommitted changes" if dirty else ""), "rounds": a.rounds, "kinds": kinds,
+           "rev": rev + (" + uncommitted changes" if dirty else ""), "rounds": a.rounds, "passes": a.passes,
+           "kinds": kinds,
            "runs": runs, "diffs": sorted(set(diffs))}
     shutil.rmtree(tmp, ignore_errors=True)
     md = markdown(res)
