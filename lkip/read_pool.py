@@ -26,7 +26,8 @@ what was read (`adopt`).
 
 `prepare_portable` runs in the worker: whatever goes wrong in a reader comes back as an exception
 the parent can always unpickle (a `ReaderFailed` naming the original type), except
-`FileIncomplete` (a file still being copied), which the parent tells apart.
+`FileIncomplete` (a file still being copied), which the parent tells apart. Its result comes back
+through a memory-mapped file, not through the pool's pipe (`lkip.read_ship`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+
+from lkip import read_ship
 
 DEFAULT_PROCESSES_MB = 8.0
 
@@ -179,7 +182,7 @@ class EarlyRead:
                     return
                 # as many workers as the flow would have: it goes on with this pool for every file not
                 # read here (processes start as work comes, so an idle one is never started)
-                self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=process_context())
+                self.pool = read_ship.process_pool(self.workers, process_context())
             admission.submit_within_budget(paths, [admission.estimate_mb(p, factor) for p in paths], budget,
                                            self._submit, _first_done)
         except _Handed:
@@ -283,7 +286,7 @@ def read_pool(cfg: Any, paths: list[str], workers: int) -> Executor:
     """A process pool for a big drop (forked from a fresh fork server: no lock, thread or DuckDB
     handle of the parent is inherited), else a thread pool; both are context managers."""
     if on_processes(cfg, paths, workers):
-        return ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=process_context())
+        return read_ship.process_pool(min(workers, len(paths)), process_context())
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lkip-baca")
 
 
@@ -293,8 +296,9 @@ def prepare_portable(path: str, cfg: Any, rel_to: str | None = None) -> Any:
     from lkip.issues import FileIncomplete
 
     try:
-        return ingest.prepare(Path(path), cfg, Path(rel_to) if rel_to else None)
+        prepared = ingest.prepare(Path(path), cfg, Path(rel_to) if rel_to else None)
     except FileIncomplete:
         raise
     except Exception as exc:  # a reader bug: the parent records the file as failed, by name
         raise ReaderFailed(type(exc).__name__, str(exc)) from None
+    return read_ship.ship(prepared)      # its buffers through a file in a worker of read_pool
