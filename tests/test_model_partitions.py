@@ -31,12 +31,18 @@ def _model(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {n: repr(con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall()) for (n,) in names}
 
 
+def _every(how: str) -> dict[str, str]:
+    """core.sp2d built `how`, and with it every table built per partition (the ones read from
+    the same source fingerprinted alike, the ones read from core.sp2d following it)."""
+    return dict.fromkeys(model_partitions.TABLES, how)
+
+
 def _incremental_equals_full(con, cfg, how: str = "partial") -> dict[str, str]:
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": how}
+    assert model_partitions.last_build() == _every(how)
     got = _model(con)
     model.build(con, cfg, full=True)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
     want = _model(con)
     assert list(got) == list(want)
     for name in want:
@@ -82,7 +88,7 @@ def city(tmp_path):
     for kode in ("4.01.04", "4.01.05"):
         _copy_file(con, sha, f"{kode}-register", kode)
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}  # the first build
+    assert model_partitions.last_build() == _every("full")  # the first build
     yield con, cfg
     con.close()
 
@@ -142,17 +148,17 @@ def test_a_changed_model_or_a_forced_build_rebuilds_in_full(city, monkeypatch):
     real = model_partitions.code_version
     monkeypatch.setattr(model_partitions, "code_version", lambda texts: real(texts) + "x")  # other SQL
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
     monkeypatch.setattr(model_partitions, "code_version", real)
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}  # the version recorded was the other one
+    assert model_partitions.last_build() == _every("full")  # the version recorded was the other one
     con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     model.build(con, cfg, full=True)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
     # the core.sp2d of a warehouse built before this module existed: no recorded version
     con.execute("DELETE FROM meta.model_versi")
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
 
 
 def test_most_partitions_changed_is_a_full_rebuild(city):
@@ -192,6 +198,46 @@ def test_tables_built_per_partition_are_model_files():
         f = by_name[table]
         assert spec.source in f.reads
         assert model_partitions.insert_sql(f.text(), table, spec.source, "lkip_sumber") is not None
+
+
+def test_partitioned_files_read_exactly_the_fingerprinted_columns(city):
+    """A table fingerprinted over some columns of its source binds over those columns alone, and
+    over no fewer: a column the file reads but the fingerprint leaves out would let a change to it
+    go unseen. A table read from a partitioned table follows one built before it."""
+    con, _ = city
+    core = model.build_order(model.sql_dir() / "core", model.PARAMETER_TABLES)
+    order = [f.defines[0] for f in core if f.defines]
+    by_name = {f.defines[0]: f for f in core if f.defines}
+    for table, spec in model_partitions.TABLES.items():
+        if not spec.columns:
+            assert model_partitions.TABLES[spec.source].columns
+            assert order.index(spec.source) < order.index(table)
+            continue
+        sql = model_partitions.insert_sql(by_name[table].text(), table, spec.source, "lkip_sumber")
+        for cols in [spec.columns] + [tuple(c for c in spec.columns if c != gone) for gone in spec.columns]:
+            con.execute("BEGIN")
+            try:
+                con.execute(f"CREATE TEMP TABLE lkip_sumber AS SELECT {', '.join(cols)} FROM {spec.source} LIMIT 0")
+                if cols == spec.columns:
+                    con.execute(sql)
+                else:
+                    with pytest.raises(duckdb.BinderException):
+                        con.execute(sql)
+            finally:
+                con.execute("ROLLBACK")
+
+
+def test_a_table_following_core_sp2d_rebuilt_in_full_alone(city):
+    """core.realisasi_rp_sp2d's own last build unknown (a warehouse of before): it is built in full
+    while core.sp2d is rebuilt per partition, and the model equals a full rebuild's."""
+    con, cfg = city
+    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("DELETE FROM meta.model_versi WHERE objek = 'core.realisasi_rp_sp2d'")
+    model.build(con, cfg)
+    assert model_partitions.last_build() == {**_every("partial"), "core.realisasi_rp_sp2d": "full"}
+    got = _model(con)
+    model.build(con, cfg, full=True)
+    assert got == _model(con)
 
 
 # The statement sql/core/sp2d.sql replaced: every row through the window.
@@ -244,8 +290,9 @@ def test_a_failed_partial_build_leaves_the_previous_model_and_state(city, monkey
     state = con.execute("SELECT * FROM meta.model_partisi ORDER BY ALL").fetchall()
     real = model_partitions.insert_sql
     monkeypatch.setattr(model_partitions, "insert_sql",
-                        lambda *a: real(*a).replace("INSERT INTO core.sp2d", "INSERT INTO core.sp2d SELECT 1/0, * FROM ("
-                                                    ).rstrip().rstrip(";") + ")")
+                        lambda text, table, *a: real(text, table, *a) if table != "core.sp2d" else
+                        real(text, table, *a).replace("INSERT INTO core.sp2d", "INSERT INTO core.sp2d SELECT 1/0, * FROM ("
+                                                      ).rstrip().rstrip(";") + ")")
     with pytest.raises(RuntimeError, match="sp2d.sql"):
         model.build(con, cfg)
     assert _model(con) == before
