@@ -14,7 +14,8 @@ WITH k AS (
            coalesce(
                k.kode_induk,
                (SELECT c.kode FROM induk_kandidat c
-                WHERE c.kode_skpd = k.kode_skpd AND c.tahun = k.tahun AND starts_with(k.kode, c.kode || '.')
+                WHERE k.kode_induk IS NULL   -- (only looked for when needed: every pair of an SKPD's codes)
+                  AND c.kode_skpd = k.kode_skpd AND c.tahun = k.tahun AND starts_with(k.kode, c.kode || '.')
                 ORDER BY length(c.kode) DESC LIMIT 1)) AS induk
     FROM k
 )
