@@ -10,6 +10,7 @@ superseded, an SKPD whose files are gone.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,11 @@ def _model(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         "SELECT table_schema || '.' || table_name FROM information_schema.tables "
         "WHERE table_schema IN ('core', 'laporan') ORDER BY 1").fetchall()
     return {n: repr(con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall()) for (n,) in names}
+
+
+# A staged row is never updated in place: a changed row is a row staged again, by another run.
+# The tests change rows with UPDATE ... SET run_id = coalesce(run_id, '') || '+', ...: the same rows a later run
+# staging them again would leave (lkip.model_partitions fingerprints a row by its identity).
 
 
 def _every(how: str) -> dict[str, str]:
@@ -114,7 +120,7 @@ def test_incremental_builds_equal_full_rebuilds(city, tmp_path):
         # first's SP2D numbers with other amounts: each number counts once (the file whose hash sorts last)
         first = _register_sha(con, "4.01.04")
         _copy_file(con, first, "4.01.04-register-2", "4.01.04", periode_akhir="2020-06-30")
-        con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 7 WHERE file_sha256 = '4.01.04-register-2'")
+        con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 7 WHERE file_sha256 = '4.01.04-register-2'")
         con.execute("DELETE FROM staging.register_sp2d WHERE file_sha256 = '4.01.04-register-2' AND urutan > 10")
         _incremental_equals_full(con, cfg)
         assert _sp2d_total(con, "4.01.04")[1] == before["4.01.04"][1]  # no SP2D twice
@@ -126,7 +132,7 @@ def test_incremental_builds_equal_full_rebuilds(city, tmp_path):
         assert _sp2d_total(con, "4.01.04") == before["4.01.04"]
 
         # 4. only a date changed (same rows, same amounts): the SP2D moves to another quarter
-        con.execute("UPDATE staging.register_sp2d SET tanggal = tanggal + INTERVAL 200 DAY "
+        con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', tanggal = tanggal + INTERVAL 200 DAY "
                     "WHERE file_sha256 = ? AND urutan = 3", [first])
         q = "SELECT triwulan FROM core.sp2d WHERE kode_skpd = '4.01.04' AND nomor_sp2d LIKE '00003/%'"
         was = con.execute(q).fetchall()
@@ -144,7 +150,7 @@ def test_incremental_builds_equal_full_rebuilds(city, tmp_path):
 
 def test_a_changed_model_or_a_forced_build_rebuilds_in_full(city, monkeypatch):
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     real = model_partitions.code_version
     monkeypatch.setattr(model_partitions, "code_version", lambda texts: real(texts) + "x")  # other SQL
     model.build(con, cfg)
@@ -152,7 +158,7 @@ def test_a_changed_model_or_a_forced_build_rebuilds_in_full(city, monkeypatch):
     monkeypatch.setattr(model_partitions, "code_version", real)
     model.build(con, cfg)
     assert model_partitions.last_build() == _every("full")  # the version recorded was the other one
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     model.build(con, cfg, full=True)
     assert model_partitions.last_build() == _every("full")
     # the core.sp2d of a warehouse built before this module existed: no recorded version
@@ -163,7 +169,7 @@ def test_a_changed_model_or_a_forced_build_rebuilds_in_full(city, monkeypatch):
 
 def test_most_partitions_changed_is_a_full_rebuild(city):
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd <> '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd <> '4.01.05' AND urutan = 2")
     _incremental_equals_full(con, cfg, how="full")
 
 
@@ -227,11 +233,24 @@ def test_partitioned_files_read_exactly_the_fingerprinted_columns(city):
                 con.execute("ROLLBACK")
 
 
+def test_no_code_updates_staged_rows_in_place():
+    """What the fingerprint by row identity (model_partitions.IDENTITY) rests on: staged rows are
+    inserted and deleted, never updated: no UPDATE of a staging table in the package or its SQL."""
+    root = Path(model.__file__).resolve().parent
+    update = re.compile(r"\bUPDATE\s+(?:OR\s+\w+\s+)?[\"']?staging[\"']?\s*\.", re.I)
+    found = [str(p) for p in [*root.rglob("*.py"), *model.sql_dir().rglob("*.sql")]
+             if update.search(p.read_text(encoding="utf-8"))]
+    assert not found
+    assert update.search("con.execute(f\"UPDATE staging.{table} SET x = 1\")")  # the pattern finds one
+    for source, cols in model_partitions.IDENTITY.items():
+        assert {"file_sha256", "run_id"} <= set(cols), source
+
+
 def test_a_table_following_core_sp2d_rebuilt_in_full_alone(city):
     """core.realisasi_rp_sp2d's own last build unknown (a warehouse of before): it is built in full
     while core.sp2d is rebuilt per partition, and the model equals a full rebuild's."""
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     con.execute("DELETE FROM meta.model_versi WHERE objek = 'core.realisasi_rp_sp2d'")
     model.build(con, cfg)
     assert model_partitions.last_build() == {**_every("partial"), "core.realisasi_rp_sp2d": "full"}
@@ -285,7 +304,7 @@ def test_sp2d_dedupes_only_repeated_numbers_as_the_window_over_every_row(city):
 
 def test_a_failed_partial_build_leaves_the_previous_model_and_state(city, monkeypatch):
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     before = _model(con)  # the tables of the last build (the views read the staging rows already)
     state = con.execute("SELECT * FROM meta.model_partisi ORDER BY ALL").fetchall()
     real = model_partitions.insert_sql
