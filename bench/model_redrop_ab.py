@@ -9,7 +9,8 @@ tree. For each of the two, once (not timed): a copy of the warehouse has its mod
 code (the state the re-drop starts from), then the re-drop is staged into it as `lkip run` does
 (bench/generate.py `write_redrop`: SKPD 3's register, its last 25 SP2D withdrawn; the same file
 for both). Then, alternating which goes first, each round copies each prepared warehouse and
-runs `model.build` once in a fresh child process (imports not timed): wall and CPU seconds
+runs `model.build` once in a fresh child process (imports not timed; --full: with full=True,
+every table rebuilt whole): wall and CPU seconds
 (process_time: DuckDB's threads included), and each model file's own time. The figures that
 matter are the ratios new/old of the same round (the machine is shared).
 """
@@ -52,7 +53,7 @@ def _child_prepare(tree: Path, warehouse: Path, redrop: Path) -> dict:
     return {"outcomes": [str(o) for o in out]}
 
 
-def _child_time(tree: Path, warehouse: Path, ws: Path) -> dict:
+def _child_time(tree: Path, warehouse: Path, ws: Path, full: bool = False) -> dict:
     sys.path.insert(0, str(tree))
     from lkip import model, model_partitions, sources, stage  # noqa: F401 (imported as in `lkip watch`)
     from lkip.config import load_config
@@ -72,7 +73,7 @@ def _child_time(tree: Path, warehouse: Path, ws: Path) -> dict:
 
     model._run = timed_run
     w, c = time.perf_counter(), time.process_time()
-    model.build(con, cfg)
+    model.build(con, cfg, full=full)
     wall, cpu = time.perf_counter() - w, time.process_time() - c
     con.close()
     return {"wall": wall, "cpu": cpu, "files": files, "how": model_partitions.last_build()}
@@ -80,8 +81,11 @@ def _child_time(tree: Path, warehouse: Path, ws: Path) -> dict:
 
 def _child(args: list[str]) -> int:
     kind, tree, warehouse, extra = args
-    fn = _child_prepare if kind == "prepare" else _child_time
-    print(json.dumps(fn(Path(tree), Path(warehouse), Path(extra))))
+    if kind == "prepare":
+        out = _child_prepare(Path(tree), Path(warehouse), Path(extra))
+    else:
+        out = _child_time(Path(tree), Path(warehouse), Path(extra), full=kind == "full")
+    print(json.dumps(out))
     return 0
 
 
@@ -109,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=20)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--full", action="store_true",
+                    help="time the full build (model.build(full=True)) of the re-drop instead")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
@@ -136,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in order:
                 work = t / "work.duckdb"
                 shutil.copyfile(pre[name], work)
-                got[name] = _call("time", str(trees[name]), str(work), str(ws))
+                got[name] = _call("full" if a.full else "time", str(trees[name]), str(work), str(ws))
                 work.unlink()
             res["rounds"].append(got)
             print(f"round {r + 1}: old {got['old']['wall']:.3f}/{got['old']['cpu']:.3f} "
@@ -164,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"| the other {len(rest)} | {f(sum(r[1] or 0 for r in rest))} | {f(sum(r[2] or 0 for r in rest))} "
                  f"| {f(sum(r[3] or 0 for r in rest))} | {f(sum(r[4] or 0 for r in rest))} |")
     load = os.getloadavg()
-    text = (f"# Model build of one SKPD's re-drop into the 44-SKPD city warehouse, "
+    what = "Full model build (`full=True`) after" if a.full else "Model build of"
+    text = (f"# {what} one SKPD's re-drop into the 44-SKPD city warehouse, "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
             f"Command: `python bench/model_redrop_ab.py {' '.join(str(x) for x in argv)}`\n\n"
             f"Old: git {a.old}; new: this tree. {a.rounds} rounds, alternating which runs first; "
