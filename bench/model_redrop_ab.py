@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             f"Per file (median over the rounds), seconds:\n\n"
             f"| file | old CPU | new CPU | old wall | new wall |\n|---|---:|---:|---:|---:|\n"
             + "\n".join(lines) + "\n")
-    text = text.replace(str(a.warehouse), "<ws>/output/lkip.duckdb")
+    text = text.replace(str(a.warehouse), "<ws>/output/lkip.duckdb").replace(tempfile.gettempdir(), "<tmp>")
     print(text)
     if a.out:
         a.out.write_text(text)
