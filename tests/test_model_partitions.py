@@ -10,6 +10,7 @@ superseded, an SKPD whose files are gone.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -31,12 +32,23 @@ def _model(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {n: repr(con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall()) for (n,) in names}
 
 
+# A staged row is never updated in place: a changed row is a row staged again, by another run.
+# The tests change rows with UPDATE ... SET run_id = coalesce(run_id, '') || '+', ...: the same rows a later run
+# staging them again would leave (lkip.model_partitions fingerprints a row by its identity).
+
+
+def _every(how: str) -> dict[str, str]:
+    """core.sp2d built `how`, and with it every table built per partition (the ones read from
+    the same source fingerprinted alike, the ones read from core.sp2d following it)."""
+    return dict.fromkeys(model_partitions.TABLES, how)
+
+
 def _incremental_equals_full(con, cfg, how: str = "partial") -> dict[str, str]:
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": how}
+    assert model_partitions.last_build() == _every(how)
     got = _model(con)
     model.build(con, cfg, full=True)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
     want = _model(con)
     assert list(got) == list(want)
     for name in want:
@@ -82,7 +94,7 @@ def city(tmp_path):
     for kode in ("4.01.04", "4.01.05"):
         _copy_file(con, sha, f"{kode}-register", kode)
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}  # the first build
+    assert model_partitions.last_build() == _every("full")  # the first build
     yield con, cfg
     con.close()
 
@@ -108,7 +120,7 @@ def test_incremental_builds_equal_full_rebuilds(city, tmp_path):
         # first's SP2D numbers with other amounts: each number counts once (the file whose hash sorts last)
         first = _register_sha(con, "4.01.04")
         _copy_file(con, first, "4.01.04-register-2", "4.01.04", periode_akhir="2020-06-30")
-        con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 7 WHERE file_sha256 = '4.01.04-register-2'")
+        con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 7 WHERE file_sha256 = '4.01.04-register-2'")
         con.execute("DELETE FROM staging.register_sp2d WHERE file_sha256 = '4.01.04-register-2' AND urutan > 10")
         _incremental_equals_full(con, cfg)
         assert _sp2d_total(con, "4.01.04")[1] == before["4.01.04"][1]  # no SP2D twice
@@ -120,7 +132,7 @@ def test_incremental_builds_equal_full_rebuilds(city, tmp_path):
         assert _sp2d_total(con, "4.01.04") == before["4.01.04"]
 
         # 4. only a date changed (same rows, same amounts): the SP2D moves to another quarter
-        con.execute("UPDATE staging.register_sp2d SET tanggal = tanggal + INTERVAL 200 DAY "
+        con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', tanggal = tanggal + INTERVAL 200 DAY "
                     "WHERE file_sha256 = ? AND urutan = 3", [first])
         q = "SELECT triwulan FROM core.sp2d WHERE kode_skpd = '4.01.04' AND nomor_sp2d LIKE '00003/%'"
         was = con.execute(q).fetchall()
@@ -138,26 +150,26 @@ def test_incremental_builds_equal_full_rebuilds(city, tmp_path):
 
 def test_a_changed_model_or_a_forced_build_rebuilds_in_full(city, monkeypatch):
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     real = model_partitions.code_version
     monkeypatch.setattr(model_partitions, "code_version", lambda texts: real(texts) + "x")  # other SQL
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
     monkeypatch.setattr(model_partitions, "code_version", real)
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}  # the version recorded was the other one
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    assert model_partitions.last_build() == _every("full")  # the version recorded was the other one
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     model.build(con, cfg, full=True)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
     # the core.sp2d of a warehouse built before this module existed: no recorded version
     con.execute("DELETE FROM meta.model_versi")
     model.build(con, cfg)
-    assert model_partitions.last_build() == {"core.sp2d": "full"}
+    assert model_partitions.last_build() == _every("full")
 
 
 def test_most_partitions_changed_is_a_full_rebuild(city):
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd <> '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd <> '4.01.05' AND urutan = 2")
     _incremental_equals_full(con, cfg, how="full")
 
 
@@ -192,6 +204,59 @@ def test_tables_built_per_partition_are_model_files():
         f = by_name[table]
         assert spec.source in f.reads
         assert model_partitions.insert_sql(f.text(), table, spec.source, "lkip_sumber") is not None
+
+
+def test_partitioned_files_read_exactly_the_fingerprinted_columns(city):
+    """A table fingerprinted over some columns of its source binds over those columns alone, and
+    over no fewer: a column the file reads but the fingerprint leaves out would let a change to it
+    go unseen. A table read from a partitioned table follows one built before it."""
+    con, _ = city
+    core = model.build_order(model.sql_dir() / "core", model.PARAMETER_TABLES)
+    order = [f.defines[0] for f in core if f.defines]
+    by_name = {f.defines[0]: f for f in core if f.defines}
+    for table, spec in model_partitions.TABLES.items():
+        if not spec.columns:
+            assert model_partitions.TABLES[spec.source].columns
+            assert order.index(spec.source) < order.index(table)
+            continue
+        sql = model_partitions.insert_sql(by_name[table].text(), table, spec.source, "lkip_sumber")
+        for cols in [spec.columns] + [tuple(c for c in spec.columns if c != gone) for gone in spec.columns]:
+            con.execute("BEGIN")
+            try:
+                con.execute(f"CREATE TEMP TABLE lkip_sumber AS SELECT {', '.join(cols)} FROM {spec.source} LIMIT 0")
+                if cols == spec.columns:
+                    con.execute(sql)
+                else:
+                    with pytest.raises(duckdb.BinderException):
+                        con.execute(sql)
+            finally:
+                con.execute("ROLLBACK")
+
+
+def test_no_code_updates_staged_rows_in_place():
+    """What the fingerprint by row identity (model_partitions.IDENTITY) rests on: staged rows are
+    inserted and deleted, never updated: no UPDATE of a staging table in the package or its SQL."""
+    root = Path(model.__file__).resolve().parent
+    update = re.compile(r"\bUPDATE\s+(?:OR\s+\w+\s+)?[\"']?staging[\"']?\s*\.", re.I)
+    found = [str(p) for p in [*root.rglob("*.py"), *model.sql_dir().rglob("*.sql")]
+             if update.search(p.read_text(encoding="utf-8"))]
+    assert not found
+    assert update.search("con.execute(f\"UPDATE staging.{table} SET x = 1\")")  # the pattern finds one
+    for source, cols in model_partitions.IDENTITY.items():
+        assert {"file_sha256", "run_id"} <= set(cols), source
+
+
+def test_a_table_following_core_sp2d_rebuilt_in_full_alone(city):
+    """core.realisasi_rp_sp2d's own last build unknown (a warehouse of before): it is built in full
+    while core.sp2d is rebuilt per partition, and the model equals a full rebuild's."""
+    con, cfg = city
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("DELETE FROM meta.model_versi WHERE objek = 'core.realisasi_rp_sp2d'")
+    model.build(con, cfg)
+    assert model_partitions.last_build() == {**_every("partial"), "core.realisasi_rp_sp2d": "full"}
+    got = _model(con)
+    model.build(con, cfg, full=True)
+    assert got == _model(con)
 
 
 # The statement sql/core/sp2d.sql replaced: every row through the window.
@@ -239,13 +304,14 @@ def test_sp2d_dedupes_only_repeated_numbers_as_the_window_over_every_row(city):
 
 def test_a_failed_partial_build_leaves_the_previous_model_and_state(city, monkeypatch):
     con, cfg = city
-    con.execute("UPDATE staging.register_sp2d SET nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
+    con.execute("UPDATE staging.register_sp2d SET run_id = coalesce(run_id, '') || '+', nilai = nilai + 1 WHERE kode_skpd = '4.01.05' AND urutan = 2")
     before = _model(con)  # the tables of the last build (the views read the staging rows already)
     state = con.execute("SELECT * FROM meta.model_partisi ORDER BY ALL").fetchall()
     real = model_partitions.insert_sql
     monkeypatch.setattr(model_partitions, "insert_sql",
-                        lambda *a: real(*a).replace("INSERT INTO core.sp2d", "INSERT INTO core.sp2d SELECT 1/0, * FROM ("
-                                                    ).rstrip().rstrip(";") + ")")
+                        lambda text, table, *a: real(text, table, *a) if table != "core.sp2d" else
+                        real(text, table, *a).replace("INSERT INTO core.sp2d", "INSERT INTO core.sp2d SELECT 1/0, * FROM ("
+                                                      ).rstrip().rstrip(";") + ")")
     with pytest.raises(RuntimeError, match="sp2d.sql"):
         model.build(con, cfg)
     assert _model(con) == before

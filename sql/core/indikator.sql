@@ -15,13 +15,15 @@ WITH pemilik AS (
                         OVER (PARTITION BY kode_skpd, tahun ORDER BY urutan
                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS kode_kegiatan
     FROM core.renja
+), i AS (
+    SELECT r.kode_skpd, r.tahun, r.kode_kegiatan, r.urutan, trim(r.indikator) AS indikator, r.target, r.satuan,
+           core.cara_hitung(r.cara_hitung) AS cara_hitung, core.kunci(r.indikator) AS kunci
+    FROM r
+    JOIN pemilik k ON k.kode_skpd = r.kode_skpd AND k.tahun = r.tahun AND k.kode = r.kode_kegiatan
+    WHERE (r.baris_jenis IN ('kegiatan', 'sub_kegiatan', 'indikator')
+           OR (r.baris_jenis = 'program' AND core.era_sipd(r.kode_skpd)))
+      AND nullif(trim(r.indikator), '') IS NOT NULL
 )
-SELECT r.kode_skpd, r.tahun, r.kode_kegiatan, r.urutan, trim(r.indikator) AS indikator, r.target, r.satuan,
-       core.cara_hitung(r.cara_hitung) AS cara_hitung, core.kunci(r.indikator) AS kunci,
-       row_number() OVER (PARTITION BY r.kode_skpd, r.tahun, r.kode_kegiatan, core.kunci(r.indikator)
-                          ORDER BY r.urutan) AS ke
-FROM r
-JOIN pemilik k ON k.kode_skpd = r.kode_skpd AND k.tahun = r.tahun AND k.kode = r.kode_kegiatan
-WHERE (r.baris_jenis IN ('kegiatan', 'sub_kegiatan', 'indikator')
-       OR (r.baris_jenis = 'program' AND core.era_sipd(r.kode_skpd)))
-  AND nullif(trim(r.indikator), '') IS NOT NULL;
+-- (core.kunci computed once per row, in `i`: inside the window's PARTITION BY it costs more)
+SELECT *, row_number() OVER (PARTITION BY kode_skpd, tahun, kode_kegiatan, kunci ORDER BY urutan) AS ke
+FROM i;

@@ -14,7 +14,8 @@ WITH k AS (
            coalesce(
                k.kode_induk,
                (SELECT c.kode FROM induk_kandidat c
-                WHERE c.kode_skpd = k.kode_skpd AND c.tahun = k.tahun AND k.kode LIKE c.kode || '.%'
+                WHERE k.kode_induk IS NULL   -- (only looked for when needed: every pair of an SKPD's codes)
+                  AND c.kode_skpd = k.kode_skpd AND c.tahun = k.tahun AND starts_with(k.kode, c.kode || '.')
                 ORDER BY length(c.kode) DESC LIMIT 1)) AS induk
     FROM k
 )
@@ -22,7 +23,7 @@ SELECT b.kode_skpd, b.tahun, b.kode, b.uraian, b.induk AS kode_induk,
        coalesce(
            (SELECT p.kode FROM core.program p
             WHERE p.kode_skpd = b.kode_skpd AND p.tahun = b.tahun
-              AND (b.kode LIKE p.kode || '.%' OR p.kode = b.induk)
+              AND (starts_with(b.kode, p.kode || '.') OR p.kode = b.induk)
             ORDER BY (p.kode = b.induk) DESC, length(p.kode) DESC LIMIT 1),
            b.induk) AS kode_program,
        CASE WHEN EXISTS (SELECT 1 FROM k k2 WHERE k2.kode_skpd = b.kode_skpd AND k2.tahun = b.tahun

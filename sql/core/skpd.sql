@@ -5,14 +5,14 @@ CREATE OR REPLACE TABLE core.skpd AS
 WITH semua AS (
     SELECT DISTINCT kode_skpd, tahun FROM core.stg_renja
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_lra
-    UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_register_sp2d
+    UNION SELECT kode_skpd, tahun FROM core.int_register_tahun
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_realisasi_dokumen
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_realisasi_fisik
     UNION SELECT DISTINCT kode_skpd, tahun FROM core.stg_iku
 ), tw AS (
     SELECT kode_skpd, tahun, max(triwulan) AS tw FROM core.lra_file GROUP BY ALL
     UNION ALL
-    SELECT kode_skpd, tahun, max(quarter(tanggal)) FROM core.stg_register_sp2d GROUP BY ALL
+    SELECT kode_skpd, tahun, tw FROM core.int_register_tahun
     UNION ALL
     SELECT f.kode_skpd, f.tahun, max(coalesce(f.s_d_triwulan, quarter(f.periode_akhir)))
     FROM core.file_aktif f WHERE f.kind = 'register_sp2d' GROUP BY ALL
