@@ -49,18 +49,11 @@ def _files(data: Path, folders: int) -> list[str]:
 
 
 def _cpu_tree() -> float:
-    """CPU seconds of this process and of every live process under it."""
-    import psutil
+    """CPU seconds of this process and of every live process under it (prepare_ab's count)."""
+    sys.path.insert(0, str(HERE))
+    from prepare_ab import _descendants_cpu
 
-    me = psutil.Process()
-    total = time.process_time()
-    for proc in me.children(recursive=True):
-        try:
-            t = proc.cpu_times()
-        except psutil.Error:
-            continue
-        total += t.user + t.system
-    return total
+    return time.process_time() + _descendants_cpu()
 
 
 def _warm_fork_server() -> None:

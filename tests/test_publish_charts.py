@@ -96,20 +96,26 @@ def test_every_text_is_inside_the_figure_and_data_labels_are_there(tmp_path):
         assert k.legend.get_texts()[0].get_text().startswith("Rencana")
 
 
-def test_kurva_s_figure_is_per_thread(tmp_path):
-    kurva_s.kurva_s(tmp_path / "main.png", *CASES[0])
-    mine = kurva_s._figures.kurva_s
+def assert_figure_per_thread(tmp_path, draw, figure, case) -> None:
+    """`draw(target, *case)` in this thread and in another: each thread its own figure
+    (`figure()` after a draw), the same bytes."""
+    draw(tmp_path / "main.png", *case)
+    mine = figure()
     seen = []
 
     def other() -> None:
-        kurva_s.kurva_s(tmp_path / "thread.png", *CASES[0])
-        seen.append(kurva_s._figures.kurva_s)
+        draw(tmp_path / "thread.png", *case)
+        seen.append(figure())
 
     t = threading.Thread(target=other)
     t.start()
     t.join()
     assert seen and seen[0] is not mine
     assert (tmp_path / "main.png").read_bytes() == (tmp_path / "thread.png").read_bytes()
+
+
+def test_kurva_s_figure_is_per_thread(tmp_path):
+    assert_figure_per_thread(tmp_path, kurva_s.kurva_s, lambda: kurva_s._figures.kurva_s, CASES[0])
     assert charts.kurva_s is kurva_s.kurva_s  # build_charts draws with it
 
 

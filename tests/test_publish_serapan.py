@@ -6,7 +6,6 @@ every tick label, matplotlib's full draw): tests/serapan_reference.py.
 
 from __future__ import annotations
 
-import threading
 
 import numpy as np
 import pytest
@@ -132,19 +131,9 @@ def charts_rgba(colour: str) -> tuple:
 
 
 def test_serapan_figure_is_per_thread(tmp_path):
-    charts.serapan_program(tmp_path / "main.png", *CASES[4])
-    mine = serapan._figures.serapan
-    seen = []
+    from test_publish_charts import assert_figure_per_thread
 
-    def other() -> None:
-        charts.serapan_program(tmp_path / "thread.png", *CASES[4])
-        seen.append(serapan._figures.serapan)
-
-    t = threading.Thread(target=other)
-    t.start()
-    t.join()
-    assert seen and seen[0] is not mine
-    assert (tmp_path / "main.png").read_bytes() == (tmp_path / "thread.png").read_bytes()
+    assert_figure_per_thread(tmp_path, charts.serapan_program, lambda: serapan._figures.serapan, CASES[4])
 
 
 def test_a_text_changed_after_its_layout_is_laid_out_again(tmp_path):
