@@ -399,6 +399,9 @@ def checks(res: dict[str, Any]) -> list[tuple[str, float | None, str, bool | Non
         peak = c.get("full", {}).get("peak_mb")
         out.append((f"peak RSS of the full city run (MB), {server}", peak, "≤ 1536",
                     None if peak is None else peak <= 1536))
+        machine = c.get("full", {}).get("machine_mb")
+        out.append((f"the machine's memory the full city run took at most (MB; every process and /dev/shm), {server}",
+                    machine, "≤ 1536", None if machine is None else machine <= 1536))
     ex = res.get("example", {})
     base = (ex.get("baseline") or {}).get("import_prefect")
     for mode, limit in (("temporary", 10), ("running", 6)):
@@ -433,7 +436,9 @@ def markdown(res: dict[str, Any]) -> str:
                   f"- floor (fastexcel, every sheet to Arrow): {c['floor'].get('seconds', c['floor'].get('error'))} s, "
                   f"{c['floor'].get('files')} files, {c['floor'].get('rows')} rows; median of "
                   f"{_fmt_list(c['floor'].get('all_seconds'))} s (before the full run, before the re-drop, after it)",
-                  f"- full run: {c['full'].get('wall', 0):.1f} s, peak {c['full'].get('peak_mb')} MB, "
+                  f"- full run: {c['full'].get('wall', 0):.1f} s, peak {c['full'].get('peak_mb')} MB (largest process; "
+                  f"the machine's available memory fell by {c['full'].get('machine_mb')} MB at most, /dev/shm grew by "
+                  f"{c['full'].get('shmem_mb')} MB at most), "
                   f"durations {c['full'].get('durations')}, publish {c['full'].get('terbitkan')}"]
         if c.get("redrop"):
             r = c["redrop"]

@@ -584,14 +584,58 @@ def _reap_orphans(timeout: float = 30.0) -> None:
             time.sleep(0.05)
 
 
+def _meminfo() -> dict[str, int]:
+    """/proc/meminfo in MB ({} where there is none)."""
+    out: dict[str, int] = {}
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            out[key] = int(value.split()[0]) // 1024
+    except (OSError, ValueError, IndexError):
+        return {}
+    return out
+
+
+class MachineMemory:
+    """While a command runs, every 0,1 s: how far the machine's available memory fell below what it
+    was at the start (`MemAvailable`: every process, the DuckDB buffers, the files in /dev/shm, not
+    the page cache it can drop) and how much /dev/shm grew (`Shmem`). The peak RSS of the largest
+    process misses memory that lives in /dev/shm (lkip.read_ship's files) and other processes."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.base = _meminfo()
+        self.used = self.shmem = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            now = _meminfo()
+            if "MemAvailable" in now and "MemAvailable" in self.base:
+                self.used = max(self.used, self.base["MemAvailable"] - now["MemAvailable"])
+                self.shmem = max(self.shmem, now.get("Shmem", 0) - self.base.get("Shmem", 0))
+
+    def stop(self) -> dict[str, int | None]:
+        self._stop.set()
+        self._thread.join(2)
+        ok = "MemAvailable" in self.base
+        return {"machine_mb": self.used if ok else None, "shmem_mb": self.shmem if ok else None}
+
+
 def wrap_main(argv: list[str]) -> int:
-    """Run a command; print its wall time and the peak RSS of its largest descendant."""
+    """Run a command; print its wall time, the peak RSS of its largest descendant and how much of
+    the machine's memory it took at most (MachineMemory)."""
     import resource
 
     subreaper = _become_subreaper()
+    machine = MachineMemory()
     t = time.perf_counter()
     rc = subprocess.call(argv)
     wall = time.perf_counter() - t
+    mem = machine.stop()
     if subreaper:
         _reap_orphans()
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -599,7 +643,8 @@ def wrap_main(argv: list[str]) -> int:
     # as this process is their subreaper, those left behind when the command ended with os._exit:
     # the read workers' fork server and the workers it reaped): on a machine shared with other
     # work it moves much less than the wall time
-    print(json.dumps({"seconds": wall, "peak_mb": ru.ru_maxrss / 1024, "rc": rc, "cpu": ru.ru_utime + ru.ru_stime}))
+    print(json.dumps({"seconds": wall, "peak_mb": ru.ru_maxrss / 1024, "rc": rc, "cpu": ru.ru_utime + ru.ru_stime,
+                      **mem}))
     return rc
 
 
