@@ -21,7 +21,12 @@ def _workspace(tmp: Path, processes_mb: str) -> tuple[object, list[str]]:
     (tmp / "input").mkdir(parents=True)
     for f in sorted((EXAMPLE / "input").glob("*.xlsx")):
         shutil.copy(f, tmp / "input" / f.name)
-    write_xlsx(tmp / "input" / "register_tambahan.xlsx", [("Register SP2D", register_sheet(register_rows(40)))])
+    # written once and copied: a workbook written again a second later holds another creation
+    # time, so another sha256 (the processes and threads workspaces are compared by it)
+    register = tmp.parent / "register_tambahan.xlsx"
+    if not register.exists():
+        write_xlsx(register, [("Register SP2D", register_sheet(register_rows(40)))])
+    shutil.copy(register, tmp / "input" / register.name)
     (tmp / "input" / "bukan_excel.xlsx").write_bytes(b"ini bukan berkas Excel")
     (tmp / "lkip.toml").write_text(f"[runner]\nmax_workers = 2\nread_processes_mb = {processes_mb}\n")
     cfg = load_config(workspace=tmp)
