@@ -51,18 +51,30 @@ def _decimals(column: Any) -> list[Any]:
     return [None if s is None else Decimal(s) for s in text]
 
 
+def _read(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None
+          ) -> tuple[list[str], list[str], Any, list[dict[str, Any]] | None]:
+    """(columns, DuckDB types, the Arrow table, None), or, when a column's type is not one this
+    module converts, (columns, types, None, the rows by `fetchall`)."""
+    rel = con.sql(sql, params=params or None)
+    columns = list(rel.columns)
+    types = [str(t) for t in rel.types]
+    if any(_kind(t) is None for t in types):
+        return columns, types, None, [dict(zip(columns, row)) for row in rel.fetchall()]
+    return columns, types, rel.to_arrow_table(), None
+
+
+def _column_values(table: Any, types: list[str]) -> list[list[Any]]:
+    return [_decimals(table.column(i)) if _kind(t) == "decimal" else table.column(i).to_pylist()
+            for i, t in enumerate(types)]
+
+
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
                 ) -> tuple[list[str], list[dict[str, Any]]]:
     """(column names, one dict per row) of a SELECT, equal to zipping `fetchall`'s tuples."""
-    rel = con.sql(sql, params=params or None)
-    columns = list(rel.columns)
-    kinds = [_kind(str(t)) for t in rel.types]
-    if any(k is None for k in kinds):
-        return columns, [dict(zip(columns, row)) for row in rel.fetchall()]
-    table = rel.to_arrow_table()
-    values = [_decimals(table.column(i)) if k == "decimal" else table.column(i).to_pylist()
-              for i, k in enumerate(kinds)]
-    return columns, [dict(zip(columns, row)) for row in zip(*values)]
+    columns, types, table, rows = _read(con, sql, params)
+    if rows is None:
+        rows = [dict(zip(columns, row)) for row in zip(*_column_values(table, types))]
+    return columns, rows
 
 
 def _any(mask: Any) -> bool:
@@ -78,30 +90,22 @@ def fetch_view(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | Non
     nested value)."""
     import pyarrow.compute as pc
 
-    rel = con.sql(sql, params=params or None)
-    columns = list(rel.columns)
-    types = [str(t) for t in rel.types]
-    kinds = [_kind(t) for t in types]
-    if any(k is None for k in kinds):
-        return columns, [dict(zip(columns, row)) for row in rel.fetchall()], None, frozenset()
-    table = rel.to_arrow_table()
-    values, plain, tidy = [], set(), True
-    for i, (name, kind, typ) in enumerate(zip(columns, kinds, types)):
-        col = table.column(i)
-        if kind == "decimal":
-            values.append(_decimals(col))
-        else:
-            values.append(col.to_pylist())
+    columns, types, table, rows = _read(con, sql, params)
+    if rows is not None:
+        return columns, rows, None, frozenset()
+    plain, tidy = set(), True
+    for i, (name, typ) in enumerate(zip(columns, types)):
         if typ != "VARCHAR":
             plain.add(name)
             continue
+        col = table.column(i)
         if tidy and _any(pc.match_substring_regex(col, _UNCLEAN)):
             tidy = False
         looks_json = pc.and_(pc.or_(pc.starts_with(col, "{"), pc.starts_with(col, "[")),
                              pc.or_(pc.ends_with(col, "}"), pc.ends_with(col, "]")))
         if not _any(looks_json):
             plain.add(name)
-    rows = [dict(zip(columns, row)) for row in zip(*values)]
+    rows = [dict(zip(columns, row)) for row in zip(*_column_values(table, types))]
     if not tidy:  # cleaning can make a text look like JSON ('{a}\x07' -> '{a}'): texts are looked at
         plain = {c for c, t in zip(columns, types) if t != "VARCHAR"}
     return columns, rows, tidy, frozenset(plain)
